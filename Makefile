@@ -1,0 +1,75 @@
+# fangkong — thin wrappers over CMake, CTest and the test runners.
+#   make run    install what is missing, build, create a demo district, serve it on :8080
+#   make test   install what is missing, build, run every test (unit, API on SQLite and PostgreSQL)
+#   make bench  run the benchmarks and print their figures
+
+BUILD      ?= build/release
+ASAN_BUILD ?= build/asan
+CLANG_BUILD ?= build/clang
+JOBS       ?= $(shell nproc)
+DEMO_DB    ?= demo.db
+PORT       ?= 8080
+
+.PHONY: all deps build build-asan build-clang web run test unit fuzz api api-sqlite api-postgres browser bench format clean
+
+WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package-lock.json
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+$(ASAN_BUILD)/build.ninja:
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFK_SANITIZE=ON >/dev/null
+
+$(CLANG_BUILD)/build.ninja:
+	@CC=clang cmake -S . -B $(CLANG_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
+
+build: $(BUILD)/build.ninja
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: $(ASAN_BUILD)/build.ninja
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+build-clang: $(CLANG_BUILD)/build.ninja
+	@cmake --build $(CLANG_BUILD) -j $(JOBS)
+
+web/dist/index.html: $(WEB_SRCS)
+	@cd web && npx vite build --logLevel warn
+	@touch $@
+
+web: web/dist/index.html
+
+run: deps build web
+	@scripts/demo-run.sh $(BUILD)/fangkong $(DEMO_DB) $(PORT)
+
+test: deps build build-asan build-clang web unit fuzz api browser
+
+unit: build-asan
+	@cd $(ASAN_BUILD) && $(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS)
+
+fuzz:
+	@scripts/fuzz.sh
+
+api: api-sqlite api-postgres
+
+api-sqlite: build-asan
+	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=sqlite node --test --test-concurrency=1 tests/api/
+
+api-postgres: build-asan
+	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
+
+browser: build web
+	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist node --test --test-concurrency=1 tests/browser/
+
+bench: deps build
+	@scripts/bench.sh $(BUILD)
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+
+clean:
+	@rm -rf build

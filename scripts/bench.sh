@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# bench: runs every benchmark built in BUILD_DIR (bench_*) with its default sizes and prints
+# its figures under a header. BENCH_QUICK=1 runs small sizes instead, as a smoke test.
+# Figures are printed, never judged: a benchmark fails only when it breaks.
+#   scripts/bench.sh BUILD_DIR
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 BUILD_DIR" >&2
+	exit 2
+fi
+build=$1
+quick=${BENCH_QUICK:-0}
+
+# Per-benchmark arguments for a quick run; a benchmark not listed runs with its defaults.
+quick_args() {
+	case $1 in
+	bench_import) echo "--rows 100000" ;;
+	bench_search) echo "--residents 100000 --queries 2000" ;;
+	*) echo "" ;;
+	esac
+}
+
+shopt -s nullglob
+benches=("$build"/bench_*)
+if [ ${#benches[@]} -eq 0 ]; then
+	echo "bench: no bench_* programs in $build; build first" >&2
+	exit 1
+fi
+
+echo "fangkong benchmarks — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -sr)"
+[ "$quick" = 1 ] && echo "(BENCH_QUICK=1: small sizes)"
+status=0
+for b in "${benches[@]}"; do
+	[ -x "$b" ] || continue
+	name=$(basename "$b")
+	args=()
+	if [ "$quick" = 1 ]; then
+		read -r -a args <<<"$(quick_args "$name")"
+	fi
+	echo
+	echo "== $name ${args[*]}"
+	start=$(date +%s.%N)
+	if ! "$b" "${args[@]}"; then
+		echo "bench: $name failed" >&2
+		status=1
+	fi
+	awk -v n="$name" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "-- %s took %.1f s\n", n, e - s }'
+done
+exit $status

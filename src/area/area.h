@@ -1,0 +1,165 @@
+/* area: the tree of areas (SPEC §1) — district, street, community, grid, building, unit,
+ * household, and compounds/parks of their own kind — with materialized paths ("/1/12/305/",
+ * ids of the ancestors and itself), codes and responsible persons. A scope is a set of area
+ * paths, so the scope filter every people query uses lives here too.
+ *
+ * Writes (create, update, move, delete, import) run in their own transaction, or inside the
+ * caller's when one is open (fk_db_in_tx), so a bulk loader may wrap many of them in one.
+ *
+ * Hooks for higher modules (people today): area sits below people in the link order, so it
+ * cannot call people; people registers callbacks here instead. Register them from a
+ * constructor function in the file that defines your fk_module (that file is linked wherever
+ * the module list is: the server AND the CLI, whose `import areas` may move areas), or from
+ * your module's init. Registering the same function twice is harmless; at most 8 per hook;
+ * not thread-safe, so register before serving:
+ *
+ *   static int people_area_moved(struct fk_db *db, const char *old_prefix,
+ *                                const char *new_prefix, struct fk_err *err)
+ *   {   // rewrite people.area_path inside the caller's transaction:
+ *       // UPDATE people SET area_path = ? || substr(area_path, ?)
+ *       //  WHERE area_path >= ? AND area_path < ?     (new_prefix, strlen(old_prefix) + 1,
+ *       //                                              old_prefix, fk_prefix_upper(old_prefix))
+ *   }
+ *   static int people_count_under(struct fk_db *db, const char *path, int64_t *count,
+ *                                 struct fk_err *err)
+ *   {   // residents whose area_path lies in [path, fk_prefix_upper(path))
+ *   }
+ *   __attribute__((constructor)) static void people_hooks(void)
+ *   {
+ *       fk_area_on_move(people_area_moved);
+ *       fk_area_set_residents_counter(people_count_under);
+ *   }
+ *
+ * The residents counter feeds residents_count and the grid-size warning of GET /areas/{id},
+ * and makes DELETE refuse an area that still has residents. */
+#ifndef FK_AREA_H
+#define FK_AREA_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "base/err.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/report.h"
+#include "store/db.h"
+#include "http/http.h"
+#include "users/principal.h"
+
+extern const struct fk_module fk_module_area;
+
+#define FK_AREA_PATH_MAX      256  /* bytes with the NUL; limits the depth to about 12 */
+#define FK_AREA_NAME_MAX      64   /* characters (UTF-8) */
+#define FK_AREA_CODE_MAX      32   /* bytes of [A-Za-z0-9_-] */
+#define FK_AREA_RESP_MAX      20   /* responsible persons per area */
+#define FK_GRID_MAX_RESIDENTS 2500 /* policy default: GET /areas/{id} warns above it */
+
+struct fk_area {
+	int64_t id;
+	int64_t parent_id; /* 0 for a root */
+	char path[FK_AREA_PATH_MAX];
+	int depth;     /* root = 0 */
+	char kind[24]; /* district, street, community, village, grid, building, unit,
+			  household, compound, park, other */
+	char name[FK_AREA_NAME_MAX * 4 + 1];
+	char code[64];	   /* unique across the store */
+	char *responsible; /* JSON array text [{"title","name","phone"}], malloc'd or NULL */
+	bool has_point;	   /* lat/lng set */
+	double lat, lng;
+};
+
+/* True for one of the kinds above. */
+bool fk_area_kind_valid(const char *kind);
+/* Checks kind, name, code, responsible and the point; FK_EINVAL naming the field. */
+int fk_area_validate(const struct fk_area *a, struct fk_err *err);
+/* Checks a responsible array (JSON: [{title,name,phone}], name required, phones validated
+ * and normalised) and writes its canonical compact text to *out (malloc'd). Errors name
+ * the field as "responsible[2].phone". */
+int fk_area_responsible_text(json_t *arr, char **out, struct fk_err *err);
+
+/* Creates an area under parent_id (0 = a root; only the CLI and admin make roots). Fills
+ * a->id, a->path, a->depth. FK_ECONFLICT on a taken code, FK_ENOTFOUND on a missing parent,
+ * FK_EINVAL on a bad kind, name or code, FK_EUNPROC "too_deep" past FK_AREA_PATH_MAX. */
+int fk_area_create(struct fk_db *db, struct fk_area *a, struct fk_err *err);
+/* Reads an area by id or by code. FK_ENOTFOUND if missing. Call fk_area_release after. */
+int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err *err);
+int fk_area_get_by_code(struct fk_db *db, const char *code, struct fk_area *out,
+			struct fk_err *err);
+void fk_area_release(struct fk_area *a);
+/* Writes kind, name, code, responsible and the point of the area a->id (its parent, path
+ * and depth are not touched: see fk_area_move). FK_ENOTFOUND, FK_ECONFLICT "code_taken". */
+int fk_area_update(struct fk_db *db, const struct fk_area *a, struct fk_err *err);
+/* Moves area id under new_parent_id (0 = make it a root), rewriting the paths of its whole
+ * subtree and, through the move hooks, of every row filed under it, and records the move in
+ * area_moves for user_id (0 = system). One transaction. FK_EUNPROC "move_into_self" when the
+ * new parent is the area or one of its descendants. Moving to the current parent is a no-op.
+ * *moved (may be NULL) tells whether anything changed. */
+int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t user_id, bool *moved,
+		 struct fk_err *err);
+/* Deletes a leaf area. FK_ECONFLICT "area_not_empty" if it has children or residents. */
+int fk_area_delete(struct fk_db *db, int64_t id, struct fk_err *err);
+
+int fk_area_children_count(struct fk_db *db, int64_t id, int64_t *out, struct fk_err *err);
+/* Residents at or under path, from the registered counter; 0 when none is registered. */
+int fk_area_residents_count(struct fk_db *db, const char *path, int64_t *out, struct fk_err *err);
+
+/* A list of areas (malloc'd); release with fk_area_list_release. */
+struct fk_area_list {
+	struct fk_area *items;
+	size_t n;
+};
+void fk_area_list_release(struct fk_area_list *l);
+
+struct fk_area_query {
+	int64_t parent_id; /* children of this area; 0 = see below */
+	const char *kind;  /* only this kind, or NULL */
+	const char *q;	   /* name or code contains, or NULL */
+	int limit;	   /* 0 = 1000 */
+};
+/* Areas within who's scopes, ordered by code. With parent_id: its children (FK_ENOTFOUND if
+ * the parent is missing or outside the scope). Without: the scope roots when neither kind
+ * nor q is given, else every area in the scopes matching them. */
+int fk_area_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area_query *f,
+		 struct fk_area_list *out, struct fk_err *err);
+/* The ancestors of a, root first. */
+int fk_area_ancestors(struct fk_db *db, const struct fk_area *a, struct fk_area_list *out,
+		      struct fk_err *err);
+
+/* Imports areas from CSV (columns code,name,kind,parent_code,responsible_title,
+ * responsible_name,responsible_phone[,lat,lng]; or 编码,名称,类型,上级编码,职务,负责人,电话
+ * [,纬度,经度]), upserting by code, parents from the store or anywhere in the file. who NULL
+ * means the system (no scope limit, roots allowed). A broken quote, a bad encoding or a
+ * missing column fails with FK_EINVAL naming the line and nothing written; bad rows are
+ * reported in rep (which the caller initialises and releases) while good rows are kept, all
+ * in one transaction. Importing the same file twice changes nothing. */
+int fk_area_import_csv(struct fk_db *db, const char *data, size_t len, enum fk_csv_enc enc,
+		       const struct fk_principal *who, struct fk_import_report *rep,
+		       struct fk_err *err);
+
+/* ---- hooks for higher modules (see the head comment) ---- */
+
+/* Called inside the move's transaction after the areas' paths were rewritten: every path
+ * starting with old_prefix now starts with new_prefix. Return <0 with err to undo the move. */
+typedef int (*fk_area_moved_fn)(struct fk_db *db, const char *old_prefix, const char *new_prefix,
+				struct fk_err *err);
+void fk_area_on_move(fk_area_moved_fn fn);
+/* Counts rows at or under path ([path, fk_prefix_upper(path))). */
+typedef int (*fk_area_count_fn)(struct fk_db *db, const char *path, int64_t *count,
+				struct fk_err *err);
+/* The one residents counter (people). */
+void fk_area_set_residents_counter(fk_area_count_fn fn);
+/* Further rows that forbid deleting an area while any exist under it (other modules). */
+void fk_area_on_delete_check(fk_area_count_fn fn);
+
+/* ---- scopes: every query on people data goes through these ---- */
+
+/* True when path lies inside one of who's scopes. who NULL: false. */
+bool fk_scope_covers(const struct fk_principal *who, const char *path);
+/* Appends to sql a condition limiting column col (a materialized path) to who's scopes:
+ * "((col >= ? AND col < ?) OR ...)". A principal without scopes gets "(1 = 0)": no rows.
+ * Returns the number of placeholders added. */
+int fk_scope_sql(const struct fk_principal *who, const char *col, struct fk_buf *sql);
+/* Binds the values for the placeholders fk_scope_sql added, from index first; returns the
+ * next free index. */
+int fk_scope_bind(const struct fk_principal *who, struct fk_q *q, int first);
+
+#endif

@@ -1,0 +1,46 @@
+/* err: error codes and the error value every fallible function fills.
+ * Functions return 0 on success or a negative FK_E* code and, when given a non-NULL err,
+ * describe the failure in it: a stable machine key, the field (or line) at fault, and a
+ * message in zh-CN and English. The HTTP layer maps the code to a status (http/http.h). */
+#ifndef FK_ERR_H
+#define FK_ERR_H
+#include <stdarg.h>
+
+enum fk_code {
+	FK_OK = 0,
+	FK_EINVAL = -1,	   /* malformed input: 400 */
+	FK_EUNPROC = -2,   /* well-formed but refused by a rule: 422 */
+	FK_EAUTH = -3,	   /* not logged in / bad credentials: 401 */
+	FK_EPERM = -4,	   /* logged in, not allowed: 403 */
+	FK_ENOTFOUND = -5, /* missing or outside the caller's scope: 404 */
+	FK_ECONFLICT = -6, /* state conflict, duplicate: 409 */
+	FK_ETOOBIG = -7,   /* body or file over its cap: 413 */
+	FK_ELIMIT = -8,	   /* throttled / locked: 429 */
+	FK_EINTERNAL = -9, /* a bug or a failing dependency: 500, logged */
+	FK_EDB = -10,	   /* the store failed: 500, logged */
+	FK_EMETHOD = -11,  /* method not allowed: 405 */
+};
+
+struct fk_err {
+	int code;
+	char key[48];	/* stable machine code, e.g. "invalid_id_number" */
+	char field[64]; /* field name at fault, or "" */
+	long line;	/* 1-based line of an input file at fault, or 0 */
+	char zh[320];	/* message in zh-CN */
+	char en[320];	/* message in English */
+};
+
+/* Fills err (if not NULL) and returns code. zh and en are printf formats that take the SAME
+ * arguments in the same order (use "%.0s" to consume an argument one language does not print).
+ * field may be NULL. err->line is reset to 0; set it after the call when a line is at fault.
+ * Texts longer than the fields are truncated. */
+int fk_err_set(struct fk_err *err, int code, const char *key, const char *field, const char *zh,
+	       const char *en, ...);
+int fk_err_vset(struct fk_err *err, int code, const char *key, const char *field, const char *zh,
+		const char *en, va_list ap);
+void fk_err_clear(struct fk_err *err);
+
+/* Stable lowercase name of a code ("invalid", "not_found", ...) for logs. */
+const char *fk_code_name(int code);
+
+#endif

@@ -1,0 +1,44 @@
+/* cmd: the subcommands of `fangkong`. Each lives in src/cmd/NAME.c as
+ * int cmd_NAME(int argc, char **argv, struct cmd_ctx *ctx); argv[0] is the command name.
+ * The dispatcher in main.c does the setup a command's flags ask for before calling it. */
+#ifndef FK_CMD_H
+#define FK_CMD_H
+#include "store/db.h"
+
+enum cmd_flags {
+	CMD_DB_URL = 1 << 0, /* takes --db URL (or FANGKONG_DB); ctx->db_url is set */
+	CMD_STORE = 1 << 1,  /* also opens that store and applies migrations; ctx->db is set */
+};
+
+struct cmd_ctx {
+	const char *db_url;
+	struct fk_db *db;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	unsigned flags;
+	const char *usage;
+	const char *help; /* a paragraph for `fangkong help NAME` */
+};
+
+extern const struct cmd fk_commands[];
+const struct cmd *cmd_find(const char *name);
+
+int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_user(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_migrate(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* Prints "fangkong: <message>" to stderr and exits 1. Only commands may die. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an fk_err as "fangkong: <context>: <en> (<zh>)" and exits 1. */
+_Noreturn void die_err(const char *context, const struct fk_err *err);
+
+#endif

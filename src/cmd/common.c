@@ -1,0 +1,27 @@
+/* common: what every command shares: dying with a clear message. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "cmd/cmd.h"
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("fangkong: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void die_err(const char *context, const struct fk_err *err)
+{
+	fprintf(stderr, "fangkong: %s: ", context);
+	if (err->line > 0)
+		fprintf(stderr, "line %ld: ", err->line);
+	if (err->field[0])
+		fprintf(stderr, "%s: ", err->field);
+	fprintf(stderr, "%s (%s)\n", err->en[0] ? err->en : "error", err->zh);
+	exit(1);
+}

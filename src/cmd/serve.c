@@ -1,0 +1,350 @@
+/* serve: `fangkong serve`, the HTTP server. Its settings are one table (name, type, default,
+ * FANGKONG_* variable, bounds, help) from which parsing, validation and `serve --help` all
+ * come; a flag beats the variable, which beats the default. It opens the store, migrates it,
+ * starts every module, serves until SIGTERM or SIGINT, then lets requests in progress finish
+ * and frees everything. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/log.h"
+#include "cmd/cmd.h"
+#include "http/server.h"
+#include "modules.h"
+#include "store/migrate.h"
+
+enum setting_type { SET_STRING, SET_INT, SET_SIZE, SET_LEVEL };
+
+struct setting {
+	const char *name;
+	enum setting_type type;
+	const char *metavar;
+	const char *def; /* NULL: computed (threads, pool) or unset (web) */
+	const char *env;
+	long long min, max;
+	const char *help;
+};
+
+enum {
+	S_LISTEN,
+	S_THREADS,
+	S_POOL,
+	S_WEB,
+	S_MAX_BODY,
+	S_SESSION_TTL,
+	S_MAX_CONNS,
+	S_TIMEOUT,
+	S_GRACE,
+	S_LOG_LEVEL,
+	S_COUNT
+};
+
+static const struct setting settings[S_COUNT] = {
+    [S_LISTEN] = {"listen", SET_STRING, "ADDR:PORT", "127.0.0.1:8080", "FANGKONG_LISTEN", 0, 0,
+		  "address to listen on; port 0 picks a free port (printed at start)"},
+    [S_THREADS] = {"threads", SET_INT, "N", NULL, "FANGKONG_THREADS", 1, 256,
+		   "HTTP worker threads"},
+    [S_POOL] = {"pool", SET_INT, "N", NULL, "FANGKONG_POOL", 1, 1024, "store connections"},
+    [S_WEB] = {"web", SET_STRING, "DIR", NULL, "FANGKONG_WEB", 0, 0,
+	       "serve the built web app from DIR (without it, GET / answers JSON)"},
+    [S_MAX_BODY] = {"max-body", SET_SIZE, "BYTES", "1M", "FANGKONG_MAX_BODY", 1024, 1LL << 30,
+		    "largest request body of routes without their own cap (K, M, G suffixes)"},
+    [S_SESSION_TTL] = {"session-ttl", SET_INT, "MINUTES", "720", "FANGKONG_SESSION_TTL", 5, 43200,
+		       "how long a login session lasts"},
+    [S_MAX_CONNS] = {"max-conns", SET_INT, "N", "1024", "FANGKONG_MAX_CONNS", 16, 65536,
+		     "concurrent connections accepted"},
+    [S_TIMEOUT] = {"timeout", SET_INT, "SECONDS", "60", "FANGKONG_TIMEOUT", 1, 3600,
+		   "idle keep-alive connections are closed after this"},
+    [S_GRACE] = {"grace", SET_INT, "SECONDS", "10", "FANGKONG_GRACE", 0, 600,
+		 "time requests in progress get to finish at shutdown"},
+    [S_LOG_LEVEL] = {"log-level", SET_LEVEL, "LEVEL", "info", "FANGKONG_LOG_LEVEL", 0, 3,
+		     "debug, info (one line per request), warn or error"},
+};
+
+struct value {
+	const char *text;   /* as given, or NULL */
+	const char *source; /* "--", "FANGKONG_NAME" or "default" */
+	long long n;
+};
+
+static const char *shown_default(int i)
+{
+	return i == S_THREADS ? "2 per CPU" : i == S_POOL ? "= threads" : "none";
+}
+
+static void print_help(void)
+{
+	printf("usage: fangkong serve [--db URL] [--SETTING VALUE]...\n\n"
+	       "Runs the HTTP server: the JSON API under /api/v1, /healthz, /metrics and the web\n"
+	       "app. Migrates the store at start; stops cleanly on SIGTERM or SIGINT.\n\n"
+	       "Settings (a flag beats its environment variable, which beats the default):\n");
+	printf("  %-24s %-22s %-16s %s\n", "--db URL", "FANGKONG_DB", "fangkong.db",
+	       "the store: a SQLite file or postgres://user@host/db");
+	for (int i = 0; i < S_COUNT; i++) {
+		const struct setting *s = &settings[i];
+		char flag[48];
+		snprintf(flag, sizeof(flag), "--%s %s", s->name, s->metavar);
+		printf("  %-24s %-22s %-16s %s", flag, s->env, s->def ? s->def : shown_default(i),
+		       s->help);
+		if (s->type == SET_INT || s->type == SET_SIZE)
+			printf(" [%lld..%lld]", s->min, s->max);
+		printf("\n");
+	}
+}
+
+static int find_setting(const char *name, size_t len)
+{
+	for (int i = 0; i < S_COUNT; i++)
+		if (strlen(settings[i].name) == len && strncmp(settings[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* Returns 1 when --help was asked for. */
+static int parse_flags(int argc, char **argv, struct value *vals)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+		int k;
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+			return 1;
+		if (strncmp(arg, "--", 2) != 0)
+			die("serve: unexpected argument '%s'; see 'fangkong serve --help'", arg);
+		eq = strchr(arg + 2, '=');
+		k = find_setting(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		if (k < 0)
+			die("serve: unknown setting '%s'; see 'fangkong serve --help'", arg);
+		if (!eq && i + 1 >= argc)
+			die("serve: %s needs a value (%s)", arg, settings[k].metavar);
+		vals[k].text = eq ? eq + 1 : argv[++i];
+		vals[k].source = "--";
+	}
+	return 0;
+}
+
+/* How the user wrote the value: "--threads 0" or "FANGKONG_THREADS=abc". */
+static const char *as_given(const struct setting *s, const struct value *v, char *buf, size_t size)
+{
+	if (strcmp(v->source, "--") == 0)
+		snprintf(buf, size, "--%s %s", s->name, v->text);
+	else
+		snprintf(buf, size, "%s=%s", v->source, v->text);
+	return buf;
+}
+
+static int bad_value(const struct setting *s, const struct value *v, struct fk_err *err)
+{
+	char given[128];
+
+	return fk_err_set(err, FK_EINVAL, "bad_setting", s->name,
+			  "%s：应为 %lld 到 %lld 之间的数值",
+			  "%s: must be a number from %lld to %lld",
+			  as_given(s, v, given, sizeof(given)), s->min, s->max);
+}
+
+static int parse_number(const struct setting *s, struct value *v, struct fk_err *err)
+{
+	char *end = NULL;
+	long long n, mult = 1;
+
+	errno = 0;
+	n = strtoll(v->text, &end, 10);
+	if (errno || end == v->text)
+		return bad_value(s, v, err);
+	if (s->type == SET_SIZE && *end) {
+		const char *units = "KMG";
+		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+		if (!u)
+			return bad_value(s, v, err);
+		mult = 1LL << (10 * (u - units + 1));
+		end++;
+		end += strcmp(end, "iB") == 0 ? 2 : strcmp(end, "B") == 0 ? 1 : 0;
+	}
+	if (*end || n < 0 || n > s->max / mult || n * mult < s->min)
+		return bad_value(s, v, err);
+	v->n = n * mult;
+	return 0;
+}
+
+static int parse_level(const struct setting *s, struct value *v, struct fk_err *err)
+{
+	static const char *const levels[] = {"debug", "info", "warn", "error"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(v->text, levels[i]) == 0) {
+			v->n = i;
+			return 0;
+		}
+	char given[128];
+
+	return fk_err_set(
+	    err, FK_EINVAL, "bad_setting", s->name, "%s：应为 debug、info、warn 或 error",
+	    "%s: must be debug, info, warn or error", as_given(s, v, given, sizeof(given)));
+}
+
+static long long default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	n = n > 0 ? n * 2 : 4;
+	return n > 256 ? 256 : n;
+}
+
+static void resolve(struct value *vals)
+{
+	struct fk_err err = {0};
+
+	for (int i = 0; i < S_COUNT; i++) {
+		const struct setting *s = &settings[i];
+		struct value *v = &vals[i];
+		const char *env = getenv(s->env);
+		int rc = 0;
+
+		if (!v->text && env && *env) {
+			v->text = env;
+			v->source = s->env;
+		}
+		if (!v->text) {
+			v->text = s->def;
+			v->source = "default";
+		}
+		if (v->text && (s->type == SET_INT || s->type == SET_SIZE))
+			rc = parse_number(s, v, &err);
+		else if (v->text && s->type == SET_LEVEL)
+			rc = parse_level(s, v, &err);
+		if (rc < 0)
+			die_err("serve", &err);
+	}
+	if (!vals[S_THREADS].text)
+		vals[S_THREADS].n = default_threads();
+	if (!vals[S_POOL].text)
+		vals[S_POOL].n = vals[S_THREADS].n;
+}
+
+/* "postgres://user:secret@host/db" is shown as "postgres://user:***@host/db". */
+static void redact(const char *url, char *out, size_t size)
+{
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+
+	if (!colon) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
+}
+
+static int open_store(const char *url, int pool, struct fk_store **out, char *kind, size_t size,
+		      struct fk_err *err)
+{
+	struct fk_db *db;
+	int applied = 0, rc;
+
+	rc = fk_store_open(url, pool, out, err);
+	if (rc < 0)
+		return rc;
+	db = fk_store_acquire(*out);
+	snprintf(kind, size, "%s", fk_db_kind_name(db));
+	rc = fk_migrate(db, &applied, err);
+	fk_store_release(*out, db);
+	if (rc < 0) {
+		fk_store_close(*out);
+		*out = NULL;
+		return rc;
+	}
+	if (applied > 0)
+		fk_info("serve migrations_applied=%d", applied);
+	return 0;
+}
+
+static int init_modules(struct fk_app *app, struct fk_err *err)
+{
+	for (int i = 0; app->modules[i]; i++) {
+		const struct fk_module *m = app->modules[i];
+		int rc = m->init ? m->init(app, err) : 0;
+		if (rc < 0) {
+			fk_error("serve module=%s init failed: %s", m->name, err->en);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int wait_for_signal(const sigset_t *sigs)
+{
+	int sig = 0;
+
+	while (sigwait(sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+		;
+	return sig;
+}
+
+static void announce(struct fk_server *srv, const char *kind, const char *url)
+{
+	char where[80], shown[512];
+
+	redact(url, shown, sizeof(shown));
+	printf("fangkong: serving %s (store %s: %s)\n", fk_server_url(srv, where, sizeof(where)),
+	       kind, shown);
+	fflush(stdout);
+}
+
+int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct value vals[S_COUNT] = {0};
+	struct fk_app app = {0};
+	struct fk_server *srv = NULL;
+	struct fk_err err = {0};
+	struct fk_server_opts opts;
+	struct sockaddr_storage addr;
+	char kind[16];
+	sigset_t sigs;
+	int sig;
+
+	if (parse_flags(argc, argv, vals)) {
+		print_help();
+		return 0;
+	}
+	resolve(vals);
+	if (fk_server_parse_listen(vals[S_LISTEN].text, &addr, &err) < 0)
+		die_err("serve", &err);
+	fk_log_set_level((enum fk_log_level)vals[S_LOG_LEVEL].n);
+	opts = (struct fk_server_opts){
+	    .listen = vals[S_LISTEN].text,
+	    .threads = (int)vals[S_THREADS].n,
+	    .max_body = (size_t)vals[S_MAX_BODY].n,
+	    .max_conns = (unsigned)vals[S_MAX_CONNS].n,
+	    .timeout_s = (unsigned)vals[S_TIMEOUT].n,
+	    .version = FK_VERSION,
+	};
+	/* Every thread started from here on inherits the mask; only sigwait sees these. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	app.modules = fk_modules;
+	app.web_dir = vals[S_WEB].text;
+	app.session_ttl_ms = vals[S_SESSION_TTL].n * 60 * 1000;
+	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
+		die_err(ctx->db_url, &err);
+	if (init_modules(&app, &err) < 0 || fk_server_start(&app, &opts, &srv, &err) < 0) {
+		fk_store_close(app.store);
+		die_err("serve", &err);
+	}
+	announce(srv, kind, ctx->db_url);
+	fk_info("serve listening=%u threads=%d pool=%lld", (unsigned)fk_server_port(srv),
+		opts.threads, vals[S_POOL].n);
+	sig = wait_for_signal(&sigs);
+	fk_info("serve stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
+	fk_store_close(app.store);
+	fk_info("serve stopped");
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* builtin: the routes every server has, whatever modules it runs: GET /healthz (is the store
+ * answering?) and GET /metrics (Prometheus text). Both are public. */
+#include <string.h>
+#include "base/buf.h"
+#include "http/internal.h"
+
+static int healthz(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	const char *version = fk_exchange_of(req)->srv->version;
+	int64_t one = 0;
+	int rc;
+
+	rc = fk_db_one_i64(req->db, err, &one, "SELECT 1", "");
+	if (rc < 0)
+		return rc;
+	fk_resp_json(resp, 200,
+		     json_pack("{s:s, s:s, s:s}", "status", "ok", "store", fk_db_kind_name(req->db),
+			       "version", version ? version : ""));
+	return 0;
+}
+
+static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct fk_server *srv = fk_exchange_of(req)->srv;
+	struct fk_buf b;
+
+	(void)err;
+	fk_buf_init(&b, 0);
+	fk_metrics_render(srv->metrics, &srv->router, srv->version, &b);
+	resp->body = fk_arena_strndup(req->arena, b.data, b.len);
+	resp->body_len = b.len;
+	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	fk_buf_release(&b);
+	return 0;
+}
+
+static const struct fk_route builtin_routes[] = {
+    {"GET", "/healthz", healthz, 0, FK_RF_NO_CSRF, NULL, 0,
+     "Liveness and store check: {status, store, version}"},
+    {"GET", "/metrics", metrics, 0, FK_RF_NO_DB | FK_RF_NO_CSRF, NULL, 0,
+     "Prometheus metrics: requests by route and status, latency, in flight"},
+    FK_ROUTES_END,
+};
+
+const struct fk_module fk_http_builtin = {
+    .name = "http",
+    .routes = builtin_routes,
+    .init = NULL,
+};

@@ -1,0 +1,114 @@
+/* http: what a module sees of HTTP. A module exports a table of routes (method, path pattern,
+ * handler, roles allowed, body schema); the router checks session, role, CSRF, body size and
+ * JSON shape once, before any handler runs, then calls the handler with a request whose arena,
+ * store connection and principal are set up and torn down in exactly one place (router.c).
+ *
+ * A handler parses, calls module functions and renders; it returns 0 with resp filled, or a
+ * negative FK_E* code with err filled, which the router turns into
+ *   {"error":{"code","message","message_zh","message_en","field","line"}} and a status. */
+#ifndef FK_HTTP_H
+#define FK_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "store/db.h"
+#include "users/principal.h"
+
+struct fk_app;
+
+#define FK_MAX_PARAMS 4
+#define FK_MAX_RESP_HEADERS 8
+
+struct fk_req {
+	struct fk_arena *arena;
+	struct fk_app *app;
+	struct fk_db *db;        /* a store connection held for this request */
+	const char *method;
+	const char *path;        /* without the query string */
+	const char *route;       /* the matched pattern, e.g. "/api/v1/areas/{id}" */
+	const char *request_id;
+	const char *client_ip;
+	const char *lang;        /* "zh" or "en", from Accept-Language (default "zh") */
+	json_t *body;            /* checked JSON object when the route has a body schema */
+	const char *raw_body;    /* the body bytes for FK_RF_RAW_BODY routes (NUL-terminated) */
+	size_t raw_len;
+	struct fk_principal *who; /* NULL only on public routes */
+	int nparams;
+	const char *param_names[FK_MAX_PARAMS];
+	const char *param_values[FK_MAX_PARAMS];
+	void *conn;              /* the MHD connection, for headers and query */
+};
+
+struct fk_resp {
+	int status;              /* 200 unless set */
+	json_t *json;            /* reply body (a new reference, released by the router) */
+	const char *body;        /* or raw bytes (arena or static) with content_type */
+	size_t body_len;
+	const char *content_type;
+	int nheaders;
+	const char *header_names[FK_MAX_RESP_HEADERS];
+	const char *header_values[FK_MAX_RESP_HEADERS];
+};
+
+typedef int (*fk_handler)(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+
+enum fk_route_flags {
+	FK_RF_RAW_BODY = 1 << 0, /* keep the body as bytes (CSV upload), no JSON check */
+	FK_RF_NO_CSRF = 1 << 1,  /* writes that need no CSRF token (login) */
+	FK_RF_NO_DB = 1 << 2,    /* the handler needs no store connection */
+};
+
+struct fk_route {
+	const char *method;             /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+	const char *path;               /* "/api/v1/areas/{id}": {name} matches one segment */
+	fk_handler fn;
+	unsigned roles;                 /* FK_R(...) mask; 0 = public, no session needed */
+	unsigned flags;                 /* enum fk_route_flags */
+	const struct fk_field *body;    /* JSON body schema; NULL = no JSON body expected */
+	size_t max_body;                /* 0 = 1 MiB */
+	const char *summary;            /* one line, for docs and `fangkong routes` */
+};
+#define FK_ROUTES_END {NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
+
+/* A domain module: its routes and an optional start hook. One line in src/modules.c. */
+struct fk_module {
+	const char *name;
+	const struct fk_route *routes; /* terminated by FK_ROUTES_END */
+	int (*init)(struct fk_app *app, struct fk_err *err);
+};
+
+/* Server-wide state, owned by `fangkong serve`. */
+struct fk_app {
+	struct fk_store *store;
+	const struct fk_module *const *modules; /* NULL-terminated */
+	const char *web_dir;                     /* static files, or NULL */
+	int64_t session_ttl_ms;
+	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
+	 * Installed by the users module's init. */
+	int (*authenticate)(struct fk_req *req, struct fk_err *err);
+	void *users; /* the users module's private state (login throttle) */
+};
+
+/* Request accessors. Strings live as long as the request. */
+const char *fk_req_param(struct fk_req *req, const char *name);  /* path parameter */
+const char *fk_req_query(struct fk_req *req, const char *name);  /* query string, decoded */
+const char *fk_req_header(struct fk_req *req, const char *name);
+const char *fk_req_cookie(struct fk_req *req, const char *name);
+/* Path parameter as a 64-bit id; FK_ENOTFOUND "not_found" if it is not one. */
+int fk_req_param_id(struct fk_req *req, const char *name, int64_t *out, struct fk_err *err);
+/* Query integer within [min,max], def when absent; FK_EINVAL naming the parameter if bad. */
+int fk_req_query_int(struct fk_req *req, const char *name, int64_t def, int64_t min, int64_t max,
+		     int64_t *out, struct fk_err *err);
+
+/* Response helpers. fk_resp_json steals the reference. */
+void fk_resp_json(struct fk_resp *resp, int status, json_t *json);
+void fk_resp_header(struct fk_resp *resp, const char *name, const char *value);
+
+/* The HTTP status for an FK_E* code (400, 401, 403, 404, 409, 413, 422, 429, 500). */
+int fk_http_status(int code);
+
+#endif

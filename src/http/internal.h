@@ -1,0 +1,122 @@
+/* http internals: what server.c, router.c, req.c, metrics.c, static.c and builtin.c share.
+ * Modules never include this; they see http.h only.
+ *
+ * One request is one struct fk_exchange, created by server.c on MHD's first call and freed
+ * when MHD reports the request completed. Its struct fk_req comes first so code that holds
+ * a req (the built-in handlers) can get back to the exchange. */
+#ifndef FK_HTTP_INTERNAL_H
+#define FK_HTTP_INTERNAL_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <microhttpd.h>
+#include "base/buf.h"
+#include "http/http.h"
+#include "http/server.h"
+
+#define FK_MAX_SEGS 16
+
+/* A route compiled for matching: its pattern cut into segments once, at start. */
+struct fk_croute {
+	const struct fk_route *r;
+	const char *module;
+	const char *method; /* metrics label: the route's method, or "*" for the catch-alls */
+	const char *pattern;
+	int index; /* metrics slot */
+	int nsegs;
+	struct {
+		const char *s;
+		unsigned short len;
+		bool param;
+	} segs[FK_MAX_SEGS];
+};
+
+struct fk_router {
+	struct fk_croute *routes;
+	int n;
+	struct fk_croute fallback;  /* GET of a non-API path: static files or the root JSON */
+	struct fk_croute unmatched; /* 404 / 405 */
+};
+
+/* The result of matching one method and path. */
+struct fk_match {
+	const struct fk_croute *cr; /* the route, or router->unmatched */
+	int code;		    /* 0, FK_ENOTFOUND or FK_EMETHOD */
+	char allow[64];		    /* for 405: the methods the path has */
+	int nparams;
+	struct {
+		unsigned short off, len;
+	} params[FK_MAX_PARAMS];
+};
+
+int fk_router_init(struct fk_router *rt, const struct fk_module *const *mods, struct fk_err *err);
+void fk_router_release(struct fk_router *rt);
+/* HEAD matches GET routes. A trailing slash is ignored. */
+void fk_router_match(const struct fk_router *rt, const char *method, const char *path,
+		     struct fk_match *m);
+/* Number of metrics slots the router uses (routes + fallback + unmatched). */
+int fk_router_slots(const struct fk_router *rt);
+const struct fk_croute *fk_router_slot(const struct fk_router *rt, int index);
+
+struct fk_metrics;
+struct fk_metrics *fk_metrics_new(int nslots);
+void fk_metrics_free(struct fk_metrics *m);
+void fk_metrics_observe(struct fk_metrics *m, int slot, int status, uint64_t ns);
+/* Adds delta to the in-flight gauge; returns the new value. */
+int fk_metrics_in_flight(struct fk_metrics *m, int delta);
+int fk_metrics_render(struct fk_metrics *m, const struct fk_router *rt, const char *version,
+		      struct fk_buf *out);
+
+struct fk_static;
+int fk_static_open(const char *dir, struct fk_static **out, struct fk_err *err);
+void fk_static_close(struct fk_static *st);
+/* The fallback handler: a file under the web dir, index.html for SPA paths, or (no --web) the
+ * root JSON on "/" and no_route elsewhere. */
+int fk_static_handler(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+
+struct fk_server {
+	struct MHD_Daemon *mhd;
+	struct fk_app *app;
+	struct fk_router router;
+	struct fk_metrics *metrics;
+	struct fk_static *web;
+	size_t max_body; /* for routes with max_body 0 */
+	const char *version;
+	uint16_t port;
+	struct sockaddr_storage addr;
+	uint64_t rid_base;
+	atomic_uint_fast64_t rid_next;
+	void (*json_free)(void *);
+};
+
+struct fk_exchange {
+	struct fk_req req; /* first: fk_exchange_of(req) */
+	struct fk_server *srv;
+	struct MHD_Connection *conn;
+	struct fk_match match;
+	struct fk_buf body;
+	uint64_t received; /* body bytes read, kept or not */
+	bool too_big;
+	bool responded;
+	uint64_t start_ns;
+	char request_id[17];
+	char client_ip[48];
+	struct fk_arena arena;
+	int file_fd; /* a static file to send (closed by MHD), or -1 */
+	uint64_t file_size;
+};
+
+static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
+{
+	return (struct fk_exchange *)req;
+}
+
+size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
+/* Runs one request through the checks and its handler; the only place where a request's
+ * arena and store connection are set up and released. Returns the response to queue. */
+struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status);
+
+/* "zh" or "en" from an Accept-Language value (NULL -> "zh"). */
+const char *fk_http_lang(const char *accept_language);
+
+#endif

@@ -1,0 +1,626 @@
+/* router: route tables compiled at start and matched per request ({name} matches one path
+ * segment; the most literal match wins), and fk_router_dispatch, the one place where a
+ * request's arena and store connection are set up and released and where the checks every
+ * route relies on run, in this order: route, session, role, CSRF, body, handler. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "http/internal.h"
+
+#define MAX_PATH 4096
+
+static const struct fk_route fallback_route = {
+    "GET", "/*", fk_static_handler, 0, FK_RF_NO_DB | FK_RF_NO_CSRF, NULL, 0, "static files",
+};
+static const struct fk_route unmatched_route = {
+    "*", "", NULL, 0, FK_RF_NO_DB, NULL, 0, "no route",
+};
+
+static int bad_route(struct fk_err *err, const char *module, const struct fk_route *r,
+		     const char *why)
+{
+	return fk_err_set(err, FK_EINVAL, "bad_route", "path", "模块 %s 的路由 %s %s 有误：%s",
+			  "module %s: route %s %s: %s", module, r->method ? r->method : "?",
+			  r->path ? r->path : "?", why);
+}
+
+static bool known_method(const char *m)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	for (size_t i = 0; m && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(m, methods[i]) == 0)
+			return true;
+	return false;
+}
+
+static int add_segment(struct fk_croute *cr, const char *p, size_t len, int *nparams)
+{
+	if (cr->nsegs == FK_MAX_SEGS || len > 255)
+		return -1;
+	cr->segs[cr->nsegs].s = p;
+	cr->segs[cr->nsegs].len = (unsigned short)len;
+	cr->segs[cr->nsegs].param = p[0] == '{';
+	if (p[0] == '{') {
+		if (len < 3 || p[len - 1] != '}' || ++*nparams > FK_MAX_PARAMS)
+			return -1;
+		cr->segs[cr->nsegs].s = p + 1;
+		cr->segs[cr->nsegs].len = (unsigned short)(len - 2);
+	}
+	cr->nsegs++;
+	return 0;
+}
+
+static int compile(struct fk_croute *cr, const struct fk_route *r, const char *module,
+		   struct fk_err *err)
+{
+	const char *p = r->path;
+	int nparams = 0;
+
+	if (!known_method(r->method) || !r->fn)
+		return bad_route(err, module, r, "method or handler missing");
+	if (!p || p[0] != '/')
+		return bad_route(err, module, r, "the path must start with /");
+	*cr = (struct fk_croute){.r = r, .module = module, .method = r->method, .pattern = p};
+	for (p++; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len == 0 || add_segment(cr, p, len, &nparams) < 0)
+			return bad_route(err, module, r,
+					 "bad segment, or too many segments or params");
+		p += len + (slash ? 1 : 0);
+	}
+	return 0;
+}
+
+static bool same_shape(const struct fk_croute *a, const struct fk_croute *b)
+{
+	if (strcmp(a->method, b->method) != 0 || a->nsegs != b->nsegs)
+		return false;
+	for (int i = 0; i < a->nsegs; i++) {
+		if (a->segs[i].param != b->segs[i].param)
+			return false;
+		if (!a->segs[i].param && (a->segs[i].len != b->segs[i].len ||
+					  memcmp(a->segs[i].s, b->segs[i].s, a->segs[i].len) != 0))
+			return false;
+	}
+	return true;
+}
+
+static int count_routes(const struct fk_module *const *mods)
+{
+	int n = 0;
+	for (int i = 0; mods && mods[i]; i++)
+		for (const struct fk_route *r = mods[i]->routes; r && r->method; r++)
+			n++;
+	return n;
+}
+
+static int compile_module(struct fk_router *rt, const struct fk_module *mod, struct fk_err *err)
+{
+	for (const struct fk_route *r = mod->routes; r && r->method; r++) {
+		struct fk_croute *cr = &rt->routes[rt->n];
+		if (compile(cr, r, mod->name, err) < 0)
+			return err ? err->code : FK_EINVAL;
+		for (int j = 0; j < rt->n; j++)
+			if (same_shape(&rt->routes[j], cr))
+				return bad_route(err, mod->name, r, "the same route twice");
+		cr->index = rt->n++;
+	}
+	return 0;
+}
+
+int fk_router_init(struct fk_router *rt, const struct fk_module *const *mods, struct fk_err *err)
+{
+	int rc;
+
+	*rt = (struct fk_router){0};
+	rt->routes = fk_xcalloc((size_t)count_routes(mods) + 1, sizeof(*rt->routes));
+	for (int i = 0; mods && mods[i]; i++) {
+		rc = compile_module(rt, mods[i], err);
+		if (rc < 0) {
+			fk_router_release(rt);
+			return rc;
+		}
+	}
+	rt->fallback = (struct fk_croute){.r = &fallback_route,
+					  .module = "http",
+					  .method = "GET",
+					  .pattern = "static",
+					  .index = rt->n};
+	rt->unmatched = (struct fk_croute){.r = &unmatched_route,
+					   .module = "http",
+					   .method = "*",
+					   .pattern = "unmatched",
+					   .index = rt->n + 1};
+	return 0;
+}
+
+void fk_router_release(struct fk_router *rt)
+{
+	free(rt->routes);
+	*rt = (struct fk_router){0};
+}
+
+int fk_router_slots(const struct fk_router *rt)
+{
+	return rt->n + 2;
+}
+
+const struct fk_croute *fk_router_slot(const struct fk_router *rt, int index)
+{
+	if (index >= 0 && index < rt->n)
+		return &rt->routes[index];
+	return index == rt->n ? &rt->fallback : &rt->unmatched;
+}
+
+/* Matches path against one route; *score has a bit per literal segment, earlier ones higher,
+ * so the most literal route wins ("/users/me" over "/users/{id}"). */
+static bool match_route(const struct fk_croute *cr, const char *path, struct fk_match *m,
+			unsigned *score)
+{
+	const char *p = path + 1;
+	int i = 0;
+
+	m->nparams = 0;
+	*score = 0;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len == 0 || i == cr->nsegs)
+			return false;
+		if (cr->segs[i].param) {
+			m->params[m->nparams].off = (unsigned short)(p - path);
+			m->params[m->nparams++].len = (unsigned short)len;
+		} else if (len != cr->segs[i].len || memcmp(p, cr->segs[i].s, len) != 0) {
+			return false;
+		} else {
+			*score |= 1u << (31 - i);
+		}
+		i++;
+		p += len;
+		if (*p == '/' && p[1] == '\0')
+			break; /* one trailing slash is ignored */
+		p += *p == '/';
+	}
+	return i == cr->nsegs;
+}
+
+static void allow_add(struct fk_match *m, const char *method)
+{
+	size_t n = strlen(m->allow);
+	if (strstr(m->allow, method))
+		return;
+	snprintf(m->allow + n, sizeof(m->allow) - n, "%s%s", n ? ", " : "", method);
+}
+
+static bool is_api(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
+void fk_router_match(const struct fk_router *rt, const char *method, const char *path,
+		     struct fk_match *m)
+{
+	const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	struct fk_match tmp;
+	unsigned score, best = 0;
+
+	*m = (struct fk_match){.cr = &rt->unmatched, .code = FK_ENOTFOUND};
+	if (path[0] != '/' || strlen(path) > MAX_PATH)
+		return;
+	for (int i = 0; i < rt->n; i++) {
+		const struct fk_croute *cr = &rt->routes[i];
+		if (!match_route(cr, path, &tmp, &score))
+			continue;
+		if (strcmp(cr->method, want) != 0) {
+			allow_add(m, cr->method);
+			continue;
+		}
+		if (m->code == 0 && score <= best)
+			continue;
+		tmp.cr = cr;
+		tmp.code = 0;
+		memcpy(tmp.allow, m->allow, sizeof(tmp.allow));
+		*m = tmp;
+		best = score;
+	}
+	if (m->code == 0)
+		return;
+	if (m->allow[0])
+		m->code = FK_EMETHOD;
+	else if (strcmp(want, "GET") == 0 && !is_api(path))
+		*m = (struct fk_match){.cr = &rt->fallback, .code = 0};
+}
+
+size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr)
+{
+	if (cr->r && cr->r->max_body)
+		return cr->r->max_body;
+	return srv->max_body ? srv->max_body : (size_t)1 << 20;
+}
+
+/* ---- dispatch ---- */
+
+static int check_route(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+{
+	if (x->match.code == FK_EMETHOD) {
+		fk_resp_header(resp, "Allow", x->match.allow);
+		return fk_err_set(err, FK_EMETHOD, "method_not_allowed", NULL,
+				  "%s 不支持 %s 方法（可用：%s）",
+				  "%s does not allow %s (allowed: %s)", x->req.path, x->req.method,
+				  x->match.allow);
+	}
+	if (x->match.code < 0)
+		return fk_err_set(err, FK_ENOTFOUND, "no_route", NULL, "没有这个地址：%s %s",
+				  "no such route: %s %s", x->req.method, x->req.path);
+	if (x->too_big)
+		return fk_err_set(err, FK_ETOOBIG, "body_too_big", NULL,
+				  "请求体过大，上限为 %zu 字节",
+				  "request body too big: the limit is %zu bytes",
+				  fk_route_max_body(x->srv, x->match.cr));
+	return 0;
+}
+
+static void take_params(struct fk_exchange *x)
+{
+	struct fk_req *req = &x->req;
+	const struct fk_croute *cr = x->match.cr;
+	int k = 0;
+
+	for (int i = 0; i < cr->nsegs && k < x->match.nparams; i++) {
+		if (!cr->segs[i].param)
+			continue;
+		req->param_names[k] = fk_arena_strndup(req->arena, cr->segs[i].s, cr->segs[i].len);
+		req->param_values[k] = fk_arena_strndup(
+		    req->arena, req->path + x->match.params[k].off, x->match.params[k].len);
+		k++;
+	}
+	req->nparams = k;
+}
+
+/* Session routes get a connection even when flagged FK_RF_NO_DB: the session lives there. */
+static int open_db(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
+{
+	struct fk_store *store = x->srv->app->store;
+
+	if ((r->flags & FK_RF_NO_DB) && (r->roles == 0 || !store))
+		return 0;
+	if (!store)
+		return fk_err_set(err, FK_EINTERNAL, "no_store", NULL, "没有配置数据存储",
+				  "no store is configured");
+	x->req.db = fk_store_acquire(store);
+	return 0;
+}
+
+static int check_session(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
+{
+	struct fk_app *app = x->srv->app;
+	int rc;
+
+	if (r->roles == 0)
+		return 0;
+	rc = app->authenticate ? app->authenticate(&x->req, err) : FK_EAUTH;
+	if (rc == 0 && x->req.who)
+		return 0;
+	if (rc < 0 && rc != FK_EAUTH)
+		return rc;
+	/* One code for every way of not being logged in, so clients know to show the login;
+	 * the hook's message (expired, disabled...) is kept. */
+	if (rc == 0 || !err || !err->zh[0])
+		fk_err_set(err, FK_EAUTH, "login_required", NULL, "请先登录",
+			   "please log in first");
+	else
+		snprintf(err->key, sizeof(err->key), "login_required");
+	return FK_EAUTH;
+}
+
+static int check_role(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
+{
+	const struct fk_principal *who = x->req.who;
+
+	if (r->roles == 0 || (r->roles & (1u << who->role)))
+		return 0;
+	return fk_err_set(err, FK_EPERM, "forbidden", NULL, "角色“%s”无权执行此操作",
+			  "the role \"%s\" may not do this", fk_role_name(who->role));
+}
+
+static bool is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+static int check_csrf(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
+{
+	const struct fk_principal *who = x->req.who;
+	const char *tok;
+	size_t n;
+
+	if (!who || (r->flags & FK_RF_NO_CSRF) || is_safe_method(x->req.method))
+		return 0;
+	tok = fk_req_header(&x->req, "X-CSRF-Token");
+	n = strnlen(who->csrf, sizeof(who->csrf));
+	if (tok && n > 0 && strlen(tok) == n && sodium_memcmp(tok, who->csrf, n) == 0)
+		return 0;
+	return fk_err_set(err, FK_EPERM, "csrf", NULL,
+			  "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+			  "missing or wrong CSRF token (header X-CSRF-Token)");
+}
+
+static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
+{
+	struct fk_req *req = &x->req;
+	size_t len = x->body.len;
+
+	if (r->flags & FK_RF_RAW_BODY) {
+		req->raw_body = x->body.data;
+		req->raw_len = len;
+		return 0;
+	}
+	if (r->body) {
+		int rc;
+		if (len == 0)
+			return fk_err_set(err, FK_EINVAL, "body_required", NULL, "需要 JSON 请求体",
+					  "a JSON body is required");
+		rc = fk_json_parse_object(x->body.data, len, &req->body, err);
+		return rc < 0 ? rc : fk_json_check(req->body, r->body, err);
+	}
+	if (len > 0)
+		return fk_err_set(err, FK_EINVAL, "unexpected_body", NULL, "此地址不接受请求体",
+				  "this route takes no request body");
+	return 0;
+}
+
+static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+{
+	const struct fk_route *r = x->match.cr->r;
+	int rc;
+
+	rc = check_route(x, resp, err);
+	if (rc == 0)
+		rc = open_db(x, r, err);
+	if (rc == 0)
+		rc = check_session(x, r, err);
+	if (rc == 0)
+		rc = check_role(x, r, err);
+	if (rc == 0)
+		rc = check_csrf(x, r, err);
+	if (rc == 0)
+		rc = check_body(x, r, err);
+	if (rc == 0) {
+		take_params(x);
+		rc = r->fn(&x->req, resp, err);
+	}
+	return rc;
+}
+
+/* ---- replies ---- */
+
+static void fill_default(struct fk_err *err, int code)
+{
+	static const struct {
+		int code;
+		const char *key, *zh, *en;
+	} defs[] = {
+	    {FK_EINVAL, "bad_request", "请求无效", "bad request"},
+	    {FK_EUNPROC, "unprocessable", "请求无法处理", "the request cannot be processed"},
+	    {FK_EAUTH, "login_required", "请先登录", "please log in first"},
+	    {FK_EPERM, "forbidden", "没有权限", "not allowed"},
+	    {FK_ENOTFOUND, "not_found", "未找到", "not found"},
+	    {FK_ECONFLICT, "conflict", "与现有数据冲突", "conflicts with existing data"},
+	    {FK_ETOOBIG, "too_big", "内容过大", "too big"},
+	    {FK_ELIMIT, "too_many_requests", "请求过于频繁", "too many requests"},
+	    {FK_EMETHOD, "method_not_allowed", "不支持此方法", "method not allowed"},
+	};
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if (defs[i].code == code) {
+			fk_err_set(err, code, defs[i].key, NULL, defs[i].zh, defs[i].en);
+			return;
+		}
+	fk_err_set(err, FK_EINTERNAL, "internal", NULL, "服务器内部错误", "internal error");
+}
+
+static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)
+{
+	const char *msg = strcmp(x->req.lang, "en") == 0 ? err->en : err->zh;
+	json_t *e = json_object();
+
+	json_object_set_new(e, "code", json_string(err->key));
+	json_object_set_new(e, "message", json_string(msg));
+	json_object_set_new(e, "message_zh", json_string(err->zh));
+	json_object_set_new(e, "message_en", json_string(err->en));
+	json_object_set_new(e, "field", err->field[0] ? json_string(err->field) : json_null());
+	json_object_set_new(e, "line", err->line > 0 ? json_integer(err->line) : json_null());
+	return json_pack("{s:o}", "error", e);
+}
+
+/* The details of a 500 go to the log, under the request id the client is shown. */
+static void error_reply(struct fk_exchange *x, int rc, struct fk_err *err, struct fk_resp *resp)
+{
+	int code = err->code < 0 ? err->code : rc;
+	int status = fk_http_status(code);
+
+	if (!err->key[0] || (!err->zh[0] && !err->en[0]))
+		fill_default(err, code);
+	if (status >= 500) {
+		fk_error("http 500 rid=%s method=%s route=%s code=%s key=%s field=%s msg=\"%s\"",
+			 x->request_id, x->req.method, x->match.cr->pattern, fk_code_name(code),
+			 err->key, err->field, err->en);
+		fk_err_set(err, code, "internal", NULL, "服务器内部错误（请求编号 %s）",
+			   "internal error (request id %s)", x->request_id);
+	}
+	json_decref(resp->json);
+	resp->json = error_json(x, err);
+	resp->body = NULL;
+	resp->body_len = 0;
+	resp->content_type = NULL;
+	resp->status = status;
+}
+
+static bool has_header(const struct fk_resp *resp, const char *name)
+{
+	for (int i = 0; i < resp->nheaders; i++)
+		if (strcasecmp(resp->header_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static struct MHD_Response *make_body(struct fk_exchange *x, struct fk_resp *resp)
+{
+	struct MHD_Response *mr;
+	char *s;
+
+	if (x->file_fd >= 0) {
+		mr = MHD_create_response_from_fd64(x->file_size, x->file_fd);
+		if (!mr)
+			close(x->file_fd);
+		x->file_fd = -1; /* MHD closes it with the response */
+		return mr;
+	}
+	if (!resp->json)
+		return MHD_create_response_from_buffer(
+		    resp->body_len, (void *)(resp->body ? resp->body : ""), MHD_RESPMEM_MUST_COPY);
+	if (!resp->content_type)
+		resp->content_type = "application/json; charset=utf-8";
+	s = json_dumps(resp->json, JSON_COMPACT);
+	if (!s) {
+		fk_error("http rid=%s route=%s: reply is not serialisable JSON", x->request_id,
+			 x->match.cr->pattern);
+		resp->status = 500;
+		return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	return MHD_create_response_from_buffer_with_free_callback(strlen(s), s, x->srv->json_free);
+}
+
+static struct MHD_Response *render(struct fk_exchange *x, struct fk_resp *resp)
+{
+	struct MHD_Response *mr;
+
+	if (resp->status == 0)
+		resp->status = 200;
+	mr = make_body(x, resp);
+	if (!mr)
+		return NULL;
+	for (int i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(mr, resp->header_names[i], resp->header_values[i]);
+	if (resp->content_type)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+	if (!has_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL))
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "X-Request-Id", x->request_id);
+	return mr;
+}
+
+static void finish(struct fk_exchange *x, unsigned status, int64_t user_id)
+{
+	uint64_t ns = fk_mono_ns() - x->start_ns;
+
+	fk_metrics_observe(x->srv->metrics, x->match.cr->index, (int)status, ns);
+	fk_info("http rid=%s method=%s route=%s status=%u ms=%.3f ip=%s user=%" PRId64,
+		x->request_id, x->req.method, x->match.cr->pattern, status, (double)ns / 1e6,
+		x->client_ip, user_id);
+}
+
+static void setup(struct fk_exchange *x)
+{
+	struct fk_req *req = &x->req;
+
+	fk_arena_init(&x->arena);
+	req->arena = &x->arena;
+	req->app = x->srv->app;
+	req->conn = x->conn;
+	req->route = x->match.cr->pattern;
+	req->request_id = x->request_id;
+	req->client_ip = x->client_ip;
+	req->lang = fk_http_lang(fk_req_header(req, "Accept-Language"));
+}
+
+struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status)
+{
+	struct fk_req *req = &x->req;
+	struct fk_resp resp = {0};
+	struct fk_err err = {0};
+	struct MHD_Response *mr;
+	int64_t user_id;
+	int rc;
+
+	setup(x);
+	rc = run(x, &resp, &err);
+	if (rc < 0)
+		error_reply(x, rc, &err, &resp);
+	mr = render(x, &resp);
+	*status = (unsigned)resp.status;
+	user_id = req->who ? req->who->user_id : 0;
+	req->who = NULL; /* it lives in the arena */
+	if (req->db)
+		fk_store_release(x->srv->app->store, req->db);
+	req->db = NULL;
+	json_decref(req->body);
+	req->body = NULL;
+	json_decref(resp.json);
+	fk_arena_release(&x->arena);
+	finish(x, *status, user_id);
+	return mr;
+}
+
+/* ---- Accept-Language ---- */
+
+static const char *lang_of(const char *tag, size_t len)
+{
+	if (len >= 2 && strncasecmp(tag, "zh", 2) == 0 && (len == 2 || tag[2] == '-'))
+		return "zh";
+	if (len >= 2 && strncasecmp(tag, "en", 2) == 0 && (len == 2 || tag[2] == '-'))
+		return "en";
+	return NULL;
+}
+
+static double quality(const char *p, const char *end)
+{
+	const char *q = memchr(p, ';', (size_t)(end - p));
+	double v = 1.0;
+
+	while (q && q < end && (*q == ';' || *q == ' '))
+		q++;
+	if (q && q + 2 <= end && q[0] == 'q' && q[1] == '=') {
+		char tmp[8] = {0};
+		size_t n = (size_t)(end - q - 2) < sizeof(tmp) - 1 ? (size_t)(end - q - 2)
+								   : sizeof(tmp) - 1;
+		memcpy(tmp, q + 2, n);
+		v = strtod(tmp, NULL);
+	}
+	return v;
+}
+
+const char *fk_http_lang(const char *al)
+{
+	const char *best = "zh";
+	double best_q = 0.0;
+
+	for (const char *p = al; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t n;
+		const char *lang;
+		double q;
+
+		end = end ? end : p + strlen(p);
+		while (p < end && *p == ' ')
+			p++;
+		n = strcspn(p, ";, ");
+		n = n > (size_t)(end - p) ? (size_t)(end - p) : n;
+		lang = lang_of(p, n);
+		q = quality(p, end);
+		if (lang && q > best_q) {
+			best = lang;
+			best_q = q;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return best;
+}

@@ -1,0 +1,400 @@
+/* server: the libmicrohttpd daemon. A pool of threads, each with its own epoll set, accepts
+ * connections (HTTP/1.1 keep-alive); for every request it matches the route on MHD's first
+ * call, gathers the body up to the route's cap, then hands the exchange to the router.
+ * Shutdown stops accepting, lets requests in progress finish, then closes everything. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "http/internal.h"
+
+/* A bijection, so distinct counter values give distinct ids that do not look sequential. */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void request_id(struct fk_server *srv, char out[17])
+{
+	uint64_t n = atomic_fetch_add_explicit(&srv->rid_next, 1, memory_order_relaxed);
+
+	snprintf(out, 17, "%016" PRIx64, mix64(srv->rid_base + n));
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	out[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+static struct fk_exchange *exchange_new(struct fk_server *srv, struct MHD_Connection *c,
+					const char *url, const char *method)
+{
+	struct fk_exchange *x = fk_xcalloc(1, sizeof(*x));
+
+	x->srv = srv;
+	x->conn = c;
+	x->file_fd = -1;
+	x->start_ns = fk_mono_ns();
+	x->req.method = method;
+	x->req.path = url;
+	request_id(srv, x->request_id);
+	client_ip(c, x->client_ip, sizeof(x->client_ip));
+	fk_router_match(&srv->router, method, url, &x->match);
+	fk_buf_init(&x->body, fk_route_max_body(srv, x->match.cr));
+	fk_metrics_in_flight(srv->metrics, 1);
+	return x;
+}
+
+static bool expects_body(struct MHD_Connection *c)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return true;
+	return cl && strcmp(cl, "0") != 0;
+}
+
+/* A body the server will not keep is still read, up to this much past the cap, so the client
+ * (busy sending) gets the answer instead of a reset connection. */
+#define LINGER_BYTES (8u << 20)
+
+static uint64_t declared_length(struct MHD_Connection *c)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end = NULL;
+	unsigned long long n;
+
+	if (!cl)
+		return 0;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno || *end ? UINT64_MAX : n;
+}
+
+static bool keeps_body(const struct fk_exchange *x)
+{
+	return x->match.code == 0 && !x->too_big;
+}
+
+static enum MHD_Result respond(struct fk_exchange *x)
+{
+	struct MHD_Response *mr;
+	unsigned status = 500;
+	enum MHD_Result ret;
+
+	x->responded = true;
+	mr = fk_router_dispatch(x, &status);
+	if (!mr)
+		return MHD_NO;
+	ret = MHD_queue_response(x->conn, status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+/* MHD calls this once when the headers are in, once per piece of body, and once at the end.
+ * Answering before the end makes MHD close the connection, so that is kept for bodies too big
+ * to read at all. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *data,
+				  size_t *size, void **ctx)
+{
+	struct fk_exchange *x = *ctx;
+
+	(void)version;
+	if (!x) {
+		uint64_t len;
+		x = exchange_new(cls, c, url, method);
+		*ctx = x;
+		if (!expects_body(c))
+			return MHD_YES;
+		len = declared_length(c);
+		x->too_big = len > x->body.max;
+		if (!keeps_body(x) && len > x->body.max + LINGER_BYTES)
+			return respond(x);
+		return MHD_YES;
+	}
+	if (*size) {
+		x->received += *size;
+		if (keeps_body(x) && fk_buf_append(&x->body, data, *size) < 0)
+			x->too_big = true;
+		*size = 0;
+		return x->received > x->body.max + LINGER_BYTES ? MHD_NO : MHD_YES;
+	}
+	return x->responded ? MHD_YES : respond(x);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct fk_server *srv = cls;
+	struct fk_exchange *x = *ctx;
+
+	(void)c;
+	if (!x)
+		return;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		fk_debug("http rid=%s ended early (%d)", x->request_id, (int)toe);
+	if (x->file_fd >= 0)
+		close(x->file_fd);
+	fk_buf_release(&x->body);
+	fk_metrics_in_flight(srv->metrics, -1);
+	free(x);
+	*ctx = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	fk_warn("http mhd=\"%s\"", line);
+}
+
+/* ---- listen address ---- */
+
+static int bad_listen(const char *s, struct fk_err *err)
+{
+	return fk_err_set(
+	    err, FK_EINVAL, "bad_listen", "listen",
+	    "监听地址“%s”无效，应为 地址:端口，如 127.0.0.1:8080 或 [::1]:8080",
+	    "bad listen address \"%s\": use ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
+	    s ? s : "");
+}
+
+static bool parse_port(const char *s, uint16_t *port)
+{
+	char *end = NULL;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+static bool split_listen(const char *s, char *host, size_t hsize, const char **port)
+{
+	const char *colon;
+	size_t n;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= hsize)
+			return false;
+		snprintf(host, hsize, "%.*s", (int)(close - s - 1), s + 1);
+		*port = close + 2;
+		return true;
+	}
+	colon = strrchr(s, ':');
+	if (!colon) {
+		snprintf(host, hsize, "127.0.0.1");
+		*port = s;
+		return true;
+	}
+	n = (size_t)(colon - s);
+	if (n >= hsize || memchr(s, ':', n))
+		return false;
+	snprintf(host, hsize, "%.*s", (int)n, s);
+	if (n == 0 || strcmp(host, "*") == 0)
+		snprintf(host, hsize, "0.0.0.0");
+	else if (strcmp(host, "localhost") == 0)
+		snprintf(host, hsize, "127.0.0.1");
+	*port = colon + 1;
+	return true;
+}
+
+int fk_server_parse_listen(const char *s, struct sockaddr_storage *out, struct fk_err *err)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)out;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)out;
+	char host[64];
+	const char *port_s = NULL;
+	uint16_t port;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !split_listen(s, host, sizeof(host), &port_s) || !parse_port(port_s, &port))
+		return bad_listen(s, err);
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		return 0;
+	}
+	return bad_listen(s, err);
+}
+
+/* ---- start and stop ---- */
+
+static int compile_routes(struct fk_server *srv, struct fk_err *err)
+{
+	const struct fk_module *const *mods = srv->app->modules;
+	const struct fk_module **all;
+	size_t n = 0;
+	int rc;
+
+	while (mods && mods[n])
+		n++;
+	all = fk_xcalloc(n + 2, sizeof(*all));
+	all[0] = &fk_http_builtin;
+	for (size_t i = 0; i < n; i++)
+		all[i + 1] = mods[i];
+	rc = fk_router_init(&srv->router, all, err);
+	free(all);
+	return rc;
+}
+
+static unsigned daemon_flags(const struct sockaddr_storage *sa)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+		flags |= MHD_USE_EPOLL | MHD_USE_TURBO;
+	else if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
+		flags |= MHD_USE_POLL;
+	if (sa->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return flags;
+}
+
+static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
+			const struct sockaddr_storage *sa, struct fk_err *err)
+{
+	const union MHD_DaemonInfo *info;
+	/* MHD warns about a pool of one thread, so a single thread gets no pool option. */
+	struct MHD_OptionItem pool[] = {
+	    {o->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	     o->threads > 1 ? o->threads : 0, NULL},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+
+	errno = 0;
+	srv->mhd = MHD_start_daemon(
+	    daemon_flags(sa), 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	    on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa, MHD_OPTION_ARRAY,
+	    pool, MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 1024u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 60u,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_END);
+	if (!srv->mhd)
+		return fk_err_set(err, FK_EINTERNAL, "listen_failed", "listen",
+				  "无法在 %s 上监听：%s", "cannot listen on %s: %s", o->listen,
+				  errno ? strerror(errno) : "the HTTP daemon did not start");
+	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : 0;
+	return 0;
+}
+
+int fk_server_start(struct fk_app *app, const struct fk_server_opts *opts, struct fk_server **out,
+		    struct fk_err *err)
+{
+	struct fk_server *srv = fk_xcalloc(1, sizeof(*srv));
+	json_malloc_t jmalloc;
+	int rc;
+
+	*out = NULL;
+	srv->app = app;
+	srv->max_body = opts->max_body;
+	srv->version = opts->version;
+	if (sodium_init() < 0)
+		FK_BUG("libsodium failed to initialise");
+	randombytes_buf(&srv->rid_base, sizeof(srv->rid_base));
+	json_get_alloc_funcs(&jmalloc, &srv->json_free);
+	rc = fk_server_parse_listen(opts->listen, &srv->addr, err);
+	if (rc == 0)
+		rc = compile_routes(srv, err);
+	if (rc == 0 && app->web_dir)
+		rc = fk_static_open(app->web_dir, &srv->web, err);
+	if (rc == 0) {
+		srv->metrics = fk_metrics_new(fk_router_slots(&srv->router));
+		rc = start_daemon(srv, opts, &srv->addr, err);
+	}
+	if (rc < 0) {
+		fk_server_stop(srv, 0);
+		return rc;
+	}
+	*out = srv;
+	return 0;
+}
+
+uint16_t fk_server_port(const struct fk_server *srv)
+{
+	return srv->port;
+}
+
+char *fk_server_url(const struct fk_server *srv, char *out, size_t size)
+{
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)&srv->addr;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)&srv->addr;
+	char host[INET6_ADDRSTRLEN] = "";
+
+	if (srv->addr.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
+		snprintf(out, size, "http://[%s]:%u", host, (unsigned)srv->port);
+	} else {
+		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
+		snprintf(out, size, "http://%s:%u", host, (unsigned)srv->port);
+	}
+	return out;
+}
+
+static void wait_in_flight(struct fk_server *srv, unsigned grace_ms)
+{
+	uint64_t until = fk_mono_ns() + (uint64_t)grace_ms * 1000000u;
+	struct timespec pause = {0, 5 * 1000000L};
+
+	while (fk_metrics_in_flight(srv->metrics, 0) > 0 && fk_mono_ns() < until)
+		nanosleep(&pause, NULL);
+}
+
+void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
+{
+	if (!srv)
+		return;
+	if (srv->mhd) {
+		MHD_socket ls = MHD_quiesce_daemon(srv->mhd);
+		wait_in_flight(srv, grace_ms);
+		MHD_stop_daemon(srv->mhd);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+	}
+	fk_static_close(srv->web);
+	fk_metrics_free(srv->metrics);
+	fk_router_release(&srv->router);
+	free(srv);
+}

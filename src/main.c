@@ -1,0 +1,113 @@
+/* fangkong: the command table and the dispatcher (git-style subcommands). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cmd.h"
+#include "store/migrate.h"
+
+#define DEFAULT_DB "fangkong.db"
+
+const struct cmd fk_commands[] = {
+	{.name = "serve", .fn = cmd_serve, .flags = CMD_DB_URL,
+	 .usage = "serve [--db URL] [--listen ADDR:PORT] [--threads N] [--web DIR]",
+	 .help = "Runs the HTTP server (API, web app, /healthz, /metrics). Migrates the store at "
+		 "start. `fangkong serve --help` lists every setting and its FANGKONG_* variable."},
+	{.name = "init", .fn = cmd_init, .flags = CMD_DB_URL | CMD_STORE,
+	 .usage = "init [--db URL] --district NAME [--code CODE] [--admin USER] [--password PW]",
+	 .help = "Creates a store with its schema, a root district area and an admin account "
+		 "over it. Prints the admin password when it was generated."},
+	{.name = "demo", .fn = cmd_demo, .flags = CMD_DB_URL | CMD_STORE,
+	 .usage = "demo [--db URL] [--residents N] [--seed N] [--password PW]",
+	 .help = "Fills an empty store with a synthetic district (1 district, 4 streets, 40 "
+		 "communities, 400 grids, 4,000 buildings, 200,000 residents by default) and one "
+		 "user per role; prints the logins."},
+	{.name = "import", .fn = cmd_import, .flags = CMD_DB_URL | CMD_STORE,
+	 .usage = "import {residents|areas} FILE [--db URL] [--encoding auto|utf-8|gbk] "
+		  "[--area CODE]",
+	 .help = "Imports a CSV file (UTF-8 with or without BOM, or GBK/GB18030). Bad rows are "
+		 "reported with line, column and reason; good rows are kept; re-importing the "
+		 "same file changes nothing."},
+	{.name = "user", .fn = cmd_user, .flags = CMD_DB_URL | CMD_STORE,
+	 .usage = "user {add|passwd|list} [--db URL] ...",
+	 .help = "Manages accounts: `user add NAME --role ROLE --area CODE[,CODE] "
+		 "[--password PW]`, `user passwd NAME [--password PW]`, `user list`."},
+	{.name = "migrate", .fn = cmd_migrate, .flags = CMD_DB_URL,
+	 .usage = "migrate [--db URL] [--status]",
+	 .help = "Applies the numbered schema migrations the store lacks (serve does this at "
+		 "start too); --status prints the store's version."},
+	{.name = "routes", .fn = cmd_routes, .flags = 0,
+	 .usage = "routes [--json]",
+	 .help = "Prints every HTTP route: method, path, roles, summary."},
+	{.name = "version", .fn = cmd_version, .flags = 0, .usage = "version",
+	 .help = "Prints the version and the versions of the libraries linked."},
+	{.name = "help", .fn = cmd_help, .flags = 0, .usage = "help [COMMAND]",
+	 .help = "Lists the commands, or explains one."},
+	{0},
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (const struct cmd *c = fk_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Takes "--db URL" / "--db=URL" out of argv; falls back to FANGKONG_DB, then the default. */
+static const char *take_db_url(int *argc, char **argv)
+{
+	const char *url = getenv("FANGKONG_DB");
+	int out = 0;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < *argc) {
+			url = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--db=", 5) == 0) {
+			url = argv[i] + 5;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return url && *url ? url : DEFAULT_DB;
+}
+
+static void open_store(struct cmd_ctx *ctx)
+{
+	struct fk_err err = {0};
+	if (fk_db_open(ctx->db_url, &ctx->db, &err) < 0)
+		die_err(ctx->db_url, &err);
+	if (fk_migrate(ctx->db, NULL, &err) < 0)
+		die_err("migrate", &err);
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = {0};
+	const struct cmd *c;
+	int rc;
+
+	if (argc < 2) {
+		cmd_help(1, argv, &ctx);
+		return 1;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(1, argv, &ctx);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv, &ctx);
+	c = cmd_find(argv[1]);
+	if (!c)
+		die("'%s' is not a command; see 'fangkong help'", argv[1]);
+	argc--;
+	argv++;
+	if (c->flags & (CMD_DB_URL | CMD_STORE))
+		ctx.db_url = take_db_url(&argc, argv);
+	if (c->flags & CMD_STORE)
+		open_store(&ctx);
+	rc = c->fn(argc, argv, &ctx);
+	if (ctx.db)
+		fk_db_close(ctx.db);
+	return rc;
+}

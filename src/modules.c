@@ -1,0 +1,14 @@
+/* modules: every domain module, in the order their routes are matched. */
+#include "modules.h"
+#include "audit/audit.h"
+#include "users/users.h"
+#include "area/area.h"
+#include "people/people.h"
+
+const struct fk_module *const fk_modules[] = {
+	&fk_module_users,
+	&fk_module_audit,
+	&fk_module_area,
+	&fk_module_people,
+	NULL,
+};

@@ -1,0 +1,508 @@
+/* common: what both store backends share: choosing a backend by URL, the per-connection
+ * statement cache (keyed by SQL text), dispatch of the fk_q calls, the one-shot shorthands,
+ * prefix ranges and the connection pool. Nothing here knows a SQL dialect. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "store/backend.h"
+
+static bool is_pg_url(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err)
+{
+	*out = NULL;
+	if (!url || !*url)
+		return fk_err_set(err, FK_EINVAL, "db_url", "db", "未指定数据库", "no store given");
+	if (is_pg_url(url))
+		return fk_pg_open(url, out, err);
+	if (strncmp(url, "sqlite://", 9) == 0)
+		url += 9;
+	return fk_sqlite_open(url, out, err);
+}
+
+void fk_db_init(struct fk_db *db, const struct fk_backend *be)
+{
+	memset(db, 0, sizeof(*db));
+	db->be = be;
+}
+
+void fk_db_close(struct fk_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_tx)
+		fk_db_rollback(db);
+	db->be->close(db);
+}
+
+enum fk_db_kind fk_db_kind(struct fk_db *db)
+{
+	return db->be->kind;
+}
+
+const char *fk_db_kind_name(struct fk_db *db)
+{
+	return db->be->name;
+}
+
+int fk_db_fail(struct fk_err *err, const char *what, const char *msg)
+{
+	return fk_err_set(err, FK_EDB, "db", NULL, "数据库错误（%s）：%s", "store error (%s): %s",
+			  what, msg ? msg : "?");
+}
+
+int fk_db_exec(struct fk_db *db, const char *sql, struct fk_err *err)
+{
+	return db->be->exec(db, sql, err);
+}
+
+int fk_db_begin(struct fk_db *db, bool write, struct fk_err *err)
+{
+	int rc;
+	if (db->in_tx)
+		return fk_err_set(err, FK_EINTERNAL, "nested_tx", NULL, "事务不能嵌套",
+				  "a transaction is already open on this connection");
+	rc = db->be->begin(db, write, err);
+	if (rc == 0)
+		db->in_tx = true;
+	return rc;
+}
+
+/* A failed commit leaves no transaction open: the work is rolled back. */
+int fk_db_commit(struct fk_db *db, struct fk_err *err)
+{
+	int rc;
+	if (!db->in_tx)
+		return fk_err_set(err, FK_EINTERNAL, "no_tx", NULL, "没有打开的事务",
+				  "no transaction is open");
+	rc = db->be->commit(db, err);
+	if (rc < 0)
+		db->be->rollback(db);
+	db->in_tx = false;
+	return rc;
+}
+
+void fk_db_rollback(struct fk_db *db)
+{
+	if (!db->in_tx)
+		return;
+	db->be->rollback(db);
+	db->in_tx = false;
+}
+
+bool fk_db_in_tx(struct fk_db *db)
+{
+	return db->in_tx;
+}
+
+/* ---- statement cache: chained hash on the SQL text, LRU eviction of idle statements ---- */
+
+static uint64_t sql_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 29;
+	return h;
+}
+
+static void lru_unlink(struct fk_db *db, struct fk_q *q)
+{
+	if (q->lru_prev)
+		q->lru_prev->lru_next = q->lru_next;
+	else
+		db->lru_head = q->lru_next;
+	if (q->lru_next)
+		q->lru_next->lru_prev = q->lru_prev;
+	else
+		db->lru_tail = q->lru_prev;
+	q->lru_prev = q->lru_next = NULL;
+}
+
+static void lru_push_front(struct fk_db *db, struct fk_q *q)
+{
+	q->lru_prev = NULL;
+	q->lru_next = db->lru_head;
+	if (db->lru_head)
+		db->lru_head->lru_prev = q;
+	db->lru_head = q;
+	if (!db->lru_tail)
+		db->lru_tail = q;
+}
+
+static void q_free(struct fk_q *q)
+{
+	char *sql = q->sql;
+	q->db->be->finalize(q);
+	free(sql);
+}
+
+static void cache_remove(struct fk_db *db, struct fk_q *q)
+{
+	struct fk_q **pp = &db->buckets[q->hash % FK_QCACHE_BUCKETS];
+	while (*pp != q)
+		pp = &(*pp)->hnext;
+	*pp = q->hnext;
+	lru_unlink(db, q);
+	db->nq--;
+	q_free(q);
+}
+
+/* Drops the least recently used idle statement, if any. */
+static void cache_evict(struct fk_db *db)
+{
+	for (struct fk_q *q = db->lru_tail; q; q = q->lru_prev) {
+		if (!q->busy) {
+			cache_remove(db, q);
+			return;
+		}
+	}
+}
+
+void fk_db_cache_clear(struct fk_db *db)
+{
+	while (db->lru_head)
+		cache_remove(db, db->lru_head);
+}
+
+static struct fk_q *cache_find(struct fk_db *db, const char *sql, size_t len, uint64_t h)
+{
+	for (struct fk_q *q = db->buckets[h % FK_QCACHE_BUCKETS]; q; q = q->hnext)
+		if (q->hash == h && q->len == len && memcmp(q->sql, sql, len) == 0)
+			return q;
+	return NULL;
+}
+
+static int q_new(struct fk_db *db, const char *sql, size_t len, uint64_t h, bool cached,
+		 struct fk_q **out, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = db->be->prepare(db, sql, &q, err);
+	if (rc < 0)
+		return rc;
+	q->db = db;
+	q->sql = fk_xstrndup(sql, len);
+	q->len = len;
+	q->hash = h;
+	q->cached = cached;
+	q->busy = false;
+	q->bind_rc = 0;
+	q->hnext = NULL;
+	q->lru_prev = q->lru_next = NULL;
+	if (cached) {
+		if (db->nq >= FK_QCACHE_MAX)
+			cache_evict(db);
+		q->hnext = db->buckets[h % FK_QCACHE_BUCKETS];
+		db->buckets[h % FK_QCACHE_BUCKETS] = q;
+		lru_push_front(db, q);
+		db->nq++;
+	}
+	*out = q;
+	return 0;
+}
+
+int fk_db_query(struct fk_db *db, struct fk_q **out, const char *sql, struct fk_err *err)
+{
+	size_t len = strlen(sql);
+	uint64_t h = sql_hash(sql, len);
+	struct fk_q *q = cache_find(db, sql, len, h);
+	int rc;
+
+	*out = NULL;
+	if (q && !q->busy) {
+		if (db->lru_head != q) {
+			lru_unlink(db, q);
+			lru_push_front(db, q);
+		}
+	} else {
+		/* The same statement already in use (a nested loop) gets a one-off twin. */
+		rc = q_new(db, sql, len, h, q == NULL, &q, err);
+		if (rc < 0)
+			return rc;
+	}
+	q->busy = true;
+	db->nbusy++;
+	*out = q;
+	return 0;
+}
+
+static void q_bind_check(struct fk_q *q, int rc)
+{
+	if (rc < 0 && q->bind_rc == 0)
+		q->bind_rc = rc;
+}
+
+void fk_q_bind_i64(struct fk_q *q, int idx, int64_t v)
+{
+	q_bind_check(q, q->db->be->bind_i64(q, idx, v));
+}
+
+void fk_q_bind_double(struct fk_q *q, int idx, double v)
+{
+	q_bind_check(q, q->db->be->bind_double(q, idx, v));
+}
+
+void fk_q_bind_text(struct fk_q *q, int idx, const char *s)
+{
+	q_bind_check(q, s ? q->db->be->bind_text(q, idx, s) : q->db->be->bind_null(q, idx));
+}
+
+void fk_q_bind_null(struct fk_q *q, int idx)
+{
+	q_bind_check(q, q->db->be->bind_null(q, idx));
+}
+
+int fk_q_step(struct fk_q *q, struct fk_err *err)
+{
+	if (q->bind_rc < 0)
+		return fk_err_set(err, FK_EINTERNAL, "bind", NULL, "SQL 参数绑定错误：%s",
+				  "bad parameter binding for: %s", q->sql);
+	return q->db->be->step(q, err);
+}
+
+int fk_q_columns(struct fk_q *q)
+{
+	return q->db->be->columns(q);
+}
+
+bool fk_q_isnull(struct fk_q *q, int col)
+{
+	return q->db->be->isnull(q, col);
+}
+
+int64_t fk_q_i64(struct fk_q *q, int col)
+{
+	return q->db->be->col_i64(q, col);
+}
+
+double fk_q_double(struct fk_q *q, int col)
+{
+	return q->db->be->col_double(q, col);
+}
+
+const char *fk_q_text(struct fk_q *q, int col)
+{
+	return q->db->be->col_text(q, col);
+}
+
+int64_t fk_q_changes(struct fk_q *q)
+{
+	return q->db->be->changes(q);
+}
+
+void fk_q_done(struct fk_q *q)
+{
+	struct fk_db *db;
+	if (!q)
+		return;
+	db = q->db;
+	db->nbusy--;
+	q->busy = false;
+	q->bind_rc = 0;
+	if (!q->cached) {
+		q_free(q);
+		return;
+	}
+	db->be->reset(q);
+}
+
+/* ---- one-shot shorthands ---- */
+
+static int bind_fmt(struct fk_q *q, const char *fmt, va_list ap, struct fk_err *err)
+{
+	for (int i = 0; fmt && fmt[i]; i++) {
+		switch (fmt[i]) {
+		case 'i':
+			fk_q_bind_i64(q, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			fk_q_bind_text(q, i + 1, va_arg(ap, const char *));
+			break;
+		case 'd':
+			fk_q_bind_double(q, i + 1, va_arg(ap, double));
+			break;
+		case 'n':
+			fk_q_bind_null(q, i + 1);
+			break;
+		default:
+			return fk_err_set(err, FK_EINTERNAL, "bind", NULL, "未知的绑定格式 '%c'",
+					  "unknown bind format '%c'", fmt[i]);
+		}
+	}
+	return 0;
+}
+
+int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...)
+{
+	struct fk_q *q;
+	va_list ap;
+	int64_t rc = fk_db_query(db, &q, sql, err);
+
+	if (rc < 0)
+		return rc;
+	va_start(ap, fmt);
+	rc = bind_fmt(q, fmt, ap, err);
+	va_end(ap);
+	while (rc == 0 && (rc = fk_q_step(q, err)) > 0)
+		rc = 0;
+	if (rc == 0)
+		rc = fk_q_changes(q);
+	fk_q_done(q);
+	return rc;
+}
+
+int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
+		  const char *fmt, ...)
+{
+	struct fk_q *q;
+	va_list ap;
+	int rc = fk_db_query(db, &q, sql, err);
+
+	if (rc < 0)
+		return rc;
+	va_start(ap, fmt);
+	rc = bind_fmt(q, fmt, ap, err);
+	va_end(ap);
+	if (rc == 0)
+		rc = fk_q_step(q, err);
+	if (rc > 0 && out)
+		*out = fk_q_i64(q, 0);
+	fk_q_done(q);
+	return rc;
+}
+
+/* U+10FFFF, the highest code point: valid UTF-8 (PostgreSQL checks bound text), and above
+ * every character that can follow the prefix except itself, a non-character. */
+char *fk_prefix_upper(const char *prefix, char *out)
+{
+	size_t n = strlen(prefix);
+	memcpy(out, prefix, n);
+	memcpy(out + n, "\xF4\x8F\xBF\xBF", 5);
+	return out;
+}
+
+/* ---- pool ---- */
+
+struct fk_store {
+	char *url;
+	int max, open;
+	struct fk_db *idle;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err)
+{
+	struct fk_store *s;
+	struct fk_db *db;
+	int rc;
+
+	*out = NULL;
+	rc = fk_db_open(url, &db, err);
+	if (rc < 0)
+		return rc;
+	s = fk_xcalloc(1, sizeof(*s));
+	s->url = fk_xstrdup(url);
+	s->max = max < 1 ? 1 : max;
+	s->open = 1;
+	s->idle = db;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	*out = s;
+	return 0;
+}
+
+/* Returns NULL only when a new connection could not be opened (logged). */
+struct fk_db *fk_store_acquire(struct fk_store *s)
+{
+	struct fk_db *db = NULL;
+	struct fk_err err = {0};
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->idle && s->open >= s->max)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->idle) {
+		db = s->idle;
+		s->idle = db->pool_next;
+		db->pool_next = NULL;
+		pthread_mutex_unlock(&s->mu);
+		return db;
+	}
+	s->open++;
+	pthread_mutex_unlock(&s->mu);
+	if (fk_db_open(s->url, &db, &err) == 0)
+		return db;
+	fk_error("msg=\"store connection failed\" error=\"%s\"", err.en);
+	pthread_mutex_lock(&s->mu);
+	s->open--;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Gives statements a caller forgot back to the cache. */
+static void db_reset_busy(struct fk_db *db)
+{
+	if (db->nbusy == 0)
+		return;
+	fk_warn("msg=\"connection released with %d open statements\"", db->nbusy);
+	for (struct fk_q *q = db->lru_head; q; q = q->lru_next)
+		if (q->busy)
+			fk_q_done(q);
+	db->nbusy = 0;
+}
+
+void fk_store_release(struct fk_store *s, struct fk_db *db)
+{
+	if (!db)
+		return;
+	db_reset_busy(db);
+	fk_db_rollback(db);
+	if (!db->be->healthy(db)) {
+		fk_warn("msg=\"dropping a broken store connection\"");
+		fk_db_close(db);
+		db = NULL;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (db) {
+		db->pool_next = s->idle;
+		s->idle = db;
+	} else {
+		s->open--;
+	}
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+const char *fk_store_url(struct fk_store *s)
+{
+	return s->url;
+}
+
+/* Every connection must have been released. */
+void fk_store_close(struct fk_store *s)
+{
+	if (!s)
+		return;
+	while (s->idle) {
+		struct fk_db *db = s->idle;
+		s->idle = db->pool_next;
+		fk_db_close(db);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->url);
+	free(s);
+}

@@ -1,0 +1,88 @@
+/* db: the store interface. One API, two backends: SQLite (a file path, WAL, the default) and
+ * PostgreSQL via libpq (a "postgres://" or "postgresql://" URL). Dialect differences live only
+ * in sqlite.c and postgres.c.
+ *
+ * SQL is written once in the common dialect with '?' placeholders (translated to $1.. for
+ * libpq). Every statement is prepared once per connection and cached by its SQL text, so pass
+ * the same string each time (a string literal or a constant).
+ *
+ * A struct fk_db is one connection, used by one thread at a time. struct fk_store is a pool of
+ * them for the server's threads.
+ *
+ * Values: integers as int64, text as UTF-8, doubles, NULL. Times are epoch ms in BIGINT. */
+#ifndef FK_DB_H
+#define FK_DB_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "base/err.h"
+
+enum fk_db_kind { FK_DB_SQLITE = 1, FK_DB_POSTGRES = 2 };
+
+struct fk_db;
+struct fk_q;
+
+/* Opens one connection. url: a file path (SQLite) or postgres://... The SQLite file is
+ * created if missing. Does not migrate (see migrate.h). */
+int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err);
+void fk_db_close(struct fk_db *db);
+enum fk_db_kind fk_db_kind(struct fk_db *db);
+const char *fk_db_kind_name(struct fk_db *db); /* "sqlite" / "postgres" */
+
+/* Runs one or more statements without parameters (DDL, migrations). */
+int fk_db_exec(struct fk_db *db, const char *sql, struct fk_err *err);
+
+/* Transactions. fk_db_begin takes the write lock at once on SQLite (BEGIN IMMEDIATE) so two
+ * writers never deadlock; pass write=false for a read snapshot. Nested calls are an error. */
+int fk_db_begin(struct fk_db *db, bool write, struct fk_err *err);
+int fk_db_commit(struct fk_db *db, struct fk_err *err);
+void fk_db_rollback(struct fk_db *db); /* safe to call when no transaction is open */
+bool fk_db_in_tx(struct fk_db *db);
+
+/* Queries. fk_db_query returns a reset, cached statement; bind parameters (1-based), then
+ * call fk_q_step until it returns 0. Always end with fk_q_done (also after errors).
+ *   struct fk_q *q;
+ *   if (fk_db_query(db, &q, "SELECT name FROM areas WHERE id = ?", err) < 0) goto fail;
+ *   fk_q_bind_i64(q, 1, id);
+ *   while ((rc = fk_q_step(q, err)) > 0) use(fk_q_text(q, 0));
+ *   fk_q_done(q);
+ * Column getters are valid until the next fk_q_step or fk_q_done. */
+int fk_db_query(struct fk_db *db, struct fk_q **out, const char *sql, struct fk_err *err);
+void fk_q_bind_i64(struct fk_q *q, int idx, int64_t v);
+void fk_q_bind_double(struct fk_q *q, int idx, double v);
+void fk_q_bind_text(struct fk_q *q, int idx, const char *s); /* NULL binds NULL; copied */
+void fk_q_bind_null(struct fk_q *q, int idx);
+/* 1 = a row is ready, 0 = done, <0 = error (err filled; unique violations are FK_ECONFLICT). */
+int fk_q_step(struct fk_q *q, struct fk_err *err);
+int fk_q_columns(struct fk_q *q);
+bool fk_q_isnull(struct fk_q *q, int col);
+int64_t fk_q_i64(struct fk_q *q, int col);   /* NULL -> 0 */
+double fk_q_double(struct fk_q *q, int col); /* NULL -> 0 */
+const char *fk_q_text(struct fk_q *q, int col); /* NULL -> NULL */
+int64_t fk_q_changes(struct fk_q *q); /* rows changed by the last step of a write */
+void fk_q_done(struct fk_q *q);
+
+/* Shorthands for one-shot statements. fk_db_run executes a write with the given binds
+ * described by fmt: 'i' int64, 't' text (NULL = NULL), 'd' double, 'n' NULL; returns rows
+ * changed (>= 0) or <0. fk_db_one_i64 reads the first column of the first row into *out;
+ * returns 1 if a row was found, 0 if none. */
+int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
+int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
+		  const char *fmt, ...);
+
+/* Pool of connections for concurrent use; thread-safe. acquire blocks when all `max` are in
+ * use. The store owns its connections; release returns one (rolling back an open tx). */
+struct fk_store;
+int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err);
+struct fk_db *fk_store_acquire(struct fk_store *s);
+void fk_store_release(struct fk_store *s, struct fk_db *db);
+const char *fk_store_url(struct fk_store *s);
+void fk_store_close(struct fk_store *s);
+
+/* Turns "prefix" into the exclusive upper bound of a prefix range: rows with
+ * col >= prefix AND col < upper are exactly those starting with prefix (byte order; the
+ * PostgreSQL database must use the C collation, which fangkong checks at open). out must hold
+ * strlen(prefix) + 5 bytes. */
+char *fk_prefix_upper(const char *prefix, char *out);
+
+#endif

@@ -1,0 +1,299 @@
+/* sqlite: the embedded store backend. One file in WAL mode; each connection is used by one
+ * thread at a time (SQLITE_OPEN_NOMUTEX). Writers take the lock at BEGIN (IMMEDIATE) so two
+ * writing transactions wait for each other instead of failing with SQLITE_BUSY half-way. */
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "base/xmalloc.h"
+#include "store/backend.h"
+
+struct sq_db {
+	struct fk_db base;
+	sqlite3 *h;
+};
+
+struct sq_q {
+	struct fk_q base;
+	sqlite3_stmt *st;
+	int64_t changes;
+};
+
+static const struct fk_backend sq_backend;
+
+static sqlite3 *sq_handle(struct fk_db *db)
+{
+	return ((struct sq_db *)db)->h;
+}
+
+static sqlite3_stmt *sq_stmt(struct fk_q *q)
+{
+	return ((struct sq_q *)q)->st;
+}
+
+/* Unique violations are the caller's business (409); the rest is a store failure. */
+static int sq_fail(sqlite3 *h, int rc, const char *what, struct fk_err *err)
+{
+	const char *msg = sqlite3_errmsg(h);
+	const char *col;
+	int code;
+
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		code = fk_err_set(err, FK_ECONFLICT, "duplicate", NULL, "记录重复：%s",
+				  "duplicate: %s", msg);
+		/* "UNIQUE constraint failed: table.column[, table.column]" */
+		col = strchr(msg, '.');
+		if (err && col) {
+			size_t n = strcspn(col + 1, ",");
+			if (n >= sizeof(err->field))
+				n = sizeof(err->field) - 1;
+			memcpy(err->field, col + 1, n);
+			err->field[n] = '\0';
+		}
+		return code;
+	}
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return fk_err_set(err, FK_ECONFLICT, "retry", NULL, "数据库繁忙，请重试：%s",
+				  "the store is busy, try again: %s", msg);
+	return fk_db_fail(err, what, msg);
+}
+
+static int sq_exec(struct fk_db *db, const char *sql, struct fk_err *err)
+{
+	sqlite3 *h = sq_handle(db);
+	int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(h, sqlite3_extended_errcode(h), "exec", err);
+	return 0;
+}
+
+static const char *const sq_pragmas = "PRAGMA journal_mode=WAL;"
+				      "PRAGMA synchronous=NORMAL;"
+				      "PRAGMA foreign_keys=ON;"
+				      "PRAGMA temp_store=MEMORY;"
+				      "PRAGMA cache_size=-65536;";
+
+int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err)
+{
+	int flags =
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	struct sq_db *db = fk_xcalloc(1, sizeof(*db));
+	int rc;
+
+	*out = NULL;
+	fk_db_init(&db->base, &sq_backend);
+	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fk_err_set(err, FK_EDB, "db_open", "db", "无法打开数据库 %s：%s",
+				"cannot open the store %s: %s", path,
+				db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 10000);
+	rc = sq_exec(&db->base, sq_pragmas, err);
+	if (rc < 0)
+		goto fail;
+	*out = &db->base;
+	return 0;
+fail:
+	sqlite3_close_v2(db->h);
+	free(db);
+	return rc;
+}
+
+static void sq_close(struct fk_db *db)
+{
+	fk_db_cache_clear(db);
+	sqlite3_close_v2(sq_handle(db));
+	free(db);
+}
+
+static int sq_begin(struct fk_db *db, bool write, struct fk_err *err)
+{
+	return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+static int sq_commit(struct fk_db *db, struct fk_err *err)
+{
+	return sq_exec(db, "COMMIT", err);
+}
+
+/* Some errors (SQLITE_FULL, IOERR, NOMEM) have already rolled back. */
+static void sq_rollback(struct fk_db *db)
+{
+	sqlite3 *h = sq_handle(db);
+	if (!sqlite3_get_autocommit(h))
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* BEGIN IMMEDIATE already keeps other writers out. */
+static int sq_lock_schema(struct fk_db *db, struct fk_err *err)
+{
+	(void)db;
+	(void)err;
+	return 0;
+}
+
+static int sq_has_table(struct fk_db *db, const char *name, bool *found, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q,
+			     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", err);
+	if (rc < 0)
+		return rc;
+	fk_q_bind_text(q, 1, name);
+	rc = fk_q_step(q, err);
+	fk_q_done(q);
+	if (rc < 0)
+		return rc;
+	*found = rc > 0;
+	return 0;
+}
+
+static bool sq_healthy(struct fk_db *db)
+{
+	(void)db;
+	return true;
+}
+
+static bool only_space(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr(" \t\r\n;", *s))
+			return false;
+	return true;
+}
+
+static int sq_prepare(struct fk_db *db, const char *sql, struct fk_q **out, struct fk_err *err)
+{
+	sqlite3 *h = sq_handle(db);
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	struct sq_q *q;
+	int rc = sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+
+	if (rc != SQLITE_OK)
+		return sq_fail(h, sqlite3_extended_errcode(h), "prepare", err);
+	if (!st || (tail && !only_space(tail))) {
+		sqlite3_finalize(st);
+		return fk_err_set(err, FK_EINTERNAL, "sql", NULL, "一次只能准备一条 SQL 语句：%s",
+				  "prepare takes exactly one statement: %s", sql);
+	}
+	q = fk_xcalloc(1, sizeof(*q));
+	q->st = st;
+	*out = &q->base;
+	return 0;
+}
+
+static void sq_finalize(struct fk_q *q)
+{
+	sqlite3_finalize(sq_stmt(q));
+	free(q);
+}
+
+static void sq_reset(struct fk_q *q)
+{
+	sqlite3_stmt *st = sq_stmt(q);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	((struct sq_q *)q)->changes = 0;
+}
+
+static int bind_rc(int rc)
+{
+	return rc == SQLITE_OK ? 0 : FK_EINTERNAL;
+}
+
+static int sq_bind_i64(struct fk_q *q, int idx, int64_t v)
+{
+	return bind_rc(sqlite3_bind_int64(sq_stmt(q), idx, v));
+}
+
+static int sq_bind_double(struct fk_q *q, int idx, double v)
+{
+	return bind_rc(sqlite3_bind_double(sq_stmt(q), idx, v));
+}
+
+static int sq_bind_text(struct fk_q *q, int idx, const char *s)
+{
+	return bind_rc(sqlite3_bind_text(sq_stmt(q), idx, s, -1, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(struct fk_q *q, int idx)
+{
+	return bind_rc(sqlite3_bind_null(sq_stmt(q), idx));
+}
+
+static int sq_step(struct fk_q *q, struct fk_err *err)
+{
+	struct sq_q *sq = (struct sq_q *)q;
+	sqlite3 *h;
+	int rc = sqlite3_step(sq->st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	h = sqlite3_db_handle(sq->st);
+	if (rc == SQLITE_DONE) {
+		sq->changes = sqlite3_stmt_readonly(sq->st) ? 0 : sqlite3_changes64(h);
+		return 0;
+	}
+	return sq_fail(h, sqlite3_extended_errcode(h), "step", err);
+}
+
+static int sq_columns(struct fk_q *q)
+{
+	return sqlite3_column_count(sq_stmt(q));
+}
+
+static bool sq_isnull(struct fk_q *q, int col)
+{
+	return sqlite3_column_type(sq_stmt(q), col) == SQLITE_NULL;
+}
+
+static int64_t sq_i64(struct fk_q *q, int col)
+{
+	return sqlite3_column_int64(sq_stmt(q), col);
+}
+
+static double sq_double(struct fk_q *q, int col)
+{
+	return sqlite3_column_double(sq_stmt(q), col);
+}
+
+static const char *sq_text(struct fk_q *q, int col)
+{
+	return (const char *)sqlite3_column_text(sq_stmt(q), col);
+}
+
+/* After a write's last step; RETURNING rows arrive before the count is known. */
+static int64_t sq_changes(struct fk_q *q)
+{
+	return ((struct sq_q *)q)->changes;
+}
+
+static const struct fk_backend sq_backend = {
+    .kind = FK_DB_SQLITE,
+    .name = "sqlite",
+    .close = sq_close,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .lock_schema = sq_lock_schema,
+    .has_table = sq_has_table,
+    .healthy = sq_healthy,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_i64 = sq_bind_i64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .columns = sq_columns,
+    .isnull = sq_isnull,
+    .col_i64 = sq_i64,
+    .col_double = sq_double,
+    .col_text = sq_text,
+    .changes = sq_changes,
+};

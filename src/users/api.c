@@ -1,0 +1,129 @@
+/* api: the auth endpoints (login, logout, me) and the users module's route table. The
+ * session cookie is HttpOnly and SameSite=Strict; Secure is added when the request came over
+ * HTTPS through a proxy that says so. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "audit/audit.h"
+#include "base/log.h"
+#include "users/internal.h"
+
+static const struct fk_field login_body[] = {
+    {"username", FK_J_STRING, true, false, 128},
+    {"password", FK_J_STRING, true, false, USERS_PASSWORD_MAX},
+    FK_FIELDS_END,
+};
+
+static bool request_is_https(struct fk_req *req)
+{
+	const char *p = fk_req_header(req, "X-Forwarded-Proto");
+	return p && strcasecmp(p, "https") == 0;
+}
+
+static void set_cookie(struct fk_req *req, struct fk_resp *resp, const char *token,
+		       long long max_age_s)
+{
+	fk_resp_header(resp, "Set-Cookie",
+		       fk_arena_printf(req->arena,
+				       USERS_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; "
+						    "Max-Age=%lld%s",
+				       token, max_age_s, request_is_https(req) ? "; Secure" : ""));
+	fk_resp_header(resp, "Cache-Control", "no-store");
+}
+
+/* {user:{...}, csrf_token}: the answer of login and of me. */
+static int auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_principal *who,
+		      struct fk_err *err)
+{
+	json_t *user = users_render_principal(req->db, who, err);
+
+	if (!user)
+		return err && err->code ? err->code : FK_EINTERNAL;
+	fk_resp_json(resp, 200, json_pack("{s:o, s:s}", "user", user, "csrf_token", who->csrf));
+	return 0;
+}
+
+/* Audit rows for logins are best effort: a failing audit write must not turn a wrong password
+ * into a 500, nor hide why the login failed. Their target is the session (the account is in
+ * the row's user columns), so an account's own history holds only changes to it. */
+static void auth_audit(struct fk_req *req, const char *action, int64_t session_id,
+		       const char *username, const char *reason)
+{
+	struct fk_audit_entry e = {
+	    .action = action, .target_kind = "session", .target_id = session_id};
+	struct fk_err aerr = {0};
+	json_t *d = json_pack("{s:s%, s:s}", "username", username ? username : "",
+			      username ? strnlen(username, 64) : 0, "result", reason);
+	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+
+	e.detail = text;
+	if (fk_audit(req, &e, &aerr) < 0)
+		fk_warn("event=audit_failed action=%s request_id=%s msg=\"%s\"", action,
+			req->request_id ? req->request_id : "-", aerr.en);
+	free(text);
+	json_decref(d);
+}
+
+static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct users_login *lg = fk_arena_alloc(req->arena, sizeof *lg);
+	const char *username = fk_json_str(req->body, "username");
+	const char *password = fk_json_str(req->body, "password");
+	int64_t ttl =
+	    req->app->session_ttl_ms > 0 ? req->app->session_ttl_ms : USERS_SESSION_TTL_MS;
+	int rc;
+
+	rc = users_login(&users_state(req->app)->throttle, req->db, username, password,
+			 req->client_ip, ttl, lg, err);
+	if (rc < 0) {
+		if (rc != FK_ELIMIT || strcmp(err->key, "locked") == 0)
+			auth_audit(req, "auth.login_failed", 0, username, err->key);
+		return rc;
+	}
+	req->who = &lg->who;
+	auth_audit(req, "auth.login", lg->who.session_id, lg->who.username, "ok");
+	rc = auth_reply(req, resp, &lg->who, err);
+	if (rc == 0)
+		set_cookie(req, resp, lg->token, (long long)(ttl / 1000));
+	return rc;
+}
+
+static int auth_logout(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	int rc = users_session_delete(req->db, req->who->session_id, err);
+
+	if (rc < 0)
+		return rc;
+	auth_audit(req, "auth.logout", req->who->session_id, req->who->username, "ok");
+	set_cookie(req, resp, "", 0);
+	fk_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
+	return 0;
+}
+
+static int auth_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	int rc = auth_reply(req, resp, req->who, err);
+
+	if (rc == 0)
+		fk_resp_header(resp, "Cache-Control", "no-store");
+	return rc;
+}
+
+const struct fk_route users_routes[] = {
+    {"POST", "/api/v1/auth/login", auth_login, 0, FK_RF_NO_CSRF, login_body, 8192,
+     "Log in with username and password: sets the session cookie, returns the user and the "
+     "CSRF token"},
+    {"POST", "/api/v1/auth/logout", auth_logout, FK_ROLES_ALL, 0, NULL, 0,
+     "Log out: ends the session and expires its cookie"},
+    {"GET", "/api/v1/auth/me", auth_me, FK_ROLES_ALL, 0, NULL, 0,
+     "The logged-in user with scopes, and the session's CSRF token"},
+    {"GET", "/api/v1/users", users_api_list, FK_R(ADMIN), 0, NULL, 0,
+     "Accounts within the admin's scope (filters role, q)"},
+    {"POST", "/api/v1/users", users_api_create, FK_R(ADMIN), 0, users_create_body, 0,
+     "Create an account: role over areas inside the admin's scope"},
+    {"GET", "/api/v1/users/{id}", users_api_get, FK_R(ADMIN), 0, NULL, 0, "One account"},
+    {"PATCH", "/api/v1/users/{id}", users_api_update, FK_R(ADMIN), 0, users_update_body, 0,
+     "Change an account: display name, role, areas, disabled, password"},
+    FK_ROUTES_END,
+};

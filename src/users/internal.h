@@ -1,0 +1,207 @@
+/* users internals: what the files of the users module share and nothing outside uses.
+ *   password.c  username/password rules, argon2id hashing, generated passwords
+ *   token.c     session tokens, their hashes and CSRF tokens (pure, libsodium only)
+ *   throttle.c  per-IP login throttle and per-account lockout rules (pure, in memory)
+ *   account.c   the users and user_scopes tables
+ *   session.c   the sessions table
+ *   principal.c who a user is: role, scopes with paths, masking policy
+ *   login.c     the login flow (throttle, lockout, verify, session)
+ *   render.c    JSON of users and principals
+ *   api.c, api_users.c  HTTP handlers; module.c  descriptor, init, authenticate hook */
+#ifndef FK_USERS_INTERNAL_H
+#define FK_USERS_INTERNAL_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "area/area.h"
+#include "base/err.h"
+#include "http/http.h"
+#include "store/db.h"
+#include "users/principal.h"
+#include "users/users.h"
+
+#define USERS_NAME_MIN	   3
+#define USERS_NAME_MAX	   63 /* fits struct fk_user.username with its NUL */
+#define USERS_PASSWORD_MIN 8
+#define USERS_PASSWORD_MAX 1024
+
+#define USERS_LOCK_AFTER       5		  /* consecutive failures that lock an account */
+#define USERS_LOCK_MS	       (15LL * 60 * 1000) /* how long it stays locked */
+#define USERS_THROTTLE_PER_MIN 20		  /* login attempts per client IP per minute */
+#define USERS_SESSION_TTL_MS   (12LL * 3600 * 1000)
+#define USERS_TOUCH_MS	       (60LL * 1000) /* last_seen_at is written at most this often */
+
+#define USERS_COOKIE "fk_session"
+
+/* ---- password.c ---- */
+int users_check_username(const char *s, struct fk_err *err);
+int users_check_password(const char *s, struct fk_err *err);
+bool users_password_verify(const char *hash, const char *password);
+/* A hash of a random password, computed once; unknown users are verified against it so
+ * that they take as long as known ones. */
+const char *users_dummy_hash(void);
+
+/* ---- token.c ---- */
+#define USERS_TOKEN_BYTES 32
+#define USERS_TOKEN_TEXT  48 /* base64url of the token, NUL-terminated (43 chars) */
+#define USERS_TOKEN_HEX	  65 /* hex of its BLAKE2b-256 hash */
+#define USERS_CSRF_TEXT	  48 /* matches struct fk_principal.csrf */
+
+void users_token_new(unsigned char raw[USERS_TOKEN_BYTES], char text[USERS_TOKEN_TEXT]);
+/* False unless text is exactly the base64url form of USERS_TOKEN_BYTES bytes. */
+bool users_token_decode(const char *text, unsigned char raw[USERS_TOKEN_BYTES]);
+void users_token_hash(const unsigned char raw[USERS_TOKEN_BYTES], char hex[USERS_TOKEN_HEX]);
+void users_csrf_new(char out[USERS_CSRF_TEXT]);
+
+/* ---- throttle.c ---- */
+#define USERS_THROTTLE_SLOTS 4096
+#define USERS_THROTTLE_PROBE 8
+
+struct users_bucket {
+	char ip[48];
+	double tokens;
+	int64_t last_ms;
+};
+
+/* A token bucket per client IP: per_min attempts at once, refilled at per_min a minute.
+ * The table is fixed; when full, the idlest bucket of a probe run is reused. */
+struct users_throttle {
+	pthread_mutex_t mu;
+	int per_min;
+	struct users_bucket slots[USERS_THROTTLE_SLOTS];
+};
+
+void users_throttle_init(struct users_throttle *t, int per_min);
+/* Takes one attempt for ip at now_ms; false when ip has none left. Thread-safe. */
+bool users_throttle_take(struct users_throttle *t, const char *ip, int64_t now_ms);
+
+struct users_lock {
+	int failed;	      /* consecutive failures since the last success or lock */
+	int64_t locked_until; /* epoch ms, 0 = not locked */
+};
+bool users_lock_active(const struct users_lock *s, int64_t now_ms);
+/* The state after one more failed password at now_ms: the USERS_LOCK_AFTER-th failure locks
+ * the account for USERS_LOCK_MS and starts the count again. */
+struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms);
+
+/* ---- account.c ---- */
+struct users_row {
+	struct fk_user u;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t locked_until;
+	int failed_count;
+};
+
+/* An area of a user's scope, as shown and as checked against an admin's scope. */
+struct users_area {
+	int64_t id;
+	char path[FK_AREA_PATH_MAX];
+	char name[FK_AREA_NAME_MAX * 4 + 1];
+	char kind[24];
+	char code[64];
+};
+
+int users_get(struct fk_db *db, int64_t id, struct users_row *out, struct fk_err *err);
+/* Calls fn for every user ordered by username, with no statement open during the call. */
+int users_each(struct fk_db *db, int (*fn)(void *ctx, const struct users_row *row), void *ctx,
+	       struct fk_err *err);
+/* Runs inside the change's transaction, after the change (the API writes its audit row
+ * there, so a change is never without one). */
+struct users_hook {
+	int (*fn)(void *ctx, int64_t user_id, struct fk_err *err);
+	void *ctx;
+};
+
+/* grantor NULL: the CLI (any existing area). Otherwise every area must lie in its scope.
+ * hook may be NULL. */
+int users_create(struct fk_db *db, const struct fk_user *u, const char *password,
+		 const struct fk_principal *grantor, const struct users_hook *hook, int64_t *id,
+		 struct fk_err *err);
+
+struct users_patch {
+	const char *display_name; /* NULL = keep */
+	int role;		  /* -1 = keep */
+	bool set_scopes;
+	int nscopes;
+	int64_t scope_ids[FK_MAX_SCOPES];
+	int disabled; /* -1 = keep, 0, 1 */
+	bool set_person;
+	int64_t person_id;    /* 0 = none */
+	const char *password; /* NULL = keep */
+};
+int users_update(struct fk_db *db, int64_t id, const struct users_patch *p,
+		 const struct fk_principal *grantor, const struct users_hook *hook,
+		 struct fk_err *err);
+/* The user's scope areas that still exist, in id order. */
+int users_scopes_resolve(struct fk_db *db, const struct fk_user *u, struct users_area *out, int *n,
+			 struct fk_err *err);
+/* True when who may see and manage a user with these scope areas. */
+bool users_scopes_within(const struct fk_principal *who, const struct users_area *a, int n);
+
+/* ---- session.c ---- */
+struct users_session {
+	int64_t id;
+	int64_t user_id;
+	int64_t expires_at;
+	int64_t last_seen_at;
+	char csrf[USERS_CSRF_TEXT];
+};
+
+int users_session_create(struct fk_db *db, int64_t user_id, const char *ip, int64_t ttl_ms,
+			 char token[USERS_TOKEN_TEXT], struct users_session *out,
+			 struct fk_err *err);
+/* FK_EAUTH when the token is malformed, unknown or expired (an expired one is deleted). */
+int users_session_find(struct fk_db *db, const char *token, int64_t now_ms,
+		       struct users_session *out, struct fk_err *err);
+int users_session_touch(struct fk_db *db, int64_t id, int64_t now_ms, struct fk_err *err);
+int users_session_delete(struct fk_db *db, int64_t id, struct fk_err *err);
+/* Ends every session of a user but keep_session (password changed, account disabled). */
+int users_sessions_drop(struct fk_db *db, int64_t user_id, int64_t keep_session,
+			struct fk_err *err);
+
+/* ---- principal.c ---- */
+void users_role_masks(enum fk_role role, bool *see_id, bool *see_phone);
+/* Fills who from the user's row and scopes. FK_EAUTH if the user is gone; *disabled says
+ * whether the account is disabled (who is filled either way). */
+int users_principal_load(struct fk_db *db, int64_t user_id, struct fk_principal *who,
+			 bool *disabled, struct fk_err *err);
+
+/* ---- login.c ---- */
+struct users_login {
+	struct fk_principal who;
+	char token[USERS_TOKEN_TEXT];
+	int64_t ttl_ms;
+};
+/* The whole login: throttle (FK_ELIMIT "throttled"), lockout (FK_ELIMIT "locked"), verify
+ * (FK_EAUTH "bad_credentials"), disabled (FK_EPERM "disabled"), new session. */
+int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
+		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
+		struct fk_err *err);
+
+/* ---- render.c ---- */
+json_t *users_render_area(const struct users_area *a);
+/* {id,username,display_name,role,person_id,scopes:[...]} of a principal. */
+json_t *users_render_principal(struct fk_db *db, const struct fk_principal *who,
+			       struct fk_err *err);
+/* The admin view of an account. */
+json_t *users_render_row(const struct users_row *row, const struct users_area *a, int n);
+
+/* ---- module.c / api.c ---- */
+struct users_state {
+	struct users_throttle throttle;
+};
+struct users_state *users_state(struct fk_app *app);
+int users_authenticate(struct fk_req *req, struct fk_err *err);
+extern const struct fk_route users_routes[];
+
+/* api_users.c handlers, listed in api.c's route table */
+int users_api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+extern const struct fk_field users_create_body[];
+extern const struct fk_field users_update_body[];
+
+#endif

@@ -1,0 +1,85 @@
+// browser harness: one real `fangkong serve --web` over a fresh demo store per test file, and
+// Debian's Chromium driven by playwright-core. A failing test leaves a screenshot in
+// test-results/<file>-<test>.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { runCli, PASSWORD, noSanitizerReport } from '../../api/lib/harness.mjs';
+
+export { PASSWORD };
+const RESULTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export function browserHarness(label) {
+	const h = { base: null, browser: null, proc: null, stderr: '' };
+	let tmpdir;
+
+	before(async () => {
+		assert.ok(process.env.FK_BIN, 'FK_BIN must name the fangkong binary');
+		assert.ok(process.env.FK_WEB && fs.existsSync(path.join(process.env.FK_WEB, 'index.html')),
+			'FK_WEB must name the built web app (web/dist)');
+		tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), `fk-web-${label}-`));
+		const db = path.join(tmpdir, 'web.db');
+		const demo = await runCli(['demo', '--db', db, '--residents', '2000', '--seed', '1', '--password', PASSWORD]);
+		assert.equal(demo.status, 0, demo.stderr);
+		h.proc = spawn(process.env.FK_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', process.env.FK_WEB],
+			{ stdio: ['ignore', 'pipe', 'pipe'] });
+		h.proc.stderr.on('data', (d) => (h.stderr += d));
+		const port = await new Promise((resolve, reject) => {
+			let out = '';
+			const timer = setTimeout(() => reject(new Error('serve did not start: ' + h.stderr)), 30_000);
+			h.proc.stdout.on('data', (d) => {
+				out += d;
+				const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+				if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+			});
+		});
+		h.base = `http://127.0.0.1:${port}`;
+		h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
+			env: { ...process.env, HOME: tmpdir } });
+	}, { timeout: 180_000 });
+
+	after(async () => {
+		if (h.browser) await h.browser.close();
+		if (h.proc) {
+			h.proc.kill('SIGTERM');
+			await new Promise((r) => h.proc.on('exit', r));
+			noSanitizerReport(h.stderr, 'fangkong serve');
+		}
+	});
+
+	/* A fresh page (own cookies) of the given viewport; failures screenshot it. */
+	h.test = (name, fn, { width = 1280, height = 800 } = {}) =>
+		test(name, async () => {
+			const context = await h.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+			const page = await context.newPage();
+			page.setDefaultTimeout(15_000);
+			try {
+				await fn(page);
+			} catch (e) {
+				fs.mkdirSync(RESULTS, { recursive: true });
+				const file = path.join(RESULTS, `${label}-${name.replace(/[^a-z0-9]+/gi, '_')}.png`);
+				await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+				e.message += `\nscreenshot: ${file}`;
+				throw e;
+			} finally {
+				await context.close();
+			}
+		});
+
+	/* Logs in through the login screen and waits for the home screen. */
+	h.login = async (page, username, password = PASSWORD) => {
+		await page.goto(h.base + '/login');
+		await page.fill('#username', username);
+		await page.fill('#password', password);
+		await page.click('button[type=submit]');
+		await page.waitForSelector('[data-test=logout]');
+	};
+
+	return h;
+}

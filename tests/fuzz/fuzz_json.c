@@ -1,0 +1,270 @@
+/* fuzz_json: libFuzzer harness for base/json: fk_json_parse_object on the raw bytes, then
+ * fk_json_check against a small field table holding every field type. A second, plain
+ * reading of the table's rules must agree with fk_json_check on every object, and each
+ * refusal must carry a documented key and name a field. The builders get the input too. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/json.h"
+#include "base/utf8.h"
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_json: check failed at line %d: %s\n", __LINE__,      \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const struct fk_field spec[] = {
+    {"name", FK_J_STRING, true, false, 8},    {"note", FK_J_STRING, false, true, 0},
+    {"age", FK_J_INT, false, true, 0},	      {"area_id", FK_J_ID, false, false, 0},
+    {"tags", FK_J_STRINGS, false, false, 3},  {"area_ids", FK_J_IDS, false, true, 0},
+    {"disabled", FK_J_BOOL, false, false, 0}, {"lat", FK_J_NUMBER, false, true, 0},
+    {"extra", FK_J_OBJECT, false, false, 0},  {"list", FK_J_ARRAY, false, false, 2},
+    {"any", FK_J_ANY, false, false, 0},	      FK_FIELDS_END,
+};
+
+/* Nothing required: what a PATCH body looks like. */
+static const struct fk_field patch_spec[] = {
+    {"name", FK_J_STRING, false, false, 0},
+    {"area_id", FK_J_ID, false, true, 0},
+    {"area_ids", FK_J_IDS, false, false, 4},
+    FK_FIELDS_END,
+};
+
+/* json.h: a decimal string of 1..19 digits (no sign, no leading zero, within int64) or an
+ * integer, > 0. */
+static bool plain_id(json_t *v)
+{
+	const char *s;
+	size_t n;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) > 0;
+	if (!json_is_string(v))
+		return false;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n < 1 || n > 19 || s[0] == '0' || strspn(s, "0123456789") != n)
+		return false;
+	return n < 19 || strcmp(s, "9223372036854775807") <= 0;
+}
+
+static bool plain_items(const struct fk_field *f, json_t *v)
+{
+	size_t i, max = f->max_len ? f->max_len : 1000;
+	json_t *item;
+
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return false;
+	json_array_foreach(v, i, item)
+	{
+		if (f->type == FK_J_IDS && !plain_id(item))
+			return false;
+		if (f->type == FK_J_STRINGS &&
+		    (!json_is_string(item) || json_string_length(item) > 1024))
+			return false;
+	}
+	return true;
+}
+
+static bool plain_value(const struct fk_field *f, json_t *v)
+{
+	size_t max = f->max_len ? f->max_len : 1024;
+
+	if (json_is_null(v))
+		return f->nullable;
+	switch (f->type) {
+	case FK_J_STRING:
+		return json_is_string(v) && json_string_length(v) <= max;
+	case FK_J_INT:
+		return json_is_integer(v);
+	case FK_J_ID:
+		return plain_id(v);
+	case FK_J_BOOL:
+		return json_is_boolean(v);
+	case FK_J_NUMBER:
+		return json_is_number(v);
+	case FK_J_OBJECT:
+		return json_is_object(v);
+	case FK_J_ARRAY:
+	case FK_J_STRINGS:
+	case FK_J_IDS:
+		return plain_items(f, v);
+	case FK_J_ANY:
+		return true;
+	}
+	return false;
+}
+
+static const struct fk_field *find(const struct fk_field *sp, const char *name)
+{
+	for (; sp->name; sp++) {
+		if (strcmp(sp->name, name) == 0)
+			return sp;
+	}
+	return NULL;
+}
+
+static bool plain_check(json_t *obj, const struct fk_field *sp)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+	{
+		const struct fk_field *f = find(sp, key);
+
+		if (!f || !plain_value(f, v))
+			return false;
+	}
+	for (; sp->name; sp++) {
+		if (sp->required && !json_object_get(obj, sp->name))
+			return false;
+	}
+	return true;
+}
+
+static bool check_key(const char *key)
+{
+	static const char *const keys[] = {"unknown_field", "wrong_type", "missing_field",
+					   "too_long", "invalid_id"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The getters on a checked body give what the table promises. */
+static void use_checked(json_t *obj, const struct fk_field *sp)
+{
+	for (; sp->name; sp++) {
+		json_t *v = json_object_get(obj, sp->name);
+		size_t i;
+		json_t *item;
+
+		CHECK(fk_json_has(obj, sp->name) == (v != NULL));
+		if (!v || json_is_null(v))
+			continue;
+		if (sp->type == FK_J_STRING)
+			CHECK(fk_json_str(obj, sp->name) == json_string_value(v));
+		if (sp->type == FK_J_INT)
+			CHECK(fk_json_int(obj, sp->name, -1) == json_integer_value(v));
+		if (sp->type == FK_J_ID)
+			CHECK(fk_json_id(obj, sp->name) > 0);
+		if (sp->type == FK_J_IDS) {
+			json_array_foreach(v, i, item) CHECK(fk_json_id_value(item) > 0);
+		}
+	}
+}
+
+/* An unknown_field error names a member not in the table, cut to the size of err.field (where
+ * up to three bytes of a cut character become '?'). */
+static bool names_unknown(json_t *obj, const struct fk_field *sp, const char *field)
+{
+	size_t n = strlen(field), cut = 0;
+	const char *key;
+	json_t *v;
+
+	while (cut < 3 && cut < n && field[n - 1 - cut] == '?')
+		cut++;
+	json_object_foreach(obj, key, v)
+	{
+		if (!find(sp, key) && strncmp(key, field, n - cut) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The error texts go into a JSON reply as they are: they must be valid UTF-8. */
+static bool texts_valid(const struct fk_err *err)
+{
+	return fk_utf8_valid(err->key, strlen(err->key)) &&
+	       fk_utf8_valid(err->field, strlen(err->field)) &&
+	       fk_utf8_valid(err->zh, strlen(err->zh)) && fk_utf8_valid(err->en, strlen(err->en));
+}
+
+static void check_against(json_t *obj, const struct fk_field *sp)
+{
+	struct fk_err err;
+	int rc;
+
+	fk_err_clear(&err);
+	rc = fk_json_check(obj, sp, &err);
+	CHECK(rc == 0 || rc == FK_EINVAL);
+	CHECK((rc == 0) == plain_check(obj, sp));
+	if (rc == 0) {
+		use_checked(obj, sp);
+		return;
+	}
+	CHECK(err.code == rc && check_key(err.key) && err.en[0] && err.zh[0]);
+	if (strcmp(err.key, "unknown_field") == 0)
+		CHECK(names_unknown(obj, sp, err.field));
+	else
+		CHECK(find(sp, err.field) != NULL);
+	if (!texts_valid(&err))
+		fprintf(stderr,
+			"fuzz_json: error texts cut inside a character: field [%s] zh [%s]\n",
+			err.field, err.zh);
+	CHECK(texts_valid(&err));
+}
+
+static void builders(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	int64_t n = 0;
+	json_t *v;
+
+	if (!s)
+		return;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	v = fk_json_strv(s);
+	CHECK(json_is_string(v) && fk_utf8_valid(json_string_value(v), json_string_length(v)));
+	CHECK(json_string_length(v) == strlen(s));
+	json_decref(v);
+	memcpy(&n, data, size < sizeof(n) ? size : sizeof(n));
+	v = fk_json_idv(n);
+	CHECK(n > 0 ? fk_json_id_value(v) == n : json_is_null(v));
+	json_decref(v);
+	v = fk_json_timev(n);
+	CHECK(n != 0 ? json_is_string(v) && json_string_length(v) == 24 : json_is_null(v));
+	json_decref(v);
+	free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	json_t *obj = (json_t *)1, *extra;
+	struct fk_err err;
+	int rc;
+
+	fk_err_clear(&err);
+	rc = fk_json_parse_object((const char *)data, size, &obj, &err);
+	if (rc < 0) {
+		CHECK(rc == FK_EINVAL && obj == NULL && err.code == rc && err.en[0]);
+		CHECK(strcmp(err.key, "invalid_json") == 0 ||
+		      strcmp(err.key, "body_not_object") == 0);
+		CHECK(err.line >= 0);
+	} else {
+		CHECK(rc == 0 && json_is_object(obj));
+		check_against(obj, spec);
+		check_against(obj, patch_spec);
+		extra = json_object_get(obj, "extra");
+		if (json_is_object(extra))
+			check_against(extra, spec);
+		else if (extra)
+			CHECK(fk_json_check(extra, spec, NULL) == FK_EINVAL);
+		json_decref(obj);
+	}
+	builders(data, size);
+	return 0;
+}

@@ -1,0 +1,121 @@
+/* Unit tests for users/password.c: username and password rules, argon2id hashing and
+ * verification, generated passwords. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include "users/internal.h"
+#include "users/users.h"
+
+static void test_username(void **state)
+{
+	struct fk_err err = {0};
+	const char *good[] = {"abc", "admin", "grid_1", "li.wei", "a-b", "0123456789", NULL};
+	const char *bad[] = {"", "ab", "Admin", "li wei", "张三", "a/b", "x@y", NULL};
+	char longest[USERS_NAME_MAX + 2];
+
+	(void)state;
+	for (int i = 0; good[i]; i++)
+		assert_int_equal(users_check_username(good[i], &err), 0);
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(users_check_username(bad[i], &err), FK_EINVAL);
+		assert_string_equal(err.field, "username");
+		assert_string_equal(err.key, "invalid_username");
+		assert_true(err.zh[0] && err.en[0]);
+	}
+	assert_int_equal(users_check_username(NULL, &err), FK_EINVAL);
+	memset(longest, 'a', USERS_NAME_MAX);
+	longest[USERS_NAME_MAX] = '\0';
+	assert_int_equal(users_check_username(longest, &err), 0);
+	longest[USERS_NAME_MAX] = 'a';
+	longest[USERS_NAME_MAX + 1] = '\0';
+	assert_int_equal(users_check_username(longest, &err), FK_EINVAL);
+}
+
+static void test_password_rules(void **state)
+{
+	struct fk_err err = {0};
+
+	(void)state;
+	assert_int_equal(users_check_password("12345678", &err), 0);
+	assert_int_equal(users_check_password("1234567", &err), FK_EINVAL);
+	assert_string_equal(err.field, "password");
+	assert_string_equal(err.key, "weak_password");
+	assert_int_equal(users_check_password("", &err), FK_EINVAL);
+	assert_int_equal(users_check_password(NULL, &err), FK_EINVAL);
+	/* characters, not bytes: 7 Chinese characters are 21 bytes but too short */
+	assert_int_equal(users_check_password("防控系统密码七", &err), FK_EINVAL);
+	assert_int_equal(users_check_password("防控系统密码八个", &err), 0);
+}
+
+static void test_password_too_long(void **state)
+{
+	struct fk_err err = {0};
+	char pw[USERS_PASSWORD_MAX + 2];
+
+	(void)state;
+	memset(pw, 'x', sizeof pw - 1);
+	pw[sizeof pw - 1] = '\0';
+	assert_int_equal(users_check_password(pw, &err), FK_EINVAL);
+	pw[USERS_PASSWORD_MAX] = '\0';
+	assert_int_equal(users_check_password(pw, &err), 0);
+}
+
+static void test_hash_verify(void **state)
+{
+	char hash[crypto_pwhash_STRBYTES], other[crypto_pwhash_STRBYTES];
+	struct fk_err err = {0};
+
+	(void)state;
+	assert_int_equal(fk_password_hash("Admin-pass-1", hash, &err), 0);
+	assert_non_null(strstr(hash, "$argon2id$"));
+	assert_true(users_password_verify(hash, "Admin-pass-1"));
+	assert_false(users_password_verify(hash, "Admin-pass-2"));
+	assert_false(users_password_verify(hash, "admin-pass-1"));
+	assert_false(users_password_verify(hash, ""));
+	assert_false(users_password_verify(NULL, "Admin-pass-1"));
+	assert_false(users_password_verify(hash, NULL));
+	assert_false(users_password_verify("not a hash", "Admin-pass-1"));
+	/* salted: the same password hashes differently each time */
+	assert_int_equal(fk_password_hash("Admin-pass-1", other, &err), 0);
+	assert_string_not_equal(hash, other);
+	assert_true(users_password_verify(other, "Admin-pass-1"));
+}
+
+static void test_dummy_hash(void **state)
+{
+	const char *h = users_dummy_hash();
+
+	(void)state;
+	assert_non_null(strstr(h, "$argon2id$"));
+	assert_ptr_equal(h, users_dummy_hash());
+	assert_false(users_password_verify(h, "Admin-pass-1"));
+}
+
+static void test_generate(void **state)
+{
+	char a[FK_PASSWORD_GEN_LEN + 1], b[FK_PASSWORD_GEN_LEN + 1];
+	struct fk_err err = {0};
+
+	(void)state;
+	fk_password_generate(a);
+	fk_password_generate(b);
+	assert_int_equal(strlen(a), FK_PASSWORD_GEN_LEN);
+	assert_string_not_equal(a, b);
+	for (int i = 0; i < FK_PASSWORD_GEN_LEN; i++)
+		assert_null(strchr("0O1lI", a[i]));
+	assert_int_equal(users_check_password(a, &err), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_username),	      cmocka_unit_test(test_password_rules),
+	    cmocka_unit_test(test_password_too_long), cmocka_unit_test(test_hash_verify),
+	    cmocka_unit_test(test_dummy_hash),	      cmocka_unit_test(test_generate),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+/* Unit tests for users/token.c and users/throttle.c: session tokens and their hashes, CSRF
+ * tokens, the per-IP login throttle, the account lockout rule and the masking policy. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "users/internal.h"
+
+static bool all_base64url(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static void test_token_roundtrip(void **state)
+{
+	unsigned char raw[USERS_TOKEN_BYTES], back[USERS_TOKEN_BYTES];
+	char text[USERS_TOKEN_TEXT];
+
+	(void)state;
+	users_token_new(raw, text);
+	assert_int_equal(strlen(text), 43);
+	assert_true(all_base64url(text));
+	assert_true(users_token_decode(text, back));
+	assert_memory_equal(raw, back, sizeof raw);
+}
+
+static void test_token_known(void **state)
+{
+	unsigned char raw[USERS_TOKEN_BYTES];
+
+	(void)state;
+	assert_true(users_token_decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", raw));
+	for (int i = 0; i < USERS_TOKEN_BYTES; i++)
+		assert_int_equal(raw[i], i);
+}
+
+static void test_token_rejects(void **state)
+{
+	unsigned char raw[USERS_TOKEN_BYTES];
+	const char *bad[] = {
+	    NULL,
+	    "",
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh",   /* one short */
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8A", /* one long */
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", /* padding */
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdH+8",  /* standard alphabet */
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdH 8",  /* space */
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9",  /* non-zero trailing bits */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(users_token_decode(bad[i], raw));
+}
+
+static void test_token_hash(void **state)
+{
+	unsigned char zero[USERS_TOKEN_BYTES] = {0}, seq[USERS_TOKEN_BYTES];
+	char hex[USERS_TOKEN_HEX];
+
+	(void)state;
+	for (int i = 0; i < USERS_TOKEN_BYTES; i++)
+		seq[i] = (unsigned char)i;
+	users_token_hash(zero, hex);
+	assert_string_equal(hex,
+			    "89eb0d6a8a691dae2cd15ed0369931ce0a949ecafa5c3f93f8121833646e15c3");
+	users_token_hash(seq, hex);
+	assert_string_equal(hex,
+			    "cb2f5160fc1f7e05a55ef49d340b48da2e5a78099d53393351cd579dd42503d6");
+}
+
+static void test_tokens_differ(void **state)
+{
+	unsigned char a[USERS_TOKEN_BYTES], b[USERS_TOKEN_BYTES];
+	char ta[USERS_TOKEN_TEXT], tb[USERS_TOKEN_TEXT], ha[USERS_TOKEN_HEX], hb[USERS_TOKEN_HEX];
+
+	(void)state;
+	users_token_new(a, ta);
+	users_token_new(b, tb);
+	assert_string_not_equal(ta, tb);
+	users_token_hash(a, ha);
+	users_token_hash(b, hb);
+	assert_string_not_equal(ha, hb);
+}
+
+static void test_csrf(void **state)
+{
+	char a[USERS_CSRF_TEXT], b[USERS_CSRF_TEXT];
+
+	(void)state;
+	users_csrf_new(a);
+	users_csrf_new(b);
+	assert_int_equal(strlen(a), 32);
+	assert_true(strlen(a) < sizeof((struct fk_principal *)0)->csrf);
+	assert_true(all_base64url(a));
+	assert_string_not_equal(a, b);
+}
+
+static struct users_throttle throttle; /* large: not on the stack */
+
+static void test_throttle_limit(void **state)
+{
+	int64_t t0 = 1700000000000LL;
+
+	(void)state;
+	users_throttle_init(&throttle, 20);
+	for (int i = 0; i < 20; i++)
+		assert_true(users_throttle_take(&throttle, "10.0.0.1", t0));
+	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0));
+	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 1000));
+	/* another address is not affected */
+	assert_true(users_throttle_take(&throttle, "10.0.0.2", t0));
+	/* one attempt comes back every 3 s (20 a minute) */
+	assert_true(users_throttle_take(&throttle, "10.0.0.1", t0 + 3100));
+	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 3200));
+	/* after a quiet minute the bucket is full again, but no fuller */
+	for (int i = 0; i < 20; i++)
+		assert_true(users_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
+	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
+}
+
+static void test_throttle_many_ips(void **state)
+{
+	int64_t t0 = 1700000000000LL;
+	char ip[64];
+
+	(void)state;
+	users_throttle_init(&throttle, 3);
+	for (int i = 0; i < 3; i++)
+		assert_true(users_throttle_take(&throttle, "192.0.2.1", t0));
+	/* a thousand other addresses neither free nor refill the first one's bucket */
+	for (int i = 0; i < 1000; i++) {
+		snprintf(ip, sizeof ip, "198.51.%d.%d", i / 256, i % 256);
+		assert_true(users_throttle_take(&throttle, ip, t0 + 1));
+	}
+	assert_false(users_throttle_take(&throttle, "192.0.2.1", t0 + 20));
+	/* far more addresses than slots: the table keeps working, each still limited */
+	for (int i = 0; i < 3 * USERS_THROTTLE_SLOTS; i++) {
+		snprintf(ip, sizeof ip, "203.0.%d.%d", i / 256, i % 256);
+		users_throttle_take(&throttle, ip, t0 + 100);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_true(users_throttle_take(&throttle, "192.0.2.99", t0 + 200));
+	assert_false(users_throttle_take(&throttle, "192.0.2.99", t0 + 200));
+}
+
+static void test_throttle_long_ip(void **state)
+{
+	char ip[200];
+
+	(void)state;
+	memset(ip, 'f', sizeof ip - 1);
+	ip[sizeof ip - 1] = '\0';
+	users_throttle_init(&throttle, 2);
+	assert_true(users_throttle_take(&throttle, ip, 1000));
+	assert_true(users_throttle_take(&throttle, ip, 1000));
+	assert_false(users_throttle_take(&throttle, ip, 1000));
+	assert_true(users_throttle_take(&throttle, NULL, 1000));
+}
+
+static void test_lockout(void **state)
+{
+	struct users_lock s = {0};
+	int64_t now = 1700000000000LL;
+
+	(void)state;
+	for (int i = 1; i < USERS_LOCK_AFTER; i++) {
+		s = users_lock_fail(s, now + i);
+		assert_int_equal(s.failed, i);
+		assert_false(users_lock_active(&s, now + i));
+	}
+	s = users_lock_fail(s, now + 10);
+	assert_int_equal(s.failed, 0);
+	assert_int_equal(s.locked_until, now + 10 + 15 * 60 * 1000);
+	assert_true(users_lock_active(&s, now + 11));
+	/* failures while locked change nothing */
+	assert_int_equal(users_lock_fail(s, now + 20).locked_until, s.locked_until);
+	assert_true(users_lock_active(&s, s.locked_until - 1));
+	assert_false(users_lock_active(&s, s.locked_until));
+	/* after the lock, counting starts again */
+	s = users_lock_fail(s, s.locked_until + 1);
+	assert_int_equal(s.failed, 1);
+	assert_false(users_lock_active(&s, s.locked_until + 2));
+}
+
+static void test_role_masks(void **state)
+{
+	bool id, phone;
+
+	(void)state;
+	users_role_masks(FK_ROLE_COMMUNITY, &id, &phone);
+	assert_true(id && phone);
+	users_role_masks(FK_ROLE_GRID, &id, &phone);
+	assert_true(!id && phone);
+	users_role_masks(FK_ROLE_BUILDING, &id, &phone);
+	assert_true(!id && phone);
+	for (int r = 0; r < FK_ROLE_COUNT; r++) {
+		if (r == FK_ROLE_COMMUNITY || r == FK_ROLE_GRID || r == FK_ROLE_BUILDING)
+			continue;
+		users_role_masks((enum fk_role)r, &id, &phone);
+		assert_true(!id && !phone);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_token_roundtrip),  cmocka_unit_test(test_token_known),
+	    cmocka_unit_test(test_token_rejects),    cmocka_unit_test(test_token_hash),
+	    cmocka_unit_test(test_tokens_differ),    cmocka_unit_test(test_csrf),
+	    cmocka_unit_test(test_throttle_limit),   cmocka_unit_test(test_throttle_many_ips),
+	    cmocka_unit_test(test_throttle_long_ip), cmocka_unit_test(test_lockout),
+	    cmocka_unit_test(test_role_masks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,631 @@
+/* test_store: the store interface (store/db.h, migrate.h) on SQLite in a temp file, and on
+ * PostgreSQL too when FK_PG_URL is set (in a database made for the run and dropped after).
+ * Every case runs unchanged on both: that is the promise of the interface. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "store/db.h"
+#include "store/migrate.h"
+
+struct env {
+	char url[512];
+	char admin_url[512];
+	char dbname[64];
+	struct fk_db *db;
+};
+
+static struct env sqlite_env, pg_env;
+
+/* ---- setup ---- */
+
+static int setup_sqlite(void **state)
+{
+	struct fk_err err = {0};
+	struct env *e = &sqlite_env;
+	snprintf(e->url, sizeof(e->url), "/tmp/fk_unit_%d.db", (int)getpid());
+	if (fk_db_open(e->url, &e->db, &err) < 0) {
+		fprintf(stderr, "open %s: %s\n", e->url, err.en);
+		return -1;
+	}
+	*state = e;
+	return 0;
+}
+
+static int teardown_sqlite(void **state)
+{
+	struct env *e = *state;
+	char path[600];
+	fk_db_close(e->db);
+	unlink(e->url);
+	snprintf(path, sizeof(path), "%s-wal", e->url);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", e->url);
+	unlink(path);
+	return 0;
+}
+
+/* postgres://user@host:port/dbname?opts -> the same URL naming another database. */
+static void url_with_db(const char *url, const char *db, char *out, size_t cap)
+{
+	const char *host = strstr(url, "://");
+	const char *path = host ? strchr(host + 3, '/') : NULL;
+	const char *query = strchr(url, '?');
+	int head = path ? (int)(path - url) : (query ? (int)(query - url) : (int)strlen(url));
+	snprintf(out, cap, "%.*s/%s%s", head, url, db, query ? query : "");
+}
+
+static int admin_exec(const char *url, const char *sql)
+{
+	struct fk_err err = {0};
+	struct fk_db *db;
+	int rc = fk_db_open(url, &db, &err);
+	if (rc == 0) {
+		rc = fk_db_exec(db, sql, &err);
+		fk_db_close(db);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: %s\n", sql, err.en);
+	return rc;
+}
+
+static int setup_pg(void **state)
+{
+	struct fk_err err = {0};
+	struct env *e = &pg_env;
+	char sql[256];
+
+	snprintf(e->admin_url, sizeof(e->admin_url), "%s", getenv("FK_PG_URL"));
+	snprintf(e->dbname, sizeof(e->dbname), "fk_unit_%d", (int)getpid());
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", e->dbname);
+	admin_exec(e->admin_url, sql);
+	snprintf(sql, sizeof(sql),
+		 "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' "
+		 "LC_CTYPE 'C'",
+		 e->dbname);
+	if (admin_exec(e->admin_url, sql) < 0)
+		return -1;
+	url_with_db(e->admin_url, e->dbname, e->url, sizeof(e->url));
+	if (fk_db_open(e->url, &e->db, &err) < 0) {
+		fprintf(stderr, "open %s: %s\n", e->url, err.en);
+		return -1;
+	}
+	*state = e;
+	return 0;
+}
+
+static int teardown_pg(void **state)
+{
+	struct env *e = *state;
+	char sql[256];
+	fk_db_close(e->db);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", e->dbname);
+	return admin_exec(e->admin_url, sql) < 0 ? -1 : 0;
+}
+
+static struct fk_db *env_db(void **state)
+{
+	return ((struct env *)*state)->db;
+}
+
+static void must(int64_t rc, const struct fk_err *err)
+{
+	if (rc < 0)
+		fail_msg("store call failed: %s [%s]", err->en, err->key);
+}
+
+static void reset_table(struct fk_db *db, const char *create)
+{
+	struct fk_err err = {0};
+	must(fk_db_exec(db, "DROP TABLE IF EXISTS t_items", &err), &err);
+	must(fk_db_exec(db, create, &err), &err);
+}
+
+static const char items_sql[] = "CREATE TABLE t_items (id BIGINT PRIMARY KEY, name TEXT UNIQUE, "
+				"score DOUBLE PRECISION, note TEXT)";
+
+static int64_t count_items(struct fk_db *db)
+{
+	struct fk_err err = {0};
+	int64_t n = -1;
+	must(fk_db_one_i64(db, &err, &n, "SELECT COUNT(*) FROM t_items", ""), &err);
+	return n;
+}
+
+/* ---- cases ---- */
+
+static void test_kind(void **state)
+{
+	struct env *e = *state;
+	if (e == &sqlite_env) {
+		assert_int_equal(fk_db_kind(e->db), FK_DB_SQLITE);
+		assert_string_equal(fk_db_kind_name(e->db), "sqlite");
+	} else {
+		assert_int_equal(fk_db_kind(e->db), FK_DB_POSTGRES);
+		assert_string_equal(fk_db_kind_name(e->db), "postgres");
+	}
+}
+
+static void test_roundtrip(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_q *q;
+	int64_t big = INT64_C(9007199254740993);
+	int rc;
+
+	reset_table(db, items_sql);
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items VALUES (?, ?, ?, ?)", "itdn", big,
+				   "张三 O'Neil", 0.1 + 0.2),
+			 1);
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items VALUES (?, ?, ?, ?)", "itnt",
+				   INT64_C(-5), NULL, "备注"),
+			 1);
+	must(
+	    fk_db_query(db, &q, "SELECT id, name, score, note FROM t_items ORDER BY id DESC", &err),
+	    &err);
+	assert_int_equal(fk_q_step(q, &err), 1);
+	assert_int_equal(fk_q_columns(q), 4);
+	assert_true(fk_q_i64(q, 0) == big);
+	assert_string_equal(fk_q_text(q, 1), "张三 O'Neil");
+	assert_true(fk_q_double(q, 2) == 0.1 + 0.2);
+	assert_true(fk_q_isnull(q, 3));
+	assert_null(fk_q_text(q, 3));
+	assert_int_equal(fk_q_step(q, &err), 1);
+	assert_true(fk_q_i64(q, 0) == -5);
+	assert_null(fk_q_text(q, 1));
+	assert_int_equal(fk_q_i64(q, 1), 0);
+	assert_true(fk_q_double(q, 2) == 0);
+	assert_string_equal(fk_q_text(q, 3), "备注");
+	rc = fk_q_step(q, &err);
+	assert_int_equal(rc, 0);
+	fk_q_done(q);
+}
+
+static void test_duplicate(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+
+	reset_table(db, items_sql);
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items (id, name) VALUES (?, ?)", "it",
+				   INT64_C(1), "a"),
+			 1);
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items (id, name) VALUES (?, ?)", "it",
+				   INT64_C(1), "b"),
+			 FK_ECONFLICT);
+	assert_string_equal(err.key, "duplicate");
+	assert_string_equal(err.field, "id");
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items (id, name) VALUES (?, ?)", "it",
+				   INT64_C(2), "a"),
+			 FK_ECONFLICT);
+	assert_string_equal(err.field, "name");
+	assert_int_equal(count_items(db), 1);
+}
+
+static void test_tx(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	static const char ins[] = "INSERT INTO t_items (id) VALUES (?)";
+
+	reset_table(db, items_sql);
+	fk_db_rollback(db); /* no transaction: harmless */
+	assert_false(fk_db_in_tx(db));
+	must(fk_db_begin(db, true, &err), &err);
+	assert_true(fk_db_in_tx(db));
+	assert_int_equal(fk_db_begin(db, true, &err), FK_EINTERNAL);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(1)), 1);
+	fk_db_rollback(db);
+	assert_false(fk_db_in_tx(db));
+	assert_int_equal(count_items(db), 0);
+
+	must(fk_db_begin(db, true, &err), &err);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(2)), 1);
+	must(fk_db_commit(db, &err), &err);
+	assert_int_equal(count_items(db), 1);
+
+	must(fk_db_begin(db, false, &err), &err);
+	assert_int_equal(count_items(db), 1);
+	must(fk_db_commit(db, &err), &err);
+}
+
+/* After a failed statement a transaction either commits the rest (SQLite) or refuses as a
+ * whole (PostgreSQL); either way no transaction is left open. */
+static void test_tx_after_error(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	static const char ins[] = "INSERT INTO t_items (id) VALUES (?)";
+	int rc;
+
+	reset_table(db, items_sql);
+	must(fk_db_begin(db, true, &err), &err);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(1)), 1);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(1)), FK_ECONFLICT);
+	rc = fk_db_commit(db, &err);
+	assert_false(fk_db_in_tx(db));
+	if (fk_db_kind(db) == FK_DB_POSTGRES) {
+		assert_int_equal(rc, FK_EDB);
+		assert_int_equal(count_items(db), 0);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(count_items(db), 1);
+	}
+}
+
+static void test_changes(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_q *q;
+	int64_t id = 0;
+
+	reset_table(db, items_sql);
+	for (int64_t i = 1; i <= 5; i++)
+		assert_int_equal(fk_db_run(db, &err,
+					   "INSERT INTO t_items (id, score) VALUES (?, ?)", "id", i,
+					   (double)i),
+				 1);
+	assert_int_equal(
+	    fk_db_run(db, &err, "UPDATE t_items SET note = ? WHERE score > ?", "td", "x", 2.5), 3);
+	assert_int_equal(fk_db_run(db, &err, "DELETE FROM t_items WHERE id = ?", "i", INT64_C(99)),
+			 0);
+	must(fk_db_query(db, &q, "DELETE FROM t_items WHERE id = ? RETURNING id", &err), &err);
+	fk_q_bind_i64(q, 1, 4);
+	assert_int_equal(fk_q_step(q, &err), 1);
+	id = fk_q_i64(q, 0);
+	assert_int_equal(fk_q_step(q, &err), 0);
+	assert_int_equal(fk_q_changes(q), 1);
+	fk_q_done(q);
+	assert_int_equal(id, 4);
+	assert_int_equal(
+	    fk_db_one_i64(db, &err, &id, "SELECT id FROM t_items WHERE id = ?", "i", INT64_C(4)),
+	    0);
+	assert_int_equal(fk_db_one_i64(db, &err, &id,
+				       "SELECT EXISTS (SELECT 1 FROM t_items WHERE id = ?)", "i",
+				       INT64_C(5)),
+			 1);
+	assert_int_equal(id, 1);
+}
+
+/* The same SQL used again while its first use is still iterating. */
+static void test_nested_same_sql(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	static const char sel[] = "SELECT id FROM t_items WHERE id >= ? ORDER BY id";
+	struct fk_q *outer, *inner;
+	int rows = 0, inner_rows;
+
+	reset_table(db, items_sql);
+	for (int64_t i = 1; i <= 3; i++)
+		assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items (id) VALUES (?)", "i", i),
+				 1);
+	must(fk_db_query(db, &outer, sel, &err), &err);
+	fk_q_bind_i64(outer, 1, 1);
+	while (fk_q_step(outer, &err) > 0) {
+		int64_t from = fk_q_i64(outer, 0);
+		must(fk_db_query(db, &inner, sel, &err), &err);
+		assert_ptr_not_equal(inner, outer);
+		fk_q_bind_i64(inner, 1, from);
+		inner_rows = 0;
+		while (fk_q_step(inner, &err) > 0)
+			inner_rows++;
+		fk_q_done(inner);
+		assert_int_equal(inner_rows, 4 - from);
+		rows++;
+	}
+	fk_q_done(outer);
+	assert_int_equal(rows, 3);
+}
+
+/* More distinct statements than the cache holds, built in one reused buffer. */
+static void test_cache_overflow(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	char sql[64];
+	int64_t v;
+
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 700; i++) {
+			snprintf(sql, sizeof(sql), "SELECT %d + ?", i);
+			v = -1;
+			must(fk_db_one_i64(db, &err, &v, sql, "i", INT64_C(1)), &err);
+			assert_int_equal(v, i + 1);
+		}
+	}
+}
+
+static void test_placeholder_text(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_q *q;
+
+	must(fk_db_query(db, &q,
+			 "SELECT 'a?b' /* ? */, ? -- ?\n"
+			 ", 'it''s?'",
+			 &err),
+	     &err);
+	fk_q_bind_text(q, 1, "值?");
+	assert_int_equal(fk_q_step(q, &err), 1);
+	assert_string_equal(fk_q_text(q, 0), "a?b");
+	assert_string_equal(fk_q_text(q, 1), "值?");
+	assert_string_equal(fk_q_text(q, 2), "it's?");
+	fk_q_done(q);
+}
+
+static void test_errors(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_q *q;
+
+	assert_int_equal(fk_db_query(db, &q, "SELEC nothing", &err), FK_EDB);
+	assert_null(q);
+	assert_string_equal(err.key, "db");
+	assert_int_equal(fk_db_exec(db, "CREATE TABLE (", &err), FK_EDB);
+	must(fk_db_query(db, &q, "SELECT ?", &err), &err);
+	fk_q_bind_i64(q, 3, 1);
+	assert_int_equal(fk_q_step(q, &err), FK_EINTERNAL);
+	fk_q_done(q);
+	/* the statement is usable again after the failed bind */
+	must(fk_db_query(db, &q, "SELECT ?", &err), &err);
+	fk_q_bind_text(q, 1, "ok");
+	assert_int_equal(fk_q_step(q, &err), 1);
+	assert_string_equal(fk_q_text(q, 0), "ok");
+	fk_q_done(q);
+}
+
+static void test_prefix(void **state)
+{
+	struct fk_db *db = env_db(state);
+	static const char *names[] = {"/1/", "/1/2/", "/1/2/3/", "/1/20/", "/10/", "/1/2",
+				      "张",  "张三",  "张三丰",	 "张四",   "李三"};
+	static const struct {
+		const char *prefix;
+		int64_t n;
+	} cases[] = {{"/1/2/", 2}, {"/1/", 5}, {"/1", 6}, {"张三", 2}, {"张", 4}, {"", 11}};
+	struct fk_err err = {0};
+	char upper[64];
+	int64_t n;
+
+	reset_table(db, items_sql);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_items (id, name) VALUES (?, ?)",
+					   "it", (int64_t)i, names[i]),
+				 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fk_prefix_upper(cases[i].prefix, upper);
+		must(fk_db_one_i64(db, &err, &n,
+				   "SELECT COUNT(*) FROM t_items WHERE name >= ? AND name < ?",
+				   "tt", cases[i].prefix, upper),
+		     &err);
+		assert_int_equal(n, cases[i].n);
+	}
+}
+
+static void test_migrate(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	int applied = -1, version = -1;
+
+	must(fk_migrate_version(db, &version, &err), &err);
+	assert_int_equal(version, 0);
+	must(fk_migrate(db, &applied, &err), &err);
+	assert_int_equal(applied, fk_migrations_count);
+	must(fk_migrate_version(db, &version, &err), &err);
+	assert_int_equal(version,
+			 fk_migrations_count ? fk_migrations[fk_migrations_count - 1].version : 0);
+	must(fk_migrate(db, &applied, &err), &err);
+	assert_int_equal(applied, 0);
+}
+
+#define POOL_THREADS 6
+#define POOL_ROWS    40
+
+struct worker {
+	struct fk_store *store;
+	int n;
+	int failed;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct fk_err err = {0};
+	for (int i = 0; i < POOL_ROWS; i++) {
+		struct fk_db *db = fk_store_acquire(w->store);
+		int64_t id = (int64_t)w->n * 1000 + i;
+		if (!db || fk_db_begin(db, true, &err) < 0 ||
+		    fk_db_run(db, &err, "INSERT INTO t_items (id, note) VALUES (?, ?)", "it", id,
+			      "pool") != 1 ||
+		    fk_db_commit(db, &err) < 0)
+			w->failed++;
+		fk_store_release(w->store, db);
+	}
+	return NULL;
+}
+
+static void test_pool(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_store *s;
+	pthread_t th[POOL_THREADS];
+	struct worker w[POOL_THREADS];
+	struct fk_db *db;
+
+	reset_table(e->db, items_sql);
+	must(fk_store_open(e->url, 3, &s, &err), &err);
+	assert_string_equal(fk_store_url(s), e->url);
+	for (int i = 0; i < POOL_THREADS; i++) {
+		w[i] = (struct worker){.store = s, .n = i};
+		assert_int_equal(pthread_create(&th[i], NULL, pool_worker, &w[i]), 0);
+	}
+	for (int i = 0; i < POOL_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failed, 0);
+	}
+	/* a connection given back inside a transaction comes back clean */
+	db = fk_store_acquire(s);
+	must(fk_db_begin(db, true, &err), &err);
+	fk_store_release(s, db);
+	db = fk_store_acquire(s);
+	assert_false(fk_db_in_tx(db));
+	fk_store_release(s, db);
+	fk_store_close(s);
+	assert_int_equal(count_items(e->db), POOL_THREADS * POOL_ROWS);
+}
+
+/* A new, empty store beside the test's own: a second SQLite file or PostgreSQL database. */
+static void fresh_store(struct env *e, const char *suffix, char *url, size_t cap)
+{
+	char sql[256], name[96];
+	if (e == &sqlite_env) {
+		snprintf(url, cap, "%.400s.%.16s", e->url, suffix);
+		unlink(url);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s_%s", e->dbname, suffix);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+	assert_int_equal(admin_exec(e->admin_url, sql), 0);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0 LC_COLLATE 'C'", name);
+	assert_int_equal(admin_exec(e->admin_url, sql), 0);
+	url_with_db(e->admin_url, name, url, cap);
+}
+
+static void drop_store(struct env *e, const char *suffix, const char *url)
+{
+	char sql[256], path[600];
+	if (e == &sqlite_env) {
+		unlink(url);
+		snprintf(path, sizeof(path), "%s-wal", url);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s-shm", url);
+		unlink(path);
+		return;
+	}
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s_%s WITH (FORCE)", e->dbname, suffix);
+	assert_int_equal(admin_exec(e->admin_url, sql), 0);
+}
+
+#define MIGRATORS 4
+
+struct migrator {
+	const char *url;
+	int applied, rc;
+	char msg[320];
+};
+
+static void *migrate_worker(void *arg)
+{
+	struct migrator *m = arg;
+	struct fk_err err = {0};
+	struct fk_db *db;
+	m->rc = fk_db_open(m->url, &db, &err);
+	if (m->rc == 0) {
+		m->rc = fk_migrate(db, &m->applied, &err);
+		fk_db_close(db);
+	}
+	snprintf(m->msg, sizeof(m->msg), "%s", err.en);
+	return NULL;
+}
+
+/* Servers starting together on one empty store: each migration runs exactly once. */
+static void test_migrate_concurrent(void **state)
+{
+	struct env *e = *state;
+	struct migrator m[MIGRATORS];
+	pthread_t th[MIGRATORS];
+	char url[512];
+	int total = 0;
+
+	fresh_store(e, "mig", url, sizeof(url));
+	for (int i = 0; i < MIGRATORS; i++) {
+		m[i] = (struct migrator){.url = url};
+		assert_int_equal(pthread_create(&th[i], NULL, migrate_worker, &m[i]), 0);
+	}
+	for (int i = 0; i < MIGRATORS; i++) {
+		pthread_join(th[i], NULL);
+		if (m[i].rc < 0)
+			fail_msg("migrate: %s", m[i].msg);
+		total += m[i].applied;
+	}
+	assert_int_equal(total, fk_migrations_count);
+	drop_store(e, "mig", url);
+}
+
+static void test_prefix_upper(void **state)
+{
+	char out[16];
+	(void)state;
+	assert_string_equal(fk_prefix_upper("/1/", out), "/1/\xF4\x8F\xBF\xBF");
+	assert_string_equal(fk_prefix_upper("", out), "\xF4\x8F\xBF\xBF");
+}
+
+/* Prefix ranges need byte order, so a database with another collation is refused. */
+static void test_pg_collation(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_db *db = NULL;
+	char sql[256], url[512], name[80];
+
+	snprintf(name, sizeof(name), "%s_coll", e->dbname);
+	snprintf(sql, sizeof(sql),
+		 "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+		 "LC_CTYPE 'C.UTF-8'",
+		 name);
+	if (admin_exec(e->admin_url, sql) < 0)
+		skip();
+	url_with_db(e->admin_url, name, url, sizeof(url));
+	assert_int_equal(fk_db_open(url, &db, &err), FK_EDB);
+	assert_null(db);
+	assert_string_equal(err.key, "collation");
+	assert_non_null(strstr(err.en, "LC_COLLATE 'C'"));
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s", name);
+	assert_int_equal(admin_exec(e->admin_url, sql), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_kind),
+	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_duplicate),
+	    cmocka_unit_test(test_tx),
+	    cmocka_unit_test(test_tx_after_error),
+	    cmocka_unit_test(test_changes),
+	    cmocka_unit_test(test_nested_same_sql),
+	    cmocka_unit_test(test_cache_overflow),
+	    cmocka_unit_test(test_placeholder_text),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_prefix),
+	    cmocka_unit_test(test_prefix_upper),
+	    cmocka_unit_test(test_migrate),
+	    cmocka_unit_test(test_migrate_concurrent),
+	    cmocka_unit_test(test_pool),
+	};
+	int failed = cmocka_run_group_tests_name("sqlite", tests, setup_sqlite, teardown_sqlite);
+	const char *pg = getenv("FK_PG_URL");
+	const struct CMUnitTest pg_tests[] = {
+	    cmocka_unit_test(test_pg_collation),
+	};
+	if (pg && *pg) {
+		failed += cmocka_run_group_tests_name("postgres", tests, setup_pg, teardown_pg);
+		failed +=
+		    cmocka_run_group_tests_name("postgres only", pg_tests, setup_pg, teardown_pg);
+	} else
+		printf("FK_PG_URL not set: PostgreSQL cases skipped\n");
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+// Screens and who may open them. Each module adds its routes here with the roles that use it.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadMe } from './api/session.js'
+
+const PEOPLE = ['admin', 'commander', 'community', 'grid', 'building']
+const AREAS = ['admin', 'commander', 'community', 'grid', 'building', 'registrar', 'volunteer']
+
+export const menu = [
+  { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
+  { path: '/areas', name: 'areas', icon: 'Location', roles: AREAS },
+  { path: '/people', name: 'people', icon: 'User', roles: PEOPLE },
+  { path: '/people/import', name: 'import', icon: 'Upload', roles: ['admin', 'commander', 'community'] },
+  { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
+  { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
+]
+
+const routes = [
+  { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./layout/AppLayout.vue'),
+    children: [
+      { path: '', component: () => import('./modules/home/HomePage.vue') },
+      { path: 'areas', component: () => import('./modules/area/AreaPage.vue'), meta: { roles: AREAS } },
+      { path: 'people', component: () => import('./modules/people/PeopleList.vue'), meta: { roles: PEOPLE } },
+      { path: 'people/import', component: () => import('./modules/people/PeopleImport.vue'), meta: { roles: ['admin', 'commander', 'community'] } },
+      { path: 'people/:id', component: () => import('./modules/people/PersonDetail.vue'), meta: { roles: [...PEOPLE, 'resident'] } },
+      { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
+      { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadMe()
+  if (to.meta.public) return session.user && to.path === '/login' ? '/' : true
+  if (!session.user) return { path: '/login', query: { next: to.fullPath } }
+  const roles = to.matched.map((r) => r.meta.roles).find(Boolean)
+  if (roles && !roles.includes(session.user.role)) return '/'
+  return true
+})
