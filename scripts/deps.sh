@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 debs=(build-essential clang cmake ninja-build pkg-config git
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
       libsodium-dev libqrencode-dev libxlsxwriter-dev libcsv-dev libcmocka-dev
-      libclang-rt-14-dev nodejs npm chromium fonts-noto-cjk)
+      libclang-rt-14-dev chromium fonts-noto-cjk)
 
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (with its own npm); only install it when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
 	sudo_cmd=""

@@ -8,41 +8,61 @@
 #define DEFAULT_DB "fangkong.db"
 
 const struct cmd fk_commands[] = {
-	{.name = "serve", .fn = cmd_serve, .flags = CMD_DB_URL,
-	 .usage = "serve [--db URL] [--listen ADDR:PORT] [--threads N] [--web DIR]",
-	 .help = "Runs the HTTP server (API, web app, /healthz, /metrics). Migrates the store at "
-		 "start. `fangkong serve --help` lists every setting and its FANGKONG_* variable."},
-	{.name = "init", .fn = cmd_init, .flags = CMD_DB_URL | CMD_STORE,
-	 .usage = "init [--db URL] --district NAME [--code CODE] [--admin USER] [--password PW]",
-	 .help = "Creates a store with its schema, a root district area and an admin account "
-		 "over it. Prints the admin password when it was generated."},
-	{.name = "demo", .fn = cmd_demo, .flags = CMD_DB_URL | CMD_STORE,
-	 .usage = "demo [--db URL] [--residents N] [--seed N] [--password PW]",
-	 .help = "Fills an empty store with a synthetic district (1 district, 4 streets, 40 "
-		 "communities, 400 grids, 4,000 buildings, 200,000 residents by default) and one "
-		 "user per role; prints the logins."},
-	{.name = "import", .fn = cmd_import, .flags = CMD_DB_URL | CMD_STORE,
-	 .usage = "import {residents|areas} FILE [--db URL] [--encoding auto|utf-8|gbk] "
-		  "[--area CODE]",
-	 .help = "Imports a CSV file (UTF-8 with or without BOM, or GBK/GB18030). Bad rows are "
-		 "reported with line, column and reason; good rows are kept; re-importing the "
-		 "same file changes nothing."},
-	{.name = "user", .fn = cmd_user, .flags = CMD_DB_URL | CMD_STORE,
-	 .usage = "user {add|passwd|list} [--db URL] ...",
-	 .help = "Manages accounts: `user add NAME --role ROLE --area CODE[,CODE] "
-		 "[--password PW]`, `user passwd NAME [--password PW]`, `user list`."},
-	{.name = "migrate", .fn = cmd_migrate, .flags = CMD_DB_URL,
-	 .usage = "migrate [--db URL] [--status]",
-	 .help = "Applies the numbered schema migrations the store lacks (serve does this at "
-		 "start too); --status prints the store's version."},
-	{.name = "routes", .fn = cmd_routes, .flags = 0,
-	 .usage = "routes [--json]",
-	 .help = "Prints every HTTP route: method, path, roles, summary."},
-	{.name = "version", .fn = cmd_version, .flags = 0, .usage = "version",
-	 .help = "Prints the version and the versions of the libraries linked."},
-	{.name = "help", .fn = cmd_help, .flags = 0, .usage = "help [COMMAND]",
-	 .help = "Lists the commands, or explains one."},
-	{0},
+    {.name = "serve",
+     .fn = cmd_serve,
+     .flags = CMD_DB_URL,
+     .usage = "serve [--db URL] [--listen ADDR:PORT] [--threads N] [--web DIR]",
+     .help = "Runs the HTTP server (API, web app, /healthz, /metrics). Migrates the store at "
+	     "start. `fangkong serve --help` lists every setting and its FANGKONG_* variable."},
+    {.name = "init",
+     .fn = cmd_init,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "init [--db URL] --district NAME [--code CODE] [--admin USER] [--password PW]",
+     .help = "Creates a store with its schema, a root district area and an admin account "
+	     "over it. Prints the admin password when it was generated."},
+    {.name = "demo",
+     .fn = cmd_demo,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "demo [--db URL] [--residents N] [--seed N] [--password PW]",
+     .help = "Fills an empty store with a synthetic district (1 district, 4 streets, 40 "
+	     "communities, 400 grids, 4,000 buildings, 200,000 residents by default) and one "
+	     "user per role; prints the logins."},
+    {.name = "import",
+     .fn = cmd_import,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "import {residents|areas} FILE [--db URL] [--encoding auto|utf-8|gbk] "
+	      "[--area CODE]",
+     .help = "Imports a CSV file (UTF-8 with or without BOM, or GBK/GB18030). Bad rows are "
+	     "reported with line, column and reason; good rows are kept; re-importing the "
+	     "same file changes nothing."},
+    {.name = "user",
+     .fn = cmd_user,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "user {add|passwd|list} [--db URL] ...",
+     .help = "Manages accounts: `user add NAME --role ROLE --area CODE[,CODE] "
+	     "[--password PW]`, `user passwd NAME [--password PW]`, `user list`."},
+    {.name = "migrate",
+     .fn = cmd_migrate,
+     .flags = CMD_DB_URL,
+     .usage = "migrate [--db URL] [--status]",
+     .help = "Applies the numbered schema migrations the store lacks (serve does this at "
+	     "start too); --status prints the store's version."},
+    {.name = "routes",
+     .fn = cmd_routes,
+     .flags = 0,
+     .usage = "routes [--json]",
+     .help = "Prints every HTTP route: method, path, roles, summary."},
+    {.name = "version",
+     .fn = cmd_version,
+     .flags = 0,
+     .usage = "version",
+     .help = "Prints the version and the versions of the libraries linked."},
+    {.name = "help",
+     .fn = cmd_help,
+     .flags = 0,
+     .usage = "help [COMMAND]",
+     .help = "Lists the commands, or explains one."},
+    {0},
 };
 
 const struct cmd *cmd_find(const char *name)

@@ -6,9 +6,5 @@
 #include "people/people.h"
 
 const struct fk_module *const fk_modules[] = {
-	&fk_module_users,
-	&fk_module_audit,
-	&fk_module_area,
-	&fk_module_people,
-	NULL,
+    &fk_module_users, &fk_module_audit, &fk_module_area, &fk_module_people, NULL,
 };

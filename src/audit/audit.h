@@ -10,10 +10,10 @@
 extern const struct fk_module fk_module_audit;
 
 struct fk_audit_entry {
-	const char *action;      /* "people.read", "people.search", "people.import", "area.move" */
+	const char *action;	 /* "people.read", "people.search", "people.import", "area.move" */
 	const char *target_kind; /* "person", "area", "user", "import" */
-	int64_t target_id;       /* 0 if none */
-	const char *detail;      /* short free text or JSON, may be NULL */
+	int64_t target_id;	 /* 0 if none */
+	const char *detail;	 /* short free text or JSON, may be NULL */
 };
 
 /* Records the entry for the request's principal (user, role, ip, request id, time). */

@@ -20,33 +20,33 @@
 
 struct fk_app;
 
-#define FK_MAX_PARAMS 4
+#define FK_MAX_PARAMS	    4
 #define FK_MAX_RESP_HEADERS 8
 
 struct fk_req {
 	struct fk_arena *arena;
 	struct fk_app *app;
-	struct fk_db *db;        /* a store connection held for this request */
+	struct fk_db *db; /* a store connection held for this request */
 	const char *method;
-	const char *path;        /* without the query string */
-	const char *route;       /* the matched pattern, e.g. "/api/v1/areas/{id}" */
+	const char *path;  /* without the query string */
+	const char *route; /* the matched pattern, e.g. "/api/v1/areas/{id}" */
 	const char *request_id;
 	const char *client_ip;
-	const char *lang;        /* "zh" or "en", from Accept-Language (default "zh") */
-	json_t *body;            /* checked JSON object when the route has a body schema */
-	const char *raw_body;    /* the body bytes for FK_RF_RAW_BODY routes (NUL-terminated) */
+	const char *lang;     /* "zh" or "en", from Accept-Language (default "zh") */
+	json_t *body;	      /* checked JSON object when the route has a body schema */
+	const char *raw_body; /* the body bytes for FK_RF_RAW_BODY routes (NUL-terminated) */
 	size_t raw_len;
 	struct fk_principal *who; /* NULL only on public routes */
 	int nparams;
 	const char *param_names[FK_MAX_PARAMS];
 	const char *param_values[FK_MAX_PARAMS];
-	void *conn;              /* the MHD connection, for headers and query */
+	void *conn; /* the MHD connection, for headers and query */
 };
 
 struct fk_resp {
-	int status;              /* 200 unless set */
-	json_t *json;            /* reply body (a new reference, released by the router) */
-	const char *body;        /* or raw bytes (arena or static) with content_type */
+	int status;	  /* 200 unless set */
+	json_t *json;	  /* reply body (a new reference, released by the router) */
+	const char *body; /* or raw bytes (arena or static) with content_type */
 	size_t body_len;
 	const char *content_type;
 	int nheaders;
@@ -58,21 +58,24 @@ typedef int (*fk_handler)(struct fk_req *req, struct fk_resp *resp, struct fk_er
 
 enum fk_route_flags {
 	FK_RF_RAW_BODY = 1 << 0, /* keep the body as bytes (CSV upload), no JSON check */
-	FK_RF_NO_CSRF = 1 << 1,  /* writes that need no CSRF token (login) */
-	FK_RF_NO_DB = 1 << 2,    /* the handler needs no store connection */
+	FK_RF_NO_CSRF = 1 << 1,	 /* writes that need no CSRF token (login) */
+	FK_RF_NO_DB = 1 << 2,	 /* the handler needs no store connection */
 };
 
 struct fk_route {
-	const char *method;             /* "GET", "POST", "PATCH", "PUT", "DELETE" */
-	const char *path;               /* "/api/v1/areas/{id}": {name} matches one segment */
+	const char *method; /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+	const char *path;   /* "/api/v1/areas/{id}": {name} matches one segment */
 	fk_handler fn;
-	unsigned roles;                 /* FK_R(...) mask; 0 = public, no session needed */
-	unsigned flags;                 /* enum fk_route_flags */
-	const struct fk_field *body;    /* JSON body schema; NULL = no JSON body expected */
-	size_t max_body;                /* 0 = 1 MiB */
-	const char *summary;            /* one line, for docs and `fangkong routes` */
+	unsigned roles;		     /* FK_R(...) mask; 0 = public, no session needed */
+	unsigned flags;		     /* enum fk_route_flags */
+	const struct fk_field *body; /* JSON body schema; NULL = no JSON body expected */
+	size_t max_body;	     /* 0 = 1 MiB */
+	const char *summary;	     /* one line, for docs and `fangkong routes` */
 };
-#define FK_ROUTES_END {NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
+#define FK_ROUTES_END                                                                              \
+	{                                                                                          \
+		NULL, NULL, NULL, 0, 0, NULL, 0, NULL                                              \
+	}
 
 /* A domain module: its routes and an optional start hook. One line in src/modules.c. */
 struct fk_module {
@@ -85,7 +88,7 @@ struct fk_module {
 struct fk_app {
 	struct fk_store *store;
 	const struct fk_module *const *modules; /* NULL-terminated */
-	const char *web_dir;                     /* static files, or NULL */
+	const char *web_dir;			/* static files, or NULL */
 	int64_t session_ttl_ms;
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
@@ -94,8 +97,8 @@ struct fk_app {
 };
 
 /* Request accessors. Strings live as long as the request. */
-const char *fk_req_param(struct fk_req *req, const char *name);  /* path parameter */
-const char *fk_req_query(struct fk_req *req, const char *name);  /* query string, decoded */
+const char *fk_req_param(struct fk_req *req, const char *name); /* path parameter */
+const char *fk_req_query(struct fk_req *req, const char *name); /* query string, decoded */
 const char *fk_req_header(struct fk_req *req, const char *name);
 const char *fk_req_cookie(struct fk_req *req, const char *name);
 /* Path parameter as a 64-bit id; FK_ENOTFOUND "not_found" if it is not one. */

@@ -56,10 +56,10 @@ void fk_q_bind_null(struct fk_q *q, int idx);
 int fk_q_step(struct fk_q *q, struct fk_err *err);
 int fk_q_columns(struct fk_q *q);
 bool fk_q_isnull(struct fk_q *q, int col);
-int64_t fk_q_i64(struct fk_q *q, int col);   /* NULL -> 0 */
-double fk_q_double(struct fk_q *q, int col); /* NULL -> 0 */
+int64_t fk_q_i64(struct fk_q *q, int col);	/* NULL -> 0 */
+double fk_q_double(struct fk_q *q, int col);	/* NULL -> 0 */
 const char *fk_q_text(struct fk_q *q, int col); /* NULL -> NULL */
-int64_t fk_q_changes(struct fk_q *q); /* rows changed by the last step of a write */
+int64_t fk_q_changes(struct fk_q *q);		/* rows changed by the last step of a write */
 void fk_q_done(struct fk_q *q);
 
 /* Shorthands for one-shot statements. fk_db_run executes a write with the given binds

@@ -23,7 +23,8 @@ enum fk_role {
 #define FK_R(name)   (1u << FK_ROLE_##name)
 #define FK_ROLES_ALL ((1u << FK_ROLE_COUNT) - 1)
 /* Roles that work with residents' records inside their scope. */
-#define FK_ROLES_PEOPLE (FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY) | FK_R(GRID) | FK_R(BUILDING))
+#define FK_ROLES_PEOPLE                                                                            \
+	(FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY) | FK_R(GRID) | FK_R(BUILDING))
 
 #define FK_MAX_SCOPES 16
 
@@ -43,8 +44,8 @@ struct fk_principal {
 };
 
 static const char *const fk_role_names[FK_ROLE_COUNT] = {
-	"admin", "commander", "community", "grid", "building",
-	"registrar", "lab", "volunteer", "resident",
+    "admin",	 "commander", "community", "grid",     "building",
+    "registrar", "lab",	      "volunteer", "resident",
 };
 
 static inline const char *fk_role_name(enum fk_role r)

@@ -1,6 +1,7 @@
 /* users: accounts, roles over areas (scopes), sessions, CSRF and login throttling.
  * What other modules may call: account management (CLI and demo). Scope filtering lives in
- * area/area.h (a scope is a set of area paths); the audit log in audit/audit.h. Passwords are argon2id (libsodium crypto_pwhash_str). */
+ * area/area.h (a scope is a set of area paths); the audit log in audit/audit.h. Passwords are
+ * argon2id (libsodium crypto_pwhash_str). */
 #ifndef FK_USERS_H
 #define FK_USERS_H
 #include <stdbool.h>
