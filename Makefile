@@ -63,6 +63,7 @@ api-postgres: build-asan
 	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
 
 browser: build web
+	@cd web && npx vitest run --reporter=dot
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist node --test --test-concurrency=1 tests/browser/
 
 bench: deps build
