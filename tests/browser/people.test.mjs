@@ -112,3 +112,18 @@ h.test('the login form is usable with the keyboard alone', async (page) => {
 	await page.keyboard.press('Enter');
 	await page.waitForSelector('[data-test=logout]');
 });
+
+h.test('an XLSX import is read in the browser and reports its bad row', async (page) => {
+	await h.login(page, 'community1');
+	await page.goto(h.base + '/people/import');
+	await page.setInputFiles('[data-test=import-file]', new URL('./fixtures/residents.xlsx', import.meta.url).pathname);
+	await page.click('[data-test=import-run]');
+	await page.waitForSelector('[data-test=import-report]');
+	assert.equal(await page.textContent('[data-test=n-total]'), '3');
+	assert.equal(await page.textContent('[data-test=n-created]'), '2');
+	assert.equal(await page.textContent('[data-test=n-failed]'), '1');
+	const rows = await page.locator('[data-test=import-errors] .el-table__row').allInnerTexts();
+	assert.equal(rows.length, 1);
+	assert.match(rows[0], /^4\s/);
+	assert.match(rows[0], /phone/);
+});
