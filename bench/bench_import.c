@@ -211,7 +211,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 static void insert_tags(sqlite3 *h, sqlite3_stmt *st, int64_t id, const struct row *r,
-			const char *path)
+			int64_t area_id)
 {
 	const char *t = r->tags;
 
@@ -220,7 +220,8 @@ static void insert_tags(sqlite3 *h, sqlite3_stmt *st, int64_t id, const struct r
 		int len = end ? (int)(end - t) : (int)strlen(t);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, t, len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, area_id);
 		sq_check(h, sqlite3_step(st), "insert tag");
 		sqlite3_reset(st);
 		t += len + (end != NULL);
@@ -280,8 +281,8 @@ static struct timing run_bare(const char *path, const char *store_path, const st
 		 "prepare");
 	sq_check(h,
 		 sqlite3_prepare_v2(h,
-				    "INSERT INTO person_tags (person_id, tag, area_path) "
-				    "VALUES (?, ?, ?)",
+				    "INSERT INTO person_tags (person_id, tag, name, area_id) "
+				    "VALUES (?, ?, ?, ?)",
 				    -1, &tag, NULL),
 		 "prepare tags");
 	t0 = fk_mono_ns();
@@ -290,7 +291,7 @@ static struct timing run_bare(const char *path, const char *store_path, const st
 	for (long long i = 0; i < n; i++) {
 		const struct place *pl = &places[rows[i].building];
 		int64_t id = insert_row(h, ins, &rows[i], pl, now);
-		insert_tags(h, tag, id, &rows[i], pl->path);
+		insert_tags(h, tag, id, &rows[i], pl->id);
 	}
 	sq_check(h, sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), "commit");
 	t.wall = bench_secs(t0);

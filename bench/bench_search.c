@@ -21,7 +21,7 @@
 #define SEED	      1
 #define COMMUNITY     "370212001001"
 #define SEARCH_LIMIT  50
-#define MARKER_FORMAT "fk-bench-search residents=%lld seed=%d migrations=%d\n"
+#define MARKER_FORMAT "fk-bench-search residents=%lld seed=%d generator=%d schema=%08x\n"
 
 struct sample {
 	char id_number[20];
@@ -36,9 +36,19 @@ static void store_path(long long n, char *out, size_t size)
 		snprintf(out, size, "/tmp/fk-bench-%lld.db", n);
 }
 
+/* FNV-1a over every migration's SQL: a schema edited in place still invalidates the cache. */
+static uint32_t schema_hash(void)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < fk_migrations_count; i++)
+		for (const char *c = fk_migrations[i].sql; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+	return h;
+}
+
 static void marker_text(long long n, char *out, size_t size)
 {
-	snprintf(out, size, MARKER_FORMAT, n, SEED, fk_migrations[fk_migrations_count - 1].version);
+	snprintf(out, size, MARKER_FORMAT, n, SEED, FK_DEMO_GEN_VERSION, schema_hash());
 }
 
 static bool marker_matches(const char *path, const char *want)

@@ -25,6 +25,8 @@
 #define FK_DEMO_BUILDINGS     (FK_DEMO_STREETS * FK_DEMO_FANOUT * FK_DEMO_FANOUT * FK_DEMO_FANOUT)
 #define FK_DEMO_MAX_RESIDENTS 10000000LL
 #define FK_DEMO_NUSERS	      11
+/* Bumped whenever the same seed would give other data (stores cached by benchmarks). */
+#define FK_DEMO_GEN_VERSION 1
 
 struct fk_demo_login {
 	const char *role;
@@ -37,7 +39,7 @@ struct fk_demo_opts {
 	long long residents; /* 0 .. FK_DEMO_MAX_RESIDENTS */
 	uint64_t seed;
 	const char *password; /* every user's password; NULL = a random one per user */
-	int batch;	      /* rows per transaction; 0 = 100,000 */
+	int batch;	      /* rows per transaction; 0 = 500,000 */
 	/* If not NULL, receives FK_DEMO_NUSERS logins (the resident login only when residents
 	 * > 0; unused entries have role NULL). */
 	struct fk_demo_login *logins;

@@ -74,8 +74,7 @@ static json_t *audit_value(const char *name, const char *v)
 	return json_string(v);
 }
 
-static int parse_query(struct fk_req *req, struct fk_people_query *f, json_t *d,
-		       struct fk_err *err)
+static int parse_query(struct fk_req *req, struct fk_people_query *f, json_t *d, struct fk_err *err)
 {
 	static const char *const names[] = {"q", "name", "id_number", "phone", "tag", "area_id"};
 	const char *v[6];
@@ -90,11 +89,11 @@ static int parse_query(struct fk_req *req, struct fk_people_query *f, json_t *d,
 		if (v[i] && *v[i])
 			json_object_set_new(d, names[i], audit_value(names[i], v[i]));
 	}
-	*f = (struct fk_people_query){.q = v[0], .name = v[1], .id_number = v[2], .phone = v[3],
-				      .tag = v[4]};
+	*f = (struct fk_people_query){
+	    .q = v[0], .name = v[1], .id_number = v[2], .phone = v[3], .tag = v[4]};
 	if (v[5] && *v[5] && !fk_id_parse(v[5], &f->area_id))
-		return fk_err_set(err, FK_EINVAL, "invalid_id", "area_id",
-				  "area_id 不是有效的编号", "area_id is not a valid id");
+		return fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
+				  "area_id is not a valid id");
 	if (fk_req_query_int(req, "limit", 50, 1, 500, &limit, err) < 0)
 		return FK_EINVAL;
 	f->limit = (int)limit;
@@ -123,9 +122,10 @@ static int api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	for (int i = 0; rc == 0 && i < l.n; i++)
 		json_array_append_new(items, person_json(req, &l.items[i]));
 	if (rc == 0)
-		fk_resp_json(resp, 200,
-			     json_pack("{s:o, s:o}", "items", items, "next_cursor",
-				       l.next_cursor[0] ? json_string(l.next_cursor) : json_null()));
+		fk_resp_json(
+		    resp, 200,
+		    json_pack("{s:o, s:o}", "items", items, "next_cursor",
+			      l.next_cursor[0] ? json_string(l.next_cursor) : json_null()));
 	else
 		json_decref(items);
 	fk_person_list_release(&l);
@@ -151,27 +151,36 @@ static int api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 /* ---- writes ---- */
 
-#define PERSON_FIELDS(req)                                                                      \
-	{"name", FK_J_STRING, req, false, FK_PERSON_NAME_MAX * 4},                              \
-	    {"id_type", FK_J_STRING, false, true, 64},                                          \
-	    {"id_number", FK_J_STRING, req, false, 64},                                         \
-	    {"phone", FK_J_STRING, false, true, 40}, {"sex", FK_J_STRING, false, true, 16},     \
-	    {"birth_date", FK_J_STRING, false, true, 16},                                       \
-	    {"area_id", FK_J_ID, req, false, 0},                                                \
-	    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},               \
-	    {"residence", FK_J_STRING, false, true, 32},                                        \
-	    {"tags", FK_J_STRINGS, false, true, FK_PERSON_MAX_TAGS},                            \
-	    {"note", FK_J_STRING, false, true, FK_PERSON_NOTE_MAX * 4}
-
 static const struct fk_field create_body[] = {
-	PERSON_FIELDS(true),
-	FK_FIELDS_END,
+    {"name", FK_J_STRING, true, false, FK_PERSON_NAME_MAX * 4},
+    {"id_type", FK_J_STRING, false, true, 64},
+    {"id_number", FK_J_STRING, true, false, 64},
+    {"phone", FK_J_STRING, false, true, 40},
+    {"sex", FK_J_STRING, false, true, 16},
+    {"birth_date", FK_J_STRING, false, true, 16},
+    {"area_id", FK_J_ID, true, false, 0},
+    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
+    {"residence", FK_J_STRING, false, true, 32},
+    {"tags", FK_J_STRINGS, false, true, FK_PERSON_MAX_TAGS},
+    {"note", FK_J_STRING, false, true, FK_PERSON_NOTE_MAX * 4},
+    FK_FIELDS_END,
 };
 
+/* The same members, none required, and the version read last (optimistic locking). */
 static const struct fk_field update_body[] = {
-	PERSON_FIELDS(false),
-	{"version", FK_J_INT, false, true, 0},
-	FK_FIELDS_END,
+    {"name", FK_J_STRING, false, false, FK_PERSON_NAME_MAX * 4},
+    {"id_type", FK_J_STRING, false, true, 64},
+    {"id_number", FK_J_STRING, false, false, 64},
+    {"phone", FK_J_STRING, false, true, 40},
+    {"sex", FK_J_STRING, false, true, 16},
+    {"birth_date", FK_J_STRING, false, true, 16},
+    {"area_id", FK_J_ID, false, false, 0},
+    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
+    {"residence", FK_J_STRING, false, true, 32},
+    {"tags", FK_J_STRINGS, false, true, FK_PERSON_MAX_TAGS},
+    {"note", FK_J_STRING, false, true, FK_PERSON_NOTE_MAX * 4},
+    {"version", FK_J_INT, false, true, 0},
+    FK_FIELDS_END,
 };
 
 static int body_text(json_t *b, const char *name, char *dst, size_t size, struct fk_err *err)
@@ -217,8 +226,8 @@ static int body_id(json_t *b, struct fk_person *p, struct fk_err *err)
 		return 0;
 	type = fk_idtype_parse(t ? t : "");
 	if (type < 0)
-		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type",
-				  "证件类型“%s”无效", "ID type \"%s\" is not valid", t);
+		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type", "证件类型“%s”无效",
+				  "ID type \"%s\" is not valid", t);
 	p->id_type = (enum fk_id_type)type;
 	return 0;
 }
@@ -324,8 +333,8 @@ static int import_json(struct fk_req *req, int64_t area_id, struct fk_import_rep
 		       struct fk_err *err)
 {
 	static const struct fk_field spec[] = {
-		{"rows", FK_J_ARRAY, true, false, 10000000},
-		FK_FIELDS_END,
+	    {"rows", FK_J_ARRAY, true, false, 10000000},
+	    FK_FIELDS_END,
 	};
 	json_t *body = NULL;
 	int rc = fk_json_parse_object(req->raw_body, req->raw_len, &body, err);
@@ -351,8 +360,8 @@ static int import_params(struct fk_req *req, int *enc, int64_t *area_id, struct 
 				  "未知的编码：%s（可用 auto、utf-8、gbk）",
 				  "unknown encoding: %s (use auto, utf-8 or gbk)", es);
 	if (as && *as && !fk_id_parse(as, area_id))
-		return fk_err_set(err, FK_EINVAL, "invalid_id", "area_id",
-				  "area_id 不是有效的编号", "area_id is not a valid id");
+		return fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
+				  "area_id is not a valid id");
 	return 0;
 }
 
@@ -372,11 +381,11 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		rc = fk_people_import_csv(req->db, req->raw_body, req->raw_len,
 					  (enum fk_csv_enc)enc, area_id, req->who, &rep, err);
 	e.target_id = area_id;
-	e.detail = detail(req, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "total",
-					 (json_int_t)rep.total, "created", (json_int_t)rep.created,
-					 "updated", (json_int_t)rep.updated, "unchanged",
-					 (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed,
-					 "result", rc == 0 ? "ok" : err->key));
+	e.detail = detail(
+	    req, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total,
+			   "created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
+			   "unchanged", (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed,
+			   "result", rc == 0 ? "ok" : err->key));
 	/* Batches already committed stay, so even a failed import is audited. */
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;

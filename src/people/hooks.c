@@ -1,48 +1,28 @@
 /* hooks: what the area module calls back into people for (see area.h): a moved subtree
- * rewrites the copied area paths of its residents, and counting residents under a path feeds
- * residents_count and refuses deleting an area that still has some. */
+ * rewrites the copied area paths of its residents (person_tags holds area ids, which a move
+ * does not change), and counting residents under a path feeds residents_count and refuses
+ * deleting an area that still has some. */
 #include <string.h>
 #include "people/internal.h"
-
-static int rewrite(struct fk_db *db, const char *sql, const char *old_prefix,
-		   const char *new_prefix, struct fk_err *err)
-{
-	char upper[FK_AREA_PATH_MAX + 8];
-	struct fk_q *q;
-	int rc;
-
-	if (strlen(old_prefix) >= FK_AREA_PATH_MAX)
-		return fk_err_set(err, FK_EINTERNAL, "path_too_long", NULL, "区域路径过长",
-				  "area path too long");
-	if (fk_db_query(db, &q, sql, err) < 0)
-		return err ? err->code : FK_EDB;
-	fk_q_bind_text(q, 1, new_prefix);
-	fk_q_bind_i64(q, 2, (int64_t)strlen(old_prefix) + 1);
-	fk_q_bind_text(q, 3, old_prefix);
-	fk_q_bind_text(q, 4, fk_prefix_upper(old_prefix, upper));
-	rc = fk_q_step(q, err);
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
-}
 
 static int people_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
 			     struct fk_err *err)
 {
-	int rc;
+	char upper[FK_AREA_PATH_MAX + 8];
+	int64_t rc;
 
+	if (strlen(old_prefix) >= FK_AREA_PATH_MAX)
+		return fk_err_set(err, FK_EINTERNAL, "path_too_long", NULL, "区域路径过长",
+				  "area path too long");
 	/* Before and after: a lookup racing the move must not keep the old path. */
 	pp_cache_invalidate();
-	rc = rewrite(db,
-		     "UPDATE people SET area_path = ? || substr(area_path, ?) "
-		     "WHERE area_path >= ? AND area_path < ?",
-		     old_prefix, new_prefix, err);
-	if (rc == 0)
-		rc = rewrite(db,
-			     "UPDATE person_tags SET area_path = ? || substr(area_path, ?) "
-			     "WHERE area_path >= ? AND area_path < ?",
-			     old_prefix, new_prefix, err);
+	rc = fk_db_run(db, err,
+		       "UPDATE people SET area_path = ? || substr(area_path, ?) "
+		       "WHERE area_path >= ? AND area_path < ?",
+		       "titt", new_prefix, (int64_t)strlen(old_prefix) + 1, old_prefix,
+		       fk_prefix_upper(old_prefix, upper));
 	pp_cache_invalidate();
-	return rc;
+	return rc < 0 ? (int)rc : 0;
 }
 
 static int people_count_under(struct fk_db *db, const char *path, int64_t *count,

@@ -2,9 +2,10 @@
  *
  * Pass 1 reads the whole input without writing: a broken quote, a bad encoding or a missing
  * required column rejects it with nothing written, and it notes the last line of every ID
- * number. Pass 2 turns each row into a person and writes it, committing every BATCH_ROWS rows
- * (unless the caller holds a transaction) so a long import does not hold the write lock
- * throughout.
+ * number. Pass 2 turns each row into a person and writes it, committing a batch every
+ * BATCH_MS or BATCH_ROWS rows (unless the caller holds a transaction) so a long import does not
+ * hold the write lock throughout. Batches are as large as that allows: every commit rewrites
+ * the index pages the batch touched, and the IDs, names and phones of a file are in no order.
  *
  * An ID met on several lines is one person and the last valid line wins: earlier valid lines
  * wait in memory (only IDs that repeat, so memory stays small) and are counted as merged
@@ -16,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "people/import.h"
 
-#define BATCH_ROWS	 100000000
-#define PENDING_BUCKETS	 1024
+#define BATCH_ROWS	  200000
+#define BATCH_MS	  2000
+#define CLOCK_EVERY	  1024 /* rows between looks at the clock */
+#define PENDING_BUCKETS	  1024
 #define IMPORT_CACHE_SIZE 4096
 
 /* ---- pass 1: the last line of every ID, by a 64-bit hash of the key ---- */
@@ -167,8 +171,11 @@ static void count(struct imp *im, char outcome, long n)
 
 static int write_person(struct imp *im, struct fk_person *p, char *outcome, struct fk_err *e)
 {
-	if (im->own_tx && !fk_db_in_tx(im->db) && fk_db_begin(im->db, true, e) < 0)
-		return e->code;
+	if (im->own_tx && !fk_db_in_tx(im->db)) {
+		if (fk_db_begin(im->db, true, e) < 0)
+			return e->code;
+		im->tx_start_ns = fk_mono_ns();
+	}
 	return pp_person_write(im->db, im->who, p, outcome, e);
 }
 
@@ -230,7 +237,7 @@ static int process_row(struct imp *im, long line, char **f, size_t n)
 		pending_put(im, key, &p, line);
 		return 0;
 	}
-	return has_key ? settle(im, key, &p, line) : 0;
+	return settle(im, has_key ? key : "", &p, line);
 }
 
 static int commit_batch(struct imp *im)
@@ -243,6 +250,15 @@ static int commit_batch(struct imp *im)
 	if (fk_db_commit(im->db, &e) < 0)
 		return fatal(im, e.code ? e.code : FK_EDB, &e);
 	return 0;
+}
+
+static bool batch_full(struct imp *im)
+{
+	++im->in_tx;
+	if (im->in_tx >= BATCH_ROWS)
+		return true;
+	return im->in_tx % CLOCK_EVERY == 0 &&
+	       fk_mono_ns() - im->tx_start_ns >= (uint64_t)BATCH_MS * 1000000;
 }
 
 /* The row callback of both passes (fk_csv_row_fn). */
@@ -267,7 +283,7 @@ static int row_cb(void *ctx, long line, char **f, size_t n)
 		return 0;
 	}
 	rc = process_row(im, line, f, n);
-	if (rc == 0 && ++im->in_tx >= BATCH_ROWS)
+	if (rc == 0 && batch_full(im))
 		rc = commit_batch(im);
 	return rc;
 }
@@ -319,7 +335,6 @@ static int passes(struct imp *im, feed_fn feed, void *arg, struct fk_err *err)
 	im->pass = 2;
 	im->header_seen = false;
 	im->own_tx = !fk_db_in_tx(im->db);
-	if (getenv("FK_EXP_CACHE")) fk_db_exec(im->db, getenv("FK_EXP_CACHE"), NULL);
 	rc = feed(im, arg, err);
 	if (rc == 0)
 		rc = flush_pending(im);
@@ -439,6 +454,7 @@ static int feed_json_row(struct imp *im, struct json_src *s, size_t i, struct fk
 			im->rep->total++;
 		fk_err_set(&e, FK_EINVAL, "row_not_object", NULL, "该行不是对象",
 			   "the row is not an object");
+		im->err_col = 0;
 		if (im->pass == 2)
 			row_fail(im, (long)i + 2, &e);
 		return 0;
@@ -488,7 +504,8 @@ static int json_header(struct json_src *s, struct fk_err *err)
 				continue;
 			if (s->n >= FK_CSV_MAX_FIELDS)
 				return fk_err_set(err, FK_EINVAL, "too_many_columns", "rows",
-						  "列过多（最多 %d 列）", "too many columns (at most %d)",
+						  "列过多（最多 %d 列）",
+						  "too many columns (at most %d)",
 						  FK_CSV_MAX_FIELDS);
 			json_object_set_new(s->index, k, json_integer((json_int_t)s->n));
 			s->names[s->n++] = k;

@@ -51,8 +51,9 @@ struct imp {
 	struct keymap *keys;
 	struct pending *pend;
 	bool own_tx;
-	long in_tx;
-	struct fk_err fatal; /* what stops the import */
+	long in_tx;	      /* rows since the batch began */
+	uint64_t tx_start_ns; /* when it began */
+	struct fk_err fatal;  /* what stops the import */
 	int fatal_rc;
 };
 
@@ -61,7 +62,6 @@ struct imp {
 int imp_map_header(struct imp_map *m, char **fields, size_t n, struct fk_err *err);
 /* The row's text for column c ("" when the file lacks it). */
 const char *imp_val(const struct imp_map *m, char **fields, size_t n, enum imp_col c);
-const char *imp_col_field(enum imp_col c);
 /* 1-based column holding field (an English header name), 0 if the file lacks it. */
 int imp_col_of(const struct imp_map *m, const char *field);
 /* "T|NUMBER": the ID type digit and the number trimmed and upper-cased, as validation will

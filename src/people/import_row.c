@@ -16,26 +16,22 @@ static const struct {
 	const char *zh;
 	const char *alias[6];
 } columns[IMP_NCOLS] = {
-	[IMP_NAME] = {"name", "姓名", {"名字", "fullname"}},
-	[IMP_ID_TYPE] = {"id_type", "证件类型", {"idtype"}},
-	[IMP_ID_NUMBER] = {"id_number", "身份证号", {"证件号码", "身份证号码", "证件号", "idnumber",
-						   "idno", "公民身份号码"}},
-	[IMP_PHONE] = {"phone", "手机号", {"手机", "电话", "手机号码", "联系电话", "mobile"}},
-	[IMP_SEX] = {"sex", "性别", {"gender"}},
-	[IMP_BIRTH] = {"birth_date", "出生日期", {"birthdate", "birthday", "生日"}},
-	[IMP_BUILDING] = {"building", "楼栋", {"楼号", "楼座", "楼栋号"}},
-	[IMP_UNIT] = {"unit", "单元", {"单元号"}},
-	[IMP_HOUSEHOLD] = {"household", "房号", {"户", "户号", "门牌号", "room"}},
-	[IMP_RESIDENCE] = {"residence", "居住类型", {"人员类型", "居住状态"}},
-	[IMP_TAGS] = {"tags", "标签", {"tag", "人员标签"}},
-	[IMP_NOTE] = {"note", "备注", {"notes", "remark"}},
-	[IMP_AREA_CODE] = {"area_code", "区域编码", {"areacode"}},
+    [IMP_NAME] = {"name", "姓名", {"名字", "fullname"}},
+    [IMP_ID_TYPE] = {"id_type", "证件类型", {"idtype"}},
+    [IMP_ID_NUMBER] = {"id_number",
+		       "身份证号",
+		       {"证件号码", "身份证号码", "证件号", "idnumber", "idno", "公民身份号码"}},
+    [IMP_PHONE] = {"phone", "手机号", {"手机", "电话", "手机号码", "联系电话", "mobile"}},
+    [IMP_SEX] = {"sex", "性别", {"gender"}},
+    [IMP_BIRTH] = {"birth_date", "出生日期", {"birthdate", "birthday", "生日"}},
+    [IMP_BUILDING] = {"building", "楼栋", {"楼号", "楼座", "楼栋号"}},
+    [IMP_UNIT] = {"unit", "单元", {"单元号"}},
+    [IMP_HOUSEHOLD] = {"household", "房号", {"户", "户号", "门牌号", "room"}},
+    [IMP_RESIDENCE] = {"residence", "居住类型", {"人员类型", "居住状态"}},
+    [IMP_TAGS] = {"tags", "标签", {"tag", "人员标签"}},
+    [IMP_NOTE] = {"note", "备注", {"notes", "remark"}},
+    [IMP_AREA_CODE] = {"area_code", "区域编码", {"areacode"}},
 };
-
-const char *imp_col_field(enum imp_col c)
-{
-	return columns[c].field;
-}
 
 /* Header text without case, spaces, '_', '-', '*' (a "required" mark) or a note in brackets:
  * "ID Number*", "id_number" and "身份证号（必填）" all compare alike. */
@@ -86,8 +82,9 @@ int imp_map_header(struct imp_map *m, char **fields, size_t n, struct fk_err *er
 		enum imp_col c = required[i];
 		if (m->at[c] < 0) {
 			fk_err_set(err, FK_EINVAL, "missing_column", columns[c].field,
-				   "缺少必需的列“%s”（%s）", "the required column \"%.0s%s\" is missing",
-				   columns[c].zh, columns[c].field);
+				   "缺少必需的列“%s”（%s）",
+				   "the required column \"%.0s%s\" is missing", columns[c].zh,
+				   columns[c].field);
 			err->line = 1;
 			return FK_EINVAL;
 		}
@@ -227,10 +224,11 @@ static bool unit_matches(const char *name, const char *want)
 	return *rest == '\0' || strcmp(rest, "单元") == 0;
 }
 
-/* The single area of kind (NULL: building-like kinds) named name at or under scope_path;
- * 0 if none, -1 if several. */
-static int named_under(struct imp *im, const char *scope_path, int64_t parent_id,
-		       const char *kind, const char *name, int64_t *id, struct fk_err *err)
+/* The single area of kind named name at or under scope_path (or, with parent_id, the child
+ * unit matching it); *id 0 if none, -1 if several. Read through the area module's list, with
+ * a principal whose one scope is scope_path. */
+static int named_under(struct imp *im, const char *scope_path, int64_t parent_id, const char *kind,
+		       const char *name, int64_t *id, struct fk_err *err)
 {
 	struct fk_principal scope = {.nscopes = 1, .role = FK_ROLE_ADMIN};
 	struct fk_area_query f = {.parent_id = parent_id, .kind = kind, .q = name, .limit = 5000};
@@ -254,8 +252,8 @@ static int named_under(struct imp *im, const char *scope_path, int64_t parent_id
 	return 0;
 }
 
-static int area_err(struct imp *im, enum imp_col c, const char *key, const char *zh,
-		    const char *en, const char *v, struct fk_err *err)
+static int area_err(struct imp *im, enum imp_col c, const char *key, const char *zh, const char *en,
+		    const char *v, struct fk_err *err)
 {
 	fk_err_set(err, FK_EINVAL, key, columns[c].field, zh, en, v);
 	im->err_col = im->map.at[c] + 1;
@@ -290,9 +288,9 @@ static int find_building(struct imp *im, const char *b, int64_t *id, struct fk_e
 		return area_err(im, IMP_BUILDING, "unknown_building", "楼栋“%s”不存在",
 				"building \"%s\" not found", b, err);
 	if (*id < 0)
-		return area_err(im, IMP_BUILDING, "ambiguous_building",
-				"有多个名为“%s”的楼栋，请改用楼栋编码",
-				"several buildings are named \"%s\"; use the building code", b, err);
+		return area_err(
+		    im, IMP_BUILDING, "ambiguous_building", "有多个名为“%s”的楼栋，请改用楼栋编码",
+		    "several buildings are named \"%s\"; use the building code", b, err);
 	return 0;
 }
 
@@ -377,8 +375,7 @@ static void birth_norm(const char *in, char out[11])
 		snprintf(out, 11, "%s", strlen(in) < 11 ? in : "invalid");
 }
 
-static int text_fields(struct imp *im, char **f, size_t n, struct fk_person *p,
-		       struct fk_err *err)
+static int text_fields(struct imp *im, char **f, size_t n, struct fk_person *p, struct fk_err *err)
 {
 	const struct imp_map *m = &im->map;
 	const char *res = imp_val(m, f, n, IMP_RESIDENCE);
@@ -404,23 +401,23 @@ static int text_fields(struct imp *im, char **f, size_t n, struct fk_person *p,
 	return rc;
 }
 
-static int id_fields(struct imp *im, char **f, size_t n, struct fk_person *p,
-		     struct fk_err *err)
+static int id_fields(struct imp *im, char **f, size_t n, struct fk_person *p, struct fk_err *err)
 {
 	const char *t = imp_val(&im->map, f, n, IMP_ID_TYPE);
 	const char *num = imp_val(&im->map, f, n, IMP_ID_NUMBER);
 	int type = fk_idtype_parse(t);
 
 	if (type < 0)
-		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type",
-				  "证件类型“%s”无效", "ID type \"%s\" is not valid", t);
+		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type", "证件类型“%s”无效",
+				  "ID type \"%s\" is not valid", t);
 	p->id_type = (enum fk_id_type)type;
 	if (strchr(num, 'E') && strchr(num, '+'))
-		return fk_err_set(err, FK_EINVAL, "id_number_scientific", "id_number",
-				  "证件号码“%s”被表格软件转成了科学计数法，请将该列设为文本后重新导出",
-				  "the ID number \"%s\" was turned into a number by the spreadsheet; "
-				  "format the column as text and export again",
-				  num);
+		return fk_err_set(
+		    err, FK_EINVAL, "id_number_scientific", "id_number",
+		    "证件号码“%s”被表格软件转成了科学计数法，请将该列设为文本后重新导出",
+		    "the ID number \"%s\" was turned into a number by the spreadsheet; "
+		    "format the column as text and export again",
+		    num);
 	if (!*num)
 		return fk_err_set(err, FK_EINVAL, "required", "id_number", "证件号码不能为空",
 				  "the ID number is required");
@@ -428,8 +425,7 @@ static int id_fields(struct imp *im, char **f, size_t n, struct fk_person *p,
 }
 
 /* The household label, with the unit in front when the unit is not an area of its own. */
-static int household(struct imp *im, char **f, size_t n, struct fk_person *p,
-		     struct fk_err *err)
+static int household(struct imp *im, char **f, size_t n, struct fk_person *p, struct fk_err *err)
 {
 	const char *h = imp_val(&im->map, f, n, IMP_HOUSEHOLD);
 	char buf[sizeof(p->household) + 80];

@@ -6,9 +6,9 @@
 #include "people/people.h"
 
 /* The columns pp_row reads, in its order. */
-#define PP_COLS                                                                                 \
-	"p.id, p.name, p.id_type, p.id_number, p.phone, p.sex, p.birth_date, p.area_id, "       \
-	"p.area_path, p.household, p.residence, p.tags, p.note, p.created_at, p.updated_at, "   \
+#define PP_COLS                                                                                    \
+	"p.id, p.name, p.id_type, p.id_number, p.phone, p.sex, p.birth_date, p.area_id, "          \
+	"p.area_path, p.household, p.residence, p.tags, p.note, p.created_at, p.updated_at, "      \
 	"p.version"
 
 /* Fills out from the current row of a query selecting PP_COLS. */

@@ -1,7 +1,7 @@
 /* person: one resident in the store — the upsert every bulk loader uses, create, read and
- * update. The upsert is one statement per person: INSERT ... ON CONFLICT DO UPDATE ... WHERE
- * something changed RETURNING id, so created, updated and unchanged are told apart without a
- * read first (an unchanged row returns nothing; a created one returns the id we made). */
+ * update. The upsert of a new person is one statement (INSERT ... ON CONFLICT DO NOTHING);
+ * a known one is one UPDATE whose WHERE skips a row that would not change (RETURNING tells
+ * updated from unchanged), so no read is needed first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +60,8 @@ int pp_person_area(struct fk_db *db, struct pp_cache *c, const struct fk_princip
 	const struct pp_area *a;
 	int rc = pp_area_get(db, c, p->area_id, &a, err);
 
-	if (rc == FK_ENOTFOUND || (rc == 0 && who && !out_of_scope_key &&
-				   !fk_scope_covers(who, a->path)))
+	if (rc == FK_ENOTFOUND ||
+	    (rc == 0 && who && !out_of_scope_key && !fk_scope_covers(who, a->path)))
 		return fk_err_set(err, FK_EINVAL, "unknown_area", "area_id", "所在区域不存在",
 				  "the area does not exist");
 	if (rc < 0)
@@ -71,11 +71,12 @@ int pp_person_area(struct fk_db *db, struct pp_cache *c, const struct fk_princip
 				  "区域“%s”不在您的管辖范围内", "area \"%s\" is outside your scope",
 				  a->name);
 	if (!pp_area_kind_ok(a->kind))
-		return fk_err_set(err, FK_EUNPROC, "area_kind", "area_id",
-				  "人员不能直接登记在%s级区域“%s”，请选择网格、楼栋、单元或户",
-				  "people cannot be filed directly under the %s \"%s\"; choose a grid, "
-				  "building, unit or household",
-				  a->kind, a->name);
+		return fk_err_set(
+		    err, FK_EUNPROC, "area_kind", "area_id",
+		    "人员不能直接登记在%s级区域“%s”，请选择网格、楼栋、单元或户",
+		    "people cannot be filed directly under the %s \"%s\"; choose a grid, "
+		    "building, unit or household",
+		    a->kind, a->name);
 	copy_col(p->area_path, sizeof(p->area_path), a->path);
 	return 0;
 }
@@ -88,8 +89,8 @@ static void bind_opt(struct fk_q *q, int idx, const char *s)
 }
 
 /* Binds the 12 data columns name..note from index first (in the order of DATA_COLS). */
-#define DATA_COLS                                                                               \
-	"name, id_type, id_number, phone, sex, birth_date, area_id, area_path, household, "     \
+#define DATA_COLS                                                                                  \
+	"name, id_type, id_number, phone, sex, birth_date, area_id, area_path, household, "        \
 	"residence, tags, note"
 static int bind_data(struct fk_q *q, int i, const struct fk_person *p)
 {
@@ -112,63 +113,43 @@ static int bind_data(struct fk_q *q, int i, const struct fk_person *p)
 	return i;
 }
 
-/* Replaces the person's rows in person_tags by p's tags. */
+/* Replaces the person's rows in person_tags by p's tags (with its current name and area). */
 static int tags_write(struct fk_db *db, const struct fk_person *p, bool fresh, struct fk_err *err)
 {
-	struct fk_q *q;
-	int rc = 0;
+	int64_t rc = 0;
 
-	if (!fresh && fk_db_run(db, err, "DELETE FROM person_tags WHERE person_id = ?", "i",
-				p->id) < 0)
-		return err ? err->code : FK_EDB;
-	if (p->ntags == 0)
-		return 0;
-	if (fk_db_query(db, &q,
-			"INSERT INTO person_tags (person_id, tag, area_path) VALUES (?, ?, ?)",
-			err) < 0)
-		return err ? err->code : FK_EDB;
-	for (int i = 0; rc >= 0 && i < p->ntags; i++) {
-		fk_q_bind_i64(q, 1, p->id);
-		fk_q_bind_text(q, 2, p->tags[i]);
-		fk_q_bind_text(q, 3, p->area_path);
-		rc = fk_q_step(q, err);
-		fk_q_done(q);
-		if (rc >= 0 && i + 1 < p->ntags &&
-		    fk_db_query(db, &q,
-				"INSERT INTO person_tags (person_id, tag, area_path) VALUES (?, ?, ?)",
-				err) < 0)
-			return err ? err->code : FK_EDB;
-	}
-	return rc < 0 ? rc : 0;
+	if (!fresh)
+		rc = fk_db_run(db, err, "DELETE FROM person_tags WHERE person_id = ?", "i", p->id);
+	for (int i = 0; rc >= 0 && i < p->ntags; i++)
+		rc = fk_db_run(db, err,
+			       "INSERT INTO person_tags (person_id, tag, name, area_id) "
+			       "VALUES (?, ?, ?, ?)",
+			       "itti", p->id, p->tags[i], p->name, p->area_id);
+	return rc < 0 ? (int)rc : 0;
 }
 
 /* ---- the upsert ---- */
 
-/* Empty optional values keep the stored ones (COALESCE), and the WHERE lets a row that would
- * not change anything alone, so re-importing a file writes nothing. */
-static const char upsert_sql[] =
-	"INSERT INTO people (id, " DATA_COLS ", created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON CONFLICT (id_number, id_type) DO UPDATE SET name = excluded.name, "
-	"phone = COALESCE(excluded.phone, people.phone), "
-	"sex = COALESCE(excluded.sex, people.sex), "
-	"birth_date = COALESCE(excluded.birth_date, people.birth_date), "
-	"area_id = excluded.area_id, area_path = excluded.area_path, "
-	"household = COALESCE(excluded.household, people.household), "
-	"residence = COALESCE(excluded.residence, people.residence), "
-	"tags = COALESCE(excluded.tags, people.tags), "
-	"note = COALESCE(excluded.note, people.note), "
-	"updated_at = excluded.updated_at, version = people.version + 1 "
-	"WHERE people.name <> excluded.name OR people.area_id <> excluded.area_id "
-	"OR people.area_path <> excluded.area_path "
-	"OR COALESCE(excluded.phone, people.phone) IS DISTINCT FROM people.phone "
-	"OR COALESCE(excluded.sex, people.sex) IS DISTINCT FROM people.sex "
-	"OR COALESCE(excluded.birth_date, people.birth_date) IS DISTINCT FROM people.birth_date "
-	"OR COALESCE(excluded.household, people.household) IS DISTINCT FROM people.household "
-	"OR COALESCE(excluded.residence, people.residence) IS DISTINCT FROM people.residence "
-	"OR COALESCE(excluded.tags, people.tags) IS DISTINCT FROM people.tags "
-	"OR COALESCE(excluded.note, people.note) IS DISTINCT FROM people.note "
-	"RETURNING id, tags, created_at, version";
+/* The bulk path is an insert that yields on a taken ID (changes() tells which happened); only
+ * then does an update run, and its WHERE leaves a row that would not change alone, so
+ * re-importing a file writes nothing. Empty optional values keep the stored ones. */
+static const char insert_sql[] = "INSERT INTO people (id, " DATA_COLS ", created_at, updated_at) "
+				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+				 "ON CONFLICT (id_number, id_type) DO NOTHING";
+
+static const char update_sql[] =
+    "UPDATE people SET name = ?, phone = COALESCE(?, phone), sex = COALESCE(?, sex), "
+    "birth_date = COALESCE(?, birth_date), area_id = ?, area_path = ?, "
+    "household = COALESCE(?, household), residence = COALESCE(?, residence), "
+    "tags = COALESCE(?, tags), note = COALESCE(?, note), updated_at = ?, "
+    "version = version + 1 "
+    "WHERE id_number = ? AND id_type = ? AND (name <> ? OR area_id <> ? OR area_path <> ? "
+    "OR COALESCE(?, phone) IS DISTINCT FROM phone OR COALESCE(?, sex) IS DISTINCT FROM sex "
+    "OR COALESCE(?, birth_date) IS DISTINCT FROM birth_date "
+    "OR COALESCE(?, household) IS DISTINCT FROM household "
+    "OR COALESCE(?, residence) IS DISTINCT FROM residence "
+    "OR COALESCE(?, tags) IS DISTINCT FROM tags OR COALESCE(?, note) IS DISTINCT FROM note) "
+    "RETURNING id, tags, created_at, version";
 
 static const char by_key_sql[] = "SELECT " PP_COLS " FROM people p "
 				 "WHERE p.id_number = ? AND p.id_type = ?";
@@ -191,59 +172,129 @@ static int read_by_key(struct fk_db *db, const struct fk_person *p, struct fk_pe
 	return rc;
 }
 
-/* Runs the upsert; *outcome is 'c', 'u' or '=' (no row came back). */
-static int upsert_row(struct fk_db *db, struct fk_person *p, char *outcome, struct fk_err *err)
+/* Inserts p unless its ID is taken; *created tells which. */
+static int insert_new(struct fk_db *db, struct fk_person *p, bool *created, struct fk_err *err)
 {
 	int64_t id = fk_id_next(), now = fk_now_ms();
 	struct fk_q *q;
 	int rc, i;
 
-	if (fk_db_query(db, &q, upsert_sql, err) < 0)
+	*created = false;
+	if (fk_db_query(db, &q, insert_sql, err) < 0)
 		return err ? err->code : FK_EDB;
 	fk_q_bind_i64(q, 1, id);
 	i = bind_data(q, 2, p);
 	fk_q_bind_i64(q, i++, now);
 	fk_q_bind_i64(q, i, now);
 	rc = fk_q_step(q, err);
-	*outcome = '=';
+	if (rc >= 0 && fk_q_changes(q) > 0) {
+		*created = true;
+		p->id = id;
+		p->created_at = p->updated_at = now;
+		p->version = 1;
+	}
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* The values of the update's SET list, then of its WHERE, in update_sql's order. */
+static void bind_update(struct fk_q *q, const struct fk_person *p, int64_t now)
+{
+	char sex[2] = {p->sex, '\0'};
+	char tags[FK_PERSON_MAX_TAGS * 32];
+	const char *opt[7] = {p->phone,	    sex,  p->birth_date, p->household,
+			      p->residence, tags, p->note};
+	int i = 1;
+
+	pp_tags_join(p, tags, sizeof(tags));
+	fk_q_bind_text(q, i++, p->name);
+	for (int k = 0; k < 3; k++)
+		bind_opt(q, i++, opt[k]);
+	fk_q_bind_i64(q, i++, p->area_id);
+	fk_q_bind_text(q, i++, p->area_path);
+	for (int k = 3; k < 7; k++)
+		bind_opt(q, i++, opt[k]);
+	fk_q_bind_i64(q, i++, now);
+	fk_q_bind_text(q, i++, p->id_number);
+	fk_q_bind_text(q, i++, fk_idtype_name(p->id_type));
+	fk_q_bind_text(q, i++, p->name);
+	fk_q_bind_i64(q, i++, p->area_id);
+	fk_q_bind_text(q, i++, p->area_path);
+	for (int k = 0; k < 7; k++)
+		bind_opt(q, i++, opt[k]);
+}
+
+/* Updates the person holding p's ID; *changed false when nothing differed. */
+static int update_existing(struct fk_db *db, struct fk_person *p, bool *changed, struct fk_err *err)
+{
+	int64_t now = fk_now_ms();
+	struct fk_q *q;
+	int rc;
+
+	*changed = false;
+	if (fk_db_query(db, &q, update_sql, err) < 0)
+		return err ? err->code : FK_EDB;
+	bind_update(q, p, now);
+	rc = fk_q_step(q, err);
 	if (rc > 0) {
+		*changed = true;
 		p->id = fk_q_i64(q, 0);
 		tags_split(fk_q_text(q, 1), p);
 		p->created_at = fk_q_i64(q, 2);
 		p->version = fk_q_i64(q, 3);
 		p->updated_at = now;
-		*outcome = p->id == id ? 'c' : 'u';
 	}
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
+}
+
+static int out_of_scope(struct fk_err *err)
+{
+	return fk_err_set(err, FK_ECONFLICT, "id_number_out_of_scope", "id_number",
+			  "该证件号码已登记在您管辖范围以外的区域",
+			  "this ID number is registered outside your scope");
 }
 
 int pp_person_write(struct fk_db *db, const struct fk_principal *who, struct fk_person *p,
 		    char *outcome, struct fk_err *err)
 {
 	struct fk_person old;
-	int rc, found = 0;
+	bool done = false;
+	int rc = 0, found = 0;
 
+	*outcome = 0;
 	/* A scoped caller must not take over a person filed elsewhere, so it pays one read. */
 	if (who) {
 		found = read_by_key(db, p, &old, err);
 		if (found < 0)
 			return found;
 		if (found && !fk_scope_covers(who, old.area_path))
-			return fk_err_set(err, FK_ECONFLICT, "id_number_out_of_scope", "id_number",
-					  "该证件号码已登记在您管辖范围以外的区域",
-					  "this ID number is registered outside your scope");
+			return out_of_scope(err);
 	}
-	rc = upsert_row(db, p, outcome, err);
+	if (!found)
+		rc = insert_new(db, p, &done, err);
+	if (rc < 0 || done) {
+		*outcome = 'c';
+		return rc < 0 ? rc : tags_write(db, p, true, err);
+	}
+	/* Taken since the read (a race): by someone outside the scope, refuse. */
+	if (who && !found) {
+		found = read_by_key(db, p, &old, err);
+		if (found < 0)
+			return found;
+		if (found && !fk_scope_covers(who, old.area_path))
+			return out_of_scope(err);
+	}
+	rc = update_existing(db, p, &done, err);
 	if (rc < 0)
 		return rc;
-	if (*outcome == '=') {
-		if (!found && read_by_key(db, p, &old, err) < 0)
-			return err ? err->code : FK_EDB;
-		*p = old;
-		return 0;
-	}
-	return tags_write(db, p, *outcome == 'c', err);
+	*outcome = done ? 'u' : '=';
+	if (done)
+		return tags_write(db, p, false, err);
+	if (!found && read_by_key(db, p, &old, err) < 0)
+		return err ? err->code : FK_EDB;
+	*p = old;
+	return 0;
 }
 
 int fk_person_upsert(struct fk_db *db, struct fk_person *p, char *outcome, struct fk_err *err)
@@ -265,15 +316,15 @@ int fk_person_upsert(struct fk_db *db, struct fk_person *p, char *outcome, struc
 /* ---- create, read, update ---- */
 
 /* Runs fn inside a write transaction unless the caller holds one. */
-static int in_tx(struct fk_db *db, int rc_of_fn(struct fk_db *, void *, struct fk_err *),
-		 void *arg, struct fk_err *err)
+static int in_tx(struct fk_db *db, int fn(struct fk_db *, void *, struct fk_err *), void *arg,
+		 struct fk_err *err)
 {
 	bool own = !fk_db_in_tx(db);
 	int rc;
 
 	if (own && fk_db_begin(db, true, err) < 0)
 		return err ? err->code : FK_EDB;
-	rc = rc_of_fn(db, arg, err);
+	rc = fn(db, arg, err);
 	if (!own)
 		return rc;
 	if (rc < 0) {
@@ -287,8 +338,8 @@ static int in_tx(struct fk_db *db, int rc_of_fn(struct fk_db *, void *, struct f
 
 static int duplicate(struct fk_err *err)
 {
-	return fk_err_set(err, FK_ECONFLICT, "duplicate_id_number", "id_number",
-			  "该证件号码已登记", "a person with this ID number is already registered");
+	return fk_err_set(err, FK_ECONFLICT, "duplicate_id_number", "id_number", "该证件号码已登记",
+			  "a person with this ID number is already registered");
 }
 
 static int create_fn(struct fk_db *db, void *arg, struct fk_err *err)

@@ -3,10 +3,12 @@
  *
  * The scope filter is always there. Which index leads is chosen here rather than left to the
  * planner, because the planner cannot know how much of the store a scope holds: a wide scope
- * (district, street, community) walks the name index in order and checks the scope inside the
- * index; a narrow one (a grid or below) reads its own rows by area_path and sorts the few that
- * match. An index is kept out of a plan by wrapping its column as (col || ''), which both
- * SQLite and PostgreSQL then cannot use. */
+ * (district, street, community) walks the name index in order, skipping rows of other areas on
+ * the index's area_id (add_prefilter); a narrow one (a grid or below) reads its own rows by
+ * area_path and sorts the few that match. A tag filter reads person_tags, which carries the
+ * name and area id too: a narrow scope seeks its areas' entries, a wide one walks the tag's
+ * names. An index is kept out of a plan by
+ * wrapping its column as (col || ''), which both SQLite and PostgreSQL then cannot use. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +36,12 @@ struct bindv {
 struct plan {
 	const char *from;
 	const char *key;       /* the sort key, also the cursor's first part */
+	const char *id_col;    /* the person id, second in the sort */
 	const char *scope_col; /* the path column the scope and area filters use */
 	const char *name_col;
 	char mode; /* cursor mode: 'n' name order, 'i' ID number order */
 	bool tag_join;
+	const char *prefilter; /* an area_id column checked against the scope's areas, or NULL */
 };
 
 struct search {
@@ -111,18 +115,19 @@ static int path_depth(const char *path)
 	return n - 2;
 }
 
-static bool is_narrow(const struct search *s)
+/* Depth of the shallowest scope, or of the area filter when there is one. */
+static int scope_depth(const struct search *s)
 {
 	int min = 1 << 20;
 
 	if (s->area)
-		return s->area->depth >= NARROW_DEPTH;
+		return s->area->depth;
 	for (int i = 0; i < s->who->nscopes && i < FK_MAX_SCOPES; i++) {
 		int d = path_depth(s->who->scope_paths[i]);
 		if (d < min)
 			min = d;
 	}
-	return min >= NARROW_DEPTH && min < (1 << 20);
+	return min;
 }
 
 static int set_id(struct search *s, const char *v, struct fk_err *err)
@@ -208,25 +213,43 @@ static void make_cursor(const struct search *s, const struct fk_person *last, ch
 
 /* ---- planning ---- */
 
+/* A tag leads from person_tags, whose two indexes both hold the name and area id: a narrow
+ * scope seeks its areas' entries and sorts them, a wide one walks the tag's names in order. */
+static void tag_plan(struct plan *p, int depth)
+{
+	bool narrow = depth >= NARROW_DEPTH;
+
+	p->from = "person_tags t JOIN people p ON p.id = t.person_id";
+	p->key = p->name_col = narrow ? "(t.name || '')" : "t.name";
+	p->id_col = "t.person_id";
+	p->tag_join = true;
+	p->prefilter = depth > 0 ? "t.area_id" : NULL;
+}
+
 static void choose_plan(struct search *s)
 {
-	bool narrow = is_narrow(s);
+	int depth = scope_depth(s);
 	struct plan *p = &s->plan;
 
-	*p = (struct plan){"people p", "p.name", "(p.area_path || '')", "p.name", 'n', false};
+	*p = (struct plan){.from = "people p",
+			   .key = "p.name",
+			   .id_col = "p.id",
+			   .scope_col = "(p.area_path || '')",
+			   .name_col = "p.name",
+			   .mode = 'n'};
 	if (s->id_lo[0]) {
 		p->key = "p.id_number";
 		p->name_col = "(p.name || '')";
 		p->mode = 'i';
 	} else if (s->phone[0]) {
 		p->key = p->name_col = "(p.name || '')";
-	} else if (s->tag && narrow) {
-		p->from = "person_tags t JOIN people p ON p.id = t.person_id";
-		p->key = p->name_col = "(p.name || '')";
-		p->tag_join = true;
-	} else if (narrow && !s->tag) {
+	} else if (s->tag) {
+		tag_plan(p, depth);
+	} else if (depth >= NARROW_DEPTH) {
 		p->key = p->name_col = "(p.name || '')";
 		p->scope_col = "p.area_path";
+	} else if (depth > 0) {
+		p->prefilter = "p.area_id";
 	}
 }
 
@@ -271,6 +294,29 @@ static void where_filters(struct search *s)
 	}
 }
 
+/* The areas of the scope, or of the area filter, by their path column col. */
+static void areas_cond(struct search *s, const char *col)
+{
+	if (s->area) {
+		fk_buf_printf(&s->sql, "%s >= ? AND %s < ?", col, col);
+		add_text(s, s->area->path);
+		add_text(s, s->area_upper);
+	} else {
+		add_scope(s, col);
+	}
+}
+
+/* An index holding area_id (people_name, person_tags_name) skips the rows of other scopes
+ * before their table rows are read, checking area_id against the scope's areas, listed once
+ * per query. The scope filter on people.area_path stays the one that decides; this only saves
+ * reads. */
+static void add_prefilter(struct search *s, const char *col)
+{
+	fk_buf_printf(&s->sql, " AND %s IN (SELECT a.id FROM areas a WHERE ", col);
+	areas_cond(s, "a.path");
+	fk_buf_putc(&s->sql, ')');
+}
+
 static void build_sql(struct search *s)
 {
 	const struct plan *p = &s->plan;
@@ -278,22 +324,23 @@ static void build_sql(struct search *s)
 	fk_buf_printf(&s->sql, "SELECT " PP_COLS " FROM %s WHERE ", p->from);
 	add_scope(s, p->scope_col);
 	if (p->tag_join) {
-		fk_buf_puts(&s->sql, " AND t.tag = ? AND ");
+		fk_buf_puts(&s->sql, " AND t.tag = ?");
 		add_text(s, s->tag);
-		add_scope(s, "t.area_path");
 	}
 	where_filters(s);
+	if (p->prefilter)
+		add_prefilter(s, p->prefilter);
 	if (s->tag && !p->tag_join) {
 		fk_buf_puts(&s->sql, " AND EXISTS (SELECT 1 FROM person_tags t "
 				     "WHERE t.person_id = p.id AND t.tag = ?)");
 		add_text(s, s->tag);
 	}
 	if (s->after) {
-		fk_buf_printf(&s->sql, " AND (%s, p.id) > (?, ?)", p->key);
+		fk_buf_printf(&s->sql, " AND (%s, %s) > (?, ?)", p->key, p->id_col);
 		add_text(s, s->after_key);
 		add_i64(s, s->after_id);
 	}
-	fk_buf_printf(&s->sql, " ORDER BY %s, p.id LIMIT ?", p->key);
+	fk_buf_printf(&s->sql, " ORDER BY %s, %s LIMIT ?", p->key, p->id_col);
 	add_i64(s, s->limit + 1);
 }
 
@@ -347,8 +394,7 @@ static int read_filters(struct fk_db *db, struct search *s, struct fk_err *err)
 	return rc;
 }
 
-static int run(struct fk_db *db, struct search *s, struct fk_person_list *out,
-	       struct fk_err *err)
+static int run(struct fk_db *db, struct search *s, struct fk_person_list *out, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;

@@ -15,13 +15,13 @@ static const struct {
 	const char *zh;
 	const char *alias;
 } tags[] = {
-	{"elderly_alone", "独居老人", "独居"},
-	{"bedridden", "卧床", "卧床不起"},
-	{"disabled", "残疾", "残疾人"},
-	{"pregnant", "孕妇", "孕产妇"},
-	{"child", "儿童", "婴幼儿"},
-	{"key_person", "重点人员", "重点人群"},
-	{"home_sampling", "上门采样", "需上门采样"},
+    {"elderly_alone", "独居老人", "独居"},
+    {"bedridden", "卧床", "卧床不起"},
+    {"disabled", "残疾", "残疾人"},
+    {"pregnant", "孕妇", "孕产妇"},
+    {"child", "儿童", "婴幼儿"},
+    {"key_person", "重点人员", "重点人群"},
+    {"home_sampling", "上门采样", "需上门采样"},
 };
 #define NTAGS ((int)(sizeof(tags) / sizeof(tags[0])))
 
@@ -29,10 +29,10 @@ static const struct {
 	const char *name;
 	const char *zh;
 } residences[] = {
-	{"registered", "户籍"},
-	{"permanent", "常住"},
-	{"temporary", "暂住"},
-	{"visitor", "外来"},
+    {"registered", "户籍"},
+    {"permanent", "常住"},
+    {"temporary", "暂住"},
+    {"visitor", "外来"},
 };
 
 static int tag_index(const char *s)
@@ -74,8 +74,8 @@ const char *fk_person_residence_norm(const char *s)
 
 bool pp_area_kind_ok(const char *kind)
 {
-	static const char *const ok[] = {"grid", "building", "unit",  "household",
-					 "compound", "park", "village", "other"};
+	static const char *const ok[] = {"grid",     "building", "unit",    "household",
+					 "compound", "park",	 "village", "other"};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (strcmp(kind, ok[i]) == 0)
 			return true;
@@ -219,15 +219,14 @@ static int check_text(char *s, size_t max, bool required, const char *field, con
 		return fk_err_set(err, FK_EINVAL, "required", field, "%s不能为空%.0s",
 				  "%.0s%s is required", zh, field);
 	if (fk_utf8_chars(s) > max)
-		return fk_err_set(err, FK_EINVAL, "too_long", field,
-				  "%s%.0s过长（最多 %zu 个字）",
+		return fk_err_set(err, FK_EINVAL, "too_long", field, "%s%.0s过长（最多 %zu 个字）",
 				  "%.0s%s is too long (at most %zu characters)", zh, field, max);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 && !(c == '\n' && max >= FK_PERSON_NOTE_MAX))
 			return fk_err_set(err, FK_EINVAL, "control_char", field,
-					  "%s含有控制字符%.0s", "%.0s%s contains control characters",
-					  zh, field);
+					  "%s含有控制字符%.0s",
+					  "%.0s%s contains control characters", zh, field);
 	}
 	return 0;
 }

@@ -20,8 +20,8 @@ static int import_text(struct fk_db *db, const char *csv, int64_t area,
 	return fk_people_import_csv(db, csv, strlen(csv), FK_ENC_AUTO, area, who, rep, err);
 }
 
-static void expect_counts(const struct fk_import_report *r, long total, long created,
-			  long updated, long unchanged, long failed)
+static void expect_counts(const struct fk_import_report *r, long total, long created, long updated,
+			  long unchanged, long failed)
 {
 	if (r->total != total || r->created != created || r->updated != updated ||
 	    r->unchanged != unchanged || r->failed != failed)
@@ -162,7 +162,7 @@ static void bad_rows_reported(void **state)
 		 "好人,%s,13800000001,A1,\n"	       /* line 2: good */
 		 "坏号,%s,13800000002,A1,\n"	       /* 3: check digit */
 		 "坏电话,%s,12345,A1,\n"	       /* 4 */
-		 "坏标签,%s,13800000003,A1,吸烟\n"    /* 5 */
+		 "坏标签,%s,13800000003,A1,吸烟\n"     /* 5 */
 		 ",%s,13800000004,A1,\n"	       /* 6: no name */
 		 "无楼,%s,13800000005,Z9,\n"	       /* 7: unknown building */
 		 "科学,3.70212E+17,13800000006,A1,\n", /* 8 */
@@ -305,9 +305,9 @@ static void missing_column_refused(void **state)
 	struct fk_import_report rep;
 	struct fk_err err = {0};
 
-	assert_int_equal(import_text(db, "姓名,手机号\n张三,13800000000\n", T.grid_a, NULL, &rep,
-				     &err),
-			 FK_EINVAL);
+	assert_int_equal(
+	    import_text(db, "姓名,手机号\n张三,13800000000\n", T.grid_a, NULL, &rep, &err),
+	    FK_EINVAL);
 	assert_string_equal(err.key, "missing_column");
 	assert_string_equal(err.field, "id_number");
 	assert_non_null(strstr(err.zh, "身份证号"));
@@ -334,8 +334,8 @@ static void broken_file_writes_nothing(void **state)
 	assert_int_equal(people_count(db), 0);
 
 	fk_report_init(&rep);
-	assert_int_equal(fk_people_import_csv(db, bad_utf8, strlen(bad_utf8), FK_ENC_UTF8,
-					      T.grid_a, NULL, &rep, &err),
+	assert_int_equal(fk_people_import_csv(db, bad_utf8, strlen(bad_utf8), FK_ENC_UTF8, T.grid_a,
+					      NULL, &rep, &err),
 			 FK_EINVAL);
 	assert_int_equal(err.line, 2);
 	fk_report_release(&rep);
@@ -386,16 +386,18 @@ static void json_rows(void **state)
 
 	valid_id("19500505", 121, id1);
 	valid_id("19500505", 122, id2);
-	rows = json_pack("[{s:s, s:s, s:I, s:s}, {s:s, s:s}, {s:s, s:s, s:s}]", "姓名", "赵六",
-			 "身份证号", id1, "手机号", (json_int_t)13600001111LL, "楼栋", "A1",
-			 "姓名", "钱七", "身份证号", id2, "姓名", "孙八", "身份证号", "123",
-			 "楼栋", "A1");
+	rows =
+	    json_pack("[{s:s, s:s, s:I, s:s}, {s:s, s:s}, {s:s, s:s, s:s}, i]", "姓名", "赵六",
+		      "身份证号", id1, "手机号", (json_int_t)13600001111LL, "楼栋", "A1", "姓名",
+		      "钱七", "身份证号", id2, "姓名", "孙八", "身份证号", "123", "楼栋", "A1", 5);
 	fk_report_init(&rep);
 	area_must(fk_people_import_rows(db, rows, T.grid_a, NULL, &rep, &err), &err);
 	json_decref(rows);
 	/* Row 2 has no building: it goes to the import's area, a grid. */
-	expect_counts(&rep, 3, 2, 0, 0, 1);
+	expect_counts(&rep, 4, 2, 0, 0, 2);
 	assert_int_equal(error_on(&rep, 4)->column, 2);
+	assert_string_equal(error_on(&rep, 5)->key, "row_not_object");
+	assert_int_equal(error_on(&rep, 5)->column, 0);
 	fk_report_release(&rep);
 	person_by_id(db, id1, &p);
 	assert_string_equal(p.phone, "13600001111");
@@ -479,20 +481,20 @@ static void create_and_update(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(header_zh, people_case_setup),
-		cmocka_unit_test_setup(header_en, people_case_setup),
-		cmocka_unit_test_setup(gbk_file, people_case_setup),
-		cmocka_unit_test_setup(bad_rows_reported, people_case_setup),
-		cmocka_unit_test_setup(bad_phone_column, people_case_setup),
-		cmocka_unit_test_setup(reimport_unchanged, people_case_setup),
-		cmocka_unit_test_setup(same_id_twice, people_case_setup),
-		cmocka_unit_test_setup(bad_last_duplicate_keeps_earlier, people_case_setup),
-		cmocka_unit_test_setup(missing_column_refused, people_case_setup),
-		cmocka_unit_test_setup(broken_file_writes_nothing, people_case_setup),
-		cmocka_unit_test_setup(scoped_import, people_case_setup),
-		cmocka_unit_test_setup(json_rows, people_case_setup),
-		cmocka_unit_test_setup(upsert_outcomes, people_case_setup),
-		cmocka_unit_test_setup(create_and_update, people_case_setup),
+	    cmocka_unit_test_setup(header_zh, people_case_setup),
+	    cmocka_unit_test_setup(header_en, people_case_setup),
+	    cmocka_unit_test_setup(gbk_file, people_case_setup),
+	    cmocka_unit_test_setup(bad_rows_reported, people_case_setup),
+	    cmocka_unit_test_setup(bad_phone_column, people_case_setup),
+	    cmocka_unit_test_setup(reimport_unchanged, people_case_setup),
+	    cmocka_unit_test_setup(same_id_twice, people_case_setup),
+	    cmocka_unit_test_setup(bad_last_duplicate_keeps_earlier, people_case_setup),
+	    cmocka_unit_test_setup(missing_column_refused, people_case_setup),
+	    cmocka_unit_test_setup(broken_file_writes_nothing, people_case_setup),
+	    cmocka_unit_test_setup(scoped_import, people_case_setup),
+	    cmocka_unit_test_setup(json_rows, people_case_setup),
+	    cmocka_unit_test_setup(upsert_outcomes, people_case_setup),
+	    cmocka_unit_test_setup(create_and_update, people_case_setup),
 	};
 
 	return area_env_run("people_import", tests, sizeof(tests) / sizeof(tests[0]));
