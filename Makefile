@@ -64,7 +64,8 @@ api-postgres: build-asan
 
 browser: build web
 	@cd web && npx vitest run --reporter=dot
-	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist node --test --test-concurrency=1 tests/browser/
+	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=sqlite node --test --test-concurrency=1 tests/browser/
+	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/browser/
 
 bench: deps build
 	@scripts/bench.sh $(BUILD)

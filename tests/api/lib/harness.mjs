@@ -66,7 +66,7 @@ function psql(sql) {
 	});
 }
 
-function createStore(label, tmpdir) {
+export function createStore(label, tmpdir) {
 	if (storeKind() === 'postgres') {
 		const base = process.env.FK_PG_URL;
 		assert.ok(base, 'FK_STORE=postgres needs FK_PG_URL (see scripts/with-postgres.sh)');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { runCli, PASSWORD, noSanitizerReport } from '../../api/lib/harness.mjs';
+import { runCli, PASSWORD, noSanitizerReport, createStore } from '../../api/lib/harness.mjs';
 
 export { PASSWORD };
 const RESULTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results');
@@ -18,13 +18,15 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 export function browserHarness(label) {
 	const h = { base: null, browser: null, proc: null, stderr: '' };
 	let tmpdir;
+	let store;
 
 	before(async () => {
 		assert.ok(process.env.FK_BIN, 'FK_BIN must name the fangkong binary');
 		assert.ok(process.env.FK_WEB && fs.existsSync(path.join(process.env.FK_WEB, 'index.html')),
 			'FK_WEB must name the built web app (web/dist)');
 		tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), `fk-web-${label}-`));
-		const db = path.join(tmpdir, 'web.db');
+		store = createStore(label, tmpdir); // FK_STORE=sqlite (default) or postgres
+		const db = store.url;
 		const demo = await runCli(['demo', '--db', db, '--residents', '2000', '--seed', '1', '--password', PASSWORD]);
 		assert.equal(demo.status, 0, demo.stderr);
 		h.proc = spawn(process.env.FK_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', process.env.FK_WEB],
@@ -51,6 +53,7 @@ export function browserHarness(label) {
 			await new Promise((r) => h.proc.on('exit', r));
 			noSanitizerReport(h.stderr, 'fangkong serve');
 		}
+		store && store.drop();
 	});
 
 	/* A fresh page (own cookies) of the given viewport; failures screenshot it. */
