@@ -78,25 +78,6 @@ static int load_writable(struct fk_req *req, struct fk_area *a, struct fk_err *e
 	return rc;
 }
 
-static int tx_begin(struct fk_req *req, struct fk_err *err)
-{
-	if (fk_db_begin(req->db, true, err) < 0)
-		return err->code ? err->code : FK_EDB;
-	return 0;
-}
-
-/* Audits and commits a write that succeeded; rolls back one that did not. */
-static int tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
-{
-	if (rc == 0)
-		rc = fk_audit(req, e, err);
-	if (rc == 0 && fk_db_commit(req->db, err) < 0)
-		rc = err->code ? err->code : FK_EDB;
-	if (rc < 0)
-		fk_db_rollback(req->db);
-	return rc;
-}
-
 /* ---- reads ---- */
 
 static int parse_list_query(struct fk_req *req, struct fk_area_query *f, struct fk_err *err)
@@ -278,7 +259,7 @@ static int api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	a.parent_id = fk_json_id(req->body, "parent_id");
 	rc = apply_body(req->body, &a, err);
 	if (rc == 0)
-		rc = tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		goto out;
 	rc = area_check_parent(req->db, req->who, a.parent_id, "parent_id", err);
@@ -287,7 +268,7 @@ static int api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	e.target_id = a.id;
 	e.detail = detail(
 	    req, json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path));
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		reply_area(resp, 201, &a);
 out:
@@ -299,19 +280,19 @@ static int api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 {
 	struct fk_area a;
 	struct fk_audit_entry e = {.action = "area.update", .target_kind = "area"};
-	int rc = tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
 	rc = load_writable(req, &a, err);
 	if (rc < 0)
-		return tx_end(req, rc, &e, err);
+		return fk_audit_tx_end(req, rc, &e, err);
 	rc = apply_body(req->body, &a, err);
 	if (rc == 0)
 		rc = fk_area_update(req->db, &a, err);
 	e.target_id = a.id;
 	e.detail = detail(req, json_deep_copy(req->body));
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		reply_area(resp, 200, &a);
 	fk_area_release(&a);
@@ -323,13 +304,13 @@ static int api_move(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	struct fk_area a;
 	struct fk_audit_entry e = {.action = "area.move", .target_kind = "area"};
 	int64_t to = fk_json_id(req->body, "parent_id"), from;
-	int rc = tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
 	rc = load_writable(req, &a, err);
 	if (rc < 0)
-		return tx_end(req, rc, &e, err);
+		return fk_audit_tx_end(req, rc, &e, err);
 	from = a.parent_id;
 	rc = area_check_parent(req->db, req->who, to, "parent_id", err);
 	if (rc == 0)
@@ -341,7 +322,7 @@ static int api_move(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	fk_area_release(&a);
 	if (rc == 0)
 		rc = fk_area_get(req->db, e.target_id, &a, err);
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		reply_area(resp, 200, &a);
 	fk_area_release(&a);
@@ -352,19 +333,19 @@ static int api_delete(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 {
 	struct fk_area a;
 	struct fk_audit_entry e = {.action = "area.delete", .target_kind = "area"};
-	int rc = tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
 	rc = load_writable(req, &a, err);
 	if (rc < 0)
-		return tx_end(req, rc, &e, err);
+		return fk_audit_tx_end(req, rc, &e, err);
 	rc = fk_area_delete(req->db, a.id, err);
 	e.target_id = a.id;
 	e.detail = detail(
 	    req, json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path));
 	fk_area_release(&a);
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		resp->status = 204;
 	return rc;
@@ -383,7 +364,7 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 				  "未知的编码：%s（可用 auto、utf-8、gbk）",
 				  "unknown encoding: %s (use auto, utf-8 or gbk)", es);
 	fk_report_init(&rep);
-	rc = tx_begin(req, err);
+	rc = fk_audit_tx_begin(req, err);
 	if (rc == 0)
 		rc = fk_area_import_csv(req->db, req->raw_body, req->raw_len, (enum fk_csv_enc)enc,
 					req->who, &rep, err);
@@ -391,7 +372,7 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	    req, json_pack("{s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)rep.total, "created",
 			   (json_int_t)rep.created, "updated", (json_int_t)rep.updated, "unchanged",
 			   (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed));
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, fk_report_to_json(&rep, req->lang));
 	fk_report_release(&rep);

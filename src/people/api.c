@@ -39,25 +39,6 @@ static json_t *person_json(struct fk_req *req, const struct fk_person *p)
 	return pp_person_json(p, req->who, area_name(req, p->area_id));
 }
 
-static int tx_begin(struct fk_req *req, struct fk_err *err)
-{
-	if (fk_db_begin(req->db, true, err) < 0)
-		return err->code ? err->code : FK_EDB;
-	return 0;
-}
-
-/* Audits and commits a write that succeeded; rolls back one that did not. */
-static int tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
-{
-	if (rc == 0)
-		rc = fk_audit(req, e, err);
-	if (rc == 0 && fk_db_commit(req->db, err) < 0)
-		rc = err->code ? err->code : FK_EDB;
-	if (rc < 0)
-		fk_db_rollback(req->db);
-	return rc;
-}
-
 /* ---- reads ---- */
 
 /* What the audit log keeps of a search value: ID numbers and phones masked as the list
@@ -273,12 +254,12 @@ static int api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	int rc = body_person(req->body, p, err);
 
 	if (rc == 0)
-		rc = tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	else
 		return rc;
 	rc = fk_person_create(req->db, req->who, p, err);
 	e.target_id = p->id;
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, 201, person_json(req, p));
 	return rc;
@@ -305,7 +286,7 @@ static int api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	int rc = fk_req_param_id(req, "id", &id, err);
 
 	if (rc == 0)
-		rc = tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_person_get(req->db, req->who, id, p, err);
@@ -315,7 +296,7 @@ static int api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		rc = fk_person_update(req->db, req->who, p, version, err);
 	e.target_id = id;
 	e.detail = detail(req, changed_fields(req->body));
-	rc = tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, person_json(req, p));
 	return rc;
