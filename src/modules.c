@@ -4,7 +4,15 @@
 #include "users/users.h"
 #include "area/area.h"
 #include "people/people.h"
+#include "events/events.h"
+#include "testing/testing.h"
 
 const struct fk_module *const fk_modules[] = {
-    &fk_module_users, &fk_module_audit, &fk_module_area, &fk_module_people, NULL,
+    &fk_module_users,
+    &fk_module_audit,
+    &fk_module_area,
+    &fk_module_people,
+    &fk_module_events,
+    &fk_module_testing,
+    NULL,
 };

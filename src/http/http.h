@@ -52,6 +52,7 @@ struct fk_resp {
 	int nheaders;
 	const char *header_names[FK_MAX_RESP_HEADERS];
 	const char *header_values[FK_MAX_RESP_HEADERS];
+	struct fk_stream *stream; /* or a streaming body: see fk_resp_stream */
 };
 
 typedef int (*fk_handler)(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
@@ -110,6 +111,31 @@ int fk_req_query_int(struct fk_req *req, const char *name, int64_t def, int64_t 
 /* Response helpers. fk_resp_json steals the reference. */
 void fk_resp_json(struct fk_resp *resp, int status, json_t *json);
 void fk_resp_header(struct fk_resp *resp, const char *name, const char *value);
+
+/* Streaming replies (Server-Sent Events). A handler calls fk_resp_stream, sets status,
+ * content_type and headers as usual, and returns 0; json and body are then ignored. The body
+ * comes from ops->read, called on a server thread whenever the connection can take more; when
+ * read has nothing to send, the connection sleeps, holding no thread, until fk_stream_wake,
+ * its next tick, or the server stopping (then the body ends: read is not called again). An
+ * error return from the handler cancels the stream (ops->free runs at once). */
+struct fk_stream;
+struct fk_stream_ops {
+	/* Copies up to max bytes into buf; returns how many (> 0), 0 when there is nothing to send
+	 * now, or < 0 to end the body. Must not block. */
+	long (*read)(void *cls, char *buf, size_t max);
+	/* Runs once when the stream is over (body ended, client gone, server stopping, or the
+	 * reply was never sent). From then on the handle is dead: the module must stop calling
+	 * fk_stream_wake before free returns (a lock held around both settles the race). */
+	void (*free)(void *cls);
+	unsigned tick_ms; /* read is also called at least this often (heartbeats); 0 = never */
+};
+/* Makes resp a stream over cls (the module's state, handed to read and free); returns the
+ * handle to wake it, valid until ops->free runs. */
+struct fk_stream *fk_resp_stream(struct fk_req *req, struct fk_resp *resp,
+				 const struct fk_stream_ops *ops, void *cls);
+/* Has read called again soon (new data to send). Thread-safe, never blocks for long; may be
+ * called before the reply is sent and while read runs (read then runs once more). */
+void fk_stream_wake(struct fk_stream *s);
 
 /* The HTTP status for an FK_E* code (400, 401, 403, 404, 409, 413, 422, 429, 500). */
 int fk_http_status(int code);

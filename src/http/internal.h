@@ -87,6 +87,7 @@ struct fk_server {
 	uint64_t rid_base;
 	atomic_uint_fast64_t rid_next;
 	void (*json_free)(void *);
+	struct fk_streams *streams; /* the live streaming replies (stream.c) */
 };
 
 struct fk_exchange {
@@ -115,6 +116,18 @@ size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr
 /* Runs one request through the checks and its handler; the only place where a request's
  * arena and store connection are set up and released. Returns the response to queue. */
 struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status);
+
+/* Streaming replies (stream.c). The registry lives from fk_server_start to fk_server_stop:
+ * fk_streams_stop ends every stream (readers see the end, sleepers are resumed) and stops the
+ * ticker; fk_streams_free, after the daemon stopped, frees it. */
+struct fk_streams;
+struct fk_streams *fk_streams_new(void);
+void fk_streams_stop(struct fk_streams *ss);
+void fk_streams_free(struct fk_streams *ss);
+/* The MHD response of a stream (NULL, with the stream freed, if MHD cannot make one). */
+struct MHD_Response *fk_stream_response(struct fk_stream *s);
+/* Frees a stream whose reply will not be sent (runs ops->free). NULL is a no-op. */
+void fk_stream_cancel(struct fk_stream *s);
 
 /* "zh" or "en" from an Accept-Language value (NULL -> "zh"). */
 const char *fk_http_lang(const char *accept_language);

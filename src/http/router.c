@@ -455,6 +455,8 @@ static void error_reply(struct fk_exchange *x, int rc, struct fk_err *err, struc
 		fk_err_set(err, code, "internal", NULL, "服务器内部错误（请求编号 %s）",
 			   "internal error (request id %s)", x->request_id);
 	}
+	fk_stream_cancel(resp->stream);
+	resp->stream = NULL;
 	json_decref(resp->json);
 	resp->json = error_json(x, err);
 	resp->body = NULL;
@@ -476,6 +478,8 @@ static struct MHD_Response *make_body(struct fk_exchange *x, struct fk_resp *res
 	struct MHD_Response *mr;
 	char *s;
 
+	if (resp->stream)
+		return fk_stream_response(resp->stream);
 	if (x->file_fd >= 0) {
 		mr = MHD_create_response_from_fd64(x->file_size, x->file_fd);
 		if (!mr)

@@ -281,7 +281,9 @@ static int compile_routes(struct fk_server *srv, struct fk_err *err)
 
 static unsigned daemon_flags(const struct sockaddr_storage *sa)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	/* Suspend/resume: streaming replies sleep without holding a worker thread. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
 	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
 		flags |= MHD_USE_EPOLL | MHD_USE_TURBO;
@@ -329,6 +331,7 @@ int fk_server_start(struct fk_app *app, const struct fk_server_opts *opts, struc
 
 	*out = NULL;
 	srv->app = app;
+	srv->streams = fk_streams_new();
 	srv->max_body = opts->max_body;
 	srv->version = opts->version;
 	if (sodium_init() < 0)
@@ -388,11 +391,14 @@ void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
 		return;
 	if (srv->mhd) {
 		MHD_socket ls = MHD_quiesce_daemon(srv->mhd);
+		/* Streams never end on their own: end them, the grace period is for requests. */
+		fk_streams_stop(srv->streams);
 		wait_in_flight(srv, grace_ms);
 		MHD_stop_daemon(srv->mhd);
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
+	fk_streams_free(srv->streams);
 	fk_static_close(srv->web);
 	fk_metrics_free(srv->metrics);
 	fk_router_release(&srv->router);

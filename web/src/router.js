@@ -4,12 +4,25 @@ import { session, loadMe } from './api/session.js'
 
 const PEOPLE = ['admin', 'commander', 'community', 'grid', 'building']
 const AREAS = ['admin', 'commander', 'community', 'grid', 'building', 'registrar', 'volunteer']
+// testing rounds (SPEC §3)
+const ROUNDS = ['admin', 'commander', 'community']
+const SITES = ['admin', 'commander', 'community']
+const DESK = ['registrar', 'community', 'commander', 'admin']
+const LAB = ['lab', 'admin']
+const COVERAGE = ['admin', 'commander', 'community', 'grid', 'building']
+const DOOR = ['community', 'grid', 'building']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
   { path: '/areas', name: 'areas', icon: 'Location', roles: AREAS },
   { path: '/people', name: 'people', icon: 'User', roles: PEOPLE },
   { path: '/people/import', name: 'import', icon: 'Upload', roles: ['admin', 'commander', 'community'] },
+  { path: '/testing/register', name: 'register', icon: 'Camera', roles: ['registrar', 'community'], phone: true },
+  { path: '/testing/coverage', name: 'coverage', icon: 'DataAnalysis', roles: COVERAGE, phone: true },
+  { path: '/testing/door', name: 'door', icon: 'House', roles: DOOR, phone: true },
+  { path: '/testing/rounds', name: 'rounds', icon: 'List', roles: ROUNDS },
+  { path: '/testing/sites', name: 'sites', icon: 'MapLocation', roles: SITES },
+  { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
 ]
@@ -25,6 +38,12 @@ const routes = [
       { path: 'people', component: () => import('./modules/people/PeopleList.vue'), meta: { roles: PEOPLE } },
       { path: 'people/import', component: () => import('./modules/people/PeopleImport.vue'), meta: { roles: ['admin', 'commander', 'community'] } },
       { path: 'people/:id', component: () => import('./modules/people/PersonDetail.vue'), meta: { roles: [...PEOPLE, 'resident'] } },
+      { path: 'testing/register', component: () => import('./modules/testing/RegistrarPage.vue'), meta: { roles: DESK } },
+      { path: 'testing/coverage', component: () => import('./modules/testing/CoveragePage.vue'), meta: { roles: COVERAGE } },
+      { path: 'testing/door', component: () => import('./modules/testing/DoorPage.vue'), meta: { roles: DOOR } },
+      { path: 'testing/rounds', component: () => import('./modules/testing/RoundsPage.vue'), meta: { roles: ROUNDS } },
+      { path: 'testing/sites', component: () => import('./modules/testing/SitePage.vue'), meta: { roles: SITES } },
+      { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
     ],

@@ -22,7 +22,7 @@ function lang() {
   return (localStorage.getItem('fk.lang') || 'zh-CN').startsWith('zh') ? 'zh-CN' : 'en'
 }
 
-export async function request(method, path, { query, json, body, contentType } = {}) {
+export async function request(method, path, { query, json, body, contentType, signal } = {}) {
   let url = path
   if (query) {
     const q = new URLSearchParams()
@@ -38,7 +38,7 @@ export async function request(method, path, { query, json, body, contentType } =
   } else if (contentType) {
     headers['Content-Type'] = contentType
   }
-  const res = await fetch(url, { method, headers, body, credentials: 'same-origin' })
+  const res = await fetch(url, { method, headers, body, credentials: 'same-origin', signal })
   const text = await res.text()
   let data = null
   try {
@@ -53,4 +53,5 @@ export async function request(method, path, { query, json, body, contentType } =
 export const get = (path, query) => request('GET', path, { query })
 export const post = (path, json, query) => request('POST', path, { json, query })
 export const patch = (path, json) => request('PATCH', path, { json })
+export const put = (path, json) => request('PUT', path, { json })
 export const del = (path) => request('DELETE', path)

@@ -1,0 +1,541 @@
+/* bench_scans: registration scans acknowledged over HTTP. Builds a fresh demo store, starts
+ * `fangkong serve` on it (the binary beside this program), opens a round over the district
+ * with a site the registrar is bound to, then several client threads, each on its own
+ * keep-alive connection speaking HTTP/1.1 over plain sockets, open tubes and scan residents'
+ * sampling codes into them (POST /api/v1/tubes/{code}/scans with a client_key, ten per tube),
+ * each waiting for its reply before sending the next. Prints scans per second acknowledged
+ * (tube openings take their share of the time but are not counted) and latency percentiles,
+ * beside bare SQLite inserts of the same sample rows, one committed transaction each (as each
+ * scan is), measured in the same run. Issue 4's goal: >= 20,000 scans/s on SQLite.
+ *
+ * The clients run on the same machine as the server and take part of its CPU.
+ *
+ *   bench_scans [--residents N] [--scans N] [--clients N] [--threads N] */
+#include <arpa/inet.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "base/id.h"
+#include "base/xmalloc.h"
+#include "bench.h"
+#include "cmd/demo.h"
+#include "testing/tube_int.h"
+
+#define PASSWORD "bench-pass-1"
+#define POOL	 10
+
+/* ---- a minimal HTTP/1.1 client over one keep-alive socket ---- */
+
+struct conn {
+	int fd;
+	char buf[1 << 16];
+	size_t len; /* bytes read but not yet consumed */
+	char cookie[160];
+	char csrf[64];
+};
+
+struct reply {
+	int status;
+	char *body; /* NUL-terminated, malloc'd */
+};
+
+static int conn_open(struct conn *c, int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int one = 1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	c->len = 0;
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return 0;
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void take_cookie(struct conn *c, const char *headers)
+{
+	const char *s = strcasestr(headers, "\r\nset-cookie: fk_session=");
+	if (!s)
+		return;
+	s += strlen("\r\nset-cookie: ");
+	snprintf(c->cookie, sizeof(c->cookie), "%.*s", (int)strcspn(s, ";\r"), s);
+}
+
+/* Reads one response: headers, then Content-Length bytes of body. */
+static int read_reply(struct conn *c, struct reply *r)
+{
+	char *end;
+	size_t head, want;
+
+	for (;;) {
+		c->buf[c->len] = '\0';
+		end = strstr(c->buf, "\r\n\r\n");
+		if (end)
+			break;
+		ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+		if (n <= 0)
+			return -1;
+		c->len += (size_t)n;
+	}
+	head = (size_t)(end - c->buf) + 4;
+	*end = '\0';
+	const char *cl = strcasestr(c->buf, "\r\ncontent-length:");
+	want = cl ? strtoul(cl + 17, NULL, 10) : 0;
+	r->status = (int)strtol(c->buf + 9, NULL, 10);
+	take_cookie(c, c->buf);
+	while (c->len < head + want) {
+		ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+		if (n <= 0)
+			return -1;
+		c->len += (size_t)n;
+	}
+	r->body = fk_xstrndup(c->buf + head, want);
+	memmove(c->buf, c->buf + head + want, c->len - head - want);
+	c->len -= head + want;
+	return 0;
+}
+
+static int http(struct conn *c, const char *method, const char *path, const char *body,
+		struct reply *r)
+{
+	char req[4096];
+	int n = snprintf(req, sizeof(req),
+			 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
+			 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+			 method, path, c->cookie, c->csrf, body ? strlen(body) : 0,
+			 body ? body : "");
+
+	if (n <= 0 || (size_t)n >= sizeof(req) || send_all(c->fd, req, (size_t)n) < 0)
+		return -1;
+	return read_reply(c, r);
+}
+
+/* A request during setup that must answer want; returns the parsed JSON body. */
+static json_t *must(struct conn *c, const char *method, const char *path, const char *body,
+		    int want)
+{
+	struct reply r;
+	json_t *j;
+
+	if (http(c, method, path, body, &r) < 0) {
+		fprintf(stderr, "bench: %s %s: connection failed\n", method, path);
+		exit(1);
+	}
+	if (r.status != want) {
+		fprintf(stderr, "bench: %s %s: %d %s\n", method, path, r.status, r.body);
+		exit(1);
+	}
+	j = json_loads(r.body, 0, NULL);
+	free(r.body);
+	return j;
+}
+
+static void login(struct conn *c, int port, const char *user)
+{
+	char body[200];
+	json_t *j;
+
+	if (conn_open(c, port) < 0)
+		bench_die("connect", NULL);
+	c->cookie[0] = c->csrf[0] = '\0';
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
+	j = must(c, "POST", "/api/v1/auth/login", body, 200);
+	snprintf(c->csrf, sizeof(c->csrf), "%s", json_string_value(json_object_get(j, "csrf_token")));
+	json_decref(j);
+}
+
+static const char *id_of(json_t *j, const char *name, char *out, size_t size)
+{
+	snprintf(out, size, "%s", json_string_value(json_object_get(j, name)));
+	json_decref(j);
+	return out;
+}
+
+/* ---- the server ---- */
+
+static pid_t serve(const char *bin, const char *db, long long threads, int *port)
+{
+	int fds[2];
+	char line[512] = "", targ[24];
+	FILE *f;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		bench_die("pipe", NULL);
+	snprintf(targ, sizeof(targ), "%lld", threads);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		setenv("FANGKONG_LOG_LEVEL", "warn", 1);
+		if (threads > 0)
+			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads",
+			      targ, (char *)NULL);
+		else
+			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	if (!f || !fgets(line, sizeof(line), f) || !strstr(line, "http://127.0.0.1:"))
+		bench_die("fangkong serve did not start", NULL);
+	*port = (int)strtol(strstr(line, "http://127.0.0.1:") + 17, NULL, 10);
+	fclose(f);
+	return pid;
+}
+
+/* ---- the people and their codes ---- */
+
+struct person {
+	int64_t id, area_id;
+	char area_path[FK_AREA_PATH_MAX];
+	char code[TB_PERSON_CODE_MAX];
+};
+
+static struct person *load_people(struct fk_db *db, long long n)
+{
+	struct person *p = fk_xcalloc((size_t)n, sizeof(*p));
+	struct fk_err err = {0};
+	struct fk_q *q;
+	long long i = 0;
+
+	if (fk_db_query(db, &q, "SELECT id, area_id, area_path FROM people ORDER BY id LIMIT ?",
+			&err) < 0)
+		bench_die("people", &err);
+	fk_q_bind_i64(q, 1, n);
+	while (i < n && fk_q_step(q, &err) > 0) {
+		p[i].id = fk_q_i64(q, 0);
+		p[i].area_id = fk_q_i64(q, 1);
+		snprintf(p[i].area_path, sizeof(p[i].area_path), "%s", fk_q_text(q, 2));
+		i++;
+	}
+	fk_q_done(q);
+	if (i < n)
+		bench_die("fewer residents than scans", NULL);
+	for (i = 0; i < n; i++)
+		if (tb_person_code(db, p[i].id, p[i].code, &err) < 0)
+			bench_die("sampling code", &err);
+	return p;
+}
+
+/* ---- the clients ---- */
+
+struct client {
+	pthread_t th;
+	int index, nclients, port;
+	long long total;
+	const struct person *people;
+	const char *round_id, *site_id, *cookie, *csrf;
+	pthread_barrier_t *go;
+	struct conn *conn;
+	uint64_t *lat; /* ns per scan, at the person's index */
+	long long done, errors;
+};
+
+static int client_scan(struct client *cl, struct conn *c, const char *tube, long long i)
+{
+	char path[96], body[200];
+	struct reply r;
+
+	snprintf(path, sizeof(path), "/api/v1/tubes/%s/scans", tube);
+	snprintf(body, sizeof(body), "{\"person_code\":\"%s\",\"client_key\":\"bench-s-%lld\"}",
+		 cl->people[i].code, i);
+	uint64_t t0 = fk_mono_ns();
+	if (http(c, "POST", path, body, &r) < 0)
+		return -1;
+	cl->lat[i] = fk_mono_ns() - t0;
+	if (r.status != 201 && cl->errors++ < 3)
+		fprintf(stderr, "bench: scan %lld: %d %s\n", i, r.status, r.body);
+	free(r.body);
+	cl->done++;
+	return 0;
+}
+
+static void *client_run(void *arg)
+{
+	struct client *cl = arg;
+	struct conn *c = cl->conn;
+	char path[96], body[200], tube[40];
+	long long k = 0;
+	struct reply r;
+
+	snprintf(c->cookie, sizeof(c->cookie), "%s", cl->cookie);
+	snprintf(c->csrf, sizeof(c->csrf), "%s", cl->csrf);
+	snprintf(path, sizeof(path), "/api/v1/rounds/%s/tubes", cl->round_id);
+	pthread_barrier_wait(cl->go);
+	for (long long i = cl->index; i < cl->total; k++) {
+		snprintf(tube, sizeof(tube), "BT%02d%08lld", cl->index, k);
+		snprintf(body, sizeof(body),
+			 "{\"code\":\"%s\",\"site_id\":\"%s\",\"client_key\":\"bench-t-%s\"}", tube,
+			 cl->site_id, tube);
+		if (http(c, "POST", path, body, &r) < 0 || r.status != 201)
+			bench_die("open a tube", NULL);
+		free(r.body);
+		for (int j = 0; j < POOL && i < cl->total; j++, i += cl->nclients)
+			if (client_scan(cl, c, tube, i) < 0)
+				bench_die("scan: connection failed", NULL);
+	}
+	close(c->fd);
+	free(c);
+	return NULL;
+}
+
+/* ---- setup over HTTP ---- */
+
+struct setup {
+	char round_id[24], site_id[24];
+	struct conn reg;
+};
+
+static void set_up(int port, struct setup *s)
+{
+	struct conn *c = fk_xcalloc(1, sizeof(*c));
+	char body[512], path[128], reg_id[24] = "", district[24], deadline[32];
+	json_t *j, *v;
+	size_t i;
+
+	login(c, port, "admin");
+	j = must(c, "GET", "/api/v1/users", NULL, 200);
+	json_array_foreach(json_object_get(j, "items"), i, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "username")), "registrar1") == 0)
+			snprintf(reg_id, sizeof(reg_id), "%s",
+				 json_string_value(json_object_get(v, "id")));
+	}
+	json_decref(j);
+	j = must(c, "GET", "/api/v1/areas", NULL, 200);
+	snprintf(district, sizeof(district), "%s",
+		 json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0),
+						   "id")));
+	json_decref(j);
+	close(c->fd);
+	login(c, port, "commander");
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"bench\",\"area_ids\":[\"%s\"],\"deadline_at\":\"%s\","
+		 "\"pool_size\":%d}",
+		 district, fk_iso8601(fk_now_ms() + 86400000, deadline), POOL);
+	id_of(must(c, "POST", "/api/v1/rounds", body, 201), "id", s->round_id, sizeof(s->round_id));
+	snprintf(path, sizeof(path), "/api/v1/rounds/%s/open", s->round_id);
+	json_decref(must(c, "POST", path, NULL, 200));
+	snprintf(body, sizeof(body),
+		 "{\"area_id\":\"%s\",\"code\":\"BENCH\",\"name\":\"bench\",\"kind\":\"fixed\","
+		 "\"desks\":4}",
+		 district);
+	id_of(must(c, "POST", "/api/v1/sites", body, 201), "id", s->site_id, sizeof(s->site_id));
+	snprintf(path, sizeof(path), "/api/v1/sites/%s/registrars", s->site_id);
+	snprintf(body, sizeof(body), "{\"user_ids\":[\"%s\"]}", reg_id);
+	json_decref(must(c, "PUT", path, body, 200));
+	close(c->fd);
+	free(c);
+	login(&s->reg, port, "registrar1");
+	close(s->reg.fd);
+}
+
+static double run_clients(int port, const struct setup *s, const struct person *people,
+			  long long total, int nclients, uint64_t *lat, long long *errors)
+{
+	struct client *cl = fk_xcalloc((size_t)nclients, sizeof(*cl));
+	pthread_barrier_t go;
+	uint64_t t0;
+
+	pthread_barrier_init(&go, NULL, (unsigned)nclients + 1);
+	for (int i = 0; i < nclients; i++) {
+		cl[i] = (struct client){.index = i, .nclients = nclients, .port = port,
+					.total = total, .people = people, .round_id = s->round_id,
+					.site_id = s->site_id, .cookie = s->reg.cookie,
+					.csrf = s->reg.csrf, .go = &go, .lat = lat,
+					.conn = fk_xcalloc(1, sizeof(struct conn))};
+		/* One at a time: the server's worker threads take turns accepting, so the
+		 * connections spread over them as a crowd of phones arriving would. */
+		if (conn_open(cl[i].conn, port) < 0)
+			bench_die("connect", NULL);
+		usleep(20000);
+		pthread_create(&cl[i].th, NULL, client_run, &cl[i]);
+	}
+	pthread_barrier_wait(&go);
+	t0 = fk_mono_ns();
+	for (int i = 0; i < nclients; i++)
+		pthread_join(cl[i].th, NULL);
+	double secs = bench_secs(t0);
+	*errors = 0;
+	for (int i = 0; i < nclients; i++)
+		*errors += cl[i].errors;
+	pthread_barrier_destroy(&go);
+	free(cl);
+	return secs;
+}
+
+/* ---- bare SQLite: the same sample rows, one committed transaction each ---- */
+
+static double bare_inserts(const char *path, const struct person *p, long long n)
+{
+	static const char *const ddl =
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    "CREATE TABLE samples (id BIGINT PRIMARY KEY, round_id BIGINT NOT NULL, tube_id BIGINT "
+	    "NOT NULL, person_id BIGINT NOT NULL, building_id BIGINT NOT NULL, area_path TEXT NOT "
+	    "NULL, scanned_by BIGINT NOT NULL, scanned_at BIGINT NOT NULL, voided INTEGER NOT NULL "
+	    "DEFAULT 0, result TEXT);"
+	    "CREATE UNIQUE INDEX samples_live ON samples (round_id, person_id) WHERE voided = 0;"
+	    "CREATE INDEX samples_tube ON samples (tube_id, voided, building_id);";
+	sqlite3 *h;
+	sqlite3_stmt *st, *begin, *commit;
+	uint64_t t0;
+
+	unlink(path);
+	if (sqlite3_open(path, &h) != SQLITE_OK || sqlite3_exec(h, ddl, NULL, NULL, NULL) != SQLITE_OK)
+		bench_die("bare store", NULL);
+	sqlite3_prepare_v2(h, "INSERT INTO samples VALUES (?, 1, ?, ?, ?, ?, 7, ?, 0, NULL)", -1, &st,
+			   NULL);
+	sqlite3_prepare_v2(h, "BEGIN IMMEDIATE", -1, &begin, NULL);
+	sqlite3_prepare_v2(h, "COMMIT", -1, &commit, NULL);
+	t0 = fk_mono_ns();
+	for (long long i = 0; i < n; i++) {
+		sqlite3_step(begin);
+		sqlite3_reset(begin);
+		sqlite3_bind_int64(st, 1, fk_id_next());
+		sqlite3_bind_int64(st, 2, 1000 + i / POOL);
+		sqlite3_bind_int64(st, 3, p[i].id);
+		sqlite3_bind_int64(st, 4, p[i].area_id);
+		sqlite3_bind_text(st, 5, p[i].area_path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, fk_now_ms());
+		if (sqlite3_step(st) != SQLITE_DONE)
+			bench_die(sqlite3_errmsg(h), NULL);
+		sqlite3_reset(st);
+		sqlite3_step(commit);
+		sqlite3_reset(commit);
+	}
+	double secs = bench_secs(t0);
+	sqlite3_finalize(st);
+	sqlite3_finalize(begin);
+	sqlite3_finalize(commit);
+	sqlite3_close(h);
+	return secs;
+}
+
+static void remove_db(const char *path)
+{
+	char p[300];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+/* CPU seconds (user + system) a process has used so far, from /proc. */
+static double proc_cpu(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f || !fgets(buf, sizeof(buf), f)) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	p = strrchr(buf, ')');
+	/* fields after the command: state is 3rd; utime 14th, stime 15th */
+	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void binary_beside(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		bench_die("readlink /proc/self/exe", NULL);
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(out, size, "%s/fangkong", self);
+}
+
+int main(int argc, char **argv)
+{
+	long long residents = bench_arg(argc, argv, "--residents", 200000);
+	long long total = bench_arg(argc, argv, "--scans", 100000);
+	int nclients = (int)bench_arg(argc, argv, "--clients", 8);
+	long long threads = bench_arg(argc, argv, "--threads", 0);
+	struct fk_demo_opts o = {.residents = residents, .seed = 1, .password = PASSWORD};
+	char path[128], bare[128], bin[PATH_MAX + 16];
+	struct fk_err err = {0};
+	struct setup s = {0};
+	long long errors;
+	int port, status;
+
+	if (total > residents || nclients < 1)
+		bench_die("--scans must not exceed --residents, --clients must be >= 1", NULL);
+	binary_beside(bin, sizeof(bin));
+	snprintf(path, sizeof(path), "/tmp/fk-bench-scans-%d.db", (int)getpid());
+	snprintf(bare, sizeof(bare), "/tmp/fk-bench-scans-bare-%d.db", (int)getpid());
+	remove_db(path);
+	uint64_t t0 = fk_mono_ns();
+	struct fk_db *db = bench_open_store(path);
+	if (fk_demo_build(db, &o, NULL, &err) < 0)
+		bench_die("demo", &err);
+	struct person *people = load_people(db, total);
+	fk_db_close(db);
+	printf("fresh demo store of %lld residents, %lld sampling codes: %.1f s\n", residents,
+	       total, bench_secs(t0));
+
+	pid_t pid = serve(bin, path, threads, &port);
+	set_up(port, &s);
+	uint64_t *lat = fk_xcalloc((size_t)total, sizeof(*lat));
+	double cpu0 = proc_cpu(pid);
+	uint64_t c0 = bench_cpu_ns();
+	double secs = run_clients(port, &s, people, total, nclients, lat, &errors);
+	double server_cpu = proc_cpu(pid) - cpu0, client_cpu = bench_cpu_secs(c0);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	struct bench_pct p = bench_percentiles(lat, (size_t)total);
+	double rate = (double)total / secs;
+	char tdesc[24] = "default";
+	if (threads > 0)
+		snprintf(tdesc, sizeof(tdesc), "%lld", threads);
+	printf("%lld scans over HTTP by %d keep-alive clients (server threads: %s), %d per tube:\n"
+	       "  %.2f s, %.0f scans/s acknowledged; latency ms p50 %.3f p90 %.3f p99 %.3f max "
+	       "%.3f; %lld refused\n",
+	       total, nclients, tdesc, POOL, secs, rate, p.p50, p.p90, p.p99, p.max, errors);
+	printf("  CPU per scan: server %.1f us, clients %.1f us (%ld cores)\n",
+	       server_cpu * 1e6 / (double)total, client_cpu * 1e6 / (double)total,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	double bsecs = bare_inserts(bare, people, total);
+	double brate = (double)total / bsecs;
+	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n", total,
+	       bsecs, brate);
+	printf("ratio of HTTP scans to bare inserts: %.2f (goal: >= 20,000 scans/s)\n",
+	       rate / brate);
+	remove_db(path);
+	remove_db(bare);
+	free(lat);
+	free(people);
+	return errors > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}

@@ -1,0 +1,299 @@
+/* events: the ring of the last FK_EVENTS_RING events and the list of open streams, under one
+ * mutex. An event is formatted once, outside the lock, as the "event:"/"data:" lines of a
+ * Server-Sent Event; the lock covers only taking an id, storing the entry and waking the
+ * streams whose scope covers the event's area. Each stream keeps its own cursor (the newest
+ * id it has seen), so a slow client never holds anyone up and a reconnect with Last-Event-ID
+ * is a binary search in the ring. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/clock.h"
+#include "base/id.h"
+#include "base/xmalloc.h"
+#include "events/internal.h"
+
+struct entry {
+	int64_t id;
+	char *path; /* both in one allocation: path, NUL, the event's lines */
+	const char *body;
+	size_t body_len;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	struct entry ring[FK_EVENTS_RING];
+	size_t head, n;	    /* the oldest entry is ring[head] */
+	int64_t last_id;    /* the newest id published */
+	int64_t evicted_id; /* the newest id dropped from the ring */
+	int64_t boot_id;    /* every id of this process is above it */
+	struct ev_sub *subs;
+	int nsubs;
+} ev = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+bool ev_kind_valid(const char *kind)
+{
+	size_t n = kind ? strlen(kind) : 0;
+
+	if (n == 0 || n > FK_EVENT_KIND_MAX)
+		return false;
+	return strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789_.") == n;
+}
+
+bool ev_path_valid(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	if (n < 3 || n >= FK_AREA_PATH_MAX || path[0] != '/' || path[n - 1] != '/')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		bool digit = path[i] >= '0' && path[i] <= '9';
+		if (!digit && (path[i] != '/' || path[i - 1] == '/'))
+			return false;
+	}
+	return true;
+}
+
+/* Caller holds ev.mu. */
+static void boot_locked(void)
+{
+	if (!ev.boot_id)
+		ev.boot_id = fk_id_next();
+}
+
+static struct entry *at(size_t i)
+{
+	return &ev.ring[(ev.head + i) % FK_EVENTS_RING];
+}
+
+/* The logical index of the first entry newer than id (ev.n when none). Caller holds ev.mu. */
+static size_t first_after(int64_t id)
+{
+	size_t lo = 0, hi = ev.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (at(mid)->id <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ---- publishing ---- */
+
+/* "event: KIND\ndata: {...}\n\n" (the id line is added per stream) behind "PATH\0". */
+static char *format(const char *kind, const char *path, json_t *payload, size_t *body_len)
+{
+	char area_id[24], at_iso[32];
+	json_t *data;
+	char *json, *mem;
+	size_t plen = strlen(path), jlen;
+
+	fk_id_format(ev_path_area_id(path), area_id);
+	data =
+	    json_pack("{s:s, s:s, s:s, s:s, s:O?}", "kind", kind, "area_id", area_id, "area_path",
+		      path, "at", fk_iso8601(fk_now_ms(), at_iso), "payload", payload);
+	json = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	json_decref(data);
+	if (!json)
+		return NULL;
+	jlen = strlen(json);
+	if (jlen > FK_EVENT_PAYLOAD_MAX + 1024) {
+		free(json);
+		return NULL;
+	}
+	mem = fk_xmalloc(plen + 1 + strlen(kind) + jlen + 32);
+	memcpy(mem, path, plen + 1);
+	*body_len = (size_t)snprintf(mem + plen + 1, strlen(kind) + jlen + 32,
+				     "event: %s\ndata: %s\n\n", kind, json);
+	free(json);
+	return mem;
+}
+
+/* Caller holds ev.mu. */
+static void push_locked(char *mem, size_t body_len)
+{
+	struct entry *e;
+
+	if (ev.n == FK_EVENTS_RING) {
+		e = at(0);
+		ev.evicted_id = e->id;
+		free(e->path);
+		ev.head = (ev.head + 1) % FK_EVENTS_RING;
+		ev.n--;
+	}
+	e = at(ev.n++);
+	e->id = fk_id_next();
+	e->path = mem;
+	e->body = mem + strlen(mem) + 1;
+	e->body_len = body_len;
+	ev.last_id = e->id;
+}
+
+/* Caller holds ev.mu: a stream can not be freed meanwhile (ev_sub_close takes it). */
+static void wake_locked(const char *path)
+{
+	for (struct ev_sub *s = ev.subs; s; s = s->next)
+		if (s->stream && fk_scope_covers(&s->who, path))
+			fk_stream_wake(s->stream);
+}
+
+int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
+{
+	size_t body_len = 0;
+	char *mem = NULL;
+	int rc = 0;
+
+	if (!ev_kind_valid(kind) || !ev_path_valid(area_path))
+		rc = FK_EINVAL;
+	else if (payload && !json_is_object(payload))
+		rc = FK_EINVAL;
+	else if (!(mem = format(kind, area_path, payload, &body_len)))
+		rc = FK_ETOOBIG;
+	json_decref(payload);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&ev.mu);
+	boot_locked();
+	push_locked(mem, body_len);
+	wake_locked(area_path);
+	pthread_mutex_unlock(&ev.mu);
+	return 0;
+}
+
+int64_t fk_events_last_id(void)
+{
+	int64_t id;
+
+	pthread_mutex_lock(&ev.mu);
+	id = ev.last_id;
+	pthread_mutex_unlock(&ev.mu);
+	return id;
+}
+
+void ev_ring_reset(void)
+{
+	pthread_mutex_lock(&ev.mu);
+	for (size_t i = 0; i < ev.n; i++)
+		free(at(i)->path);
+	ev.head = ev.n = 0;
+	ev.evicted_id = 0;
+	pthread_mutex_unlock(&ev.mu);
+}
+
+/* ---- subscribers ---- */
+
+static int too_many(const struct fk_principal *who, struct fk_err *err)
+{
+	return fk_err_set(err, FK_ELIMIT, "too_many_streams", NULL,
+			  "用户 %s 打开的实时事件连接过多（上限 %d 个），请关闭其他页面后重试",
+			  "user %s has too many live event streams open (at most %d); close other "
+			  "pages and retry",
+			  who->username, EV_PER_USER_MAX);
+}
+
+/* Caller holds ev.mu. */
+static int user_streams(int64_t user_id)
+{
+	int n = 0;
+
+	for (struct ev_sub *s = ev.subs; s; s = s->next)
+		n += s->who.user_id == user_id;
+	return n;
+}
+
+static void prelude(struct ev_sub *s, bool gap)
+{
+	fk_buf_printf(&s->out, "retry: %d\n: connected\n\n", EV_RETRY_MS);
+	if (gap)
+		fk_buf_puts(&s->out, "event: resync\ndata: {\"reason\":\"gap\"}\n\n");
+}
+
+int ev_sub_open(const struct fk_principal *who, bool resume, int64_t last_id, struct ev_sub **out,
+		struct fk_err *err)
+{
+	struct ev_sub *s = fk_xcalloc(1, sizeof(*s));
+	uint64_t now = fk_mono_ns();
+	bool gap, future;
+
+	*out = NULL;
+	s->who = *who;
+	fk_buf_init(&s->out, 0);
+	s->next_ping_ns = now + (uint64_t)EV_PING_MS * 1000000u;
+	s->end_ns = now + (uint64_t)EV_STREAM_MAX_MS * 1000000u;
+	pthread_mutex_lock(&ev.mu);
+	if (user_streams(who->user_id) >= EV_PER_USER_MAX) {
+		pthread_mutex_unlock(&ev.mu);
+		fk_buf_release(&s->out);
+		free(s);
+		return too_many(who, err);
+	}
+	boot_locked();
+	/* An id above any issued here came from another server: start from now, and say so. */
+	future = resume && last_id > ev.last_id;
+	gap = resume && (future || ev.evicted_id > last_id || last_id < ev.boot_id);
+	s->last_id = resume && !future ? last_id : ev.last_id;
+	s->next = ev.subs;
+	if (ev.subs)
+		ev.subs->prev = s;
+	ev.subs = s;
+	ev.nsubs++;
+	pthread_mutex_unlock(&ev.mu);
+	prelude(s, gap);
+	*out = s;
+	return 0;
+}
+
+void ev_sub_attach(struct ev_sub *s, struct fk_stream *stream)
+{
+	pthread_mutex_lock(&ev.mu);
+	s->stream = stream;
+	pthread_mutex_unlock(&ev.mu);
+}
+
+void ev_sub_close(struct ev_sub *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&ev.mu);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		ev.subs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	ev.nsubs--;
+	pthread_mutex_unlock(&ev.mu);
+	fk_buf_release(&s->out);
+	free(s);
+}
+
+int ev_sub_fill(struct ev_sub *s, size_t max)
+{
+	int count = 0;
+
+	pthread_mutex_lock(&ev.mu);
+	for (size_t i = first_after(s->last_id); i < ev.n && s->out.len < max; i++) {
+		const struct entry *e = at(i);
+		if (fk_scope_covers(&s->who, e->path)) {
+			fk_buf_printf(&s->out, "id: %lld\n", (long long)e->id);
+			fk_buf_append(&s->out, e->body, e->body_len);
+			count++;
+		}
+		s->last_id = e->id;
+	}
+	pthread_mutex_unlock(&ev.mu);
+	return count;
+}
+
+int ev_sub_count(void)
+{
+	int n;
+
+	pthread_mutex_lock(&ev.mu);
+	n = ev.nsubs;
+	pthread_mutex_unlock(&ev.mu);
+	return n;
+}

@@ -1,0 +1,229 @@
+/* api_site: the HTTP handlers of /api/v1/sites — sampling sites, the areas each serves and the
+ * registrars bound to it. Writes run in one transaction with their audit row. */
+#include <string.h>
+#include "base/id.h"
+#include "testing/internal.h"
+
+const struct fk_field tr_site_create_body[] = {
+    {"area_id", FK_J_ID, true, false, 0},
+    {"code", FK_J_STRING, true, false, 64},
+    {"name", FK_J_STRING, true, false, FK_AREA_NAME_MAX * 4},
+    {"kind", FK_J_STRING, false, true, 16},
+    {"desks", FK_J_INT, false, true, 0},
+    {"hours", FK_J_STRING, false, true, 128 * 4},
+    {"lat", FK_J_NUMBER, false, true, 0},
+    {"lng", FK_J_NUMBER, false, true, 0},
+    {"active", FK_J_BOOL, false, true, 0},
+    {"area_ids", FK_J_IDS, false, true, 1000},
+    FK_FIELDS_END,
+};
+
+const struct fk_field tr_site_update_body[] = {
+    {"area_id", FK_J_ID, false, false, 0},
+    {"code", FK_J_STRING, false, false, 64},
+    {"name", FK_J_STRING, false, false, FK_AREA_NAME_MAX * 4},
+    {"kind", FK_J_STRING, false, false, 16},
+    {"desks", FK_J_INT, false, false, 0},
+    {"hours", FK_J_STRING, false, true, 128 * 4},
+    {"lat", FK_J_NUMBER, false, true, 0},
+    {"lng", FK_J_NUMBER, false, true, 0},
+    {"active", FK_J_BOOL, false, false, 0},
+    FK_FIELDS_END,
+};
+
+const struct fk_field tr_site_areas_body[] = {
+    {"area_ids", FK_J_IDS, true, false, 1000},
+    FK_FIELDS_END,
+};
+
+const struct fk_field tr_site_registrars_body[] = {
+    {"user_ids", FK_J_IDS, true, false, 100},
+    FK_FIELDS_END,
+};
+
+static void copy_str(json_t *b, const char *name, char *dst, size_t size)
+{
+	const char *s = fk_json_str(b, name);
+
+	if (fk_json_has(b, name))
+		snprintf(dst, size, "%s", s ? s : "");
+}
+
+static double number(json_t *b, const char *name)
+{
+	return json_number_value(json_object_get(b, name));
+}
+
+/* Applies the members present in the body onto s (a new or a stored site). */
+static void body_site(json_t *b, struct tr_site *s)
+{
+	if (fk_json_has(b, "area_id"))
+		s->area_id = fk_json_id(b, "area_id");
+	copy_str(b, "code", s->code, sizeof(s->code));
+	copy_str(b, "name", s->name, sizeof(s->name));
+	copy_str(b, "kind", s->kind, sizeof(s->kind));
+	copy_str(b, "hours", s->hours, sizeof(s->hours));
+	if (fk_json_has(b, "desks") && !json_is_null(json_object_get(b, "desks")))
+		s->desks = (int)(fk_json_int(b, "desks", 0) > 100000 ? 100000
+								     : fk_json_int(b, "desks", 0));
+	if (fk_json_has(b, "active") && !json_is_null(json_object_get(b, "active")))
+		s->active = json_is_true(json_object_get(b, "active"));
+	if (fk_json_has(b, "lat") || fk_json_has(b, "lng")) {
+		s->has_point = json_is_number(json_object_get(b, "lat")) &&
+			       json_is_number(json_object_get(b, "lng"));
+		s->lat = number(b, "lat");
+		s->lng = number(b, "lng");
+	}
+}
+
+static int ids_of(struct fk_req *req, const char *name, int64_t **out, int *n)
+{
+	json_t *a = json_object_get(req->body, name), *v;
+	size_t i;
+
+	*n = (int)json_array_size(a);
+	*out = fk_arena_alloc(req->arena, sizeof(int64_t) * (size_t)(*n + 1));
+	json_array_foreach(a, i, v)
+	{
+		(*out)[i] = fk_json_id_value(v);
+	}
+	return 0;
+}
+
+static int reply_site(struct fk_req *req, struct fk_resp *resp, int status, int64_t id,
+		      struct fk_err *err)
+{
+	struct tr_site s;
+	json_t *o;
+	int rc = tr_site_get(req->db, NULL, id, &s, err);
+
+	if (rc == 0)
+		rc = tr_site_json(req->db, &s, &o, err);
+	if (rc == 0)
+		fk_resp_json(resp, status, o);
+	return rc;
+}
+
+static int audit_end(struct fk_req *req, int rc, const char *action, const struct tr_site *s,
+		     struct fk_err *err)
+{
+	struct fk_audit_entry e = {.action = action, .target_kind = "site", .target_id = s->id};
+
+	e.detail = tr_detail(req, json_pack("{s:s, s:s}", "code", s->code, "name", s->name));
+	return tr_tx_end(req, rc, &e, err);
+}
+
+int tr_api_site_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	int64_t *ids;
+	int n, rc;
+
+	*s = (struct tr_site){.kind = "fixed", .desks = 1, .active = true};
+	body_site(req->body, s);
+	ids_of(req, "area_ids", &ids, &n);
+	rc = tr_tx_begin(req, err);
+	if (rc < 0)
+		return rc;
+	rc = tr_site_save(req->db, req->who, s, true, err);
+	if (rc == 0 && n > 0)
+		rc = tr_site_set_areas(req->db, req->who, s->id, ids, n, err);
+	rc = audit_end(req, rc, "site.create", s, err);
+	return rc < 0 ? rc : reply_site(req, resp, 201, s->id, err);
+}
+
+/* The site of the path, in the caller's scope (404 otherwise), for a change. */
+static int path_site(struct fk_req *req, struct tr_site *s, struct fk_err *err)
+{
+	int64_t id;
+	int rc = fk_req_param_id(req, "id", &id, err);
+
+	if (rc == 0)
+		rc = tr_site_get(req->db, req->who, id, s, err);
+	return rc;
+}
+
+int tr_api_site_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	json_t *o;
+	int rc = path_site(req, s, err);
+
+	if (rc == 0)
+		rc = tr_site_json(req->db, s, &o, err);
+	if (rc == 0)
+		fk_resp_json(resp, 200, o);
+	return rc;
+}
+
+int tr_api_site_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	const char *as = fk_req_query(req, "area_id");
+	struct fk_area area = {0};
+	int64_t area_id = 0;
+	json_t *items = json_array();
+	int rc = 0;
+
+	if (as && *as && !fk_id_parse(as, &area_id))
+		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
+				"area_id is not a valid id");
+	if (rc == 0 && area_id)
+		rc = tr_area_in_scope(req->db, req->who, area_id, "area_id", &area, err);
+	if (rc == 0)
+		rc = tr_site_list(req->db, req->who, area_id ? &area : NULL, items, err);
+	fk_area_release(&area);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	fk_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+	return 0;
+}
+
+int tr_api_site_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	int rc = tr_tx_begin(req, err);
+
+	if (rc < 0)
+		return rc;
+	rc = path_site(req, s, err);
+	if (rc == 0) {
+		body_site(req->body, s);
+		rc = tr_site_save(req->db, req->who, s, false, err);
+	}
+	rc = audit_end(req, rc, "site.update", s, err);
+	return rc < 0 ? rc : reply_site(req, resp, 200, s->id, err);
+}
+
+int tr_api_site_areas(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	int64_t *ids;
+	int n, rc = tr_tx_begin(req, err);
+
+	if (rc < 0)
+		return rc;
+	ids_of(req, "area_ids", &ids, &n);
+	rc = path_site(req, s, err);
+	if (rc == 0)
+		rc = tr_site_set_areas(req->db, req->who, s->id, ids, n, err);
+	rc = audit_end(req, rc, "site.areas", s, err);
+	return rc < 0 ? rc : reply_site(req, resp, 200, s->id, err);
+}
+
+int tr_api_site_registrars(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	int64_t *ids;
+	int n, rc = tr_tx_begin(req, err);
+
+	if (rc < 0)
+		return rc;
+	ids_of(req, "user_ids", &ids, &n);
+	rc = path_site(req, s, err);
+	if (rc == 0)
+		rc = tr_site_set_registrars(req->db, req->who, s->id, ids, n, err);
+	rc = audit_end(req, rc, "site.registrars", s, err);
+	return rc < 0 ? rc : reply_site(req, resp, 200, s->id, err);
+}

@@ -1,0 +1,289 @@
+/* api_tube: the HTTP handlers of registration — open a tube, scan people in (by sampling code
+ * or ID number), undo, close, void, add a visitor at the desk, read a tube. Writes a phone
+ * may retry carry a client_key and go through tb_api_keyed. The lab reads tubes too, but
+ * never their people. */
+#include <stdlib.h>
+#include <string.h>
+#include "base/mask.h"
+#include "testing/internal.h"
+
+const struct fk_field tb_body_tube_open[] = {
+    {"code", FK_J_STRING, true, false, 64},
+    {"site_id", FK_J_ID, true, false, 0},
+    {"client_key", FK_J_STRING, true, false, 128},
+    FK_FIELDS_END,
+};
+
+const struct fk_field tb_body_scan[] = {
+    {"person_code", FK_J_STRING, false, true, 128},
+    {"id_number", FK_J_STRING, false, true, 64},
+    {"client_key", FK_J_STRING, true, false, 128},
+    FK_FIELDS_END,
+};
+
+const struct fk_field tb_body_visitor[] = {
+    {"name", FK_J_STRING, true, false, FK_PERSON_NAME_MAX * 4},
+    {"id_type", FK_J_STRING, false, true, 64},
+    {"id_number", FK_J_STRING, true, false, 64},
+    {"phone", FK_J_STRING, false, true, 40},
+    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
+    {"area_id", FK_J_ID, false, true, 0},
+    {"client_key", FK_J_STRING, true, false, 128},
+    FK_FIELDS_END,
+};
+
+static json_t *opt_text(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+json_t *tb_tube_json(const struct tb_tube *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", fk_json_idv(t->id));
+	json_object_set_new(o, "code", json_string(t->code));
+	json_object_set_new(o, "round_id", fk_json_idv(t->round_id));
+	json_object_set_new(o, "site_id", fk_json_idv(t->site_id));
+	json_object_set_new(o, "site_name", fk_json_strv(t->site_name));
+	json_object_set_new(o, "status", json_string(t->status));
+	json_object_set_new(o, "capacity", json_integer(t->capacity));
+	json_object_set_new(o, "n", json_integer(t->n));
+	json_object_set_new(o, "result", opt_text(t->result));
+	json_object_set_new(o, "box_code", opt_text(t->box_code));
+	json_object_set_new(o, "opened_at", fk_json_timev(t->opened_at));
+	json_object_set_new(o, "closed_at", fk_json_timev(t->closed_at));
+	json_object_set_new(o, "boxed_at", fk_json_timev(t->boxed_at));
+	json_object_set_new(o, "received_at", fk_json_timev(t->received_at));
+	json_object_set_new(o, "resulted_at", fk_json_timev(t->resulted_at));
+	json_object_set_new(o, "voided_at", fk_json_timev(t->voided_at));
+	return o;
+}
+
+const char *tb_shown_id(const struct fk_principal *who, const char *id, char *buf, size_t size)
+{
+	return who->see_id ? id : fk_mask_id(id, buf, size);
+}
+
+static json_t *person_json(const struct fk_principal *who, const struct tb_person *p)
+{
+	char masked[48];
+
+	return json_pack("{s:o, s:s, s:s, s:o}", "id", fk_json_idv(p->id), "name", p->name,
+			 "id_number", tb_shown_id(who, p->id_number, masked, sizeof(masked)),
+			 "area_id", fk_json_idv(p->area_id));
+}
+
+/* ---- open ---- */
+
+static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
+		   struct fk_err *err)
+{
+	struct tb_tube t;
+	bool created;
+	int rc = tb_tube_open(req->db, req->who, *(int64_t *)ctx, fk_json_id(req->body, "site_id"),
+			      fk_json_str(req->body, "code"), &t, &created, err);
+
+	if (rc < 0)
+		return rc;
+	*status = created ? 201 : 200;
+	*reply = tb_tube_json(&t);
+	return 0;
+}
+
+int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	int64_t round_id;
+	int rc = fk_req_param_id(req, "id", &round_id, err);
+
+	if (rc < 0)
+		return rc;
+	return tb_api_keyed(req, resp, "tube.open", NULL, open_fn, &round_id, err);
+}
+
+/* ---- scans ---- */
+
+struct scan_ctx {
+	const char *code;
+	struct tb_person p;
+	struct tb_tube t;
+	bool visitor_created;
+};
+
+static json_t *scan_reply(const struct fk_principal *who, const struct tb_tube *t,
+			  const struct tb_person *p)
+{
+	return json_pack("{s:o, s:o, s:b}", "tube", tb_tube_json(t), "person", person_json(who, p),
+			 "closed", strcmp(t->status, "closed") == 0);
+}
+
+/* Outside the transaction (reads only): who is being scanned, and whether the tube takes
+ * them. */
+static int scan_prep(struct fk_req *req, void *ctx, struct fk_err *err)
+{
+	struct scan_ctx *c = ctx;
+	int rc = tb_person_find(req->db, req->who, fk_json_str(req->body, "person_code"),
+				fk_json_str(req->body, "id_number"), &c->p, err);
+
+	return rc < 0 ? rc : tb_scan_check(req->db, req->who, c->code, &c->t, err);
+}
+
+static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
+		   struct fk_err *err)
+{
+	struct scan_ctx *c = ctx;
+	int rc = tb_scan_write(req->db, req->who, &c->t, &c->p, err);
+
+	if (rc < 0)
+		return rc;
+	*status = 201;
+	*reply = scan_reply(req->who, &c->t, &c->p);
+	return 0;
+}
+
+int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct scan_ctx c = {.code = fk_req_param(req, "code")};
+
+	return tb_api_keyed(req, resp, "tube.scan", scan_prep, scan_fn, &c, err);
+}
+
+int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct fk_audit_entry e = {.action = "testing.scan_undo", .target_kind = "person"};
+	const char *code = fk_req_param(req, "code");
+	struct tb_tube t;
+	int rc = fk_req_param_id(req, "person_id", &e.target_id, err);
+
+	if (rc == 0)
+		rc = tb_tx_begin(req->db, err);
+	if (rc < 0)
+		return rc;
+	rc = tb_scan_undo(req->db, req->who, code, e.target_id, &t, err);
+	e.detail = tr_detail(req, json_pack("{s:s}", "tube", code));
+	if (rc == 0)
+		rc = fk_audit(req, &e, err);
+	rc = tb_tx_end(req->db, rc, err);
+	if (rc == 0)
+		fk_resp_json(resp, 200, tb_tube_json(&t));
+	return rc;
+}
+
+/* ---- close and void ---- */
+
+typedef int (*tube_op)(struct fk_db *db, const struct fk_principal *who, const char *code,
+		       struct tb_tube *out, struct fk_err *err);
+
+static int tube_write(struct fk_req *req, struct fk_resp *resp, tube_op op, const char *action,
+		      struct fk_err *err)
+{
+	struct fk_audit_entry e = {.action = action, .target_kind = "tube"};
+	struct tb_tube t = {0};
+	int rc = tb_tx_begin(req->db, err);
+
+	if (rc < 0)
+		return rc;
+	rc = op(req->db, req->who, fk_req_param(req, "code"), &t, err);
+	e.target_id = t.id;
+	if (rc == 0 && action)
+		rc = fk_audit(req, &e, err);
+	rc = tb_tx_end(req->db, rc, err);
+	if (rc == 0)
+		fk_resp_json(resp, 200, tb_tube_json(&t));
+	return rc;
+}
+
+int tb_api_tube_close(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	return tube_write(req, resp, tb_tube_close, NULL, err);
+}
+
+int tb_api_tube_void(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	return tube_write(req, resp, tb_tube_void, "testing.tube_void", err);
+}
+
+/* ---- visitors ---- */
+
+static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
+		      struct fk_err *err)
+{
+	struct scan_ctx *c = ctx;
+	struct fk_audit_entry e = {.action = "testing.visitor", .target_kind = "person"};
+	struct tb_visitor v = {
+	    .name = fk_json_str(req->body, "name"),
+	    .id_type = fk_json_str(req->body, "id_type"),
+	    .id_number = fk_json_str(req->body, "id_number"),
+	    .phone = fk_json_str(req->body, "phone"),
+	    .household = fk_json_str(req->body, "household"),
+	    .area_id = fk_json_id(req->body, "area_id"),
+	};
+	int rc = tb_visitor_register(req->db, req->who, c->code, &v, &c->p, &c->visitor_created,
+				     err);
+
+	e.target_id = c->p.id;
+	e.detail = tr_detail(req, json_pack("{s:s, s:b}", "tube", c->code, "created",
+					    c->visitor_created));
+	if (rc == 0)
+		rc = fk_audit(req, &e, err);
+	if (rc == 0)
+		rc = tb_scan_check(req->db, req->who, c->code, &c->t, err);
+	if (rc == 0)
+		rc = scan_fn(req, ctx, status, reply, err);
+	if (rc == 0)
+		json_object_set_new(*reply, "visitor_created", json_boolean(c->visitor_created));
+	return rc;
+}
+
+int tb_api_visitor(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct scan_ctx c = {.code = fk_req_param(req, "code")};
+
+	return tb_api_keyed(req, resp, "tube.visitor", NULL, visitor_fn, &c, err);
+}
+
+/* ---- reading ---- */
+
+static json_t *samples_json(const struct fk_principal *who, const struct tb_sample *s, int n)
+{
+	json_t *a = json_array();
+	char masked[48];
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+		    a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "person_id",
+				 fk_json_idv(s[i].person_id), "name", opt_text(s[i].name),
+				 "id_number",
+				 s[i].id_number[0] ? json_string(tb_shown_id(who, s[i].id_number,
+									     masked, sizeof(masked)))
+						   : json_null(),
+				 "scanned_at", fk_json_timev(s[i].scanned_at), "result",
+				 opt_text(s[i].result), "voided", s[i].voided));
+	return a;
+}
+
+int tb_api_tube_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	const char *code = fk_req_param(req, "code");
+	struct tb_sample *s = NULL;
+	struct tb_tube t;
+	json_t *o;
+	int n = 0;
+	int rc = tb_code_check(code, "code", err);
+
+	if (rc == 0)
+		rc = tb_tube_read(req->db, req->who, code, &t, err);
+	if (rc == 0)
+		rc = tb_site_access(req->who, t.bound, t.site_path, "unknown_tube", err);
+	/* The lab works with tube codes only: no people, not even their ids. */
+	if (rc == 0 && req->who->role != FK_ROLE_LAB)
+		rc = tb_tube_samples(req->db, req->who, t.id, &s, &n, err);
+	if (rc < 0)
+		return rc;
+	o = tb_tube_json(&t);
+	if (req->who->role != FK_ROLE_LAB)
+		json_object_set_new(o, "samples", samples_json(req->who, s, n));
+	free(s);
+	fk_resp_json(resp, 200, o);
+	return 0;
+}

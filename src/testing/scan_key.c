@@ -1,0 +1,178 @@
+/* scan_key: idempotency of the writes a phone may retry (tube open, scan, visitor, result).
+ * The client sends a key with each write; the first reply to it is stored with the write, in
+ * its transaction, and a repeat of the key gets the stored bytes back and changes nothing.
+ * Only successes are stored: a refused write changed nothing, so running it again is safe. */
+#include <stdlib.h>
+#include <string.h>
+#include "base/clock.h"
+#include "testing/internal.h"
+
+int tb_key_check(const char *key, struct fk_err *err)
+{
+	size_t n = key ? strlen(key) : 0;
+
+	if (n < 8 || n > TB_KEY_MAX ||
+	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-") != n)
+		return fk_err_set(err, FK_EINVAL, "invalid_client_key", "client_key",
+				  "client_key 应为 8 到 %d 位字母、数字或 _ . : -",
+				  "client_key must be 8 to %d letters, digits or _ . : -",
+				  TB_KEY_MAX);
+	return 0;
+}
+
+static int key_reused(struct fk_err *err)
+{
+	return fk_err_set(err, FK_ECONFLICT, "client_key_reused", "client_key",
+			  "此 client_key 已用于另一个操作，请为每次操作生成新的 client_key",
+			  "this client_key was used for another operation; make a new key for each "
+			  "operation");
+}
+
+int tb_key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64_t user_id,
+		const char *op, int *status, const char **reply, struct fk_err *err)
+{
+	struct fk_q *q;
+	bool mine = false;
+	int rc = fk_db_query(db, &q,
+			     "SELECT user_id, op, status, reply FROM scan_keys WHERE client_key = ?",
+			     err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_text(q, 1, key);
+	rc = fk_q_step(q, err);
+	if (rc > 0) {
+		mine = fk_q_i64(q, 0) == user_id && strcmp(fk_q_text(q, 1), op) == 0;
+		*status = (int)fk_q_i64(q, 2);
+		*reply = fk_arena_strdup(arena, fk_q_text(q, 3));
+	}
+	fk_q_done(q);
+	if (rc > 0 && !mine)
+		return key_reused(err);
+	return rc;
+}
+
+int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char *op, int status,
+		 const char *reply, struct fk_err *err)
+{
+	int64_t rc = fk_db_run(db, err,
+			       "INSERT INTO scan_keys (client_key, user_id, op, status, reply, at) "
+			       "VALUES (?, ?, ?, ?, ?, ?)",
+			       "tititi", key, user_id, op, (int64_t)status, reply, fk_now_ms());
+	return rc < 0 ? (int)rc : 0;
+}
+
+int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err)
+{
+	int64_t rc = fk_db_run(db, err, "DELETE FROM scan_keys WHERE at < ?", "i", before_ms);
+	return rc < 0 ? (int)rc : 0;
+}
+
+/* ---- the HTTP side of a keyed write ---- */
+
+static void answer(struct fk_resp *resp, int status, const char *text)
+{
+	resp->status = status;
+	resp->body = text;
+	resp->body_len = strlen(text);
+	resp->content_type = "application/json; charset=utf-8";
+}
+
+/* Runs fn and stores its reply, inside the transaction the caller opened. */
+static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
+			 const char *op, tb_keyed_fn fn, void *ctx, struct fk_err *err)
+{
+	json_t *reply = NULL;
+	int status = 200;
+	char *text;
+	int rc = fn(req, ctx, &status, &reply, err);
+
+	if (rc < 0)
+		return rc;
+	text = json_dumps(reply, JSON_COMPACT);
+	json_decref(reply);
+	if (!text)
+		return fk_err_set(err, FK_EINTERNAL, "reply", NULL, "无法生成回复",
+				  "the reply could not be written");
+	answer(resp, status, fk_arena_strdup(req->arena, text));
+	free(text);
+	return tb_key_store(req->db, key, req->who->user_id, op, status, resp->body, err);
+}
+
+/* The reply stored under key, if any: 1 found (answered), 0 not, <0 error. */
+static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
+		  struct fk_err *err)
+{
+	const char *stored = NULL;
+	int status = 0;
+	int found = tb_key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored,
+				err);
+
+	if (found > 0)
+		answer(resp, status, stored);
+	return found;
+}
+
+/* The preparation's reads in one read transaction: one snapshot, and on SQLite one lock and
+ * one look at whether the page cache is still good, instead of one per statement. */
+static int read_tx(struct fk_req *req, tb_prep_fn prep, void *ctx, struct fk_err *err)
+{
+	int rc = fk_db_begin(req->db, false, err);
+
+	if (rc < 0)
+		return err->code ? err->code : FK_EDB;
+	rc = prep(req, ctx, err);
+	fk_db_rollback(req->db);
+	return rc;
+}
+
+struct keyed {
+	struct tb_job job; /* first: the batch hands this back */
+	struct fk_resp *resp;
+	const char *key, *op;
+	tb_keyed_fn fn;
+	void *ctx;
+};
+
+/* Inside the write transaction: the key again (the same key may have been sent twice at
+ * once), then the write and its stored reply. */
+static int keyed_in_tx(struct tb_job *job)
+{
+	struct keyed *k = (struct keyed *)job;
+	int rc = replay(job->req, k->resp, k->key, k->op, job->err);
+
+	if (rc == 0)
+		rc = run_and_store(job->req, k->resp, k->key, k->op, k->fn, k->ctx, job->err);
+	return rc > 0 ? 0 : rc;
+}
+
+int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_prep_fn prep,
+		 tb_keyed_fn fn, void *ctx, struct fk_err *err)
+{
+	struct keyed k = {.job = {.req = req, .err = err, .run = keyed_in_tx},
+			  .resp = resp,
+			  .key = fk_json_str(req->body, "client_key"),
+			  .op = op,
+			  .fn = fn,
+			  .ctx = ctx};
+	int rc = tb_key_check(k.key, err);
+
+	/* A retry is answered without taking the write lock. */
+	if (rc == 0)
+		rc = replay(req, resp, k.key, op, err);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	if (prep)
+		rc = read_tx(req, prep, ctx, err);
+	if (rc < 0)
+		return rc;
+	if (fk_db_kind(req->db) == FK_DB_SQLITE)
+		return tb_batch_run(&k.job);
+	rc = tb_tx_begin(req->db, err);
+	if (rc == 0)
+		rc = tb_tx_end(req->db, keyed_in_tx(&k.job), err);
+	/* On PostgreSQL the twin may commit between our look and our insert. */
+	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
+		rc = replay(req, resp, k.key, op, err) > 0 ? 0 : rc;
+	return rc;
+}

@@ -1,0 +1,82 @@
+/* util: what every file of the testing module leans on — write transactions with their audit
+ * row, subtree ranges of materialized paths, ISO 8601 body members, and areas checked against
+ * the caller's scope. */
+#include <stdlib.h>
+#include <string.h>
+#include "base/clock.h"
+#include "testing/internal.h"
+
+int tr_tx_begin(struct fk_req *req, struct fk_err *err)
+{
+	if (fk_db_begin(req->db, true, err) < 0)
+		return err->code ? err->code : FK_EDB;
+	return 0;
+}
+
+int tr_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
+{
+	if (rc == 0 && e)
+		rc = fk_audit(req, e, err);
+	if (rc == 0 && fk_db_commit(req->db, err) < 0)
+		rc = err->code ? err->code : FK_EDB;
+	if (rc < 0)
+		fk_db_rollback(req->db);
+	return rc;
+}
+
+const char *tr_detail(struct fk_req *req, json_t *d)
+{
+	char *s = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	const char *out = fk_arena_strdup(req->arena, s);
+
+	free(s);
+	json_decref(d);
+	return out;
+}
+
+char *tr_upper(const char *path, char *out)
+{
+	return fk_prefix_upper(path, out);
+}
+
+bool tr_path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return n > 0 && strncmp(path, prefix, n) == 0;
+}
+
+int tr_body_time(json_t *body, const char *name, int64_t *out, struct fk_err *err)
+{
+	const char *s = fk_json_str(body, name);
+
+	*out = 0;
+	if (!s)
+		return 0;
+	if (fk_iso8601_parse(s, out) < 0 || *out <= 0)
+		return fk_err_set(err, FK_EINVAL, "invalid_time", name,
+				  "%s 不是有效的时间（例如 2022-04-01T08:00:00+08:00）",
+				  "%s is not a valid time (e.g. 2022-04-01T08:00:00+08:00)", name);
+	return 0;
+}
+
+int tr_area_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
+		     const char *field, struct fk_area *out, struct fk_err *err)
+{
+	int rc = fk_area_get(db, id, out, err);
+
+	if (rc == 0 && who && !fk_scope_covers(who, out->path)) {
+		fk_area_release(out);
+		rc = FK_ENOTFOUND;
+	}
+	if (rc == FK_ENOTFOUND)
+		return fk_err_set(err, FK_ENOTFOUND, "area_not_found", field, "区域不存在",
+				  "the area does not exist");
+	return rc;
+}
+
+json_t *tr_area_brief(const struct fk_area *a)
+{
+	return json_pack("{s:o, s:s, s:s, s:s, s:s}", "id", fk_json_idv(a->id), "name", a->name,
+			 "code", a->code, "kind", a->kind, "path", a->path);
+}

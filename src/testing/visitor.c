@@ -1,0 +1,167 @@
+/* visitor: who a scan names, and people added at the desk. A registrar scans a resident's
+ * sampling code, or types (or wedge-scans) an ID number; someone not in the register is added
+ * as a visitor resident after an ID check, filed in the site's area, and scanned like anyone
+ * else. Every lookup runs within the registrar's scope, through the people module. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include "base/idcard.h"
+#include "base/utf8.h"
+#include "testing/internal.h"
+
+static void from_person(const struct fk_person *p, struct tb_person *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = p->id;
+	out->area_id = p->area_id;
+	snprintf(out->name, sizeof(out->name), "%s", p->name);
+	snprintf(out->id_number, sizeof(out->id_number), "%s", p->id_number);
+	snprintf(out->area_path, sizeof(out->area_path), "%s", p->area_path);
+}
+
+static int unknown_person(struct fk_err *err, const char *field)
+{
+	return fk_err_set(err, FK_ENOTFOUND, "unknown_person", field,
+			  "查无此人（或不在您的管辖范围内）：请核对，或作为外来人员登记",
+			  "no such person (or outside your areas): check, or add as a visitor");
+}
+
+/* Trimmed, upper case, spaces dropped: what a scanner or a typist may add. */
+static int norm_id(const char *in, char *out, size_t size, struct fk_err *err)
+{
+	size_t n = 0;
+
+	for (const char *s = in; *s; s++) {
+		if (isspace((unsigned char)*s))
+			continue;
+		if (n + 1 >= size || !isalnum((unsigned char)*s))
+			return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number",
+					  "证件号码无效", "the ID number is not valid");
+		out[n++] = (char)toupper((unsigned char)*s);
+	}
+	out[n] = '\0';
+	if (n == 0)
+		return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number",
+				  "证件号码为空", "the ID number is empty");
+	return 0;
+}
+
+/* The person with this ID number (any ID type; a resident ID first), within who's scope.
+ * 1 = found, 0 = none. */
+static int by_id_number(struct fk_db *db, const struct fk_principal *who, const char *number,
+			struct fk_person *out, struct fk_err *err)
+{
+	struct fk_people_query f = {.id_number = number, .limit = 10};
+	struct fk_person_list l = {0};
+	int found = 0, rc = fk_people_search(db, who, &f, &l, err);
+
+	for (int i = 0; rc == 0 && i < l.n; i++) {
+		if (strcmp(l.items[i].id_number, number) != 0)
+			continue;
+		if (!found || l.items[i].id_type == FK_IDT_RESIDENT)
+			*out = l.items[i];
+		found = 1;
+	}
+	fk_person_list_release(&l);
+	return rc < 0 ? rc : found;
+}
+
+int tb_person_find(struct fk_db *db, const struct fk_principal *who, const char *person_code,
+		   const char *id_number, struct tb_person *out, struct fk_err *err)
+{
+	struct fk_person p;
+	char number[40];
+	int64_t id = 0;
+	int rc;
+
+	if (!person_code == !id_number)
+		return fk_err_set(err, FK_EINVAL, "person_required", "person_code",
+				  "请给出 person_code（采样码）或 id_number（证件号码）之一",
+				  "give one of person_code (sampling code) or id_number");
+	if (person_code) {
+		rc = tb_person_code_parse(db, person_code, &id, err);
+		if (rc == 0)
+			rc = fk_person_get(db, who, id, &p, err);
+		if (rc == FK_ENOTFOUND)
+			return unknown_person(err, "person_code");
+	} else {
+		rc = norm_id(id_number, number, sizeof(number), err);
+		if (rc == 0)
+			rc = by_id_number(db, who, number, &p, err);
+		if (rc == 0)
+			return unknown_person(err, "id_number");
+		rc = rc > 0 ? 0 : rc;
+	}
+	if (rc == 0)
+		from_person(&p, out);
+	return rc;
+}
+
+/* ---- visitors ---- */
+
+static int visitor_fill(const struct tb_visitor *v, int64_t area_id, struct fk_person *p,
+			struct fk_err *err)
+{
+	int type = fk_idtype_parse(v->id_type);
+
+	memset(p, 0, sizeof(*p));
+	if (type < 0)
+		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type",
+				  "证件类型“%s”无效", "ID type \"%s\" is not valid", v->id_type);
+	if (fk_idcard_parse((enum fk_id_type)type, v->id_number, NULL, err) < 0)
+		return FK_EINVAL;
+	p->id_type = (enum fk_id_type)type;
+	p->area_id = area_id;
+	snprintf(p->residence, sizeof(p->residence), "visitor");
+	if (snprintf(p->name, sizeof(p->name), "%s", v->name) >= (int)sizeof(p->name) ||
+	    snprintf(p->id_number, sizeof(p->id_number), "%s", v->id_number) >=
+		(int)sizeof(p->id_number) ||
+	    snprintf(p->phone, sizeof(p->phone), "%s", v->phone ? v->phone : "") >=
+		(int)sizeof(p->phone) ||
+	    snprintf(p->household, sizeof(p->household), "%s", v->household ? v->household : "") >=
+		(int)sizeof(p->household))
+		return fk_err_set(err, FK_EINVAL, "too_long", "name", "字段过长",
+				  "a field is too long");
+	fk_utf8_trim(p->name);
+	if (!p->name[0])
+		return fk_err_set(err, FK_EINVAL, "missing_field", "name", "请填写姓名",
+				  "the name is required");
+	return 0;
+}
+
+int tb_visitor_register(struct fk_db *db, const struct fk_principal *who, const char *code,
+			const struct tb_visitor *v, struct tb_person *out, bool *created,
+			struct fk_err *err)
+{
+	struct fk_person p;
+	struct tb_tube t;
+	struct tb_site s;
+	struct fk_idcard card;
+	int rc = tb_tube_read(db, who, code, &t, err);
+	int type = fk_idtype_parse(v->id_type);
+
+	*created = false;
+	if (rc == 0)
+		rc = tb_site_read(db, who, t.site_id, &s, err);
+	if (rc == FK_ENOTFOUND)
+		rc = fk_err_set(err, FK_ENOTFOUND, "unknown_tube", "code", "试管 %.40s 不存在",
+				"there is no tube %.40s", code);
+	if (rc == 0)
+		rc = visitor_fill(v, v->area_id ? v->area_id : s.area_id, &p, err);
+	if (rc < 0)
+		return rc;
+	/* Someone already registered (by this ID) is scanned as they are. */
+	if (fk_idcard_parse((enum fk_id_type)type, v->id_number, &card, NULL) == 0)
+		rc = by_id_number(db, who, card.number, &p, err);
+	if (rc > 0) {
+		from_person(&p, out);
+		return 0;
+	}
+	if (rc == 0)
+		rc = fk_person_create(db, who, &p, err);
+	if (rc == 0) {
+		from_person(&p, out);
+		*created = true;
+	}
+	return rc;
+}

@@ -1,0 +1,297 @@
+// events: the live event stream GET /api/v1/events (Server-Sent Events read with fetch
+// streaming) and alerts. A command-centre notice (POST /api/v1/alerts) raises an alert and an
+// event; each stream gets only the events of its scope; Last-Event-ID resumes; the stream
+// sends a heartbeat; alerts are listed within scope and acknowledged; and serve still stops
+// at once, exit 0, with streams open.
+import assert from 'node:assert/strict';
+import { harness, assertError, assertCreated, areaByCode } from './lib/harness.mjs';
+
+const h = harness('events');
+const streams = [];
+
+/* One open GET /api/v1/events, parsed as it arrives. */
+class Stream {
+	constructor(client, headers = {}, query = '') {
+		this.client = client;
+		this.headers = headers;
+		this.query = query;
+		this.text = '';
+		this.events = []; // {id, event, data}
+		this.comments = [];
+		this.retry = null;
+		this.ended = false;
+		this.endedAt = null;
+		this.openedAt = Date.now();
+	}
+
+	async open() {
+		this.abort = new AbortController();
+		const headers = { cookie: this.client.cookie, ...this.headers };
+		this.res = await fetch(`${h.base}/api/v1/events${this.query}`, { headers, signal: this.abort.signal });
+		if (this.res.status === 200) this.pump();
+		streams.push(this);
+		return this;
+	}
+
+	async pump() {
+		const decoder = new TextDecoder();
+		try {
+			for await (const chunk of this.res.body) {
+				this.text += decoder.decode(chunk, { stream: true });
+				this.parse();
+			}
+		} catch {
+			/* aborted by the test */
+		}
+		this.ended = true;
+		this.endedAt = Date.now();
+	}
+
+	parse() {
+		let cut;
+		while ((cut = this.text.indexOf('\n\n')) >= 0) {
+			const block = this.text.slice(0, cut);
+			this.text = this.text.slice(cut + 2);
+			const ev = {};
+			for (const line of block.split('\n')) {
+				if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
+				else if (line.startsWith('id: ')) ev.id = line.slice(4);
+				else if (line.startsWith('event: ')) ev.event = line.slice(7);
+				else if (line.startsWith('data: ')) ev.data = JSON.parse(line.slice(6));
+				else if (line.startsWith('retry: ')) this.retry = Number(line.slice(7));
+			}
+			if (ev.event) this.events.push(ev);
+		}
+	}
+
+	/* Resolves to the first event matching pred, waiting up to ms. */
+	async waitFor(pred, ms = 5000, what = 'event') {
+		const until = Date.now() + ms;
+		for (;;) {
+			const ev = this.events.find(pred);
+			if (ev) return ev;
+			assert.ok(Date.now() < until, `${this.client.username}: no ${what} within ${ms} ms; got ` +
+				JSON.stringify(this.events.map((e) => [e.event, e.data && e.data.payload && e.data.payload.title_en])));
+			assert.ok(!this.ended, `${this.client.username}: stream ended while waiting for ${what}`);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	}
+
+	notices(title) {
+		return this.events.filter((e) => e.event === 'alert' && e.data.payload.title_en === title);
+	}
+
+	close() {
+		this.abort.abort();
+	}
+}
+
+async function stream(user, headers, query) {
+	const s = await new Stream(await h.login(user), headers, query).open();
+	assert.equal(s.res.status, 200, `${user} GET /api/v1/events -> ${s.res.status}`);
+	return s;
+}
+
+let n = 0;
+async function notice(areaCode, who = 'admin') {
+	const c = await h.login(who);
+	const area = await areaByCode(await h.login('admin'), areaCode);
+	const title = `notice ${++n} to ${areaCode}`;
+	const r = await c.post('/api/v1/alerts', {
+		kind: 'notice', area_id: area.id, title_zh: `通知${n}：${areaCode}`, title_en: title,
+		body: '请今天 18:00 前完成本网格核酸采样',
+	});
+	const a = assertCreated(r);
+	assert.equal(r.status, 201, r.what);
+	return { alert: a, title, area };
+}
+
+const G1 = '370212001001G01';
+const G2 = '370212001002G01';
+let early; // opened first, checked for the heartbeat at the end
+
+h.test('GET /api/v1/events: roles, login and a bad Last-Event-ID', async () => {
+	early = await stream('commander');
+	assertError(await h.anon().get('/api/v1/events'), 401, { code: 'login_required' });
+	for (const u of ['lab1', 'resident1', 'registrar1', 'volunteer1'])
+		assertError(await (await h.login(u)).get('/api/v1/events'), 403, { code: 'forbidden' });
+	const grid1 = await h.login('grid1');
+	assertError(await grid1.get('/api/v1/events', { headers: { 'last-event-id': 'abc' } }), 400,
+		{ code: 'invalid_last_event_id', field: 'Last-Event-ID' });
+	assertError(await grid1.get('/api/v1/events', { query: { last_event_id: '-1' } }), 400,
+		{ field: 'last_event_id' });
+});
+
+h.test('a stream is text/event-stream, not cached, and says it is connected', async () => {
+	const s = await stream('grid1');
+	assert.match(s.res.headers.get('content-type'), /^text\/event-stream/);
+	assert.equal(s.res.headers.get('cache-control'), 'no-store');
+	const until = Date.now() + 5000;
+	while (!s.comments.includes('connected') && Date.now() < until)
+		await new Promise((r) => setTimeout(r, 20));
+	assert.ok(s.comments.includes('connected'), `no ": connected" comment: ${JSON.stringify(s.comments)}`);
+	assert.ok(s.retry > 0, 'the stream tells the reconnect delay');
+	s.close();
+});
+
+const live = {};
+let firstG1; // the first notice to grid 1: {alert, title, event}
+
+h.test('a notice to a grid reaches the streams whose scope covers it, and no other', async () => {
+	for (const u of ['commander', 'community1', 'grid1', 'grid2', 'building1'])
+		live[u] = await stream(u);
+	const a = await notice(G1);
+	assert.equal(a.alert.kind, 'notice');
+	assert.equal(a.alert.area_id, a.area.id);
+	assert.equal(a.alert.title_en, a.title);
+	assert.equal(a.alert.acked, false);
+	assert.equal(a.alert.payload.body, '请今天 18:00 前完成本网格核酸采样');
+	assert.equal(a.alert.payload.by_name.length > 0, true);
+	const ev = await live.grid1.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === a.title);
+	assert.match(ev.id, /^\d+$/);
+	assert.equal(ev.data.kind, 'alert');
+	assert.equal(ev.data.area_path, a.area.path);
+	assert.equal(ev.data.payload.id, a.alert.id);
+	assert.equal(ev.data.payload.area_name, a.area.name);
+	assert.equal(ev.data.payload.title_zh, a.alert.title_zh);
+	firstG1 = { ...a, event: ev };
+	await live.commander.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === a.title);
+	await live.community1.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === a.title);
+
+	// Events arrive in order: once grid2 has its own notice, it would have had grid1's.
+	const b = await notice(G2, 'commander');
+	await live.grid2.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === b.title);
+	assert.deepEqual(live.grid2.notices(a.title), [], 'grid2 got grid1\'s notice');
+	await live.commander.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === b.title);
+	const c = await notice(G1);
+	await live.grid1.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === c.title);
+	assert.deepEqual(live.grid1.notices(b.title), [], 'grid1 got grid2\'s notice');
+	// A notice to the grid is not inside one building's scope.
+	const d = await notice(`${G1}B01`);
+	await live.building1.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === d.title);
+	assert.deepEqual(live.building1.notices(a.title), []);
+	assert.equal(live.grid1.notices(a.title).length, 1, 'an event comes once');
+});
+
+h.test('Last-Event-ID (or ?last_event_id=) replays what a stream missed', async () => {
+	const after = firstG1.event.id;
+	const s = await stream('grid1', { 'last-event-id': after });
+	const later = live.grid1.events.filter((e) => BigInt(e.id) > BigInt(after));
+	assert.ok(later.length >= 1);
+	for (const e of later) await s.waitFor((x) => x.id === e.id);
+	assert.deepEqual(s.notices(firstG1.title), [], 'the event of Last-Event-ID itself is not sent again');
+	assert.ok(!s.events.some((e) => e.event === 'resync'), 'no gap: no resync');
+	const q = await stream('grid1', {}, `?last_event_id=${after}`);
+	await q.waitFor((x) => x.id === later[0].id);
+	s.close();
+	q.close();
+});
+
+h.test('POST /api/v1/alerts: who may raise a notice, and its checks', async () => {
+	const admin = await h.login('admin');
+	const g1 = await areaByCode(admin, G1);
+	const body = { kind: 'notice', area_id: g1.id, title_zh: '通知', title_en: 'Notice' };
+	for (const u of ['grid1', 'community1', 'building1', 'lab1'])
+		assertError(await (await h.login(u)).post('/api/v1/alerts', body), 403);
+	assertError(await admin.post('/api/v1/alerts', body, { csrf: false }), 403, { code: 'csrf' });
+	assertError(await admin.post('/api/v1/alerts', { ...body, kind: 'positive_pool' }), 400,
+		{ code: 'invalid_kind', field: 'kind' });
+	assertError(await admin.post('/api/v1/alerts', { ...body, title_zh: '   ' }), 400, { field: 'title_zh' });
+	assertError(await admin.post('/api/v1/alerts', { ...body, title_zh: 'x'.repeat(201) }), 400,
+		{ field: 'title_zh' });
+	assertError(await admin.post('/api/v1/alerts', { kind: 'notice', area_id: g1.id }), 400,
+		{ code: 'missing_field', field: 'title_zh' });
+	assertError(await admin.post('/api/v1/alerts', { ...body, area_id: '999999999' }), 404,
+		{ code: 'area_not_found' });
+	assertError(await admin.post('/api/v1/alerts', { ...body, extra: 1 }), 400, { code: 'unknown_field' });
+	// Without title_en the Chinese title stands for both.
+	const r = await admin.post('/api/v1/alerts', { kind: 'notice', area_id: g1.id, title_zh: '仅中文' });
+	assert.equal(r.status, 201, r.what);
+	assert.equal(r.json.title_en, '仅中文');
+	// Each notice is audited.
+	const audit = await admin.ok('/api/v1/audit', { query: { action: 'alert.notice' } });
+	assert.ok(audit.items.some((x) => x.target_id === r.json.id), JSON.stringify(audit.items[0]));
+});
+
+h.test('GET /api/v1/alerts lists alerts in scope, newest first, with filters', async () => {
+	const grid1 = await h.login('grid1');
+	const commander = await h.login('commander');
+	const mine = await grid1.ok('/api/v1/alerts');
+	assert.ok(mine.items.length >= 2);
+	for (const a of mine.items) assert.ok(a.area_path.startsWith(grid1.me.scopes[0].path), a.area_path);
+	assert.ok(mine.items.some((a) => a.title_en === firstG1.title));
+	const all = await commander.ok('/api/v1/alerts');
+	assert.ok(all.items.length > mine.items.length);
+	const times = all.items.map((a) => a.raised_at);
+	assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+	for (const k of ['id', 'kind', 'area_id', 'area_path', 'area_name', 'title', 'title_zh', 'title_en',
+		'payload', 'raised_at', 'acked', 'acked_at', 'acked_by'])
+		assert.ok(k in all.items[0], `alert lacks ${k}`);
+	grid1.lang = 'en';
+	assert.equal((await grid1.ok('/api/v1/alerts', { query: { limit: 1 } })).items[0].title,
+		mine.items[0].title_en);
+	grid1.lang = null;
+	assert.equal((await grid1.ok('/api/v1/alerts', { query: { limit: 1 } })).items[0].title,
+		mine.items[0].title_zh);
+	const g2 = await areaByCode(commander, G2);
+	const under = await commander.ok('/api/v1/alerts', { query: { area_id: g2.id } });
+	assert.ok(under.items.length >= 1);
+	for (const a of under.items) assert.ok(a.area_path.startsWith(g2.path));
+	assertError(await grid1.get('/api/v1/alerts', { query: { area_id: g2.id } }), 404, { code: 'area_not_found' });
+	assertError(await grid1.get('/api/v1/alerts', { query: { acked: 'maybe' } }), 400, { field: 'acked' });
+	assertError(await grid1.get('/api/v1/alerts', { query: { limit: 0 } }), 400, { field: 'limit' });
+	assertError(await grid1.get('/api/v1/alerts', { query: { kind: 'Not A Kind' } }), 400, { field: 'kind' });
+	assert.equal((await grid1.ok('/api/v1/alerts', { query: { kind: 'positive_pool' } })).items.length, 0);
+	for (const u of ['lab1', 'resident1'])
+		assertError(await (await h.login(u)).get('/api/v1/alerts'), 403);
+});
+
+h.test('POST /api/v1/alerts/{id}/ack: in scope only, once, announced to the streams', async () => {
+	const grid1 = await h.login('grid1');
+	const grid2 = await h.login('grid2');
+	const id = firstG1.alert.id;
+	assertError(await grid2.post(`/api/v1/alerts/${id}/ack`), 404, { code: 'alert_not_found' });
+	assertError(await grid1.post('/api/v1/alerts/123/ack'), 404);
+	assertError(await grid1.post('/api/v1/alerts/abc/ack'), 404);
+	assertError(await grid1.post(`/api/v1/alerts/${id}/ack`, undefined, { csrf: false }), 403, { code: 'csrf' });
+	const r = await grid1.post(`/api/v1/alerts/${id}/ack`);
+	assert.equal(r.status, 200, r.what);
+	assert.equal(r.json.acked, true);
+	assert.equal(r.json.acked_by, grid1.me.id);
+	assert.ok(r.json.acked_at);
+	const ev = await live.commander.waitFor((e) => e.event === 'alert_ack' && e.data.payload.id === id);
+	assert.equal(ev.data.payload.acked_by, grid1.me.id);
+	const again = await (await h.login('community1')).post(`/api/v1/alerts/${id}/ack`);
+	assert.equal(again.status, 200, again.what);
+	assert.equal(again.json.acked_by, grid1.me.id, 'the first acknowledgement stands');
+	assert.equal(again.json.acked_at, r.json.acked_at);
+	const open = await grid1.ok('/api/v1/alerts', { query: { acked: 'false' } });
+	assert.ok(!open.items.some((a) => a.id === id));
+	const done = await grid1.ok('/api/v1/alerts', { query: { acked: 'true' } });
+	assert.ok(done.items.some((a) => a.id === id));
+});
+
+h.test('the stream sends a ": ping" heartbeat every 15 s', async () => {
+	const until = early.openedAt + 17_000;
+	while (!early.comments.includes('ping') && Date.now() < until)
+		await new Promise((r) => setTimeout(r, 100));
+	assert.ok(early.comments.includes('ping'), `no ping in ${JSON.stringify(early.comments)}`);
+	assert.ok(!early.ended);
+});
+
+let stopAt;
+h.test('streams are open when serve is stopped', async () => {
+	const open = streams.filter((s) => !s.ended);
+	assert.ok(open.length >= 5, `only ${open.length} streams open`);
+	stopAt = Date.now();
+});
+
+h.shutdownTest();
+
+h.test('every open stream ended promptly at shutdown', async () => {
+	for (const s of streams) {
+		if (s.abort.signal.aborted) continue;
+		assert.ok(s.ended, `${s.client.username}'s stream did not end`);
+		assert.ok(s.endedAt - stopAt < 5000, `${s.client.username}'s stream ended ${s.endedAt - stopAt} ms after SIGTERM`);
+	}
+});

@@ -1,0 +1,166 @@
+// The registrar desk's pieces that need no server: what a scanned code is, the pooling advice,
+// and the outbox that keeps scans through a broken connection and sends each exactly once.
+import { describe, it, expect, vi } from 'vitest'
+import { classify, maskCode, clientKey, idCheckDigit } from '../src/modules/testing/codes.js'
+import { createScanQueue, isTransient } from '../src/modules/testing/scanQueue.js'
+import { advisePool, dorfman, duration, percent } from '../src/modules/testing/common.js'
+
+function validId(first17) {
+  return first17 + idCheckDigit(first17)
+}
+
+function memoryStorage() {
+  const m = new Map()
+  return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), map: m }
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0))
+
+describe('codes', () => {
+  it('tells resident codes, ID numbers and tube barcodes apart', () => {
+    const id = validId('37021219800101001')
+    expect(classify(' FK1:123:abcdef01 ')).toEqual({ kind: 'person_code', value: 'FK1:123:abcdef01' })
+    expect(classify(id)).toEqual({ kind: 'id_number', value: id })
+    expect(classify(id.slice(0, 17) + (id[17] === '1' ? '2' : '1')).kind).toBe('bad_id')
+    expect(classify('T0001234').kind).toBe('other')
+    expect(classify('').kind).toBe('empty')
+  })
+  it('reads a lower-case x check digit', () => {
+    let first = null
+    for (let i = 0; i < 1000 && !first; i++) {
+      const f = '370212198001' + String(10000 + i).slice(1) + '1'
+      if (idCheckDigit(f.slice(0, 17)) === 'X') first = f.slice(0, 17)
+    }
+    expect(classify(first + 'x')).toEqual({ kind: 'id_number', value: first + 'X' })
+  })
+  it('never shows a whole ID number in the queue', () => {
+    expect(maskCode('id_number', '370212198001010011')).toBe('370212********0011')
+    expect(maskCode('person_code', 'FK1:42:deadbeef')).toBe('FK1:42')
+  })
+  it('makes distinct UUID-shaped client keys', () => {
+    const a = clientKey()
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(clientKey()).not.toBe(a)
+  })
+})
+
+describe('pooling advice', () => {
+  it('follows Dorfman: big pools at low positivity, single tubes at high', () => {
+    expect(advisePool(0.0001)).toBe(20)
+    expect(advisePool(0.01)).toBe(10)
+    expect(advisePool(0.05)).toBe(5)
+    expect(advisePool(0.4)).toBe(1)
+    expect(dorfman(0.01, 10)).toBeCloseTo(0.1 + 1 - 0.99 ** 10, 10)
+  })
+  it('formats durations and percentages', () => {
+    expect(duration(42000)).toBe('42 s')
+    expect(duration(35 * 60000)).toBe('35 min')
+    expect(duration(185 * 60000)).toBe('3 h 05 min')
+    expect(duration(null)).toBe('')
+    expect(duration(60)).toBe('60 ms')
+    expect(percent(5, 10)).toBe(50)
+    expect(percent(50, 20000)).toBe(0.2)
+    expect(percent(1, 0)).toBe(0)
+  })
+})
+
+describe('scan queue', () => {
+  const netError = () => Object.assign(new TypeError('Failed to fetch'))
+  const refusal = (code) => Object.assign(new Error(code), { status: 409, code })
+
+  it('classifies failures', () => {
+    expect(isTransient(netError())).toBe(true)
+    expect(isTransient({ status: 503 })).toBe(true)
+    expect(isTransient({ status: 401 })).toBe(true)
+    expect(isTransient({ status: 403, code: 'csrf' })).toBe(true)
+    expect(isTransient({ status: 409, code: 'tube_full' })).toBe(false)
+    expect(isTransient({ status: 404, code: 'unknown_person' })).toBe(false)
+  })
+
+  it('sends in order, keeps the key across retries and survives a reload', async () => {
+    vi.useFakeTimers()
+    const storage = memoryStorage()
+    let down = true
+    const seen = []
+    const send = vi.fn(async (op) => {
+      seen.push(op.id)
+      if (down) throw netError()
+      return { ok: op.id }
+    })
+    const sent = []
+    const q = createScanQueue({ key: 'q', storage, send, onSent: (op) => sent.push(op.id), win: null, retryMs: 1000 })
+    q.push({ id: 'k1', kind: 'scan' })
+    q.push({ id: 'k2', kind: 'scan' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(q.items.length).toBe(2)
+    expect(JSON.parse(storage.getItem('q')).map((o) => o.id)).toEqual(['k1', 'k2'])
+    q.stop()
+
+    // A reload: a new queue over the same storage carries on with the same keys.
+    down = false
+    const q2 = createScanQueue({ key: 'q', storage, send, onSent: (op) => sent.push(op.id), win: null, retryMs: 1000 })
+    expect(q2.items.map((o) => o.id)).toEqual(['k1', 'k2'])
+    await q2.kick()
+    expect(sent).toEqual(['k1', 'k2'])
+    expect(seen.filter((k) => k === 'k1').length).toBeGreaterThanOrEqual(2)
+    expect(q2.items.length).toBe(0)
+    expect(JSON.parse(storage.getItem('q'))).toEqual([])
+    q2.stop()
+    vi.useRealTimers()
+  })
+
+  it('retries on a timer after a failure and on the online event', async () => {
+    vi.useFakeTimers()
+    const storage = memoryStorage()
+    let fails = 2
+    const send = vi.fn(async () => {
+      if (fails-- > 0) throw netError()
+      return {}
+    })
+    const win = new EventTarget()
+    const q = createScanQueue({ key: 'q', storage, send, win, retryMs: 1000 })
+    q.push({ id: 'a' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(send).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(send).toHaveBeenCalledTimes(2)
+    win.dispatchEvent(new Event('online'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(send).toHaveBeenCalledTimes(3)
+    expect(q.items.length).toBe(0)
+    q.stop()
+    vi.useRealTimers()
+  })
+
+  it('drops a refused action, reports it and goes on with the next', async () => {
+    const storage = memoryStorage()
+    const refused = []
+    const send = async (op) => {
+      if (op.id === 'bad') throw refusal('already_in_tube')
+      return {}
+    }
+    const q = createScanQueue({ key: 'q', storage, send, win: null, onRefused: (op, e) => refused.push([op.id, e.code]) })
+    q.push({ id: 'bad' })
+    q.push({ id: 'good' })
+    await tick()
+    await tick()
+    expect(refused).toEqual([['bad', 'already_in_tube']])
+    expect(q.items.length).toBe(0)
+    q.stop()
+  })
+
+  it('lets a queued action be taken back unless it is on its way', async () => {
+    const storage = memoryStorage()
+    let release
+    const send = () => new Promise((r) => (release = r))
+    const q = createScanQueue({ key: 'q', storage, send, win: null })
+    q.push({ id: 'x' })
+    q.push({ id: 'y' })
+    expect(q.remove('x')).toBe(false)
+    expect(q.remove('y')).toBe(true)
+    release({})
+    await tick()
+    expect(q.items.length).toBe(0)
+    q.stop()
+  })
+})
