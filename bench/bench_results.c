@@ -1,40 +1,70 @@
 /* bench_results: lab results applied to a round over 10,000,000 residents. Copies the cached
- * 10M demo store of bench_search (/tmp/fk-bench-10m.db; bench_search builds it when missing),
- * opens a round over the whole district, fills it in bulk SQL with 1,000,000 received tubes
- * of ten people each (every resident sampled), then times applying their results one tube at
- * a time through tb_result_apply — the function behind POST /api/v1/tubes/{code}/result and
- * the plate upload — in transactions of 1,000 tubes, as a plate would. About one tube in a
- * thousand is positive (the reflex: retests, counters, alerts) and one in a thousand invalid.
- * Issue 4's goal: 1,000,000 results in under 30 s.
+ * 10M demo store of bench_search (/tmp/fk-bench-10m.db; bench_search builds it when missing
+ * or of an older schema), opens a round over the whole district, fills it in bulk SQL with
+ * 1,000,000 received tubes of ten people each (every resident sampled), then times applying their
+ * results one tube at a time through tb_result_apply — the function behind POST
+ * /api/v1/tubes/{code}/result and the plate upload — in transactions of 1,000 tubes, as a plate
+ * would. About one tube in a thousand is positive (the reflex: retests, counters, alerts) and one
+ * in a thousand invalid. Issue 4's goal: 1,000,000 results in under 30 s.
  *
- *   bench_results [--tubes N] [--batch N] */
+ *   bench_results [--residents N (another cached store)] [--tubes N] [--batch N] */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/id.h"
 #include "base/xmalloc.h"
 #include "bench.h"
+#include "cmd/demo.h"
 #include "testing/internal.h"
 
-#define STORE "/tmp/fk-bench-10m.db"
-#define POOL  10
+#define POOL 10
+
+static char store[128];
+static long long residents;
+
+/* The marker bench_search writes beside the store it built (the same text, the same hash of
+ * every migration's SQL): a store of another schema is built again. */
+static bool store_current(void)
+{
+	char want[200], have[200] = "", marker[160];
+	uint32_t h = 2166136261u;
+	FILE *f;
+
+	snprintf(marker, sizeof(marker), "%s.ok", store);
+	f = fopen(marker, "r");
+	for (int i = 0; i < fk_migrations_count; i++)
+		for (const char *c = fk_migrations[i].sql; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+	snprintf(want, sizeof(want),
+		 "fk-bench-search residents=%lld seed=1 generator=%d schema=%08x\n", residents,
+		 FK_DEMO_GEN_VERSION, h);
+	if (!f)
+		return false;
+	if (!fgets(have, sizeof(have), f))
+		have[0] = '\0';
+	fclose(f);
+	return strcmp(have, want) == 0 && access(store, R_OK) == 0;
+}
 
 static void ensure_store(void)
 {
-	char self[PATH_MAX], cmd[PATH_MAX + 64];
+	char self[PATH_MAX], cmd[PATH_MAX + 96];
 	ssize_t n;
 
-	if (access(STORE, R_OK) == 0)
+	if (store_current())
 		return;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
 		bench_die("readlink /proc/self/exe", NULL);
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
-	fprintf(stderr, "bench: %s is missing; bench_search builds it\n", STORE);
-	snprintf(cmd, sizeof(cmd), "%s/bench_search --queries 10 >&2", self);
-	if (system(cmd) != 0 || access(STORE, R_OK) != 0)
+	fprintf(stderr, "bench: %s is missing or of an older schema; bench_search builds it\n",
+		store);
+	snprintf(cmd, sizeof(cmd), "%s/bench_search --residents %lld --queries 10 >&2", self,
+		 residents);
+	if (system(cmd) != 0 || !store_current())
 		bench_die("building the 10M store", NULL);
 }
 
@@ -100,8 +130,11 @@ static void run(struct fk_db *db, const char *what, const char *sql, const char 
 static int64_t fill(struct fk_db *db, const struct fk_principal *cmd, long long tubes)
 {
 	int64_t area = cmd->scope_ids[0], site = fk_id_next(), now = fk_now_ms();
-	struct tr_round_input in = {.name = "bench results", .pool_size = POOL,
-				    .deadline_at = now + 86400000, .area_ids = &area, .nareas = 1};
+	struct tr_round_input in = {.name = "bench results",
+				    .pool_size = POOL,
+				    .deadline_at = now + 86400000,
+				    .area_ids = &area,
+				    .nareas = 1};
 	struct fk_err err = {0};
 	struct fk_round r;
 	uint64_t t0 = fk_mono_ns();
@@ -110,10 +143,11 @@ static int64_t fill(struct fk_db *db, const struct fk_principal *cmd, long long 
 	    tr_round_open(db, cmd, r.id, &r, &err) < 0 || fk_db_commit(db, &err) < 0)
 		bench_die("round", &err);
 	printf("  %-44s %6.1f s\n", "open a round over the district", bench_secs(t0));
-	if (fk_db_run(db, &err,
-		      "INSERT INTO sites (id, area_id, area_path, code, name, kind, desks, active, "
-		      "created_at, updated_at) VALUES (?, ?, ?, 'BENCH', 'bench', 'fixed', 4, 1, ?, ?)",
-		      "iitii", site, area, cmd->scope_paths[0], now, now) < 0 ||
+	if (fk_db_run(
+		db, &err,
+		"INSERT INTO sites (id, area_id, area_path, code, name, kind, desks, active, "
+		"created_at, updated_at) VALUES (?, ?, ?, 'BENCH', 'bench', 'fixed', 4, 1, ?, ?)",
+		"iitii", site, area, cmd->scope_paths[0], now, now) < 0 ||
 	    fk_db_begin(db, true, &err) < 0)
 		bench_die("site", &err);
 	int64_t tube0 = fk_id_next() + 1000;
@@ -181,18 +215,25 @@ static int64_t count(struct fk_db *db, const char *sql, int64_t round_id)
 
 int main(int argc, char **argv)
 {
-	long long tubes = bench_arg(argc, argv, "--tubes", 1000000);
+	residents = bench_arg(argc, argv, "--residents", 10000000);
+	long long tubes = bench_arg(argc, argv, "--tubes", residents / POOL);
 	int batch = (int)bench_arg(argc, argv, "--batch", 1000);
 	char path[128];
 	long long changed;
 
-	if (tubes < 1 || tubes > 1000000 || batch < 1)
-		bench_die("--tubes must be 1..1,000,000 and --batch >= 1", NULL);
+	if (tubes < 1 || tubes * POOL > residents || batch < 1)
+		bench_die("--tubes must be 1..residents/10 and --batch >= 1", NULL);
+	/* The stores bench_search builds and keeps. */
+	if (residents == 10000000)
+		snprintf(store, sizeof(store), "/tmp/fk-bench-10m.db");
+	else
+		snprintf(store, sizeof(store), "/tmp/fk-bench-%lld.db", residents);
 	ensure_store();
 	snprintf(path, sizeof(path), "/tmp/fk-bench-results-%d.db", (int)getpid());
 	uint64_t t0 = fk_mono_ns();
-	copy_file(STORE, path);
-	printf("copied %s (10,000,000 residents) in %.1f s; setting up:\n", STORE, bench_secs(t0));
+	copy_file(store, path);
+	printf("copied %s (%lld residents) in %.1f s; setting up:\n", store, residents,
+	       bench_secs(t0));
 	struct fk_db *db = bench_open_store(path);
 	struct fk_principal cmd = over_district(db, FK_ROLE_COMMANDER);
 	struct fk_principal lab = over_district(db, FK_ROLE_LAB);

@@ -120,11 +120,11 @@ static int http(struct conn *c, const char *method, const char *path, const char
 		struct reply *r)
 {
 	char req[4096];
-	int n = snprintf(req, sizeof(req),
-			 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-			 method, path, c->cookie, c->csrf, body ? strlen(body) : 0,
-			 body ? body : "");
+	int n =
+	    snprintf(req, sizeof(req),
+		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
+		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+		     method, path, c->cookie, c->csrf, body ? strlen(body) : 0, body ? body : "");
 
 	if (n <= 0 || (size_t)n >= sizeof(req) || send_all(c->fd, req, (size_t)n) < 0)
 		return -1;
@@ -161,7 +161,8 @@ static void login(struct conn *c, int port, const char *user)
 	c->cookie[0] = c->csrf[0] = '\0';
 	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
 	j = must(c, "POST", "/api/v1/auth/login", body, 200);
-	snprintf(c->csrf, sizeof(c->csrf), "%s", json_string_value(json_object_get(j, "csrf_token")));
+	snprintf(c->csrf, sizeof(c->csrf), "%s",
+		 json_string_value(json_object_get(j, "csrf_token")));
 	json_decref(j);
 }
 
@@ -193,7 +194,8 @@ static pid_t serve(const char *bin, const char *db, long long threads, int *port
 			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads",
 			      targ, (char *)NULL);
 		else
-			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", (char *)NULL);
+			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0",
+			      (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -326,8 +328,8 @@ static void set_up(int port, struct setup *s)
 	json_decref(j);
 	j = must(c, "GET", "/api/v1/areas", NULL, 200);
 	snprintf(district, sizeof(district), "%s",
-		 json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0),
-						   "id")));
+		 json_string_value(
+		     json_object_get(json_array_get(json_object_get(j, "items"), 0), "id")));
 	json_decref(j);
 	close(c->fd);
 	login(c, port, "commander");
@@ -361,10 +363,17 @@ static double run_clients(int port, const struct setup *s, const struct person *
 
 	pthread_barrier_init(&go, NULL, (unsigned)nclients + 1);
 	for (int i = 0; i < nclients; i++) {
-		cl[i] = (struct client){.index = i, .nclients = nclients, .port = port,
-					.total = total, .people = people, .round_id = s->round_id,
-					.site_id = s->site_id, .cookie = s->reg.cookie,
-					.csrf = s->reg.csrf, .go = &go, .lat = lat,
+		cl[i] = (struct client){.index = i,
+					.nclients = nclients,
+					.port = port,
+					.total = total,
+					.people = people,
+					.round_id = s->round_id,
+					.site_id = s->site_id,
+					.cookie = s->reg.cookie,
+					.csrf = s->reg.csrf,
+					.go = &go,
+					.lat = lat,
 					.conn = fk_xcalloc(1, sizeof(struct conn))};
 		/* One at a time: the server's worker threads take turns accepting, so the
 		 * connections spread over them as a crowd of phones arriving would. */
@@ -403,10 +412,11 @@ static double bare_inserts(const char *path, const struct person *p, long long n
 	uint64_t t0;
 
 	unlink(path);
-	if (sqlite3_open(path, &h) != SQLITE_OK || sqlite3_exec(h, ddl, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_open(path, &h) != SQLITE_OK ||
+	    sqlite3_exec(h, ddl, NULL, NULL, NULL) != SQLITE_OK)
 		bench_die("bare store", NULL);
-	sqlite3_prepare_v2(h, "INSERT INTO samples VALUES (?, 1, ?, ?, ?, ?, 7, ?, 0, NULL)", -1, &st,
-			   NULL);
+	sqlite3_prepare_v2(h, "INSERT INTO samples VALUES (?, 1, ?, ?, ?, ?, 7, ?, 0, NULL)", -1,
+			   &st, NULL);
 	sqlite3_prepare_v2(h, "BEGIN IMMEDIATE", -1, &begin, NULL);
 	sqlite3_prepare_v2(h, "COMMIT", -1, &commit, NULL);
 	t0 = fk_mono_ns();
@@ -461,7 +471,8 @@ static double proc_cpu(pid_t pid)
 	fclose(f);
 	p = strrchr(buf, ')');
 	/* fields after the command: state is 3rd; utime 14th, stime 15th */
-	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+	if (p &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
 		return 0;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -529,8 +540,8 @@ int main(int argc, char **argv)
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	double bsecs = bare_inserts(bare, people, total);
 	double brate = (double)total / bsecs;
-	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n", total,
-	       bsecs, brate);
+	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n",
+	       total, bsecs, brate);
 	printf("ratio of HTTP scans to bare inserts: %.2f (goal: >= 20,000 scans/s)\n",
 	       rate / brate);
 	remove_db(path);

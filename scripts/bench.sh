@@ -17,6 +17,8 @@ quick_args() {
 	case $1 in
 	bench_import) echo "--rows 100000" ;;
 	bench_search) echo "--residents 100000 --queries 2000" ;;
+	bench_scans) echo "--residents 20000 --scans 10000" ;;
+	bench_results) echo "--residents 100000" ;;
 	bench_coverage) echo "--residents 100000 --calls 200" ;;
 	*) echo "" ;;
 	esac

@@ -160,7 +160,7 @@ int fk_audit_tx_begin(struct fk_req *req, struct fk_err *err)
 
 int fk_audit_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
 {
-	if (rc == 0)
+	if (rc == 0 && e)
 		rc = fk_audit(req, e, err);
 	if (rc == 0 && fk_db_commit(req->db, err) < 0)
 		rc = err->code ? err->code : FK_EDB;

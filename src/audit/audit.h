@@ -19,8 +19,8 @@ struct fk_audit_entry {
 /* Records the entry for the request's principal (user, role, ip, request id, time). */
 int fk_audit(struct fk_req *req, const struct fk_audit_entry *e, struct fk_err *err);
 /* An audited write: fk_audit_tx_begin opens the request's write transaction; fk_audit_tx_end,
- * given the write's result rc, records e and commits when rc is 0, or rolls back, and returns
- * the final result. The change and its audit row land together or not at all. */
+ * given the write's result rc, records e (unless NULL) and commits when rc is 0, or rolls back,
+ * and returns the final result. The change and its audit row land together or not at all. */
 int fk_audit_tx_begin(struct fk_req *req, struct fk_err *err);
 int fk_audit_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err);
 

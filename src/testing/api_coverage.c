@@ -323,7 +323,7 @@ int tr_api_callup_set(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	struct view *v = view_new(req);
 	json_t *items = json_object_get(req->body, "items"), *it;
 	size_t i;
-	int rc = tr_tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
@@ -336,7 +336,7 @@ int tr_api_callup_set(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	e.target_id = v->r.id;
 	e.detail =
 	    tr_detail(req, json_pack("{s:I}", "buildings", (json_int_t)json_array_size(items)));
-	rc = tr_tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		rc = callups_reply(req, resp, v, err);
 	view_close(v);
@@ -349,7 +349,7 @@ int tr_api_callup_done(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	struct view *v = view_new(req);
 	int64_t area_id = 0;
 	json_t *o = NULL;
-	int rc = tr_tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
@@ -361,7 +361,7 @@ int tr_api_callup_done(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 		rc = tr_callup_done(req->db, req->who, &v->r, area_id, &o, err);
 	e.target_id = area_id;
 	e.detail = tr_detail(req, json_pack("{s:o}", "round_id", fk_json_idv(v->r.id)));
-	rc = tr_tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_events_publish("callup_done", json_string_value(json_object_get(o, "path")),
 				  json_pack("{s:o, s:O, s:O}", "round_id", fk_json_idv(v->r.id),

@@ -53,8 +53,8 @@ static json_t *box_json(const struct tb_box *b)
 	json_object_set_new(o, "sealed_by", fk_json_idv(b->sealed_by));
 	json_object_set_new(o, "handed_at", fk_json_timev(b->handed_at));
 	json_object_set_new(o, "handed_by", fk_json_idv(b->handed_by));
-	json_object_set_new(o, "handed_to", b->handed_to[0] ? json_string(b->handed_to)
-							    : json_null());
+	json_object_set_new(o, "handed_to",
+			    b->handed_to[0] ? json_string(b->handed_to) : json_null());
 	json_object_set_new(o, "received_at", fk_json_timev(b->received_at));
 	json_object_set_new(o, "received_by", fk_json_idv(b->received_by));
 	return o;
@@ -71,11 +71,11 @@ static int box_full(struct fk_req *req, const struct tb_box *b, json_t **out, st
 		return rc;
 	tubes = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(tubes, json_pack("{s:s, s:s, s:o, s:i}", "code", t[i].code,
-						       "status", t[i].status, "result",
-						       t[i].result[0] ? json_string(t[i].result)
-								      : json_null(),
-						       "n", t[i].n));
+		json_array_append_new(
+		    tubes,
+		    json_pack("{s:s, s:s, s:o, s:i}", "code", t[i].code, "status", t[i].status,
+			      "result", t[i].result[0] ? json_string(t[i].result) : json_null(),
+			      "n", t[i].n));
 	free(t);
 	*out = box_json(b);
 	json_object_set_new(*out, "tubes", tubes);
@@ -149,8 +149,7 @@ int tb_api_box_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 }
 
 /* A box write in one transaction, audited as action, answered with the box and its tubes. */
-static int box_write(struct fk_req *req, struct fk_resp *resp, const char *action,
-		     const char *arg,
+static int box_write(struct fk_req *req, struct fk_resp *resp, const char *action, const char *arg,
 		     int (*op)(struct fk_db *, const struct fk_principal *, const char *,
 			       const char *, struct tb_box *, struct fk_err *),
 		     struct fk_err *err)
@@ -227,8 +226,7 @@ int tb_api_box_receive(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 
 /* ---- results ---- */
 
-static int result_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
-		     struct fk_err *err)
+static int result_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	enum tb_outcome outcome;
 	struct tb_tube t;
@@ -263,12 +261,10 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		return rc;
 	fk_report_init(&rep);
 	rc = tb_plate_apply(req->db, req->who, r.id, req->raw_body, req->raw_len, &rep, err);
-	e.detail = tr_detail(req, json_pack("{s:I, s:I, s:I, s:I, s:s}", "total",
-					    (json_int_t)rep.total, "applied",
-					    (json_int_t)rep.created, "unchanged",
-					    (json_int_t)rep.unchanged, "failed",
-					    (json_int_t)rep.failed, "result",
-					    rc == 0 ? "ok" : err->key));
+	e.detail = tr_detail(
+	    req, json_pack("{s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total, "applied",
+			   (json_int_t)rep.created, "unchanged", (json_int_t)rep.unchanged,
+			   "failed", (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key));
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;
 	if (rc == 0) {
@@ -285,11 +281,11 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 static json_t *retest_json(const struct fk_principal *who, const struct tb_retest *r)
 {
 	char masked[48];
-	json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "id", fk_json_idv(r->id),
-			      "round_id", fk_json_idv(r->round_id), "status", r->status,
-			      "tube_code", r->tube_code, "created_at", fk_json_timev(r->created_at),
-			      "sampled_at", fk_json_timev(r->sampled_at), "settled_at",
-			      fk_json_timev(r->settled_at));
+	json_t *o =
+	    json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "id", fk_json_idv(r->id), "round_id",
+		      fk_json_idv(r->round_id), "status", r->status, "tube_code", r->tube_code,
+		      "created_at", fk_json_timev(r->created_at), "sampled_at",
+		      fk_json_timev(r->sampled_at), "settled_at", fk_json_timev(r->settled_at));
 
 	if (who->role == FK_ROLE_LAB)
 		return o;

@@ -35,9 +35,9 @@ int tb_api_person_code(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	int rc = code_of(req, code, err);
 
 	if (rc == 0)
-		fk_resp_json(resp, 200,
-			     json_pack("{s:s, s:s}", "person_id", fk_req_param(req, "id"), "code",
-				       code));
+		fk_resp_json(
+		    resp, 200,
+		    json_pack("{s:s, s:s}", "person_id", fk_req_param(req, "id"), "code", code));
 	return rc;
 }
 

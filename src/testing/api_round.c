@@ -209,7 +209,7 @@ static int round_write(struct fk_req *req, struct fk_resp *resp, const char *act
 	if (rc == 0 && req->body)
 		rc = body_input(req, &in, err);
 	if (rc == 0)
-		rc = tr_tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc == FK_ENOTFOUND ? fk_err_set(err, rc, "round_not_found", NULL,
 						       "检测轮次不存在", "the round does not exist")
@@ -226,7 +226,7 @@ static int round_write(struct fk_req *req, struct fk_resp *resp, const char *act
 	if (rc == 0)
 		e.detail = tr_detail(req, json_pack("{s:s, s:s}", "name", r.name, "status",
 						    fk_round_status_name(r.status)));
-	rc = tr_tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	return rc < 0 ? rc : reply_round(req, resp, create ? 201 : 200, r.id, event, err);
 }
 
@@ -314,14 +314,14 @@ int tr_api_exempt_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = reason_text(req, &reason, err);
 	if (rc == 0)
-		rc = tr_tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
 	rc = tr_exempt_add(req->db, req->who, round_id, person_id, reason, &created, err);
 	e.target_id = person_id;
 	e.detail = tr_detail(
 	    req, json_pack("{s:o, s:s}", "round_id", fk_json_idv(round_id), "reason", reason));
-	rc = tr_tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, created ? 201 : 200,
 			     json_pack("{s:o, s:o, s:s, s:b}", "round_id", fk_json_idv(round_id),
@@ -340,13 +340,13 @@ int tr_api_exempt_remove(struct fk_req *req, struct fk_resp *resp, struct fk_err
 		rc = fk_err_set(err, FK_ENOTFOUND, "person_not_found", "person_id", "人员不存在",
 				"the person does not exist");
 	if (rc == 0)
-		rc = tr_tx_begin(req, err);
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
 	rc = tr_exempt_remove(req->db, req->who, round_id, person_id, err);
 	e.target_id = person_id;
 	e.detail = tr_detail(req, json_pack("{s:o}", "round_id", fk_json_idv(round_id)));
-	rc = tr_tx_end(req, rc, &e, err);
+	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		resp->status = 204;
 	return rc;

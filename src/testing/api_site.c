@@ -110,7 +110,7 @@ static int audit_end(struct fk_req *req, int rc, const char *action, const struc
 	struct fk_audit_entry e = {.action = action, .target_kind = "site", .target_id = s->id};
 
 	e.detail = tr_detail(req, json_pack("{s:s, s:s}", "code", s->code, "name", s->name));
-	return tr_tx_end(req, rc, &e, err);
+	return fk_audit_tx_end(req, rc, &e, err);
 }
 
 int tr_api_site_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
@@ -122,7 +122,7 @@ int tr_api_site_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	*s = (struct tr_site){.kind = "fixed", .desks = 1, .active = true};
 	body_site(req->body, s);
 	ids_of(req, "area_ids", &ids, &n);
-	rc = tr_tx_begin(req, err);
+	rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
 	rc = tr_site_save(req->db, req->who, s, true, err);
@@ -183,7 +183,7 @@ int tr_api_site_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 int tr_api_site_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
-	int rc = tr_tx_begin(req, err);
+	int rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
@@ -200,7 +200,7 @@ int tr_api_site_areas(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 {
 	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
 	int64_t *ids;
-	int n, rc = tr_tx_begin(req, err);
+	int n, rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;
@@ -216,7 +216,7 @@ int tr_api_site_registrars(struct fk_req *req, struct fk_resp *resp, struct fk_e
 {
 	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
 	int64_t *ids;
-	int n, rc = tr_tx_begin(req, err);
+	int n, rc = fk_audit_tx_begin(req, err);
 
 	if (rc < 0)
 		return rc;

@@ -76,8 +76,7 @@ static json_t *person_json(const struct fk_principal *who, const struct tb_perso
 
 /* ---- open ---- */
 
-static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
-		   struct fk_err *err)
+static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	struct tb_tube t;
 	bool created;
@@ -128,8 +127,7 @@ static int scan_prep(struct fk_req *req, void *ctx, struct fk_err *err)
 	return rc < 0 ? rc : tb_scan_check(req->db, req->who, c->code, &c->t, err);
 }
 
-static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
-		   struct fk_err *err)
+static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	struct scan_ctx *c = ctx;
 	int rc = tb_scan_write(req->db, req->who, &c->t, &c->p, err);
@@ -218,12 +216,12 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 	    .household = fk_json_str(req->body, "household"),
 	    .area_id = fk_json_id(req->body, "area_id"),
 	};
-	int rc = tb_visitor_register(req->db, req->who, c->code, &v, &c->p, &c->visitor_created,
-				     err);
+	int rc =
+	    tb_visitor_register(req->db, req->who, c->code, &v, &c->p, &c->visitor_created, err);
 
 	e.target_id = c->p.id;
-	e.detail = tr_detail(req, json_pack("{s:s, s:b}", "tube", c->code, "created",
-					    c->visitor_created));
+	e.detail =
+	    tr_detail(req, json_pack("{s:s, s:b}", "tube", c->code, "created", c->visitor_created));
 	if (rc == 0)
 		rc = fk_audit(req, &e, err);
 	if (rc == 0)
@@ -251,14 +249,14 @@ static json_t *samples_json(const struct fk_principal *who, const struct tb_samp
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(
-		    a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "person_id",
-				 fk_json_idv(s[i].person_id), "name", opt_text(s[i].name),
-				 "id_number",
-				 s[i].id_number[0] ? json_string(tb_shown_id(who, s[i].id_number,
-									     masked, sizeof(masked)))
-						   : json_null(),
-				 "scanned_at", fk_json_timev(s[i].scanned_at), "result",
-				 opt_text(s[i].result), "voided", s[i].voided));
+		    a,
+		    json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "person_id",
+			      fk_json_idv(s[i].person_id), "name", opt_text(s[i].name), "id_number",
+			      s[i].id_number[0] ? json_string(tb_shown_id(who, s[i].id_number,
+									  masked, sizeof(masked)))
+						: json_null(),
+			      "scanned_at", fk_json_timev(s[i].scanned_at), "result",
+			      opt_text(s[i].result), "voided", s[i].voided));
 	return a;
 }
 

@@ -24,13 +24,8 @@
 #define TR_ROUND_MAX_AREAS 64
 #define TR_REASON_MAX	   200 /* characters of an exemption reason */
 
-/* ---- transactions of HTTP writes (shared by every api_*.c) ---- */
+/* ---- audited HTTP writes (shared by every api_*.c): fk_audit_tx_begin/_end ---- */
 
-/* Begins a write transaction on the request's connection. */
-int tr_tx_begin(struct fk_req *req, struct fk_err *err);
-/* With rc == 0 writes the audit entry (if e is not NULL) and commits; otherwise, or if that
- * fails, rolls back. Returns rc or the failure. */
-int tr_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err);
 /* JSON detail text for an audit row (steals d), living in the request's arena. */
 const char *tr_detail(struct fk_req *req, json_t *d);
 

@@ -37,8 +37,7 @@ static int bad_result(const char *s, struct fk_err *err)
 /* Everything that may refuse the result, before anything is written. 1 = the tube already has
  * this result (nothing to do). */
 static int result_check(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
-			const char *code, const char *result, struct tb_tube *t,
-			struct fk_err *err)
+			const char *code, const char *result, struct tb_tube *t, struct fk_err *err)
 {
 	int rc = tb_code_check(code, "tube_code", err);
 
@@ -55,7 +54,8 @@ static int result_check(struct fk_db *db, const struct fk_principal *who, int64_
 		return rc;
 	if (round_id > 0 && t->round_id != round_id)
 		return fk_err_set(err, FK_EUNPROC, "wrong_round", "tube_code",
-				  "试管 %s 不属于本轮检测", "tube %s belongs to another round", code);
+				  "试管 %s 不属于本轮检测", "tube %s belongs to another round",
+				  code);
 	if (strcmp(t->status, "resulted") == 0) {
 		if (strcmp(t->result, result) == 0)
 			return 1;
@@ -71,13 +71,23 @@ static int result_check(struct fk_db *db, const struct fk_principal *who, int64_
 	return 0;
 }
 
+/* voided is set only for invalid: naming it in the SET would rewrite the samples' entries in
+ * both indexes that hold it, ten times per tube. */
 static int samples_set(struct fk_db *db, const struct tb_tube *t, const char *result,
 		       struct fk_err *err)
 {
-	int64_t rc = fk_db_run(db, err,
-			       "UPDATE samples SET result = ?, voided = ? WHERE tube_id = ? "
-			       "AND voided = 0",
-			       "tii", result, (int64_t)(strcmp(result, "invalid") == 0), t->id);
+	int64_t rc;
+
+	if (strcmp(result, "invalid") == 0)
+		rc =
+		    fk_db_run(db, err,
+			      "UPDATE samples SET result = 'invalid', voided = 1 WHERE tube_id = ? "
+			      "AND voided = 0",
+			      "i", t->id);
+	else
+		rc = fk_db_run(db, err,
+			       "UPDATE samples SET result = ? WHERE tube_id = ? AND voided = 0",
+			       "ti", result, t->id);
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -156,16 +166,15 @@ static int header_index(char **fields, size_t n, const char *const *names)
 
 static int plate_header(struct plate *p, long line, char **fields, size_t n)
 {
-	static const char *const code_names[] = {"tube_code", "code", "tube", "管码",
-						 "试管编码", "试管条码", "条码", NULL};
+	static const char *const code_names[] = {"tube_code", "code",	  "tube", "管码",
+						 "试管编码",  "试管条码", "条码", NULL};
 	static const char *const result_names[] = {"result", "结果", "检测结果", NULL};
 
 	p->col_code = header_index(fields, n, code_names);
 	p->col_result = header_index(fields, n, result_names);
 	if (p->col_code >= 0 && p->col_result >= 0)
 		return 0;
-	fk_err_set(p->err, FK_EINVAL, "missing_column",
-		   p->col_code < 0 ? "tube_code" : "result",
+	fk_err_set(p->err, FK_EINVAL, "missing_column", p->col_code < 0 ? "tube_code" : "result",
 		   "第 %ld 行：缺少列 %s（表头应为 tube_code,result 或 管码,结果）",
 		   "line %ld: the column %s is missing (header tube_code,result or 管码,结果)",
 		   line, p->col_code < 0 ? "tube_code" : "result");
@@ -195,9 +204,9 @@ static int plate_row(void *ctx, long line, char **fields, size_t n)
 	p->rep->total++;
 	code = (size_t)p->col_code < n ? fields[p->col_code] : "";
 	result = (size_t)p->col_result < n ? fields[p->col_result] : "";
-	rc = tb_result_norm(result) ? result_check(p->db, p->who, p->round_id, code,
-						   tb_result_norm(result), &t, &e)
-				    : bad_result(result, &e);
+	rc = tb_result_norm(result)
+		 ? result_check(p->db, p->who, p->round_id, code, tb_result_norm(result), &t, &e)
+		 : bad_result(result, &e);
 	if (rc == 0)
 		rc = result_write(p->db, p->who, &t, tb_result_norm(result), p->err);
 	else if (rc < 0 && rc != FK_EDB && rc != FK_EINTERNAL) {
@@ -220,8 +229,13 @@ static int plate_row(void *ctx, long line, char **fields, size_t n)
 int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const char *data, size_t len, struct fk_import_report *rep, struct fk_err *err)
 {
-	struct plate p = {.db = db, .who = who, .round_id = round_id, .rep = rep,
-			  .col_code = -1, .col_result = -1, .err = err};
+	struct plate p = {.db = db,
+			  .who = who,
+			  .round_id = round_id,
+			  .rep = rep,
+			  .col_code = -1,
+			  .col_result = -1,
+			  .err = err};
 	int rc = tb_tx_begin(db, err);
 
 	if (rc < 0)

@@ -62,14 +62,14 @@ static int alert(struct fk_db *db, const struct tb_tube *t, const struct tb_buil
 		 struct fk_err *err)
 {
 	char zh[200], en[200];
-	json_t *payload = json_pack("{s:o, s:s, s:o, s:o, s:i, s:s}", "round_id",
-				    fk_json_idv(t->round_id), "tube_code", t->code, "site_id",
-				    fk_json_idv(t->site_id), "building_id", fk_json_idv(b->id),
-				    "people", b->people, "site_name", t->site_name);
+	json_t *payload =
+	    json_pack("{s:o, s:s, s:o, s:o, s:i, s:s}", "round_id", fk_json_idv(t->round_id),
+		      "tube_code", t->code, "site_id", fk_json_idv(t->site_id), "building_id",
+		      fk_json_idv(b->id), "people", b->people, "site_name", t->site_name);
 
 	snprintf(zh, sizeof(zh), "混采阳性：试管 %s，本楼 %d 人待单管复核", t->code, b->people);
-	snprintf(en, sizeof(en), "Positive pool: tube %s, %d people here to retest singly",
-		 t->code, b->people);
+	snprintf(en, sizeof(en), "Positive pool: tube %s, %d people here to retest singly", t->code,
+		 b->people);
 	return fk_alert_raise(db, "positive_pool", b->path, zh, en, payload, NULL, err);
 }
 

@@ -91,8 +91,7 @@ static int bad_code(struct fk_err *err)
 			  "this is not a sampling code (FK1:id:check)");
 }
 
-int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id,
-			 struct fk_err *err)
+int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id, struct fk_err *err)
 {
 	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
 	char id_text[24], want[TB_PERSON_CODE_MAX], got[MAC_HEX + 1];
@@ -115,14 +114,16 @@ int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id,
 	for (int i = 0; i < MAC_HEX; i++)
 		got[i] = (char)(colon[1 + i] | 0x20); /* hex digits in lower case */
 	got[MAC_HEX] = '\0';
-	rc = code_key(db, key, err);
-	if (rc == 0)
+	/* Read only: without a key no code was ever given out (and a read-only transaction
+	 * could not make one). */
+	rc = key_read(db, key, err);
+	if (rc > 0)
 		code_with_key(key, *person_id, want);
 	sodium_memzero(key, sizeof(key));
-	if (rc == 0 && sodium_memcmp(want + strlen(want) - MAC_HEX, got, MAC_HEX) != 0)
-		rc = fk_err_set(err, FK_ENOTFOUND, "unknown_person", "person_code",
-				"采样码无效（校验码不符）", "the sampling code is not valid");
-	return rc;
+	if (rc == 0 || (rc > 0 && sodium_memcmp(want + strlen(want) - MAC_HEX, got, MAC_HEX) != 0))
+		return fk_err_set(err, FK_ENOTFOUND, "unknown_person", "person_code",
+				  "采样码无效（校验码不符）", "the sampling code is not valid");
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- QR images ---- */
@@ -146,7 +147,8 @@ static void svg_path(const QRcode *qr, struct fk_buf *out)
 			while (x + run < qr->width && (qr->data[y * qr->width + x + run] & 1))
 				run++;
 			if (run > 0)
-				fk_buf_printf(out, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
+				fk_buf_printf(out, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run,
+					      run);
 			x += run > 0 ? run : 1;
 		}
 	}
@@ -265,9 +267,10 @@ int tb_tube_label(const char *code, struct fk_buf *out, struct fk_err *err)
 	int rc;
 
 	/* 50 x 25 mm at 0.25 mm per unit: the QR on the left, the barcode text on the right. */
-	fk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "
-			 "xmlns=\"http://www.w3.org/2000/svg\" width=\"50mm\" height=\"25mm\" "
-			 "viewBox=\"0 0 200 100\"><rect width=\"200\" height=\"100\" fill=\"#fff\"/>");
+	fk_buf_puts(out,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" width=\"50mm\" height=\"25mm\" "
+		    "viewBox=\"0 0 200 100\"><rect width=\"200\" height=\"100\" fill=\"#fff\"/>");
 	rc = tb_qr_svg_at(code, 2, 2, 96, out, err);
 	if (rc < 0)
 		return rc;
@@ -285,12 +288,23 @@ static void html_text(struct fk_buf *out, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': fk_buf_puts(out, "&amp;"); break;
-		case '<': fk_buf_puts(out, "&lt;"); break;
-		case '>': fk_buf_puts(out, "&gt;"); break;
-		case '"': fk_buf_puts(out, "&quot;"); break;
-		case '\'': fk_buf_puts(out, "&#39;"); break;
-		default: fk_buf_putc(out, *s);
+		case '&':
+			fk_buf_puts(out, "&amp;");
+			break;
+		case '<':
+			fk_buf_puts(out, "&lt;");
+			break;
+		case '>':
+			fk_buf_puts(out, "&gt;");
+			break;
+		case '"':
+			fk_buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			fk_buf_puts(out, "&#39;");
+			break;
+		default:
+			fk_buf_putc(out, *s);
 		}
 	}
 }
@@ -299,17 +313,17 @@ static void sheet_head(struct fk_buf *out, const struct fk_area *a, int64_t coun
 {
 	char when[32];
 
-	fk_buf_puts(out, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
-	html_text(out, a->name);
 	fk_buf_puts(out,
-		    " 采样码 Sampling codes</title><style>@page{size:A4;margin:10mm}"
-		    "body{font-family:sans-serif;margin:0}h1{font-size:14pt;margin:0 0 2mm}"
-		    "p{font-size:9pt;margin:0 0 4mm;color:#444}"
-		    ".grid{display:grid;grid-template-columns:repeat(4,1fr);gap:3mm}"
-		    ".card{border:1px dashed #999;padding:2mm;text-align:center;"
-		    "break-inside:avoid}.card svg{width:36mm;height:36mm}"
-		    ".n{font-size:12pt;font-weight:bold}.m{font-size:8pt;color:#333}"
-		    "</style></head><body><h1>");
+		    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
+	html_text(out, a->name);
+	fk_buf_puts(out, " 采样码 Sampling codes</title><style>@page{size:A4;margin:10mm}"
+			 "body{font-family:sans-serif;margin:0}h1{font-size:14pt;margin:0 0 2mm}"
+			 "p{font-size:9pt;margin:0 0 4mm;color:#444}"
+			 ".grid{display:grid;grid-template-columns:repeat(4,1fr);gap:3mm}"
+			 ".card{border:1px dashed #999;padding:2mm;text-align:center;"
+			 "break-inside:avoid}.card svg{width:36mm;height:36mm}"
+			 ".n{font-size:12pt;font-weight:bold}.m{font-size:8pt;color:#333}"
+			 "</style></head><body><h1>");
 	html_text(out, a->name);
 	fk_buf_puts(out, "（");
 	html_text(out, a->code);
@@ -334,21 +348,21 @@ static int sheet_card(const unsigned char *key, const struct fk_person *p,
 	fk_buf_puts(out, "</div><div class=\"m\">");
 	html_text(out, p->household);
 	fk_buf_puts(out, " · ");
-	html_text(out, who->see_id ? p->id_number : fk_mask_id(p->id_number, masked, sizeof(masked)));
+	html_text(out,
+		  who->see_id ? p->id_number : fk_mask_id(p->id_number, masked, sizeof(masked)));
 	fk_buf_puts(out, "</div></div>");
 	return 0;
 }
 
 static int sheet_cards(struct fk_db *db, const struct fk_principal *who, int64_t area_id,
-		       const unsigned char *key, struct fk_buf *out, int *count,
-		       struct fk_err *err)
+		       const unsigned char *key, struct fk_buf *out, int *count, struct fk_err *err)
 {
 	char cursor[600] = "";
 	int rc = 0;
 
 	do {
-		struct fk_people_query f = {.area_id = area_id, .limit = 500,
-					    .cursor = cursor[0] ? cursor : NULL};
+		struct fk_people_query f = {
+		    .area_id = area_id, .limit = 500, .cursor = cursor[0] ? cursor : NULL};
 		struct fk_person_list l = {0};
 		rc = fk_people_search(db, who, &f, &l, err);
 		for (int i = 0; rc == 0 && i < l.n && *count < TB_SHEET_MAX; i++, ++*count)

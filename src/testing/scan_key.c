@@ -33,9 +33,8 @@ int tb_key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64
 {
 	struct fk_q *q;
 	bool mine = false;
-	int rc = fk_db_query(db, &q,
-			     "SELECT user_id, op, status, reply FROM scan_keys WHERE client_key = ?",
-			     err);
+	int rc = fk_db_query(
+	    db, &q, "SELECT user_id, op, status, reply FROM scan_keys WHERE client_key = ?", err);
 
 	if (rc < 0)
 		return rc;
@@ -79,8 +78,8 @@ static void answer(struct fk_resp *resp, int status, const char *text)
 }
 
 /* Runs fn and stores its reply, inside the transaction the caller opened. */
-static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
-			 const char *op, tb_keyed_fn fn, void *ctx, struct fk_err *err)
+static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
+			 tb_keyed_fn fn, void *ctx, struct fk_err *err)
 {
 	json_t *reply = NULL;
 	int status = 200;
@@ -105,23 +104,27 @@ static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, con
 {
 	const char *stored = NULL;
 	int status = 0;
-	int found = tb_key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored,
-				err);
+	int found =
+	    tb_key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored, err);
 
 	if (found > 0)
 		answer(resp, status, stored);
 	return found;
 }
 
-/* The preparation's reads in one read transaction: one snapshot, and on SQLite one lock and
- * one look at whether the page cache is still good, instead of one per statement. */
-static int read_tx(struct fk_req *req, tb_prep_fn prep, void *ctx, struct fk_err *err)
+/* Before the write, in one read transaction (one snapshot, and on SQLite one lock and one
+ * look at whether the page cache is still good, instead of one per statement): a retry is
+ * answered at once (1), else the preparation's reads run. */
+static int before_write(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
+			tb_prep_fn prep, void *ctx, struct fk_err *err)
 {
 	int rc = fk_db_begin(req->db, false, err);
 
 	if (rc < 0)
 		return err->code ? err->code : FK_EDB;
-	rc = prep(req, ctx, err);
+	rc = replay(req, resp, key, op, err);
+	if (rc == 0 && prep)
+		rc = prep(req, ctx, err);
 	fk_db_rollback(req->db);
 	return rc;
 }
@@ -159,13 +162,9 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_pr
 
 	/* A retry is answered without taking the write lock. */
 	if (rc == 0)
-		rc = replay(req, resp, k.key, op, err);
+		rc = before_write(req, resp, k.key, op, prep, ctx, err);
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
-	if (prep)
-		rc = read_tx(req, prep, ctx, err);
-	if (rc < 0)
-		return rc;
 	if (fk_db_kind(req->db) == FK_DB_SQLITE)
 		return tb_batch_run(&k.job);
 	rc = tb_tx_begin(req->db, err);

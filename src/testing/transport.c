@@ -122,8 +122,8 @@ int tb_box_create(struct fk_db *db, const struct fk_principal *who, const char *
 		return (int)rc;
 	if (rc > 0) {
 		rc = tb_box_get(db, who, code, out, err);
-		if (rc == 0 && (out->round_id != round_id || out->site_id != site_id ||
-				!box_is(out, "open")))
+		if (rc == 0 &&
+		    (out->round_id != round_id || out->site_id != site_id || !box_is(out, "open")))
 			rc = fk_err_set(err, FK_ECONFLICT, "box_code_taken", "code",
 					"箱码 %s 已被另一个转运箱使用",
 					"box code %s is already used by another box", code);
@@ -149,11 +149,10 @@ static int tube_fits(const struct tb_box *b, const struct tb_tube *t, struct fk_
 		return fk_err_set(err, FK_ECONFLICT, "tube_not_closed", "tube_code",
 				  "试管 %s 尚未封管", "tube %s is not closed yet", t->code);
 	if (strcmp(t->status, "voided") == 0)
-		return fk_err_set(err, FK_ECONFLICT, "tube_voided", "tube_code",
-				  "试管 %s 已作废", "tube %s has been voided", t->code);
-	return fk_err_set(err, FK_ECONFLICT, "tube_in_box", "tube_code",
-			  "试管 %s 已在转运箱 %s 中", "tube %s is already in box %s", t->code,
-			  t->box_code);
+		return fk_err_set(err, FK_ECONFLICT, "tube_voided", "tube_code", "试管 %s 已作废",
+				  "tube %s has been voided", t->code);
+	return fk_err_set(err, FK_ECONFLICT, "tube_in_box", "tube_code", "试管 %s 已在转运箱 %s 中",
+			  "tube %s is already in box %s", t->code, t->box_code);
 }
 
 int tb_box_add(struct fk_db *db, const struct fk_principal *who, const char *box_code,
@@ -248,8 +247,7 @@ int tb_box_receive(struct fk_db *db, const struct fk_principal *who, const char 
 	if (rc < 0 || box_is(out, "received"))
 		return (int)rc;
 	if (!box_is(out, "handed"))
-		return box_state(out, "box_not_handed", "尚未交接转运", "was not handed over",
-				 err);
+		return box_state(out, "box_not_handed", "尚未交接转运", "was not handed over", err);
 	rc = fk_db_run(db, err,
 		       "UPDATE boxes SET status = 'received', received_at = ?, received_by = ? "
 		       "WHERE id = ? AND status = 'handed'",
@@ -297,7 +295,8 @@ int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int
 static void list_sql(const struct fk_principal *who, int64_t round_id, const char *status,
 		     struct fk_buf *sql)
 {
-	fk_buf_puts(sql, "SELECT " BOX_COLS " FROM boxes b JOIN sites s ON s.id = b.site_id WHERE ");
+	fk_buf_puts(sql,
+		    "SELECT " BOX_COLS " FROM boxes b JOIN sites s ON s.id = b.site_id WHERE ");
 	fk_scope_sql(who, "s.area_path", sql);
 	if (who->role == FK_ROLE_REGISTRAR)
 		fk_buf_puts(sql, " AND EXISTS (SELECT 1 FROM site_registrars r "

@@ -18,30 +18,34 @@
 /* ---- transactions ---- */
 
 static pthread_mutex_t sqlite_writers = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local bool holds_writers; /* this thread took sqlite_writers in tb_tx_begin */
 
 int tb_tx_begin(struct fk_db *db, struct fk_err *err)
 {
-	bool lite = fk_db_kind(db) == FK_DB_SQLITE;
 	int rc;
 
-	if (lite)
+	if (fk_db_kind(db) == FK_DB_SQLITE) {
 		pthread_mutex_lock(&sqlite_writers);
+		holds_writers = true;
+	}
 	rc = fk_db_begin(db, true, err);
-	if (rc < 0 && lite)
+	if (rc < 0 && holds_writers) {
+		holds_writers = false;
 		pthread_mutex_unlock(&sqlite_writers);
+	}
 	return rc < 0 ? (err && err->code ? err->code : FK_EDB) : 0;
 }
 
 int tb_tx_end(struct fk_db *db, int rc, struct fk_err *err)
 {
-	if (!fk_db_in_tx(db))
-		return rc;
-	if (rc == 0 && fk_db_commit(db, err) < 0)
+	if (rc == 0 && fk_db_in_tx(db) && fk_db_commit(db, err) < 0)
 		rc = err && err->code ? err->code : FK_EDB;
 	if (rc < 0)
 		fk_db_rollback(db);
-	if (fk_db_kind(db) == FK_DB_SQLITE)
+	if (holds_writers) {
+		holds_writers = false;
 		pthread_mutex_unlock(&sqlite_writers);
+	}
 	return rc;
 }
 
@@ -77,9 +81,9 @@ static void copy_text(char *dst, size_t size, const char *s)
 #define TUBE_SQL                                                                                   \
 	"SELECT t.id, t.round_id, t.site_id, t.box_id, t.opened_by, t.code, t.status, t.result, "  \
 	"t.capacity, t.n, t.opened_at, t.closed_at, t.boxed_at, t.received_at, t.resulted_at, "    \
-	"t.voided_at, b.code, s.area_path, s.name, r.status, "                                    \
-	"(SELECT COUNT(*) FROM site_registrars sr WHERE sr.site_id = t.site_id "                  \
-	"AND sr.user_id = ?) FROM tubes t JOIN sites s ON s.id = t.site_id "                      \
+	"t.voided_at, b.code, s.area_path, s.name, r.status, "                                     \
+	"(SELECT COUNT(*) FROM site_registrars sr WHERE sr.site_id = t.site_id "                   \
+	"AND sr.user_id = ?) FROM tubes t JOIN sites s ON s.id = t.site_id "                       \
 	"JOIN rounds r ON r.id = t.round_id LEFT JOIN boxes b ON b.id = t.box_id "
 
 static void tube_row(struct fk_q *q, struct tb_tube *t)
@@ -146,8 +150,7 @@ int tb_site_access(const struct fk_principal *who, bool bound, const char *site_
 		return 0;
 	return fk_err_set(err, FK_ENOTFOUND, what_key,
 			  strcmp(what_key, "site_not_found") == 0 ? "site_id" : "code",
-			  "未找到（或不在您的管辖范围内）",
-			  "not found (or outside your areas)");
+			  "未找到（或不在您的管辖范围内）", "not found (or outside your areas)");
 }
 
 static int tube_access(const struct fk_principal *who, const struct tb_tube *t, struct fk_err *err)
@@ -176,8 +179,8 @@ static int round_not_sampling(int status, struct fk_err *err)
 		return fk_err_set(err, FK_EUNPROC, "round_closed", "round_id",
 				  "本轮检测已结束，不能再采样",
 				  "the round is closed: no more sampling");
-	return fk_err_set(err, FK_EUNPROC, "round_not_open", "round_id",
-			  "本轮检测尚未开始采样", "the round is not open for sampling yet");
+	return fk_err_set(err, FK_EUNPROC, "round_not_open", "round_id", "本轮检测尚未开始采样",
+			  "the round is not open for sampling yet");
 }
 
 /* ---- opening ---- */
@@ -207,8 +210,8 @@ int tb_site_read(struct fk_db *db, const struct fk_principal *who, int64_t site_
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return fk_err_set(err, FK_ENOTFOUND, "site_not_found", "site_id",
-				  "采样点不存在", "the site does not exist");
+		return fk_err_set(err, FK_ENOTFOUND, "site_not_found", "site_id", "采样点不存在",
+				  "the site does not exist");
 	return tb_site_access(who, s->bound, s->path, "site_not_found", err);
 }
 
@@ -220,12 +223,12 @@ static int open_known(struct fk_db *db, const struct fk_principal *who, int64_t 
 
 	if (rc < 0)
 		return rc;
-	if (out->round_id == round_id && out->site_id == site_id && strcmp(out->status, "open") == 0)
+	if (out->round_id == round_id && out->site_id == site_id &&
+	    strcmp(out->status, "open") == 0)
 		return 0;
-	return fk_err_set(err, FK_ECONFLICT, "tube_code_taken", "code",
-			  "条码 %s 已被另一支试管使用（状态：%s）",
-			  "barcode %s is already used by another tube (status: %s)", code,
-			  out->status);
+	return fk_err_set(
+	    err, FK_ECONFLICT, "tube_code_taken", "code", "条码 %s 已被另一支试管使用（状态：%s）",
+	    "barcode %s is already used by another tube (status: %s)", code, out->status);
 }
 
 static int open_insert(struct fk_db *db, const struct fk_principal *who, const struct fk_round *r,
@@ -235,11 +238,12 @@ static int open_insert(struct fk_db *db, const struct fk_principal *who, const s
 	int64_t rc = tb_key_purge(db, now - 7LL * 24 * 3600 * 1000, err);
 
 	if (rc == 0)
-		rc = fk_db_run(db, err,
-			       "INSERT INTO tubes (id, round_id, code, site_id, status, capacity, n, "
-			       "opened_by, opened_at) VALUES (?, ?, ?, ?, 'open', ?, 0, ?, ?)",
-			       "iitiiii", fk_id_next(), r->id, code, site_id,
-			       (int64_t)r->pool_size, who->user_id, now);
+		rc = fk_db_run(
+		    db, err,
+		    "INSERT INTO tubes (id, round_id, code, site_id, status, capacity, n, "
+		    "opened_by, opened_at) VALUES (?, ?, ?, ?, 'open', ?, 0, ?, ?)",
+		    "iitiiii", fk_id_next(), r->id, code, site_id, (int64_t)r->pool_size,
+		    who->user_id, now);
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -262,8 +266,8 @@ int tb_tube_open(struct fk_db *db, const struct fk_principal *who, int64_t round
 	if (r.status != FK_ROUND_SAMPLING)
 		return round_not_sampling((int)r.status, err);
 	if (!s.active)
-		return fk_err_set(err, FK_EUNPROC, "site_inactive", "site_id",
-				  "该采样点已停用", "the site is not active");
+		return fk_err_set(err, FK_EUNPROC, "site_inactive", "site_id", "该采样点已停用",
+				  "the site is not active");
 	rc = fk_db_one_i64(db, err, &known, "SELECT id FROM tubes WHERE code = ?", "t", code);
 	if (rc > 0)
 		return open_known(db, who, round_id, site_id, code, out, err);
@@ -286,10 +290,9 @@ static int tube_state_error(const struct tb_tube *t, struct fk_err *err)
 	if (strcmp(t->status, "voided") == 0)
 		return fk_err_set(err, FK_ECONFLICT, "tube_voided", "code", "试管 %s 已作废",
 				  "tube %s has been voided", t->code);
-	return fk_err_set(err, FK_ECONFLICT, "tube_closed", "code",
-			  "试管 %s 已封管（状态：%s），不能再加入",
-			  "tube %s is closed (status: %s): nobody more can go in", t->code,
-			  t->status);
+	return fk_err_set(
+	    err, FK_ECONFLICT, "tube_closed", "code", "试管 %s 已封管（状态：%s），不能再加入",
+	    "tube %s is closed (status: %s): nobody more can go in", t->code, t->status);
 }
 
 /* The person's live sample in the round, if any: the code of its tube into other. */
@@ -371,12 +374,13 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 static int sample_insert(struct fk_db *db, const struct fk_principal *who, const struct tb_tube *t,
 			 const struct tb_person *p, int64_t now, struct fk_err *err)
 {
-	int64_t rc = fk_db_run(db, err,
-			       "INSERT INTO samples (id, round_id, tube_id, person_id, building_id, "
-			       "area_path, scanned_by, scanned_at, voided) "
-			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-			       "iiiiitii", fk_id_next(), t->round_id, t->id, p->id, p->area_id,
-			       p->area_path, who->user_id, now);
+	int64_t rc =
+	    fk_db_run(db, err,
+		      "INSERT INTO samples (id, round_id, tube_id, person_id, building_id, "
+		      "area_path, scanned_by, scanned_at, voided) "
+		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+		      "iiiiitii", fk_id_next(), t->round_id, t->id, p->id, p->area_id, p->area_path,
+		      who->user_id, now);
 
 	/* Another scan of the person won the race between the check and the insert. */
 	if (rc == FK_ECONFLICT)
@@ -497,8 +501,8 @@ int tb_tube_close(struct fk_db *db, const struct fk_principal *who, const char *
 	return tb_tube_read(db, who, code, out, err);
 }
 
-int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out, int max,
-		      int *n, struct fk_err *err)
+int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out, int max, int *n,
+		      struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc = fk_db_query(db, &q,
@@ -547,11 +551,12 @@ int tb_tube_void(struct fk_db *db, const struct fk_principal *who, const char *c
 	if (!status_is(out, "open") && !status_is(out, "closed"))
 		return fk_err_set(err, FK_ECONFLICT, "tube_in_box", "code",
 				  "试管 %s 已装箱（状态：%s），不能作废",
-				  "tube %s is already boxed (status: %s) and cannot be voided", code,
-				  out->status);
+				  "tube %s is already boxed (status: %s) and cannot be voided",
+				  code, out->status);
 	rc = stats_back(db, out, err);
 	if (rc == 0)
-		rc = fk_db_run(db, err, "UPDATE samples SET voided = 1 WHERE tube_id = ? AND voided = 0",
+		rc = fk_db_run(db, err,
+			       "UPDATE samples SET voided = 1 WHERE tube_id = ? AND voided = 0",
 			       "i", out->id);
 	if (rc >= 0)
 		rc = fk_db_run(db, err,

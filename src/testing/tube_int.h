@@ -32,7 +32,8 @@
 /* A write transaction. On SQLite the writers of this process queue on a mutex first, so
  * that they wait their turn instead of sleeping in SQLite's busy handler. */
 int tb_tx_begin(struct fk_db *db, struct fk_err *err);
-/* Commits when rc == 0, else rolls back; returns rc or the commit's error. */
+/* Commits when rc == 0, else rolls back, and lets the next writer in; returns rc or the
+ * commit's error. Harmless after a tb_tx_begin that failed. */
 int tb_tx_end(struct fk_db *db, int rc, struct fk_err *err);
 
 /* ---- tubes (tube.c) ---- */
@@ -122,8 +123,8 @@ struct tb_building {
 	int people;
 	char path[FK_AREA_PATH_MAX];
 };
-int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out, int max,
-		      int *n, struct fk_err *err);
+int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out, int max, int *n,
+		      struct fk_err *err);
 
 struct tb_sample {
 	int64_t person_id;
@@ -329,9 +330,8 @@ json_t *tb_tube_json(const struct tb_tube *t);
 /* An ID number as who may see it (masked unless who->see_id); buf holds the masked form. */
 const char *tb_shown_id(const struct fk_principal *who, const char *id, char *buf, size_t size);
 
-extern const struct fk_field tb_body_tube_open[], tb_body_scan[], tb_body_visitor[],
-    tb_body_box[], tb_body_box_tube[], tb_body_handover[], tb_body_result[],
-    tb_body_retest_result[];
+extern const struct fk_field tb_body_tube_open[], tb_body_scan[], tb_body_visitor[], tb_body_box[],
+    tb_body_box_tube[], tb_body_handover[], tb_body_result[], tb_body_retest_result[];
 
 int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);

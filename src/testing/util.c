@@ -1,28 +1,10 @@
-/* util: what every file of the testing module leans on — write transactions with their audit
- * row, subtree ranges of materialized paths, ISO 8601 body members, and areas checked against
- * the caller's scope. */
+/* util: what every file of the testing module leans on — audit detail text, subtree ranges of
+ * materialized paths, ISO 8601 body members, and areas checked against the caller's scope.
+ * Audited write transactions are fk_audit_tx_begin/_end (audit/audit.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
 #include "testing/internal.h"
-
-int tr_tx_begin(struct fk_req *req, struct fk_err *err)
-{
-	if (fk_db_begin(req->db, true, err) < 0)
-		return err->code ? err->code : FK_EDB;
-	return 0;
-}
-
-int tr_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
-{
-	if (rc == 0 && e)
-		rc = fk_audit(req, e, err);
-	if (rc == 0 && fk_db_commit(req->db, err) < 0)
-		rc = err->code ? err->code : FK_EDB;
-	if (rc < 0)
-		fk_db_rollback(req->db);
-	return rc;
-}
 
 const char *tr_detail(struct fk_req *req, json_t *d)
 {

@@ -41,8 +41,8 @@ static int norm_id(const char *in, char *out, size_t size, struct fk_err *err)
 	}
 	out[n] = '\0';
 	if (n == 0)
-		return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number",
-				  "证件号码为空", "the ID number is empty");
+		return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number", "证件号码为空",
+				  "the ID number is empty");
 	return 0;
 }
 
@@ -106,8 +106,8 @@ static int visitor_fill(const struct tb_visitor *v, int64_t area_id, struct fk_p
 
 	memset(p, 0, sizeof(*p));
 	if (type < 0)
-		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type",
-				  "证件类型“%s”无效", "ID type \"%s\" is not valid", v->id_type);
+		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type", "证件类型“%s”无效",
+				  "ID type \"%s\" is not valid", v->id_type);
 	if (fk_idcard_parse((enum fk_id_type)type, v->id_number, NULL, err) < 0)
 		return FK_EINVAL;
 	p->id_type = (enum fk_id_type)type;

@@ -3,12 +3,14 @@
  * when full; one person is in one live tube per round until that tube is voided; undo takes a
  * scan out (reopening a full tube) until the tube is boxed; voiding gives the counters back;
  * client keys store the first reply and refuse reuse by someone else; sampling codes carry a
- * MAC that a guessed id cannot match; registrars work only at their own sites. */
+ * MAC that a guessed id cannot match; registrars work only at their own sites; writes that
+ * share one commit (SQLite's group commit) keep their own outcome. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #define FK_TEST_NAME "test_pooling"
 #include "people_env.h"
 #include "base/clock.h"
@@ -71,9 +73,9 @@ static int64_t open_round(struct fk_db *db, int pool)
 static int setup(void **state)
 {
 	static const char *const wipe[] = {
-	    "DELETE FROM samples",     "DELETE FROM tubes",	       "DELETE FROM boxes",
-	    "DELETE FROM retests",     "DELETE FROM scan_keys",      "DELETE FROM round_stats",
-	    "DELETE FROM round_areas", "DELETE FROM rounds",	       "DELETE FROM site_registrars",
+	    "DELETE FROM samples",     "DELETE FROM tubes",	"DELETE FROM boxes",
+	    "DELETE FROM retests",     "DELETE FROM scan_keys", "DELETE FROM round_stats",
+	    "DELETE FROM round_areas", "DELETE FROM rounds",	"DELETE FROM site_registrars",
 	    "DELETE FROM site_areas",  "DELETE FROM sites",
 	};
 	struct fk_db *db = area_env_db(state);
@@ -92,8 +94,9 @@ static int setup(void **state)
 	round_id = open_round(db, 5);
 	site_id = add_site(db, T.grid_a, "SITE-A");
 	other_site = add_site(db, T.grid_b, "SITE-B");
-	area_must(fk_db_run(db, &err, "INSERT INTO site_registrars (site_id, user_id) VALUES (?, ?)",
-			    "ii", site_id, reg.user_id),
+	area_must(fk_db_run(db, &err,
+			    "INSERT INTO site_registrars (site_id, user_id) VALUES (?, ?)", "ii",
+			    site_id, reg.user_id),
 		  &err);
 	return 0;
 }
@@ -280,14 +283,16 @@ static void void_gives_counters_back(void **state)
 	area_must(scan(db, &reg, "V", pid[0], &t, &err), &err);
 	area_must(scan(db, &reg, "V", pid[5], &t, &err), &err);
 	area_must(scan(db, &reg, "V", pid[6], &t, &err), &err);
-	area_must(fk_db_one_i64(db, &err, &a1,
-				"SELECT sampled FROM round_stats WHERE round_id = ? AND area_id = ?",
-				"ii", round_id, T.a1),
-		  &err);
-	area_must(fk_db_one_i64(db, &err, &b1,
-				"SELECT sampled FROM round_stats WHERE round_id = ? AND area_id = ?",
-				"ii", round_id, T.b1),
-		  &err);
+	area_must(
+	    fk_db_one_i64(db, &err, &a1,
+			  "SELECT sampled FROM round_stats WHERE round_id = ? AND area_id = ?",
+			  "ii", round_id, T.a1),
+	    &err);
+	area_must(
+	    fk_db_one_i64(db, &err, &b1,
+			  "SELECT sampled FROM round_stats WHERE round_id = ? AND area_id = ?",
+			  "ii", round_id, T.b1),
+	    &err);
 	assert_int_equal(a1, 1);
 	assert_int_equal(b1, 2);
 	area_must(tube_do(db, tb_tube_void, "V", &t, &err), &err);
@@ -308,13 +313,11 @@ static void keys_store_the_first_reply(void **state)
 	assert_int_equal(tb_key_check("short", &err), FK_EINVAL);
 	assert_int_equal(tb_key_check("has space in it", &err), FK_EINVAL);
 	area_must(tb_key_check("0f8e2c1a-9b7d-4e5f-a1b2-c3d4e5f6a7b8", &err), &err);
-	assert_int_equal(tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply,
-				     &err),
-			 0);
+	assert_int_equal(
+	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 0);
 	area_must(tb_key_store(db, "key-00000001", 42, "tube.scan", 201, "{\"a\":1}", &err), &err);
-	assert_int_equal(tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply,
-				     &err),
-			 1);
+	assert_int_equal(
+	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 1);
 	assert_int_equal(status, 201);
 	assert_string_equal(reply, "{\"a\":1}");
 	must_fail(tb_key_find(db, &arena, "key-00000001", 43, "tube.scan", &status, &reply, &err),
@@ -324,9 +327,8 @@ static void keys_store_the_first_reply(void **state)
 	assert_int_equal(tb_key_store(db, "key-00000001", 42, "tube.scan", 201, "x", &err),
 			 FK_ECONFLICT);
 	area_must(tb_key_purge(db, fk_now_ms() + 1000, &err), &err);
-	assert_int_equal(tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply,
-				     &err),
-			 0);
+	assert_int_equal(
+	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 0);
 	fk_arena_release(&arena);
 }
 
@@ -345,7 +347,8 @@ static void codes_cannot_be_guessed(void **state)
 	assert_int_equal(id, pid[0]);
 	/* The same MAC under another id is not a code. */
 	snprintf(forged, sizeof(forged), "FK1:%lld%s", (long long)pid[1], strrchr(code, ':'));
-	must_fail(tb_person_code_parse(db, forged, &id, &err), FK_ENOTFOUND, "unknown_person", &err);
+	must_fail(tb_person_code_parse(db, forged, &id, &err), FK_ENOTFOUND, "unknown_person",
+		  &err);
 	must_fail(tb_person_code_parse(db, "FK1:12:zzzzzzzz", &id, &err), FK_EINVAL,
 		  "invalid_person_code", &err);
 	must_fail(tb_person_code_parse(db, "370212196001010011", &id, &err), FK_EINVAL,
@@ -379,6 +382,65 @@ static void registrars_only_at_their_sites(void **state)
 	area_must(scan(db, &ga, "R2", pid[0], &t, &err), &err);
 }
 
+/* ---- group commit: jobs batched together keep their own outcome ---- */
+
+struct batch_case {
+	struct fk_req req;
+	struct tb_job job;
+	struct fk_err err;
+	char key[32];
+	bool fail;
+	pthread_t th;
+};
+
+static int batch_job(struct tb_job *job)
+{
+	struct batch_case *c = (struct batch_case *)job->req;
+	int rc = tb_key_store(job->req->db, c->key, 42, "tube.scan", 201, "{}", job->err);
+
+	/* A refused write after a write of its own: only its savepoint rolls back. */
+	if (rc == 0 && c->fail)
+		rc = fk_err_set(job->err, FK_ECONFLICT, "refused", NULL, "拒绝", "refused");
+	return rc;
+}
+
+static void *batch_thread(void *arg)
+{
+	struct batch_case *c = arg;
+
+	tb_batch_run(&c->job);
+	return NULL;
+}
+
+static void batched_jobs_keep_their_own_outcome(void **state)
+{
+	struct area_env *e = *state;
+	struct batch_case c[8];
+	struct fk_err err = {0};
+	int64_t n = -1;
+
+	if (e->pg)
+		skip(); /* batches are SQLite's */
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < 8; i++) {
+		area_must(fk_db_open(e->url, &c[i].req.db, &err), &err);
+		snprintf(c[i].key, sizeof(c[i].key), "batch-key-%d", i);
+		c[i].fail = i % 3 == 1;
+		c[i].job = (struct tb_job){.req = &c[i].req, .err = &c[i].err, .run = batch_job};
+		pthread_create(&c[i].th, NULL, batch_thread, &c[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(c[i].th, NULL);
+		assert_int_equal(c[i].job.rc, c[i].fail ? FK_ECONFLICT : 0);
+		fk_db_close(c[i].req.db);
+	}
+	area_must(
+	    fk_db_one_i64(e->db, &err, &n,
+			  "SELECT COUNT(*) FROM scan_keys WHERE client_key LIKE 'batch-key-%'", ""),
+	    &err);
+	assert_int_equal(n, 5); /* keys 1, 4 and 7 were refused */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +451,7 @@ int main(void)
 	    cmocka_unit_test_setup(keys_store_the_first_reply, setup),
 	    cmocka_unit_test_setup(codes_cannot_be_guessed, setup),
 	    cmocka_unit_test_setup(registrars_only_at_their_sites, setup),
+	    cmocka_unit_test_setup(batched_jobs_keep_their_own_outcome, setup),
 	};
 	return area_env_run("pooling", tests, sizeof(tests) / sizeof(tests[0]));
 }

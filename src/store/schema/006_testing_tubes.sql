@@ -26,7 +26,8 @@ CREATE TABLE tubes (
 	voided_at BIGINT,
 	voided_by BIGINT
 );
-CREATE INDEX tubes_round_status ON tubes (round_id, status);
+-- Not on status: a tube changes status five times, and each change would move it in the index.
+CREATE INDEX tubes_round_site ON tubes (round_id, site_id);
 CREATE INDEX tubes_box ON tubes (box_id);
 
 -- One row per person scanned into a tube. building_id is the person's area at scan time
