@@ -125,7 +125,6 @@ int tr_callup_done(struct fk_db *db, const struct fk_principal *who, const struc
 int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const struct fk_area *area, json_t *items, struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 8];
 	struct fk_buf sql;
 	struct fk_q *q;
 	int rc, idx = 2;
@@ -133,8 +132,7 @@ int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 	fk_buf_init(&sql, 0);
 	fk_buf_puts(&sql, "SELECT " CALLUP_COLS CALLUP_FROM "WHERE c.round_id = ? AND ");
 	fk_scope_sql(who, "c.area_path", &sql);
-	if (area)
-		fk_buf_puts(&sql, " AND c.area_path >= ? AND c.area_path < ?");
+	tr_subtree_sql("c.area_path", area, &sql);
 	fk_buf_puts(&sql, " ORDER BY c.slot_start, a.code LIMIT 5000");
 	rc = fk_db_query(db, &q, sql.data, err);
 	fk_buf_release(&sql);
@@ -142,10 +140,7 @@ int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	idx = fk_scope_bind(who, q, idx);
-	if (area) {
-		fk_q_bind_text(q, idx++, area->path);
-		fk_q_bind_text(q, idx, tr_upper(area->path, upper));
-	}
+	tr_subtree_bind(area, q, idx);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(items, callup_json(q));
 	fk_q_done(q);

@@ -143,7 +143,6 @@ int tr_exempt_remove(struct fk_db *db, const struct fk_principal *who, int64_t r
 int tr_exempt_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const struct fk_area *area, int limit, json_t *items, struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 8];
 	struct fk_buf sql;
 	struct fk_q *q;
 	int rc, idx = 2;
@@ -153,8 +152,7 @@ int tr_exempt_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 			  "FROM round_exempt e JOIN people p ON p.id = e.person_id "
 			  "JOIN areas a ON a.id = p.area_id WHERE e.round_id = ? AND ");
 	fk_scope_sql(who, "p.area_path", &sql);
-	if (area)
-		fk_buf_puts(&sql, " AND p.area_path >= ? AND p.area_path < ?");
+	tr_subtree_sql("p.area_path", area, &sql);
 	fk_buf_puts(&sql, " ORDER BY p.area_path, p.id LIMIT ?");
 	rc = fk_db_query(db, &q, sql.data, err);
 	fk_buf_release(&sql);
@@ -162,10 +160,7 @@ int tr_exempt_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	idx = fk_scope_bind(who, q, idx);
-	if (area) {
-		fk_q_bind_text(q, idx++, area->path);
-		fk_q_bind_text(q, idx++, tr_upper(area->path, upper));
-	}
+	idx = tr_subtree_bind(area, q, idx);
 	fk_q_bind_i64(q, idx, limit);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		json_t *o = tr_person_row_json(q, who);

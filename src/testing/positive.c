@@ -133,8 +133,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 	fk_buf_init(&sql, 0);
 	fk_buf_puts(&sql, "SELECT " RETEST_COLS RETEST_FROM "WHERE x.round_id = ? AND ");
 	fk_scope_sql(who, "x.area_path", &sql);
-	if (a)
-		fk_buf_puts(&sql, " AND x.area_path >= ? AND x.area_path < ?");
+	tr_subtree_sql("x.area_path", a, &sql);
 	fk_buf_puts(&sql, " ORDER BY CASE WHEN x.settled_at IS NULL THEN 0 ELSE 1 END, "
 			  "x.area_path, x.id LIMIT ?");
 	rc = fk_db_query(db, q, sql.data, err);
@@ -146,7 +145,6 @@ int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 		   int64_t area_id, int limit, struct tb_retest **out, int *n, struct fk_err *err)
 {
 	struct fk_area a = {0};
-	char upper[FK_AREA_PATH_MAX + 8];
 	struct fk_q *q;
 	int i, rc = area_id > 0 ? tr_area_in_scope(db, who, area_id, "area_id", &a, err) : 0;
 
@@ -160,10 +158,7 @@ int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 	}
 	fk_q_bind_i64(q, 1, round_id);
 	i = fk_scope_bind(who, q, 2);
-	if (area_id > 0) {
-		fk_q_bind_text(q, i++, a.path);
-		fk_q_bind_text(q, i++, fk_prefix_upper(a.path, upper));
-	}
+	i = tr_subtree_bind(area_id > 0 ? &a : NULL, q, i);
 	fk_q_bind_i64(q, i, limit);
 	*out = fk_xcalloc((size_t)limit, sizeof(**out));
 	while (*n < limit && (rc = fk_q_step(q, err)) > 0)

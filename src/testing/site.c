@@ -351,7 +351,6 @@ int tr_site_json(struct fk_db *db, const struct tr_site *s, json_t **out, struct
 static int list_query(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
 		      struct fk_q **q, struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 8];
 	bool registrar = who && who->role == FK_ROLE_REGISTRAR;
 	struct fk_buf sql;
 	int rc, idx = 1;
@@ -363,8 +362,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 				  "AND r.user_id = ?)");
 	else
 		fk_scope_sql(who, "s.area_path", &sql);
-	if (area)
-		fk_buf_puts(&sql, " AND s.area_path >= ? AND s.area_path < ?");
+	tr_subtree_sql("s.area_path", area, &sql);
 	fk_buf_puts(&sql, " ORDER BY s.code LIMIT 1000");
 	rc = fk_db_query(db, q, sql.data, err);
 	fk_buf_release(&sql);
@@ -374,10 +372,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 		fk_q_bind_i64(*q, idx++, who->user_id);
 	else
 		idx = fk_scope_bind(who, *q, idx);
-	if (area) {
-		fk_q_bind_text(*q, idx++, area->path);
-		fk_q_bind_text(*q, idx, tr_upper(area->path, upper));
-	}
+	tr_subtree_bind(area, *q, idx);
 	return 0;
 }
 

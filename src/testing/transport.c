@@ -17,11 +17,6 @@
 	"b.handed_to, s.area_path, (SELECT COUNT(*) FROM site_registrars sr "                      \
 	"WHERE sr.site_id = b.site_id AND sr.user_id = ?)"
 
-static void text_to(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 static void box_row(struct fk_q *q, struct tb_box *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -32,15 +27,15 @@ static void box_row(struct fk_q *q, struct tb_box *b)
 	b->sealed_by = fk_q_i64(q, 4);
 	b->handed_by = fk_q_i64(q, 5);
 	b->received_by = fk_q_i64(q, 6);
-	text_to(b->code, sizeof(b->code), fk_q_text(q, 7));
-	text_to(b->status, sizeof(b->status), fk_q_text(q, 8));
+	tr_copy_text(b->code, sizeof(b->code), fk_q_text(q, 7));
+	tr_copy_text(b->status, sizeof(b->status), fk_q_text(q, 8));
 	b->n = (int)fk_q_i64(q, 9);
 	b->created_at = fk_q_i64(q, 10);
 	b->sealed_at = fk_q_i64(q, 11);
 	b->handed_at = fk_q_i64(q, 12);
 	b->received_at = fk_q_i64(q, 13);
-	text_to(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
-	text_to(b->site_path, sizeof(b->site_path), fk_q_text(q, 15));
+	tr_copy_text(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
+	tr_copy_text(b->site_path, sizeof(b->site_path), fk_q_text(q, 15));
 	b->bound = fk_q_i64(q, 16) > 0;
 }
 
@@ -282,9 +277,9 @@ int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int
 			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
 		}
 		struct tb_box_tube *t = &(*out)[(*n)++];
-		text_to(t->code, sizeof(t->code), fk_q_text(q, 0));
-		text_to(t->status, sizeof(t->status), fk_q_text(q, 1));
-		text_to(t->result, sizeof(t->result), fk_q_text(q, 2));
+		tr_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
+		tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		tr_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
 		t->n = (int)fk_q_i64(q, 3);
 	}
 	fk_q_done(q);

@@ -73,11 +73,6 @@ static int round_status_parse(const char *s)
 	return FK_ROUND_PLANNED;
 }
 
-static void copy_text(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 #define TUBE_SQL                                                                                   \
 	"SELECT t.id, t.round_id, t.site_id, t.box_id, t.opened_by, t.code, t.status, t.result, "  \
 	"t.capacity, t.n, t.opened_at, t.closed_at, t.boxed_at, t.received_at, t.resulted_at, "    \
@@ -94,9 +89,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->site_id = fk_q_i64(q, 2);
 	t->box_id = fk_q_i64(q, 3);
 	t->opened_by = fk_q_i64(q, 4);
-	copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
-	copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
-	copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
+	tr_copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
+	tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
+	tr_copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
 	t->capacity = (int)fk_q_i64(q, 8);
 	t->n = (int)fk_q_i64(q, 9);
 	t->opened_at = fk_q_i64(q, 10);
@@ -105,9 +100,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->received_at = fk_q_i64(q, 13);
 	t->resulted_at = fk_q_i64(q, 14);
 	t->voided_at = fk_q_i64(q, 15);
-	copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
-	copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
-	copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
+	tr_copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
+	tr_copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
+	tr_copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
 	t->round_status = round_status_parse(fk_q_text(q, 19));
 	t->bound = fk_q_i64(q, 20) > 0;
 }
@@ -201,7 +196,7 @@ int tb_site_read(struct fk_db *db, const struct fk_principal *who, int64_t site_
 	fk_q_bind_i64(q, 2, site_id);
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
-		copy_text(s->path, sizeof(s->path), fk_q_text(q, 0));
+		tr_copy_text(s->path, sizeof(s->path), fk_q_text(q, 0));
 		s->active = fk_q_i64(q, 1) != 0;
 		s->area_id = fk_q_i64(q, 2);
 		s->bound = fk_q_i64(q, 3) > 0;
@@ -311,7 +306,7 @@ static int live_tube(struct fk_db *db, int64_t round_id, int64_t person_id, char
 	fk_q_bind_i64(q, 2, person_id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
-		copy_text(other, size, fk_q_text(q, 0));
+		tr_copy_text(other, size, fk_q_text(q, 0));
 	fk_q_done(q);
 	return rc;
 }
@@ -360,7 +355,7 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
 		t->n = (int)fk_q_i64(q, 0);
-		copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
 		t->closed_at = fk_q_i64(q, 2);
 		rc = fk_q_step(q, err);
 		rc = rc < 0 ? rc : 1;
@@ -522,7 +517,7 @@ int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out
 		}
 		out[*n].id = fk_q_i64(q, 0);
 		out[*n].people = (int)fk_q_i64(q, 1);
-		copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
+		tr_copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
 		++*n;
 	}
 	fk_q_done(q);
@@ -605,10 +600,10 @@ int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tu
 		struct tb_sample *s = &(*out)[(*n)++];
 		memset(s, 0, sizeof(*s));
 		s->person_id = fk_q_i64(q, 0);
-		copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
-		copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
+		tr_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
+		tr_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
 		s->scanned_at = fk_q_i64(q, 3);
-		copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
+		tr_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
 		s->voided = fk_q_i64(q, 5) != 0;
 	}
 	fk_q_done(q);

@@ -1,6 +1,7 @@
 /* util: what every file of the testing module leans on — audit detail text, subtree ranges of
  * materialized paths, ISO 8601 body members, and areas checked against the caller's scope.
  * Audited write transactions are fk_audit_tx_begin/_end (audit/audit.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
@@ -19,6 +20,28 @@ const char *tr_detail(struct fk_req *req, json_t *d)
 char *tr_upper(const char *path, char *out)
 {
 	return fk_prefix_upper(path, out);
+}
+
+void tr_subtree_sql(const char *col, const struct fk_area *area, struct fk_buf *sql)
+{
+	if (area)
+		fk_buf_printf(sql, " AND %s >= ? AND %s < ?", col, col);
+}
+
+int tr_subtree_bind(const struct fk_area *area, struct fk_q *q, int idx)
+{
+	char upper[FK_AREA_PATH_MAX + 8];
+
+	if (!area)
+		return idx;
+	fk_q_bind_text(q, idx++, area->path);
+	fk_q_bind_text(q, idx++, fk_prefix_upper(area->path, upper));
+	return idx;
+}
+
+void tr_copy_text(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
 }
 
 bool tr_path_under(const char *path, const char *prefix)
