@@ -275,6 +275,13 @@ static int init_modules(struct fk_app *app, struct fk_err *err)
 	return 0;
 }
 
+static void fini_modules(struct fk_app *app)
+{
+	for (int i = 0; app->modules[i]; i++)
+		if (app->modules[i]->fini)
+			app->modules[i]->fini(app);
+}
+
 static int wait_for_signal(const sigset_t *sigs)
 {
 	int sig = 0;
@@ -344,6 +351,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	sig = wait_for_signal(&sigs);
 	fk_info("serve stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
+	fini_modules(&app);
 	fk_store_close(app.store);
 	fk_info("serve stopped");
 	return 0;

@@ -83,6 +83,9 @@ struct fk_module {
 	const char *name;
 	const struct fk_route *routes; /* terminated by FK_ROUTES_END */
 	int (*init)(struct fk_app *app, struct fk_err *err);
+	/* After the server stopped, before the store closes: stops what init or the module's
+	 * requests started (threads). May be NULL. */
+	void (*fini)(struct fk_app *app);
 };
 
 /* Server-wide state, owned by `fangkong serve`. */
@@ -136,6 +139,18 @@ struct fk_stream *fk_resp_stream(struct fk_req *req, struct fk_resp *resp,
 /* Has read called again soon (new data to send). Thread-safe, never blocks for long; may be
  * called before the reply is sent and while read runs (read then runs once more). */
 void fk_stream_wake(struct fk_stream *s);
+
+/* Deferred replies. A handler whose work another thread does (the group commit of the
+ * testing module) calls fk_req_defer(req) before it hands the work over with resp and err,
+ * then returns FK_DEFERRED at once: the server thread goes on with other connections while
+ * this one waits, holding no thread and no store connection (fk_req_defer gives req->db back
+ * and sets it NULL). The other thread fills resp (or err) and calls fk_req_done(req, rc)
+ * exactly once, rc as a handler's return (0 or an FK_E* code); the reply then goes out from
+ * the connection's own thread. req and what its arena holds stay valid until fk_req_done;
+ * after it, the other thread must not touch them, nor the handler after handing over. */
+#define FK_DEFERRED 1
+void fk_req_defer(struct fk_req *req);
+void fk_req_done(struct fk_req *req, int rc);
 
 /* The HTTP status for an FK_E* code (400, 401, 403, 404, 409, 413, 422, 429, 500). */
 int fk_http_status(int code);

@@ -6,6 +6,7 @@
  * a req (the built-in handlers) can get back to the exchange. */
 #ifndef FK_HTTP_INTERNAL_H
 #define FK_HTTP_INTERNAL_H
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -88,6 +89,7 @@ struct fk_server {
 	atomic_uint_fast64_t rid_next;
 	void (*json_free)(void *);
 	struct fk_streams *streams; /* the live streaming replies (stream.c) */
+	pthread_mutex_t defer_mu;   /* the deferred flags of every exchange (defer.c) */
 };
 
 struct fk_exchange {
@@ -105,6 +107,13 @@ struct fk_exchange {
 	struct fk_arena arena;
 	int file_fd; /* a static file to send (closed by MHD), or -1 */
 	uint64_t file_size;
+	/* The handler's reply and error, kept here so that a deferred reply outlives the call. */
+	struct fk_resp resp;
+	struct fk_err err;
+	int rc;
+	/* Deferred replies (defer.c), under srv->defer_mu: the handler deferred; the work is done
+	 * (rc set); the connection is suspended waiting for it. */
+	bool deferred, defer_done, suspended;
 };
 
 static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
@@ -113,9 +122,18 @@ static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 }
 
 size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
-/* Runs one request through the checks and its handler; the only place where a request's
- * arena and store connection are set up and released. Returns the response to queue. */
-struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status);
+/* Runs one request through the checks and its handler; with fk_router_reply, the only place
+ * where a request's arena and store connection are set up and released. Returns the
+ * handler's result, FK_DEFERRED when the reply will come later (see fk_req_defer). */
+int fk_router_run(struct fk_exchange *x);
+/* The response to queue for a request that has run (and whose deferred work is done). */
+struct MHD_Response *fk_router_reply(struct fk_exchange *x, unsigned *status);
+
+/* Deferred replies (defer.c). After a handler deferred: suspends the connection and returns
+ * true, or returns false when the work is already done (reply now). */
+bool fk_defer_suspend(struct fk_exchange *x);
+/* True once a deferred request's work is done and its connection resumed. */
+bool fk_defer_ready(struct fk_exchange *x);
 
 /* Streaming replies (stream.c). The registry lives from fk_server_start to fk_server_stop:
  * fk_streams_stop ends every stream (readers see the end, sleepers are resumed) and stops the

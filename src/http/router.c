@@ -546,21 +546,29 @@ static void setup(struct fk_exchange *x)
 	req->lang = fk_http_lang(fk_req_header(req, "Accept-Language"));
 }
 
-struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status)
+/* A deferred request's rc, resp and err are another thread's until fk_req_done. */
+int fk_router_run(struct fk_exchange *x)
 {
-	struct fk_req *req = &x->req;
-	struct fk_resp resp = {0};
-	struct fk_err err = {0};
-	struct MHD_Response *mr;
-	int64_t user_id;
 	int rc;
 
 	setup(x);
-	rc = run(x, &resp, &err);
-	if (rc < 0)
-		error_reply(x, rc, &err, &resp);
-	mr = render(x, &resp);
-	*status = (unsigned)resp.status;
+	rc = run(x, &x->resp, &x->err);
+	if (rc != FK_DEFERRED)
+		x->rc = rc;
+	return rc;
+}
+
+struct MHD_Response *fk_router_reply(struct fk_exchange *x, unsigned *status)
+{
+	struct fk_req *req = &x->req;
+	struct fk_resp *resp = &x->resp;
+	struct MHD_Response *mr;
+	int64_t user_id;
+
+	if (x->rc < 0)
+		error_reply(x, x->rc, &x->err, resp);
+	mr = render(x, resp);
+	*status = (unsigned)resp->status;
 	user_id = req->who ? req->who->user_id : 0;
 	req->who = NULL; /* it lives in the arena */
 	if (req->db)
@@ -568,7 +576,8 @@ struct MHD_Response *fk_router_dispatch(struct fk_exchange *x, unsigned *status)
 	req->db = NULL;
 	json_decref(req->body);
 	req->body = NULL;
-	json_decref(resp.json);
+	json_decref(resp->json);
+	resp->json = NULL;
 	fk_arena_release(&x->arena);
 	finish(x, *status, user_id);
 	return mr;

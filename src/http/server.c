@@ -99,19 +99,26 @@ static bool keeps_body(const struct fk_exchange *x)
 	return x->match.code == 0 && !x->too_big;
 }
 
-static enum MHD_Result respond(struct fk_exchange *x)
+static enum MHD_Result reply(struct fk_exchange *x)
 {
 	struct MHD_Response *mr;
 	unsigned status = 500;
 	enum MHD_Result ret;
 
-	x->responded = true;
-	mr = fk_router_dispatch(x, &status);
+	mr = fk_router_reply(x, &status);
 	if (!mr)
 		return MHD_NO;
 	ret = MHD_queue_response(x->conn, status, mr);
 	MHD_destroy_response(mr);
 	return ret;
+}
+
+static enum MHD_Result respond(struct fk_exchange *x)
+{
+	x->responded = true;
+	if (fk_router_run(x) == FK_DEFERRED && fk_defer_suspend(x))
+		return MHD_YES;
+	return reply(x);
 }
 
 /* MHD calls this once when the headers are in, once per piece of body, and once at the end.
@@ -143,7 +150,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*size = 0;
 		return x->received > x->body.max + LINGER_BYTES ? MHD_NO : MHD_YES;
 	}
-	return x->responded ? MHD_YES : respond(x);
+	if (!x->responded)
+		return respond(x);
+	/* Called again after a deferred reply resumed the connection. */
+	return fk_defer_ready(x) ? reply(x) : MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
@@ -332,6 +342,7 @@ int fk_server_start(struct fk_app *app, const struct fk_server_opts *opts, struc
 	*out = NULL;
 	srv->app = app;
 	srv->streams = fk_streams_new();
+	pthread_mutex_init(&srv->defer_mu, NULL);
 	srv->max_body = opts->max_body;
 	srv->version = opts->version;
 	if (sodium_init() < 0)
@@ -399,6 +410,7 @@ void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
 			close(ls);
 	}
 	fk_streams_free(srv->streams);
+	pthread_mutex_destroy(&srv->defer_mu);
 	fk_static_close(srv->web);
 	fk_metrics_free(srv->metrics);
 	fk_router_release(&srv->router);

@@ -52,7 +52,16 @@ struct fk_backend {
 	double (*col_double)(struct fk_q *q, int col);
 	const char *(*col_text)(struct fk_q *q, int col);
 	int64_t (*changes)(struct fk_q *q);
+	/* SQLite only (NULL on PostgreSQL): copies the WAL into the database file as far as
+	 * readers allow; all = also wait for writers and truncate the WAL (at close). */
+	void (*checkpoint)(struct fk_db *db, bool all);
+	/* SQLite only: whether the connection checkpoints by itself after its commits. */
+	void (*set_autocheckpoint)(struct fk_db *db, bool on);
+	/* Settings for a store's writer connection (fk_store_writer); may be NULL. */
+	void (*tune_writer)(struct fk_db *db);
 };
+
+#define FK_CHECKPOINT_MS 200 /* background checkpoints of a SQLite store */
 
 struct fk_db {
 	const struct fk_backend *be;

@@ -1,11 +1,9 @@
 /* common: what both store backends share: choosing a backend by URL, the per-connection
  * statement cache (keyed by SQL text), dispatch of the fk_q calls, the one-shot shorthands,
- * prefix ranges and the connection pool. Nothing here knows a SQL dialect. */
-#include <pthread.h>
+ * and prefix ranges. Nothing here knows a SQL dialect. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/log.h"
 #include "base/xmalloc.h"
 #include "store/backend.h"
 
@@ -391,118 +389,4 @@ char *fk_prefix_upper(const char *prefix, char *out)
 	memcpy(out, prefix, n);
 	memcpy(out + n, "\xF4\x8F\xBF\xBF", 5);
 	return out;
-}
-
-/* ---- pool ---- */
-
-struct fk_store {
-	char *url;
-	int max, open;
-	struct fk_db *idle;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err)
-{
-	struct fk_store *s;
-	struct fk_db *db;
-	int rc;
-
-	*out = NULL;
-	rc = fk_db_open(url, &db, err);
-	if (rc < 0)
-		return rc;
-	s = fk_xcalloc(1, sizeof(*s));
-	s->url = fk_xstrdup(url);
-	s->max = max < 1 ? 1 : max;
-	s->open = 1;
-	s->idle = db;
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	*out = s;
-	return 0;
-}
-
-/* Returns NULL only when a new connection could not be opened (logged). */
-struct fk_db *fk_store_acquire(struct fk_store *s)
-{
-	struct fk_db *db = NULL;
-	struct fk_err err = {0};
-
-	pthread_mutex_lock(&s->mu);
-	while (!s->idle && s->open >= s->max)
-		pthread_cond_wait(&s->cv, &s->mu);
-	if (s->idle) {
-		db = s->idle;
-		s->idle = db->pool_next;
-		db->pool_next = NULL;
-		pthread_mutex_unlock(&s->mu);
-		return db;
-	}
-	s->open++;
-	pthread_mutex_unlock(&s->mu);
-	if (fk_db_open(s->url, &db, &err) == 0)
-		return db;
-	fk_error("msg=\"store connection failed\" error=\"%s\"", err.en);
-	pthread_mutex_lock(&s->mu);
-	s->open--;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
-}
-
-/* Gives statements a caller forgot back to the cache. */
-static void db_reset_busy(struct fk_db *db)
-{
-	if (db->nbusy == 0)
-		return;
-	fk_warn("msg=\"connection released with %d open statements\"", db->nbusy);
-	for (struct fk_q *q = db->lru_head; q; q = q->lru_next)
-		if (q->busy)
-			fk_q_done(q);
-	db->nbusy = 0;
-}
-
-void fk_store_release(struct fk_store *s, struct fk_db *db)
-{
-	if (!db)
-		return;
-	db_reset_busy(db);
-	fk_db_rollback(db);
-	if (!db->be->healthy(db)) {
-		fk_warn("msg=\"dropping a broken store connection\"");
-		fk_db_close(db);
-		db = NULL;
-	}
-	pthread_mutex_lock(&s->mu);
-	if (db) {
-		db->pool_next = s->idle;
-		s->idle = db;
-	} else {
-		s->open--;
-	}
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-}
-
-const char *fk_store_url(struct fk_store *s)
-{
-	return s->url;
-}
-
-/* Every connection must have been released. */
-void fk_store_close(struct fk_store *s)
-{
-	if (!s)
-		return;
-	while (s->idle) {
-		struct fk_db *db = s->idle;
-		s->idle = db->pool_next;
-		fk_db_close(db);
-	}
-	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->cv);
-	free(s->url);
-	free(s);
 }

@@ -71,11 +71,16 @@ int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char
 		  const char *fmt, ...);
 
 /* Pool of connections for concurrent use; thread-safe. acquire blocks when all `max` are in
- * use. The store owns its connections; release returns one (rolling back an open tx). */
+ * use. The store owns its connections; release returns one (rolling back an open tx). On
+ * SQLite an open store checkpoints the WAL in the background (see pool.c). */
 struct fk_store;
 int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err);
 struct fk_db *fk_store_acquire(struct fk_store *s);
 void fk_store_release(struct fk_store *s, struct fk_db *db);
+/* The store's one writer connection (opened at the first call, reopened when broken), for a
+ * caller that serializes every use of it itself; NULL with err when it cannot be opened.
+ * Closed by fk_store_close. */
+struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err);
 const char *fk_store_url(struct fk_store *s);
 void fk_store_close(struct fk_store *s);
 

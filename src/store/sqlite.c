@@ -1,9 +1,11 @@
 /* sqlite: the embedded store backend. One file in WAL mode; each connection is used by one
  * thread at a time (SQLITE_OPEN_NOMUTEX). Writers take the lock at BEGIN (IMMEDIATE) so two
  * writing transactions wait for each other instead of failing with SQLITE_BUSY half-way. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "store/backend.h"
 
@@ -72,14 +74,23 @@ static const char *const sq_pragmas = "PRAGMA journal_mode=WAL;"
 				      "PRAGMA temp_store=MEMORY;"
 				      "PRAGMA cache_size=-65536;";
 
+/* Before the library starts: no global count of SQLite's memory, which would take a
+ * process-wide mutex on every allocation of every connection. */
+static void library_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	int flags =
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
 	struct sq_db *db = fk_xcalloc(1, sizeof(*db));
 	int rc;
 
 	*out = NULL;
+	pthread_once(&configured, library_config);
 	fk_db_init(&db->base, &sq_backend);
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -271,6 +282,29 @@ static int64_t sq_changes(struct fk_q *q)
 	return ((struct sq_q *)q)->changes;
 }
 
+static void sq_checkpoint(struct fk_db *db, bool all)
+{
+	sqlite3 *h = sq_handle(db);
+	int rc = sqlite3_wal_checkpoint_v2(
+	    h, NULL, all ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		fk_warn("msg=\"checkpoint failed\" error=\"%s\"", sqlite3_errmsg(h));
+}
+
+static void sq_set_autocheckpoint(struct fk_db *db, bool on)
+{
+	sqlite3_wal_autocheckpoint(sq_handle(db), on ? 1000 : 0);
+}
+
+/* Every commit walks the connection's whole page cache (to drop pages past the end of the
+ * file), so the connection that commits all the time keeps a small one: what it reads is the
+ * last pages of the tables it appends to and one index path per row. */
+static void sq_tune_writer(struct fk_db *db)
+{
+	sqlite3_exec(sq_handle(db), "PRAGMA cache_size=-8192", NULL, NULL, NULL);
+}
+
 static const struct fk_backend sq_backend = {
     .kind = FK_DB_SQLITE,
     .name = "sqlite",
@@ -296,4 +330,7 @@ static const struct fk_backend sq_backend = {
     .col_double = sq_double,
     .col_text = sq_text,
     .changes = sq_changes,
+    .checkpoint = sq_checkpoint,
+    .set_autocheckpoint = sq_set_autocheckpoint,
+    .tune_writer = sq_tune_writer,
 };

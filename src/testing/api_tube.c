@@ -2,6 +2,7 @@
  * or ID number), undo, close, void, add a visitor at the desk, read a tube. Writes a phone
  * may retry carry a client_key and go through tb_api_keyed. The lab reads tubes too, but
  * never their people. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/mask.h"
@@ -92,12 +93,12 @@ static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 
 int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	int64_t round_id;
-	int rc = fk_req_param_id(req, "id", &round_id, err);
+	int64_t *round_id = fk_arena_alloc(req->arena, sizeof(*round_id));
+	int rc = fk_req_param_id(req, "id", round_id, err);
 
 	if (rc < 0)
 		return rc;
-	return tb_api_keyed(req, resp, "tube.open", NULL, open_fn, &round_id, err);
+	return tb_api_keyed(req, resp, "tube.open", NULL, open_fn, round_id, err);
 }
 
 /* ---- scans ---- */
@@ -127,13 +128,22 @@ static int scan_prep(struct fk_req *req, void *ctx, struct fk_err *err)
 	return rc < 0 ? rc : tb_scan_check(req->db, req->who, c->code, &c->t, err);
 }
 
+/* A refusal about the person ("already_in_tube") names the field the person was given by. */
+static int about_person(struct fk_req *req, int rc, struct fk_err *err)
+{
+	if (rc == FK_ECONFLICT && !err->field[0])
+		snprintf(err->field, sizeof(err->field), "%s",
+			 fk_json_str(req->body, "person_code") ? "person_code" : "id_number");
+	return rc;
+}
+
 static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	struct scan_ctx *c = ctx;
 	int rc = tb_scan_write(req->db, req->who, &c->t, &c->p, err);
 
 	if (rc < 0)
-		return rc;
+		return about_person(req, rc, err);
 	*status = 201;
 	*reply = scan_reply(req->who, &c->t, &c->p);
 	return 0;
@@ -141,9 +151,10 @@ static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 
 int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct scan_ctx c = {.code = fk_req_param(req, "code")};
+	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
-	return tb_api_keyed(req, resp, "tube.scan", scan_prep, scan_fn, &c, err);
+	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
+	return tb_api_keyed(req, resp, "tube.scan", scan_prep, scan_fn, c, err);
 }
 
 int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
@@ -235,9 +246,10 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 
 int tb_api_visitor(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct scan_ctx c = {.code = fk_req_param(req, "code")};
+	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
-	return tb_api_keyed(req, resp, "tube.visitor", NULL, visitor_fn, &c, err);
+	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
+	return tb_api_keyed(req, resp, "tube.visitor", NULL, visitor_fn, c, err);
 }
 
 /* ---- reading ---- */

@@ -1,26 +1,33 @@
 /* batch: group commit of keyed writes on SQLite. SQLite has one writer at a time, and what a
  * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
- * 4 KiB frames for a scan alone) and, every thousand frames, a checkpoint. So writes that
- * arrive while another commit is under way queue up; the first of them to get its turn (the
- * leader) runs the queue in one transaction on its own connection, and goes on with whatever
- * queued up meanwhile until the queue is empty, then commits once. Each job runs under a
- * savepoint of its own: a refused scan is rolled back to it and changes nothing, the others
- * commit together and share their pages. Nobody waits for a batch to fill; a scan alone is a
- * batch of one.
+ * 4 KiB frames for a scan alone). So keyed writes go to one writer thread, which takes every
+ * job queued, runs them in one transaction on the store's writer connection, goes on with
+ * whatever queued up meanwhile until the queue is empty (or the batch is full), and commits
+ * once. Each job runs under a savepoint of its own: a refused scan is rolled back to it and
+ * changes nothing, the others commit together and share their pages. Nobody waits for a batch
+ * to fill; a scan alone is a batch of one.
  *
- * A waiting request thread lends its request to the leader: the leader runs the job's
- * function with the request's connection swapped for its own, while the owner sleeps on the
- * condition variable; the mutex hands the memory over both ways. */
+ * The request threads do not wait: a request hands its job over and its reply is deferred
+ * (fk_req_defer); the job's done function, called by the writer thread once the commit is
+ * over, sends it. So the server's threads parse and answer other requests while the writer
+ * writes, and only one connection (fk_store_writer) makes the commits and keeps a warm page
+ * cache, where a connection whose cache another's commit made stale must read its pages
+ * again. */
 #include <pthread.h>
 #include <string.h>
+#include "base/log.h"
 #include "testing/internal.h"
 
 #define BATCH_MAX 256
 
-static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t q_done = PTHREAD_COND_INITIALIZER;
-static struct tb_job *q_head, *q_tail;
-static bool q_leading;
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	struct tb_job *head, *tail;
+	struct fk_store *store;
+	pthread_t thread;
+	bool running, stopping;
+} q = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 
 static int savepoint(struct fk_db *db, const char *sql)
 {
@@ -45,6 +52,11 @@ static void run_one(struct fk_db *db, struct tb_job *j)
 	j->req->db = own;
 }
 
+void tb_batch_undo(struct tb_job *job)
+{
+	savepoint(job->req->db, "ROLLBACK TO SAVEPOINT tb_job");
+}
+
 static void fail_all(struct tb_job *jobs, int rc, const struct fk_err *err)
 {
 	for (struct tb_job *j = jobs; j; j = j->next) {
@@ -55,21 +67,31 @@ static void fail_all(struct tb_job *jobs, int rc, const struct fk_err *err)
 	}
 }
 
-/* Takes up to max queued jobs off the queue (under q_lock); NULL when it is empty. *n grows
- * by the number taken. */
+/* Takes up to max queued jobs off the queue (under q.mu); NULL when it is empty. *n grows by
+ * the number taken. */
 static struct tb_job *take(int max, int *n)
 {
-	struct tb_job *first = q_head, *last = q_head;
+	struct tb_job *first = q.head, *last = q.head;
 
 	if (!first || max <= 0)
 		return NULL;
 	for (++*n, --max; last->next && max > 0; --max, ++*n)
 		last = last->next;
-	q_head = last->next;
-	if (!q_head)
-		q_tail = NULL;
+	q.head = last->next;
+	if (!q.head)
+		q.tail = NULL;
 	last->next = NULL;
 	return first;
+}
+
+static struct tb_job *take_locked(int max, int *n)
+{
+	struct tb_job *jobs;
+
+	pthread_mutex_lock(&q.mu);
+	jobs = take(max, n);
+	pthread_mutex_unlock(&q.mu);
+	return jobs;
 }
 
 /* Runs the jobs taken, then those that queued up meanwhile, until the queue is empty (or the
@@ -85,9 +107,7 @@ static struct tb_job *run_batch(struct fk_db *db, struct tb_job *jobs, int n)
 			run_one(db, j);
 			last = j;
 		}
-		pthread_mutex_lock(&q_lock);
-		more = take(BATCH_MAX - n, &n);
-		pthread_mutex_unlock(&q_lock);
+		more = take_locked(BATCH_MAX - n, &n);
 		last->next = more;
 	}
 	if (rc == 0)
@@ -97,34 +117,80 @@ static struct tb_job *run_batch(struct fk_db *db, struct tb_job *jobs, int n)
 	return jobs;
 }
 
-int tb_batch_run(struct tb_job *job)
+/* Without a connection to write with, every job fails alike. */
+static void refuse(struct tb_job *jobs, const struct fk_err *err)
 {
-	job->next = NULL;
-	job->done = false;
-	pthread_mutex_lock(&q_lock);
-	if (q_tail)
-		q_tail->next = job;
-	else
-		q_head = job;
-	q_tail = job;
-	while (!job->done) {
-		if (q_leading) {
-			pthread_cond_wait(&q_done, &q_lock);
-			continue;
-		}
+	fail_all(jobs, err->code ? err->code : FK_EDB, err);
+}
+
+static void *writer_loop(void *arg)
+{
+	struct fk_err err = {0};
+	struct tb_job *jobs;
+
+	(void)arg;
+	pthread_setname_np(pthread_self(), "fk-writer");
+	pthread_mutex_lock(&q.mu);
+	for (;;) {
 		int n = 0;
-		struct tb_job *batch = take(BATCH_MAX, &n);
-		q_leading = true;
-		pthread_mutex_unlock(&q_lock);
-		batch = run_batch(job->req->db, batch, n);
-		pthread_mutex_lock(&q_lock);
-		for (struct tb_job *j = batch, *next; j; j = next) {
+		while (!q.head && !q.stopping)
+			pthread_cond_wait(&q.work, &q.mu);
+		jobs = take(BATCH_MAX, &n);
+		if (!jobs)
+			break;
+		pthread_mutex_unlock(&q.mu);
+		struct fk_db *db = fk_store_writer(q.store, &err);
+		if (db)
+			run_batch(db, jobs, n);
+		else
+			refuse(jobs, &err);
+		/* A job belongs to its request again once done runs: read next first. */
+		for (struct tb_job *j = jobs, *next; j; j = next) {
 			next = j->next;
-			j->done = true;
+			j->done(j);
 		}
-		q_leading = false;
-		pthread_cond_broadcast(&q_done);
+		pthread_mutex_lock(&q.mu);
 	}
-	pthread_mutex_unlock(&q_lock);
-	return job->rc;
+	pthread_mutex_unlock(&q.mu);
+	return NULL;
+}
+
+int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *err)
+{
+	int rc = 0;
+
+	job->next = NULL;
+	pthread_mutex_lock(&q.mu);
+	if (!q.running && !q.stopping) {
+		q.store = store;
+		q.running = pthread_create(&q.thread, NULL, writer_loop, NULL) == 0;
+	}
+	if (!q.running || q.stopping || q.store != store) {
+		rc = fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",
+				"the writer thread is not available");
+	} else {
+		if (q.tail)
+			q.tail->next = job;
+		else
+			q.head = job;
+		q.tail = job;
+		pthread_cond_signal(&q.work);
+	}
+	pthread_mutex_unlock(&q.mu);
+	return rc;
+}
+
+void tb_batch_stop(void)
+{
+	pthread_mutex_lock(&q.mu);
+	q.stopping = true;
+	pthread_cond_signal(&q.work);
+	bool running = q.running;
+	pthread_mutex_unlock(&q.mu);
+	if (running)
+		pthread_join(q.thread, NULL);
+	pthread_mutex_lock(&q.mu);
+	q.running = q.stopping = false;
+	q.store = NULL;
+	pthread_mutex_unlock(&q.mu);
 }

@@ -1,7 +1,8 @@
 /* module: the testing module's descriptor and its one route table — rounds, exemptions, sites,
  * call-ups, coverage and door-to-door (rounds part) followed by tubes, boxes, lab results and
  * retests (tubes part). The area hooks keep the module's copied area paths right when an area
- * moves, and refuse deleting an area a round or a site still names. */
+ * moves, and refuse deleting an area a round or a site still names; fini stops the writer
+ * thread of the group commit. */
 #include "testing/internal.h"
 
 #define ROLES_ROUND_WRITE (FK_R(ADMIN) | FK_R(COMMANDER))
@@ -74,8 +75,16 @@ __attribute__((constructor)) static void testing_hooks(void)
 	fk_area_on_delete_check(tr_area_blocking);
 }
 
+/* The group commit's writer thread ends with the server. */
+static void testing_fini(struct fk_app *app)
+{
+	(void)app;
+	tb_batch_stop();
+}
+
 const struct fk_module fk_module_testing = {
     .name = "testing",
     .routes = tr_routes,
     .init = NULL,
+    .fini = testing_fini,
 };

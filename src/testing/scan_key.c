@@ -112,9 +112,8 @@ static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, con
 	return found;
 }
 
-/* Before the write, in one read transaction (one snapshot, and on SQLite one lock and one
- * look at whether the page cache is still good, instead of one per statement): a retry is
- * answered at once (1), else the preparation's reads run. */
+/* Before the write, in one read transaction (one snapshot): a retry is answered at once (1),
+ * else the preparation's reads run. */
 static int before_write(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
 			tb_prep_fn prep, void *ctx, struct fk_err *err)
 {
@@ -133,12 +132,13 @@ struct keyed {
 	struct tb_job job; /* first: the batch hands this back */
 	struct fk_resp *resp;
 	const char *key, *op;
+	tb_prep_fn prep;
 	tb_keyed_fn fn;
 	void *ctx;
 };
 
-/* Inside the write transaction: the key again (the same key may have been sent twice at
- * once), then the write and its stored reply. */
+/* PostgreSQL, inside the write transaction: the key again (the same key may have been sent
+ * twice at once), then the write and its stored reply. */
 static int keyed_in_tx(struct tb_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
@@ -149,29 +149,76 @@ static int keyed_in_tx(struct tb_job *job)
 	return rc > 0 ? 0 : rc;
 }
 
+/* SQLite, in the group commit: the write first, since a key is new nearly always; a refused
+ * write may be the retry of one done before (the person is in the tube already, the key is
+ * taken), so the refusal is undone and the key looked up, and a stored reply wins. */
+static int keyed_in_batch(struct tb_job *job)
+{
+	struct keyed *k = (struct keyed *)job;
+	struct fk_err refused = {0};
+	int rc = k->prep ? k->prep(job->req, k->ctx, job->err) : 0;
+
+	if (rc == 0)
+		rc = run_and_store(job->req, k->resp, k->key, k->op, k->fn, k->ctx, job->err);
+	if (rc == 0)
+		return 0;
+	refused = *job->err;
+	tb_batch_undo(job);
+	int found = replay(job->req, k->resp, k->key, k->op, job->err);
+	if (found > 0)
+		return 0;
+	if (found == 0)
+		*job->err = refused;
+	return found < 0 ? found : rc;
+}
+
+/* PostgreSQL: a retry is answered, and the preparation's reads made, before taking any row
+ * lock; then the write in a transaction of its own. */
+static int keyed_alone(struct keyed *k)
+{
+	struct fk_req *req = k->job.req;
+	struct fk_err *err = k->job.err;
+	int rc = before_write(req, k->resp, k->key, k->op, k->prep, k->ctx, err);
+
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	rc = tb_tx_begin(req->db, err);
+	if (rc == 0)
+		rc = tb_tx_end(req->db, keyed_in_tx(&k->job), err);
+	/* The twin may commit between our look and our insert. */
+	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
+		rc = replay(req, k->resp, k->key, k->op, err) > 0 ? 0 : rc;
+	return rc;
+}
+
+static void keyed_done(struct tb_job *job)
+{
+	fk_req_done(job->req, job->rc);
+}
+
 int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_prep_fn prep,
 		 tb_keyed_fn fn, void *ctx, struct fk_err *err)
 {
-	struct keyed k = {.job = {.req = req, .err = err, .run = keyed_in_tx},
-			  .resp = resp,
-			  .key = fk_json_str(req->body, "client_key"),
-			  .op = op,
-			  .fn = fn,
-			  .ctx = ctx};
-	int rc = tb_key_check(k.key, err);
+	struct keyed *k = fk_arena_alloc(req->arena, sizeof(*k));
+	int rc;
 
-	/* A retry is answered without taking the write lock. */
-	if (rc == 0)
-		rc = before_write(req, resp, k.key, op, prep, ctx, err);
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	if (fk_db_kind(req->db) == FK_DB_SQLITE)
-		return tb_batch_run(&k.job);
-	rc = tb_tx_begin(req->db, err);
-	if (rc == 0)
-		rc = tb_tx_end(req->db, keyed_in_tx(&k.job), err);
-	/* On PostgreSQL the twin may commit between our look and our insert. */
-	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
-		rc = replay(req, resp, k.key, op, err) > 0 ? 0 : rc;
-	return rc;
+	*k = (struct keyed){
+	    .job = {.req = req, .err = err, .run = keyed_in_batch, .done = keyed_done},
+	    .resp = resp,
+	    .key = fk_json_str(req->body, "client_key"),
+	    .op = op,
+	    .prep = prep,
+	    .fn = fn,
+	    .ctx = ctx};
+	rc = tb_key_check(k->key, err);
+	if (rc < 0)
+		return rc;
+	if (fk_db_kind(req->db) != FK_DB_SQLITE)
+		return keyed_alone(k);
+	/* SQLite: everything in the group commit, on the store's writer connection. */
+	fk_req_defer(req);
+	rc = tb_batch_submit(req->app->store, &k->job, err);
+	if (rc < 0)
+		fk_req_done(req, rc);
+	return FK_DEFERRED;
 }

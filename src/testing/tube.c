@@ -311,13 +311,16 @@ static int live_tube(struct fk_db *db, int64_t round_id, int64_t person_id, char
 	return rc;
 }
 
-static int already_in_tube(const char *name, const char *other, struct fk_err *err)
+/* The person has a live sample in tube other already: this tube (a second scan of the same
+ * code, harmless: "already_scanned") or another one. field is set by the caller, which knows
+ * how the person was named. */
+static int already_in_tube(const char *name, const char *other, const char *code,
+			   struct fk_err *err)
 {
-	if (!other[0])
-		return fk_err_set(err, FK_ECONFLICT, "already_in_tube", "person",
-				  "%s 本轮已在另一支试管中采样",
-				  "%s is already sampled in another tube this round", name);
-	return fk_err_set(err, FK_ECONFLICT, "already_in_tube", "person",
+	if (strcmp(other, code) == 0)
+		return fk_err_set(err, FK_ECONFLICT, "already_scanned", NULL, "%s 已在本试管 %s 中",
+				  "%s is already in this tube (%s)", name, code);
+	return fk_err_set(err, FK_ECONFLICT, "already_in_tube", NULL,
 			  "%s 本轮已在试管 %s 中采样，不能再加入其他试管（除非该管作废）",
 			  "%s is already in tube %s this round (unless that tube is voided)", name,
 			  other);
@@ -366,6 +369,8 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 	return rc == 0 ? claim_refused(db, who, t, err) : 0;
 }
 
+/* The sample, unless the person already has a live one this round (the partial unique index
+ * decides, also against a twin scan running at the same time): 1 inserted, 0 not. */
 static int sample_insert(struct fk_db *db, const struct fk_principal *who, const struct tb_tube *t,
 			 const struct tb_person *p, int64_t now, struct fk_err *err)
 {
@@ -373,14 +378,12 @@ static int sample_insert(struct fk_db *db, const struct fk_principal *who, const
 	    fk_db_run(db, err,
 		      "INSERT INTO samples (id, round_id, tube_id, person_id, building_id, "
 		      "area_path, scanned_by, scanned_at, voided) "
-		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) "
+		      "ON CONFLICT (round_id, person_id) WHERE voided = 0 DO NOTHING",
 		      "iiiiitii", fk_id_next(), t->round_id, t->id, p->id, p->area_id, p->area_path,
 		      who->user_id, now);
 
-	/* Another scan of the person won the race between the check and the insert. */
-	if (rc == FK_ECONFLICT)
-		return already_in_tube(p->name, "", err);
-	return rc < 0 ? (int)rc : 0;
+	return rc < 0 ? (int)rc : rc > 0;
 }
 
 int tb_scan_check(struct fk_db *db, const struct fk_principal *who, const char *code,
@@ -403,12 +406,13 @@ int tb_scan_write(struct fk_db *db, const struct fk_principal *who, struct tb_tu
 	int rc = claim_place(db, who, t, now, err);
 
 	if (rc == 0)
-		rc = live_tube(db, t->round_id, p->id, other, sizeof(other), err);
-	if (rc > 0)
-		return already_in_tube(p->name, other, err);
-	if (rc == 0)
 		rc = sample_insert(db, who, t, p, now, err);
-	if (rc == 0)
+	if (rc == 0) {
+		/* The caller rolls the place taken back with the refusal. */
+		rc = live_tube(db, t->round_id, p->id, other, sizeof(other), err);
+		return rc < 0 ? rc : already_in_tube(p->name, other, t->code, err);
+	}
+	if (rc > 0)
 		rc = fk_round_stats_add(db, t->round_id, p->area_id, 1, 0, 0, err);
 	return rc;
 }

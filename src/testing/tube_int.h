@@ -91,8 +91,9 @@ int tb_tube_open(struct fk_db *db, const struct fk_principal *who, int64_t round
 		 struct fk_err *err);
 /* Scans person p into tube code. The tube closes itself at capacity. Errors: FK_ENOTFOUND
  * "unknown_tube"; FK_EUNPROC "round_closed"; FK_ECONFLICT "tube_full", "tube_closed",
- * "already_in_tube" (the message names the tube the person is in). On success out holds the
- * tube after the scan. */
+ * "already_in_tube" (the message names the tube the person is in), "already_scanned" (in this
+ * very tube already); these two name no field. On success out holds the tube after the
+ * scan. */
 int tb_scan(struct fk_db *db, const struct fk_principal *who, const char *code,
 	    const struct tb_person *p, struct tb_tube *out, struct fk_err *err);
 /* tb_scan in two steps: the check reads the tube and may run before the transaction (it
@@ -162,7 +163,9 @@ int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err);
 /* A keyed write over HTTP: the body's client_key is checked; a key seen before answers its
  * stored reply byte for byte and runs nothing; otherwise prep (may be NULL: reads that need
  * no lock) runs, then fn in a write transaction, and fn's reply (status, JSON) is stored
- * under the key in the same transaction. */
+ * under the key in the same transaction. On SQLite it all runs in the group commit and the
+ * reply is deferred (the handler returns tb_api_keyed's FK_DEFERRED as it is), so ctx must
+ * live as long as the request: allocate it in req->arena. */
 typedef int (*tb_prep_fn)(struct fk_req *req, void *ctx, struct fk_err *err);
 typedef int (*tb_keyed_fn)(struct fk_req *req, void *ctx, int *status, json_t **reply,
 			   struct fk_err *err);
@@ -171,19 +174,25 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_pr
 
 /* ---- group commit (batch.c) ---- */
 
-/* A write waiting for its turn: run is called inside a write transaction on the leader's
- * connection (req->db swapped in for the call) and returns 0 or <0 with err filled. */
+/* A write waiting for its turn: run is called inside a write transaction on the writer
+ * connection and returns 0 or <0 with err filled. */
 struct tb_job {
-	struct fk_req *req;
+	struct fk_req *req; /* run with req->db swapped for the writer connection */
 	struct fk_err *err;
-	int (*run)(struct tb_job *job);
+	int (*run)(struct tb_job *job); /* inside the batch's transaction */
+	void (*done)(struct tb_job *job); /* after the commit; rc is the outcome */
 	int rc;
-	bool done;
 	struct tb_job *next;
 };
-/* Runs job in a shared transaction with the jobs queued beside it (SQLite), each under its
- * own savepoint; returns job's result, or the commit's failure. */
-int tb_batch_run(struct tb_job *job);
+/* Queues job for the writer thread of store (started by the first job; SQLite), which runs
+ * it in a transaction shared with the jobs queued beside it, under its own savepoint, then
+ * calls its done (with rc the job's result, or the commit's failure). The job must live until
+ * done runs. FK_EINTERNAL when there is no writer thread (stopping). */
+int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *err);
+/* From a job's run: undoes what the job wrote so far (its savepoint stays open). */
+void tb_batch_undo(struct tb_job *job);
+/* Lets the writer thread finish what is queued and stops it (the module's fini). */
+void tb_batch_stop(void);
 
 /* ---- desk visitors (visitor.c) ---- */
 

@@ -551,6 +551,7 @@ int users_update(struct fk_db *db, int64_t id, const struct users_patch *in,
 	if (rc == 0)
 		rc = run_hook(hook, id, err);
 	rc = tx_end(db, mine, rc, err);
+	users_cache_forget_all();
 	sodium_memzero(hash, sizeof hash);
 	return rc;
 }

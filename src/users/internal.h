@@ -152,8 +152,10 @@ struct users_session {
 int users_session_create(struct fk_db *db, int64_t user_id, const char *ip, int64_t ttl_ms,
 			 char token[USERS_TOKEN_TEXT], struct users_session *out,
 			 struct fk_err *err);
-/* FK_EAUTH when the token is malformed, unknown or expired (an expired one is deleted). */
-int users_session_find(struct fk_db *db, const char *token, int64_t now_ms,
+/* The hash a session is stored under, from the cookie's token; false when it is malformed. */
+bool users_session_hash(const char *token, char hash[USERS_TOKEN_HEX]);
+/* FK_EAUTH when the session is unknown or expired (an expired one is deleted). */
+int users_session_find(struct fk_db *db, const char *hash, int64_t now_ms,
 		       struct users_session *out, struct fk_err *err);
 int users_session_touch(struct fk_db *db, int64_t id, int64_t now_ms, struct fk_err *err);
 int users_session_delete(struct fk_db *db, int64_t id, struct fk_err *err);
@@ -167,6 +169,17 @@ void users_role_masks(enum fk_role role, bool *see_id, bool *see_phone);
  * whether the account is disabled (who is filled either way). */
 int users_principal_load(struct fk_db *db, int64_t user_id, struct fk_principal *who,
 			 bool *disabled, struct fk_err *err);
+
+/* ---- principal_cache.c ---- */
+#define USERS_CACHE_MS 3000 /* how long a cached principal is believed */
+/* A copy of the principal cached for the session with this token hash, if still good. */
+bool users_cache_get(const char *hash, int64_t now_ms, struct fk_principal *out);
+/* Caches who, loaded when the generation was gen (read before loading it). */
+void users_cache_put(const char *hash, const struct fk_principal *who, int64_t expires_at,
+		     uint64_t gen, int64_t now_ms);
+uint64_t users_cache_generation(void);
+/* Accounts, scopes, sessions or area paths changed: reload every cached principal. */
+void users_cache_forget_all(void);
 
 /* ---- login.c ---- */
 struct users_login {

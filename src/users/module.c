@@ -1,5 +1,6 @@
 /* module: the users module's descriptor, its start hook (libsodium, the login throttle, the
- * session lifetime) and the authenticate hook the router calls on every non-public route. */
+ * session lifetime) and the authenticate hook the router calls on every non-public route,
+ * which takes who is calling from the principal cache or else from the store. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -43,12 +44,22 @@ struct users_state *users_state(struct fk_app *app)
 	return &state;
 }
 
+/* Scope paths of cached principals change with the areas they name. */
+static int users_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
+			    struct fk_err *err)
+{
+	(void)db, (void)old_prefix, (void)new_prefix, (void)err;
+	users_cache_forget_all();
+	return 0;
+}
+
 static int users_init(struct fk_app *app, struct fk_err *err)
 {
 	if (sodium_init() < 0)
 		return fk_err_set(err, FK_EINTERNAL, "crypto_unavailable", NULL, "加密库初始化失败",
 				  "the crypto library failed to start");
 	pthread_once(&state_once, state_init);
+	fk_area_on_move(users_area_moved);
 	app->users = &state;
 	app->authenticate = users_authenticate;
 	if (app->session_ttl_ms <= 0)
@@ -63,22 +74,16 @@ static int users_auth_failed(struct fk_err *err)
 	return fk_err_set(err, FK_EAUTH, "unauthenticated", NULL, "请先登录", "please log in");
 }
 
-int users_authenticate(struct fk_req *req, struct fk_err *err)
+/* Reads the session and its account; a disabled account's session ends now. */
+static int principal_from_store(struct fk_req *req, const char *hash, int64_t now,
+				struct fk_principal *who, int64_t *expires_at, struct fk_err *err)
 {
-	const char *token = fk_req_cookie(req, USERS_COOKIE);
 	struct users_session s;
-	struct fk_principal *who;
 	bool disabled = false;
-	int64_t now = fk_now_ms();
-	int rc;
+	int rc = users_session_find(req->db, hash, now, &s, err);
 
-	if (!token || !token[0])
-		return users_auth_failed(err);
-	rc = users_session_find(req->db, token, now, &s, err);
-	if (rc < 0)
-		return rc;
-	who = fk_arena_alloc(req->arena, sizeof *who);
-	rc = users_principal_load(req->db, s.user_id, who, &disabled, err);
+	if (rc == 0)
+		rc = users_principal_load(req->db, s.user_id, who, &disabled, err);
 	if (rc < 0)
 		return rc;
 	if (disabled) {
@@ -88,10 +93,32 @@ int users_authenticate(struct fk_req *req, struct fk_err *err)
 	}
 	who->session_id = s.id;
 	snprintf(who->csrf, sizeof who->csrf, "%s", s.csrf);
+	*expires_at = s.expires_at;
 	if (now - s.last_seen_at >= USERS_TOUCH_MS &&
 	    users_session_touch(req->db, s.id, now, NULL) < 0)
 		fk_warn("event=session_touch_failed request_id=%s",
 			req->request_id ? req->request_id : "-");
+	return 0;
+}
+
+int users_authenticate(struct fk_req *req, struct fk_err *err)
+{
+	char hash[USERS_TOKEN_HEX];
+	struct fk_principal *who;
+	int64_t now = fk_now_ms(), expires_at = 0;
+	uint64_t gen;
+	int rc;
+
+	if (!users_session_hash(fk_req_cookie(req, USERS_COOKIE), hash))
+		return users_auth_failed(err);
+	who = fk_arena_alloc(req->arena, sizeof *who);
+	if (!users_cache_get(hash, now, who)) {
+		gen = users_cache_generation();
+		rc = principal_from_store(req, hash, now, who, &expires_at, err);
+		if (rc < 0)
+			return rc;
+		users_cache_put(hash, who, expires_at, gen, now);
+	}
 	req->who = who;
 	return 0;
 }

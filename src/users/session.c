@@ -39,17 +39,23 @@ int users_session_create(struct fk_db *db, int64_t user_id, const char *ip, int6
 	return rc < 0 ? (int)rc : 0;
 }
 
-int users_session_find(struct fk_db *db, const char *token, int64_t now_ms,
-		       struct users_session *out, struct fk_err *err)
+bool users_session_hash(const char *token, char hash[USERS_TOKEN_HEX])
 {
 	unsigned char raw[USERS_TOKEN_BYTES];
-	char hash[USERS_TOKEN_HEX];
+
+	if (!token || !users_token_decode(token, raw))
+		return false;
+	users_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	return true;
+}
+
+int users_session_find(struct fk_db *db, const char *hash, int64_t now_ms,
+		       struct users_session *out, struct fk_err *err)
+{
 	struct fk_q *q;
 	int rc;
 
-	if (!users_token_decode(token, raw))
-		return no_session(err);
-	users_token_hash(raw, hash);
 	rc = fk_db_query(db, &q,
 			 "SELECT id, user_id, csrf, expires_at, last_seen_at FROM sessions "
 			 "WHERE token_hash = ?",
@@ -88,6 +94,8 @@ int users_session_touch(struct fk_db *db, int64_t id, int64_t now_ms, struct fk_
 int users_session_delete(struct fk_db *db, int64_t id, struct fk_err *err)
 {
 	int64_t rc = fk_db_run(db, err, "DELETE FROM sessions WHERE id = ?", "i", id);
+
+	users_cache_forget_all();
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -95,5 +103,7 @@ int users_sessions_drop(struct fk_db *db, int64_t user_id, int64_t keep_session,
 {
 	int64_t rc = fk_db_run(db, err, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "ii",
 			       user_id, keep_session);
+
+	users_cache_forget_all();
 	return rc < 0 ? (int)rc : 0;
 }

@@ -79,8 +79,10 @@ h.test('one person cannot be in two live tubes of a round: 409 naming the tube',
 	const reg = await h.login('registrar1');
 	const e = assertError(await scan(reg, t2, people[0]), 409, { code: 'already_in_tube' });
 	assert.ok(e.message_zh.includes(t1) && e.message_en.includes(t1), `names ${t1}: ${e.message_en}`);
-	const same = assertError(await scan(reg, t2, people[10], { byId: true }), 409, { code: 'already_in_tube' });
+	assert.equal(e.field, 'person_code');
+	const same = assertError(await scan(reg, t2, people[10], { byId: true }), 409, { code: 'already_scanned' });
 	assert.ok(same.message_en.includes(t2));
+	assert.equal(same.field, 'id_number');
 });
 
 h.test('a retry with the same client_key gets the same bytes and changes nothing', async () => {
@@ -215,7 +217,8 @@ h.test('visitors are added at the desk after an ID check and scanned', async () 
 	const known = await reg.post(`/api/v1/tubes/${t}/visitors`, {
 		name: '别名', id_type: 'resident', id_number: id, client_key: key(),
 	});
-	assertError(known, 409, { code: 'already_in_tube' });
+	const e = assertError(known, 409, { code: 'already_scanned' });
+	assert.equal(e.field, 'id_number');
 });
 
 h.test('registrars work only at the sites they are bound to', async () => {

@@ -146,7 +146,7 @@ function createDesk(username) {
 
   function onRefused(op, e) {
     // Scanned twice into the same tube: it is there already, which is what the registrar wanted.
-    if (e.code === 'already_in_tube' && e.field === op.tube && mine(op)) {
+    if (e.code === 'already_scanned' && mine(op)) {
       say(true, 'testing.desk.alreadyHere', { code: op.label })
       return sync()
     }

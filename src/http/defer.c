@@ -1,0 +1,59 @@
+/* defer: replies that another thread finishes. The handler marks its request deferred and
+ * returns; the server thread then suspends the connection unless the work is already done;
+ * fk_req_done records the result and resumes the connection if it was suspended, and MHD
+ * calls the request handler once more, which sends the reply. One mutex per server orders
+ * "done" against "suspend", so a connection is never suspended after its work is done (it
+ * would sleep forever) nor resumed before it was suspended (MHD forbids that).
+ *
+ * Lock order: srv->defer_mu before MHD's internal locks. */
+#include "http/internal.h"
+
+void fk_req_defer(struct fk_req *req)
+{
+	struct fk_exchange *x = fk_exchange_of(req);
+
+	if (req->db)
+		fk_store_release(x->srv->app->store, req->db);
+	req->db = NULL;
+	pthread_mutex_lock(&x->srv->defer_mu);
+	x->deferred = true;
+	pthread_mutex_unlock(&x->srv->defer_mu);
+}
+
+bool fk_defer_ready(struct fk_exchange *x)
+{
+	bool ready;
+
+	pthread_mutex_lock(&x->srv->defer_mu);
+	ready = x->deferred && x->defer_done && !x->suspended;
+	pthread_mutex_unlock(&x->srv->defer_mu);
+	return ready;
+}
+
+bool fk_defer_suspend(struct fk_exchange *x)
+{
+	bool wait;
+
+	pthread_mutex_lock(&x->srv->defer_mu);
+	wait = !x->defer_done;
+	if (wait) {
+		MHD_suspend_connection(x->conn);
+		x->suspended = true;
+	}
+	pthread_mutex_unlock(&x->srv->defer_mu);
+	return wait;
+}
+
+void fk_req_done(struct fk_req *req, int rc)
+{
+	struct fk_exchange *x = fk_exchange_of(req);
+
+	pthread_mutex_lock(&x->srv->defer_mu);
+	x->rc = rc;
+	x->defer_done = true;
+	if (x->suspended) {
+		x->suspended = false;
+		MHD_resume_connection(x->conn);
+	}
+	pthread_mutex_unlock(&x->srv->defer_mu);
+}
