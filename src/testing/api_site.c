@@ -1,8 +1,14 @@
-/* api_site: the HTTP handlers of /api/v1/sites — sampling sites, the areas each serves and the
- * registrars bound to it. Writes run in one transaction with their audit row. */
+/* api_site: the HTTP handlers of /api/v1/sites — sampling sites, the areas each serves, the
+ * registrars bound to it (by usernames or user ids) and the registrar accounts it may bind.
+ * Writes run in one transaction with their audit row. */
 #include <string.h>
 #include "base/id.h"
 #include "testing/internal.h"
+
+#define REGISTRARS_MAX	 100 /* bound to one site */
+#define CANDIDATES_LIMIT 20  /* a page of registrar candidates, unless ?limit= says */
+#define CANDIDATES_MAX	 100
+#define CANDIDATE_Q_MAX	 64 /* bytes of ?q= */
 
 const struct fk_field tr_site_create_body[] = {
     {"area_id", FK_J_ID, true, false, 0},
@@ -36,8 +42,10 @@ const struct fk_field tr_site_areas_body[] = {
     FK_FIELDS_END,
 };
 
+/* Exactly one of the two: checked by the handler, which names the member at fault. */
 const struct fk_field tr_site_registrars_body[] = {
-    {"user_ids", FK_J_IDS, true, false, 100},
+    {"user_ids", FK_J_IDS, false, false, REGISTRARS_MAX},
+    {"usernames", FK_J_STRINGS, false, false, REGISTRARS_MAX},
     FK_FIELDS_END,
 };
 
@@ -212,18 +220,121 @@ int tr_api_site_areas(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	return rc < 0 ? rc : reply_site(req, resp, 200, s->id, err);
 }
 
+static void names_of(struct fk_req *req, struct tr_registrar_pick *p)
+{
+	json_t *a = json_object_get(req->body, "usernames"), *v;
+	const char **l;
+	size_t i;
+
+	p->n = (int)json_array_size(a);
+	l = fk_arena_alloc(req->arena, sizeof(*l) * (size_t)(p->n + 1));
+	json_array_foreach(a, i, v)
+	{
+		l[i] = json_string_value(v);
+	}
+	p->names = l;
+}
+
+/* The registrars of the body: user_ids or usernames, never both nor neither. */
+static int registrar_pick(struct fk_req *req, struct tr_registrar_pick *p, struct fk_err *err)
+{
+	bool by_id = fk_json_has(req->body, "user_ids");
+	bool by_name = fk_json_has(req->body, "usernames");
+	int64_t *ids;
+
+	if (by_id && by_name)
+		return fk_err_set(err, FK_EUNPROC, "both_user_ids_and_usernames", "user_ids",
+				  "user_ids 与 usernames 只能给出其一",
+				  "give either user_ids or usernames, not both");
+	if (!by_id && !by_name)
+		return fk_err_set(err, FK_EUNPROC, "missing_usernames", "usernames",
+				  "请给出登记员的用户名 usernames（或用户编号 user_ids）",
+				  "give the registrars' usernames (or their user_ids)");
+	*p = (struct tr_registrar_pick){.field = by_id ? "user_ids" : "usernames"};
+	if (by_name) {
+		names_of(req, p);
+		return 0;
+	}
+	ids_of(req, "user_ids", &ids, &p->n);
+	p->ids = ids;
+	return 0;
+}
+
+static int audit_registrars(struct fk_req *req, int rc, const struct tr_site *s,
+			    const struct tr_registrar_pick *p, struct fk_err *err)
+{
+	struct fk_audit_entry e = {
+	    .action = "site.registrars", .target_kind = "site", .target_id = s->id};
+	json_t *who = json_array();
+
+	for (int i = 0; i < p->n; i++)
+		json_array_append_new(who,
+				      p->names ? json_string(p->names[i]) : fk_json_idv(p->ids[i]));
+	e.detail = tr_detail(
+	    req, json_pack("{s:s, s:s, s:o}", "code", s->code, "name", s->name, p->field, who));
+	return fk_audit_tx_end(req, rc, &e, err);
+}
+
 int tr_api_site_registrars(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
-	int64_t *ids;
-	int n, rc = fk_audit_tx_begin(req, err);
+	struct tr_registrar_pick p;
+	int rc = registrar_pick(req, &p, err);
 
+	if (rc == 0)
+		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
-	ids_of(req, "user_ids", &ids, &n);
 	rc = path_site(req, s, err);
 	if (rc == 0)
-		rc = tr_site_set_registrars(req->db, req->who, s->id, ids, n, err);
-	rc = audit_end(req, rc, "site.registrars", s, err);
+		rc = tr_site_set_registrars(req->db, s, &p, err);
+	rc = audit_registrars(req, rc, s, &p, err);
 	return rc < 0 ? rc : reply_site(req, resp, 200, s->id, err);
+}
+
+static const char *query_or_null(struct fk_req *req, const char *name)
+{
+	const char *v = fk_req_query(req, name);
+
+	return v && *v ? v : NULL;
+}
+
+static int candidate_query(struct fk_req *req, struct tr_candidate_query *f, struct fk_err *err)
+{
+	int64_t limit;
+
+	if (fk_req_query_int(req, "limit", CANDIDATES_LIMIT, 1, CANDIDATES_MAX, &limit, err) < 0)
+		return FK_EINVAL;
+	f->limit = (int)limit;
+	f->q = query_or_null(req, "q");
+	f->cursor = query_or_null(req, "cursor");
+	if (f->q && strlen(f->q) > CANDIDATE_Q_MAX)
+		return fk_err_set(err, FK_EINVAL, "too_long", "q", "q 最长 %d 字节",
+				  "q must be at most %d bytes long", CANDIDATE_Q_MAX);
+	return 0;
+}
+
+int tr_api_site_candidates(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct tr_site *s = fk_arena_alloc(req->arena, sizeof(*s));
+	struct tr_candidate_query f = {0};
+	char next[sizeof(((struct fk_principal *)0)->username)];
+	json_t *items;
+	int rc = path_site(req, s, err);
+
+	if (rc == 0)
+		rc = candidate_query(req, &f, err);
+	if (rc < 0)
+		return rc;
+	f.site_path = s->area_path;
+	items = json_array();
+	rc = tr_registrar_candidates(req->db, &f, items, next, sizeof(next), err);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	fk_resp_json(resp, 200,
+		     json_pack("{s:o, s:o}", "items", items, "next_cursor",
+			       next[0] ? json_string(next) : json_null()));
+	return 0;
 }

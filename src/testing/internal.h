@@ -201,12 +201,45 @@ int tr_site_get(struct fk_db *db, const struct fk_principal *who, int64_t id, st
 		struct fk_err *err);
 int tr_site_set_areas(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		      const int64_t *area_ids, int n, struct fk_err *err);
-int tr_site_set_registrars(struct fk_db *db, const struct fk_principal *who, int64_t id,
-			   const int64_t *user_ids, int n, struct fk_err *err);
+/* The registrars to bind: n user ids or n usernames (the other NULL); field names the body
+ * member errors point at ("user_ids" or "usernames"). */
+struct tr_registrar_pick {
+	const int64_t *ids;
+	const char *const *names;
+	int n;
+	const char *field;
+};
+/* Replaces the site's registrars with the picks, or changes nothing when one breaks a rule
+ * of tr_registrars_check. */
+int tr_site_set_registrars(struct fk_db *db, const struct tr_site *s,
+			   const struct tr_registrar_pick *p, struct fk_err *err);
 /* The site JSON with its assigned areas and registrars. */
 int tr_site_json(struct fk_db *db, const struct tr_site *s, json_t **out, struct fk_err *err);
 int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
 		 json_t *items, struct fk_err *err);
+
+/* ---- registrar accounts for sites (registrar.c) ---- */
+
+/* Checks each pick, in the order given, as a registrar for a site at site_path: an existing
+ * account ("unknown_user": 400 for an id, 422 for a username), enabled and of role registrar
+ * (422 "not_a_registrar"), with a scope overlapping the site's area (422
+ * "registrar_out_of_scope"). The first failure is the error, naming p->field and the id or
+ * name. On success out[i] is the id of pick i. */
+int tr_registrars_check(struct fk_db *db, const char *site_path, const struct tr_registrar_pick *p,
+			int64_t *out, struct fk_err *err);
+
+struct tr_candidate_query {
+	const char *site_path;
+	const char *q;	    /* start of the username or part of the display name; NULL = all */
+	const char *cursor; /* the last username of the previous page; NULL = first page */
+	int limit;	    /* >= 1 */
+};
+/* The registrars tr_registrars_check would accept at the site, ordered by username, as
+ * {id, username, display_name} appended to items. next_cursor gets the page's last username
+ * when more follow, else "". */
+int tr_registrar_candidates(struct fk_db *db, const struct tr_candidate_query *f, json_t *items,
+			    char *next_cursor, size_t next_size, struct fk_err *err);
+
 /* The round plan: people per site, sites and desks needed, warnings. */
 int tr_round_plan(struct fk_db *db, const struct fk_principal *who, const struct fk_round *r,
 		  const struct tr_round_areas *ra, json_t **out, struct fk_err *err);
@@ -249,6 +282,7 @@ int tr_api_site_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 int tr_api_site_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_site_areas(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_site_registrars(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int tr_api_site_candidates(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_coverage(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_missing(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_door(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);

@@ -63,7 +63,11 @@ const struct fk_route tr_routes[] = {
     {"PUT", "/api/v1/sites/{id}/areas", tr_api_site_areas, ROLES_SITE_WRITE, 0, tr_site_areas_body,
      0, "Set the buildings and grids a site serves"},
     {"PUT", "/api/v1/sites/{id}/registrars", tr_api_site_registrars, ROLES_SITE_WRITE, 0,
-     tr_site_registrars_body, 0, "Set the registrars bound to a site"},
+     tr_site_registrars_body, 0, "Set the registrars bound to a site, by usernames or user ids"},
+    {"GET", "/api/v1/sites/{id}/registrar-candidates", tr_api_site_candidates, ROLES_SITE_WRITE, 0,
+     NULL, 0,
+     "Registrar accounts that may be bound to the site (id, username, display name): q, cursor, "
+     "limit"},
     /* ---- tubes part ---- */
     TB_ROUTES,
     FK_ROUTES_END,

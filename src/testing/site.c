@@ -10,7 +10,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/utf8.h"
-#include "users/users.h"
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 #define SITE_COLS                                                                                  \
@@ -227,57 +227,22 @@ int tr_site_set_areas(struct fk_db *db, const struct fk_principal *who, int64_t 
 	return rc;
 }
 
-struct find_user {
-	int64_t id;
-	bool found, registrar, disabled;
-};
-
-static int find_one(void *ctx, const struct fk_user *u)
+int tr_site_set_registrars(struct fk_db *db, const struct tr_site *s,
+			   const struct tr_registrar_pick *p, struct fk_err *err)
 {
-	struct find_user *f = ctx;
+	int64_t *ids = fk_xcalloc((size_t)(p->n > 0 ? p->n : 1), sizeof(*ids));
+	int rc = tr_registrars_check(db, s->area_path, p, ids, err);
 
-	if (u->id == f->id) {
-		f->found = true;
-		f->registrar = u->role == FK_ROLE_REGISTRAR;
-		f->disabled = u->disabled;
-	}
-	return 0;
-}
-
-static int check_registrar(struct fk_db *db, int64_t user_id, struct fk_err *err)
-{
-	struct find_user f = {.id = user_id};
-	int rc = fk_user_list(db, find_one, &f, err);
-
-	if (rc < 0)
-		return rc;
-	if (!f.found)
-		return fk_err_set(err, FK_EINVAL, "unknown_user", "user_ids", "用户 %lld 不存在",
-				  "user %lld does not exist", (long long)user_id);
-	if (!f.registrar || f.disabled)
-		return fk_err_set(err, FK_EUNPROC, "not_a_registrar", "user_ids",
-				  "用户 %lld 不是可用的登记员账号",
-				  "user %lld is not an active registrar", (long long)user_id);
-	return 0;
-}
-
-int tr_site_set_registrars(struct fk_db *db, const struct fk_principal *who, int64_t id,
-			   const int64_t *user_ids, int n, struct fk_err *err)
-{
-	int rc = 0;
-
-	(void)who;
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = check_registrar(db, user_ids[i], err);
 	if (rc == 0 &&
-	    fk_db_run(db, err, "DELETE FROM site_registrars WHERE site_id = ?", "i", id) < 0)
+	    fk_db_run(db, err, "DELETE FROM site_registrars WHERE site_id = ?", "i", s->id) < 0)
 		rc = err ? err->code : FK_EDB;
-	for (int i = 0; rc == 0 && i < n; i++)
+	for (int i = 0; rc == 0 && i < p->n; i++)
 		if (fk_db_run(db, err,
 			      "INSERT INTO site_registrars (site_id, user_id) VALUES (?, ?) "
 			      "ON CONFLICT (site_id, user_id) DO NOTHING",
-			      "ii", id, user_ids[i]) < 0)
+			      "ii", s->id, ids[i]) < 0)
 			rc = err ? err->code : FK_EDB;
+	free(ids);
 	return rc;
 }
 

@@ -332,3 +332,40 @@ test('the camera reads a resident\'s sampling code into the tube', async () => {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+h.test('community staff bind a registrar to a site by picking the username; it survives a reload', async (page) => {
+	await setup();
+	const community = api.community1;
+	const site = ok(await community.post('/api/v1/sites', { area_id: fx.area.id, code: 'SITE-WEB-REG', name: '登记员绑定测试点', kind: 'fixed', desks: 1 }));
+	const openSite = async () => {
+		await page.goto(h.base + '/testing/sites');
+		await page.locator('[data-test=sites-table] .el-table__row', { hasText: 'SITE-WEB-REG' }).click();
+		await page.waitForSelector('[data-test=site-detail] h3:has-text("登记员绑定测试点")');
+	};
+	await h.login(page, 'community1');
+	await openSite();
+	// A typed name that is no account is refused, naming it, and binds no one.
+	await page.click('[data-test=site-registrars]');
+	await page.keyboard.type('nobody9');
+	await page.keyboard.press('Enter');
+	await page.click('[data-test=site-registrars-save]');
+	await page.waitForSelector('[data-test=site-detail-error]:has-text("nobody9")');
+	assert.deepEqual(ok(await community.get(`/api/v1/sites/${site.id}`)).registrars, []);
+	await page.click('[data-test=site-registrars] .el-tag__close');
+	// Picked from the offered accounts, shown with the display name.
+	await page.click('[data-test=site-registrars]');
+	await page.keyboard.type('regis');
+	const option = page.locator('.el-select-dropdown__item:has-text("registrar1") >> visible=true');
+	await option.waitFor();
+	assert.match(await option.innerText(), /采样点登记员/);
+	await option.click();
+	await page.click('[data-test=site-registrars-save]');
+	await page.waitForSelector('[data-test=site-registrar]:has-text("registrar1")');
+	assert.equal(await page.locator('[data-test=site-detail-error]').count(), 0);
+	const bound = ok(await community.get(`/api/v1/sites/${site.id}`)).registrars;
+	assert.deepEqual(bound.map((u) => u.username), ['registrar1']);
+	await page.reload();
+	await openSite();
+	await page.waitForSelector('[data-test=site-registrar]:has-text("采样点登记员 (registrar1)")');
+	assert.match(await text(page, '[data-test=site-registrars]'), /采样点登记员 \(registrar1\)/);
+});

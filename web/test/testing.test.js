@@ -3,7 +3,7 @@
 import { describe, it, expect, vi } from 'vitest'
 import { classify, maskCode, clientKey, idCheckDigit } from '../src/modules/testing/codes.js'
 import { createScanQueue, isTransient } from '../src/modules/testing/scanQueue.js'
-import { advisePool, dorfman, duration, percent } from '../src/modules/testing/common.js'
+import { advisePool, dorfman, duration, percent, registrarLabel, mergeRegistrars } from '../src/modules/testing/common.js'
 
 function validId(first17) {
   return first17 + idCheckDigit(first17)
@@ -162,5 +162,18 @@ describe('scan queue', () => {
     await tick()
     expect(q.items.length).toBe(0)
     q.stop()
+  })
+})
+
+describe('registrar picker', () => {
+  it('labels an account by display name and username', () => {
+    expect(registrarLabel({ username: 'registrar1', display_name: '采样点登记员' })).toBe('采样点登记员 (registrar1)')
+    expect(registrarLabel({ username: 'reg2', display_name: '' })).toBe('reg2')
+  })
+  it('offers the bound registrars first and each username once', () => {
+    const bound = [{ id: '1', username: 'b', display_name: 'B' }]
+    const found = [{ id: '2', username: 'a', display_name: 'A' }, { id: '1', username: 'b', display_name: 'B' }]
+    expect(mergeRegistrars(bound, found).map((u) => u.username)).toEqual(['b', 'a'])
+    expect(mergeRegistrars(null, undefined)).toEqual([])
   })
 })

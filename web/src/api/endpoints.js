@@ -44,6 +44,7 @@ export const endpoints = {
   siteUpdate: ['PATCH', '/api/v1/sites/{id}'],
   siteAreas: ['PUT', '/api/v1/sites/{id}/areas'],
   siteRegistrars: ['PUT', '/api/v1/sites/{id}/registrars'],
+  siteRegistrarCandidates: ['GET', '/api/v1/sites/{id}/registrar-candidates'],
   // tubes, boxes, lab
   tubeOpen: ['POST', '/api/v1/rounds/{id}/tubes'],
   tube: ['GET', '/api/v1/tubes/{code}'],

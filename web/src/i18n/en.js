@@ -83,7 +83,7 @@ export default {
     sites: {
       title: 'Sampling sites', new: 'New site', code: 'Code', name: 'Name', kind: 'Kind', kinds: { fixed: 'Fixed', mobile: 'Mobile' },
       desks: 'Desks', hours: 'Hours', area: 'Area', areaCode: 'Area code', served: 'Buildings/grids served',
-      areaCodesHint: 'Building or grid codes, comma separated', registrars: 'Registrars', registrarsAdmin: 'Only an administrator can look up new registrars by username: {names}', noSuchUser: 'No user {name}', registrarsHint: 'Registrar usernames, comma separated', active: 'Active',
+      areaCodesHint: 'Building or grid codes, comma separated', registrars: 'Registrars', registrarsHint: 'Type or pick registrar usernames', registrarsMore: 'More registrars: type to narrow the list', active: 'Active',
       plan: 'Check capacity for a round', people: 'People', desksNeeded: 'Desks needed', samplers: 'Samplers needed', warnings: 'Notes',
     },
     plan: { totals: '{population} people · {sites} sites ({sites_needed} needed) · {desks} desks ({desks_needed} needed) · {samplers_needed} samplers needed · {buildings_without_site} buildings without a site' },

@@ -83,7 +83,7 @@ export default {
     sites: {
       title: '采样点', new: '新建采样点', code: '编码', name: '名称', kind: '类型', kinds: { fixed: '固定', mobile: '流动' },
       desks: '采样台', hours: '开放时间', area: '所在区域', areaCode: '所在区域编码', served: '服务楼栋/网格',
-      areaCodesHint: '楼栋或网格编码，逗号分隔', registrars: '登记员', registrarsAdmin: '只有系统管理员能按用户名查找新的登记员：{names}', noSuchUser: '没有用户 {name}', registrarsHint: '登记员用户名，逗号分隔', active: '启用',
+      areaCodesHint: '楼栋或网格编码，逗号分隔', registrars: '登记员', registrarsHint: '输入或选择登记员用户名', registrarsMore: '还有更多登记员，请输入以缩小范围', active: '启用',
       plan: '按轮次核对采样力量', people: '服务人数', desksNeeded: '需要采样台', samplers: '需要采样人员', warnings: '提示',
     },
     plan: { totals: '应检 {population} 人 · 采样点 {sites} 个（需 {sites_needed}）· 采样台 {desks} 个（需 {desks_needed}）· 需采样人员 {samplers_needed} 人 · 未分配采样点的楼栋 {buildings_without_site} 栋' },

@@ -72,3 +72,15 @@ export function advisePool(p, sizes = [1, 5, 10, 20]) {
   for (const k of sizes) if (dorfman(p, k) < dorfman(p, best) - 1e-12) best = k
   return best
 }
+
+/* How a registrar account reads in pickers and tags: display name (username). */
+export function registrarLabel(u) {
+  return u.display_name ? `${u.display_name} (${u.username})` : u.username
+}
+
+/* Registrar options for a picker: those already bound first, then those found, each username
+ * once. */
+export function mergeRegistrars(bound, found) {
+  const seen = new Set()
+  return [...(bound || []), ...(found || [])].filter((u) => u && !seen.has(u.username) && seen.add(u.username))
+}
