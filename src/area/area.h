@@ -154,6 +154,10 @@ void fk_area_on_delete_check(fk_area_count_fn fn);
 
 /* True when path lies inside one of who's scopes. who NULL: false. */
 bool fk_scope_covers(const struct fk_principal *who, const char *path);
+/* True when path and one of who's scopes overlap: path lies inside the scope, or the scope
+ * lies inside path's subtree (a grid worker overlaps its community). who NULL: false. For
+ * hints that name no person (a round's figures moved), never for people data. */
+bool fk_scope_overlaps(const struct fk_principal *who, const char *path);
 /* Appends to sql a condition limiting column col (a materialized path) to who's scopes:
  * "((col >= ? AND col < ?) OR ...)". A principal without scopes gets "(1 = 0)": no rows.
  * Returns the number of placeholders added. */

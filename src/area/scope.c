@@ -1,6 +1,7 @@
 /* scope: a principal's jurisdiction as path ranges — the filter every people query carries
- * (fk_scope_sql/bind) and the read/write rules of the area API. An empty scope path never
- * matches: it would otherwise be a prefix of every path. */
+ * (fk_scope_sql/bind), the read/write rules of the area API, and the overlap rule of hints
+ * about a whole subtree. An empty scope path never matches: it would otherwise be a prefix of
+ * every path. */
 #include <string.h>
 #include "area/area_int.h"
 
@@ -25,6 +26,19 @@ bool fk_scope_covers(const struct fk_principal *who, const char *path)
 		if (usable(who, i) && strncmp(path, p, strlen(p)) == 0)
 			return true;
 	}
+	return false;
+}
+
+bool fk_scope_overlaps(const struct fk_principal *who, const char *path)
+{
+	size_t len = path ? strlen(path) : 0;
+	int n = nscopes(who);
+
+	if (fk_scope_covers(who, path))
+		return true;
+	for (int i = 0; len && i < n; i++)
+		if (usable(who, i) && strncmp(who->scope_paths[i], path, len) == 0)
+			return true;
 	return false;
 }
 

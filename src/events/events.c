@@ -1,9 +1,10 @@
 /* events: the ring of the last FK_EVENTS_RING events and the list of open streams, under one
  * mutex. An event is formatted once, outside the lock, as the "event:"/"data:" lines of a
  * Server-Sent Event; the lock covers only taking an id, storing the entry and waking the
- * streams whose scope covers the event's area. Each stream keeps its own cursor (the newest
- * id it has seen), so a slow client never holds anyone up and a reconnect with Last-Event-ID
- * is a binary search in the ring. */
+ * streams it reaches: those whose scope covers the event's area, or, for a wide event, whose
+ * scope overlaps it (reaches() is the one place that says so). Each stream keeps its own
+ * cursor (the newest id it has seen), so a slow client never holds anyone up and a reconnect
+ * with Last-Event-ID is a binary search in the ring. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct entry {
 	char *path; /* both in one allocation: path, NUL, the event's lines */
 	const char *body;
 	size_t body_len;
+	bool wide; /* reaches scopes inside the area too (fk_events_publish_wide) */
 };
 
 static struct {
@@ -81,6 +83,12 @@ static size_t first_after(int64_t id)
 	return lo;
 }
 
+/* Whether an event about path reaches who. */
+static bool reaches(const struct fk_principal *who, const char *path, bool wide)
+{
+	return wide ? fk_scope_overlaps(who, path) : fk_scope_covers(who, path);
+}
+
 /* ---- publishing ---- */
 
 /* "event: KIND\ndata: {...}\n\n" (the id line is added per stream) behind "PATH\0". */
@@ -113,7 +121,7 @@ static char *format(const char *kind, const char *path, json_t *payload, size_t 
 }
 
 /* Caller holds ev.mu. */
-static void push_locked(char *mem, size_t body_len)
+static void push_locked(char *mem, size_t body_len, bool wide)
 {
 	struct entry *e;
 
@@ -129,18 +137,19 @@ static void push_locked(char *mem, size_t body_len)
 	e->path = mem;
 	e->body = mem + strlen(mem) + 1;
 	e->body_len = body_len;
+	e->wide = wide;
 	ev.last_id = e->id;
 }
 
 /* Caller holds ev.mu: a stream can not be freed meanwhile (ev_sub_close takes it). */
-static void wake_locked(const char *path)
+static void wake_locked(const char *path, bool wide)
 {
 	for (struct ev_sub *s = ev.subs; s; s = s->next)
-		if (s->stream && fk_scope_covers(&s->who, path))
+		if (s->stream && reaches(&s->who, path, wide))
 			fk_stream_wake(s->stream);
 }
 
-int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
+static int publish(const char *kind, const char *area_path, json_t *payload, bool wide)
 {
 	size_t body_len = 0;
 	char *mem = NULL;
@@ -157,10 +166,20 @@ int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
 		return rc;
 	pthread_mutex_lock(&ev.mu);
 	boot_locked();
-	push_locked(mem, body_len);
-	wake_locked(area_path);
+	push_locked(mem, body_len, wide);
+	wake_locked(area_path, wide);
 	pthread_mutex_unlock(&ev.mu);
 	return 0;
+}
+
+int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
+{
+	return publish(kind, area_path, payload, false);
+}
+
+int fk_events_publish_wide(const char *kind, const char *area_path, json_t *payload)
+{
+	return publish(kind, area_path, payload, true);
 }
 
 int64_t fk_events_last_id(void)
@@ -277,7 +296,7 @@ int ev_sub_fill(struct ev_sub *s, size_t max)
 	pthread_mutex_lock(&ev.mu);
 	for (size_t i = first_after(s->last_id); i < ev.n && s->out.len < max; i++) {
 		const struct entry *e = at(i);
-		if (fk_scope_covers(&s->who, e->path)) {
+		if (reaches(&s->who, e->path, e->wide)) {
 			fk_buf_printf(&s->out, "id: %lld\n", (long long)e->id);
 			fk_buf_append(&s->out, e->body, e->body_len);
 			count++;

@@ -1,8 +1,9 @@
 /* events: live events and alerts. An event is a small JSON message about an area (a positive
  * pool in a building, a notice to a grid); it is kept in an in-memory ring of the last
  * FK_EVENTS_RING events and pushed at once to every open GET /api/v1/events stream whose
- * scope covers the event's area. An alert is an event that is also stored (table alerts), to
- * be listed and acknowledged later (GET /api/v1/alerts, POST /api/v1/alerts/{id}/ack).
+ * scope covers the event's area (a wide event: whose scope overlaps it). An alert is an event that
+ * is also stored (table alerts), to be listed and acknowledged later (GET /api/v1/alerts, POST
+ * /api/v1/alerts/{id}/ack).
  *
  * Events live in the memory of one `fangkong serve` process: a stream sees the events raised
  * by the process it is connected to (see docs/usage.md for several servers). */
@@ -28,6 +29,12 @@ extern const struct fk_module fk_module_events;
  * so a request thread may call it inside its transaction.
  * Returns 0, or FK_EINVAL for a bad kind or path, FK_ETOOBIG for an oversized payload. */
 int fk_events_publish(const char *kind, const char *area_path, json_t *payload);
+/* fk_events_publish for a hint about a whole subtree (a round's coverage moved): it reaches
+ * every stream whose scope overlaps area_path — covers it, or lies inside it — so a grid
+ * worker hears about its community too. Such a payload reaches users who may not see every
+ * record in the area: it must carry no personal data (ids of rounds or areas, counts at most).
+ * Same ownership, errors and cost as fk_events_publish. */
+int fk_events_publish_wide(const char *kind, const char *area_path, json_t *payload);
 /* The id of the newest event published so far (0 before the first). Ids increase. */
 int64_t fk_events_last_id(void);
 

@@ -45,8 +45,9 @@ int ev_sub_open(const struct fk_principal *who, bool resume, int64_t last_id, st
 void ev_sub_attach(struct ev_sub *s, struct fk_stream *stream);
 /* Unregisters s (no wake reaches its stream after this returns) and frees it. */
 void ev_sub_close(struct ev_sub *s);
-/* Appends to s->out the text of the events after s->last_id that s's scope covers, until
- * about max bytes; returns how many events were appended. */
+/* Appends to s->out the text of the events after s->last_id that reach s (its scope covers
+ * the event's area, or overlaps it for a wide event), until about max bytes; returns how many
+ * events were appended. */
 int ev_sub_fill(struct ev_sub *s, size_t max);
 /* Open streams (all users). */
 int ev_sub_count(void);

@@ -1,7 +1,7 @@
 /* api_lab: the HTTP handlers of transport and the lab — boxes and their chain of custody,
  * results one by one (keyed, so a retry never doubles) and from a plate file, and the
  * single-tube retests of positive pools. Whatever the lab reads carries tube and box codes,
- * never names or person ids. */
+ * never names or person ids. A committed result or retest pulses the round's coverage. */
 #include <stdlib.h>
 #include <string.h>
 #include "base/id.h"
@@ -226,25 +226,34 @@ int tb_api_box_receive(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 
 /* ---- results ---- */
 
+struct result_ctx {
+	const char *code;
+	struct tb_tube t; /* zero unless the result was applied now (not replayed) */
+};
+
 static int result_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
+	struct result_ctx *c = ctx;
 	enum tb_outcome outcome;
-	struct tb_tube t;
-	int rc = tb_result_apply(req->db, req->who, 0, (const char *)ctx,
-				 fk_json_str(req->body, "result"), &t, &outcome, err);
+	int rc = tb_result_apply(req->db, req->who, 0, c->code, fk_json_str(req->body, "result"),
+				 &c->t, &outcome, err);
 
 	if (rc < 0)
 		return rc;
 	*status = 200;
-	*reply = tb_tube_json(&t);
+	*reply = tb_tube_json(&c->t);
 	json_object_set_new(*reply, "changed", json_boolean(outcome == TB_APPLIED));
 	return 0;
 }
 
 int tb_api_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	return tb_api_keyed(req, resp, "tube.result", NULL, result_fn,
-			    (void *)fk_req_param(req, "code"), err);
+	struct result_ctx c = {.code = fk_req_param(req, "code")};
+	int rc = tb_api_keyed(req, resp, "tube.result", NULL, result_fn, &c, err);
+
+	if (rc == 0)
+		tr_coverage_pulse(c.t.round_id, c.t.site_path);
+	return rc;
 }
 
 int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
@@ -267,6 +276,8 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 			   "failed", (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key));
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;
+	if (rc == 0 && rep.created > 0)
+		tr_coverage_pulse(r.id, NULL);
 	if (rc == 0) {
 		o = fk_report_to_json(&rep, req->lang);
 		json_object_set_new(o, "applied", json_integer(rep.created));
@@ -345,6 +356,8 @@ int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err
 	if (rc == 0)
 		rc = fk_audit(req, &e, err);
 	rc = tb_tx_end(req->db, rc, err);
+	if (rc == 0)
+		tr_coverage_pulse(r.round_id, r.area_path);
 	if (rc == 0)
 		fk_resp_json(resp, 200, retest_json(req->who, &r));
 	return rc;

@@ -1,6 +1,7 @@
 /* api_round: the HTTP handlers of /api/v1/rounds (create, list, read, change, open, close,
  * plan) and of a round's exemptions. Writes run in one transaction with their audit row; the
- * list of exempt people is a read of people data and audited as one. */
+ * list of exempt people is a read of people data and audited as one. A committed exemption
+ * change pulses the round's coverage. */
 #include <stdlib.h>
 #include <string.h>
 #include "base/id.h"
@@ -323,6 +324,8 @@ int tr_api_exempt_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	    req, json_pack("{s:o, s:s}", "round_id", fk_json_idv(round_id), "reason", reason));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
+		tr_coverage_pulse(round_id, NULL);
+	if (rc == 0)
 		fk_resp_json(resp, created ? 201 : 200,
 			     json_pack("{s:o, s:o, s:s, s:b}", "round_id", fk_json_idv(round_id),
 				       "person_id", fk_json_idv(person_id), "reason", reason,
@@ -347,6 +350,8 @@ int tr_api_exempt_remove(struct fk_req *req, struct fk_resp *resp, struct fk_err
 	e.target_id = person_id;
 	e.detail = tr_detail(req, json_pack("{s:o}", "round_id", fk_json_idv(round_id)));
 	rc = fk_audit_tx_end(req, rc, &e, err);
+	if (rc == 0)
+		tr_coverage_pulse(round_id, NULL);
 	if (rc == 0)
 		resp->status = 204;
 	return rc;

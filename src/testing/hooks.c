@@ -1,6 +1,7 @@
 /* hooks: what the area module calls back into testing for (see area.h). A moved subtree
- * rewrites the copied area paths of the rounds part's tables; an area a round or a site still
- * names, or that a site serves, cannot be deleted. */
+ * rewrites the copied area paths of the rounds part's tables (and the coverage pulse forgets
+ * the paths it keeps); an area a round or a site still names, or that a site serves, cannot
+ * be deleted. */
 #include <string.h>
 #include "testing/internal.h"
 
@@ -32,6 +33,7 @@ int tr_area_moved(struct fk_db *db, const char *old_prefix, const char *new_pref
 		if (fk_db_run(db, err, moved_sql[i], "titt", new_prefix,
 			      (int64_t)strlen(old_prefix) + 1, old_prefix, upper) < 0)
 			return err ? err->code : FK_EDB;
+	tr_coverage_pulse_forget();
 	return 0;
 }
 

@@ -93,7 +93,8 @@ int tr_round_close(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		   struct fk_round *out, struct fk_err *err);
 int tr_round_areas(struct fk_db *db, int64_t id, struct tr_round_areas *out, struct fk_err *err);
 /* The round if who may see it (one of its areas meets one of who's scopes), else
- * FK_ENOTFOUND "round_not_found". areas may be NULL. */
+ * FK_ENOTFOUND "round_not_found". areas may be NULL. Teaches the coverage pulse the round's
+ * areas (tr_coverage_pulse_learn). */
 int tr_round_visible(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		     struct fk_round *out, struct tr_round_areas *areas, struct fk_err *err);
 /* May who change the round: commander or admin whose scopes cover all its areas. */
@@ -253,6 +254,31 @@ int tr_callup_done(struct fk_db *db, const struct fk_principal *who, const struc
 		   int64_t area_id, json_t **out, struct fk_err *err);
 int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const struct fk_area *area, json_t *items, struct fk_err *err);
+
+/* ---- the coverage pulse (pulse.c) ---- */
+
+/* Tells every screen showing round_id's coverage that its figures moved: publishes the wide
+ * event "coverage" {round_id} (events.h), at most once a second per round (the first call of
+ * a quiet second publishes, the others of that second do nothing). Call it after the change
+ * is committed; round_id <= 0 does nothing, so a reply replayed from a client key (no tube
+ * read) may pass what it has. Thread-safe and cheap enough for every scan: it never touches
+ * the store nor waits (one short mutex), and publishes nothing personal.
+ *
+ * Where the event goes: the deepest area path all the round's areas lie in, published wide,
+ * so every user whose scope overlaps one of the round's areas receives it — a scope that
+ * overlaps an area lies inside that ancestor or covers the area, and so overlaps the
+ * ancestor too. Others under the ancestor (a sibling community, when a round spans two)
+ * receive it as well; it names only the round, so that costs them one refresh. While the
+ * round's areas are not known here (see tr_coverage_pulse_learn), or share no ancestor, the
+ * event goes to path instead — the caller's best cheap guess, such as the site's area path
+ * of the tube (users overlapping the site then hear of it); NULL: nothing is published. */
+void tr_coverage_pulse(int64_t round_id, const char *path);
+/* tr_coverage_pulse at a given monotonic time in ms (tests); true when it published. */
+bool tr_coverage_pulse_at(int64_t round_id, const char *path, int64_t now_ms);
+/* Teaches the pulse the areas of round_id (tr_round_visible does it on every read). */
+void tr_coverage_pulse_learn(int64_t round_id, const struct tr_round_areas *ra);
+/* Forgets every round's areas (an area moved: paths changed); they are learnt again. */
+void tr_coverage_pulse_forget(void);
 
 /* ---- hooks (module.c registers them) ---- */
 

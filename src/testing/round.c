@@ -109,13 +109,9 @@ static bool meets(const struct fk_principal *who, const struct tr_round_areas *a
 {
 	if (!who)
 		return true;
-	for (int i = 0; i < areas->n; i++) {
-		if (fk_scope_covers(who, areas->a[i].path))
+	for (int i = 0; i < areas->n; i++)
+		if (fk_scope_overlaps(who, areas->a[i].path))
 			return true;
-		for (int s = 0; s < who->nscopes && s < FK_MAX_SCOPES; s++)
-			if (tr_path_under(who->scope_paths[s], areas->a[i].path))
-				return true;
-	}
 	return false;
 }
 
@@ -155,6 +151,8 @@ int tr_round_visible(struct fk_db *db, const struct fk_principal *who, int64_t i
 		rc = tr_round_areas(db, id, ra, err);
 	if (rc == 0 && !meets(who, ra))
 		rc = round_not_found(err);
+	if (rc == 0)
+		tr_coverage_pulse_learn(id, ra);
 	if (!areas)
 		free(ra);
 	return rc;

@@ -1,10 +1,12 @@
 // events: the live event stream GET /api/v1/events (Server-Sent Events read with fetch
 // streaming) and alerts. A command-centre notice (POST /api/v1/alerts) raises an alert and an
 // event; each stream gets only the events of its scope; Last-Event-ID resumes; the stream
-// sends a heartbeat; alerts are listed within scope and acknowledged; and serve still stops
-// at once, exit 0, with streams open.
+// sends a heartbeat; alerts are listed within scope and acknowledged; a registration scan
+// pulses "coverage" to every stream overlapping the round's areas, once a second however many
+// scans; and serve still stops at once, exit 0, with streams open.
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, areaByCode } from './lib/harness.mjs';
+import { COMMUNITY, GRID, barcode, openRound, makeSite, residents, openTube, scan, userId } from './lib/tubes.mjs';
 
 const h = harness('events');
 const streams = [];
@@ -269,6 +271,58 @@ h.test('POST /api/v1/alerts/{id}/ack: in scope only, once, announced to the stre
 	assert.ok(!open.items.some((a) => a.id === id));
 	const done = await grid1.ok('/api/v1/alerts', { query: { acked: 'true' } });
 	assert.ok(done.items.some((a) => a.id === id));
+});
+
+h.test('a scan pulses "coverage" {round_id} to every stream overlapping the round, once a second', async () => {
+	const commander = await h.login('commander');
+	const community1 = await h.login('community1');
+	const round = await openRound(commander, '实时覆盖轮次');
+	const site = await makeSite(community1, GRID, [await userId(await h.login('admin'), 'registrar1')]);
+	const people = await residents(community1, COMMUNITY, 21);
+	const area = await areaByCode(commander, COMMUNITY);
+	const reg = await h.login('registrar1');
+	live.community2 = await stream('community2');
+	const isPulse = (e) => e.event === 'coverage' && e.data.payload.round_id === round.id;
+	const pulses = (u) => live[u].events.filter(isPulse).length;
+
+	const t1 = barcode('P');
+	assertCreated(await openTube(reg, round, site, t1));
+	assert.equal(pulses('commander'), 0, 'opening a tube changes no figure');
+	const r = await scan(reg, t1, people[0]);
+	assert.equal(r.status, 201, r.what);
+	// The round's community: its staff, the district above, a grid and a building inside it.
+	for (const u of ['commander', 'community1', 'grid1', 'building1']) {
+		const ev = await live[u].waitFor(isPulse, 3000, `coverage pulse for ${u}`);
+		assert.equal(ev.data.kind, 'coverage');
+		assert.equal(ev.data.area_path, area.path, 'at the round\'s area');
+		assert.deepEqual(Object.keys(ev.data.payload), ['round_id'], 'the pulse names the round and nothing else');
+	}
+	// The other community's staff and grid worker share no area with the round: a notice sent
+	// there after the scan reaches them, and the pulse (which came before it) never did.
+	const n2 = await notice('370212001002G01', 'commander');
+	for (const u of ['grid2', 'community2']) {
+		await live[u].waitFor((e) => e.event === 'alert' && e.data.payload.title_en === n2.title);
+		assert.equal(pulses(u), 0, `${u} got the round's coverage pulse`);
+	}
+
+	// A burst: twenty scans at once, well inside a second, make one event — not twenty.
+	await new Promise((res) => setTimeout(res, 1100)); // the first pulse's second is over
+	const before = pulses('commander');
+	const t2 = barcode('P'), t3 = barcode('P');
+	assertCreated(await openTube(reg, round, site, t2));
+	assertCreated(await openTube(reg, round, site, t3));
+	const t0 = Date.now();
+	const replies = await Promise.all(people.slice(1, 21).map((p, i) => scan(reg, i % 2 ? t2 : t3, p)));
+	const took = Date.now() - t0;
+	for (const x of replies) assert.equal(x.status, 201, x.what);
+	await live.commander.waitFor(() => pulses('commander') > before, 3000, 'pulse for the burst');
+	await new Promise((res) => setTimeout(res, 1500)); // any further event would be here by now
+	const got = pulses('commander') - before;
+	assert.ok(got >= 1 && got <= 1 + Math.floor(took / 1000),
+		`${got} coverage events for 20 scans in ${took} ms: at most one a second`);
+	if (took < 1000) assert.equal(got, 1, `20 scans in ${took} ms`);
+	assert.equal(pulses('grid1'), pulses('commander'), 'the grid worker hears as often as the district');
+	assert.equal(pulses('grid2'), 0);
 });
 
 h.test('the stream sends a ": ping" heartbeat every 15 s', async () => {

@@ -2,9 +2,10 @@
 // typed into the scanner input and sees it close at 10/10; a scan made offline waits in the
 // queue and lands exactly once when the connection is back, also when the first reply is lost;
 // a person already in another tube is refused with the server's message; undo; the coverage
-// page counts new scans without a reload and shows a positive pool live; the lab receives a
-// box, records a result and reads a plate file's bad rows without seeing a name; the camera
-// (Chromium's fake camera playing a resident's QR code) scans a person into a tube.
+// page counts new scans within seconds (the scans' "coverage" pulse, not the poll) and shows a
+// positive pool live; the lab receives a box, records a result and reads a plate file's bad
+// rows without seeing a name; the camera (Chromium's fake camera playing a resident's QR code)
+// scans a person into a tube.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -179,12 +180,14 @@ h.test('undo takes a wrong scan out of the tube', async (page) => {
 	assert.equal((await tube('TUBE-WEB-0003')).n, 1);
 }, PHONE);
 
-h.test('the coverage page counts new scans without a reload', async (page) => {
+h.test('the coverage page counts new scans within seconds, from the event stream', async (page) => {
 	await setup();
 	await h.login(page, 'community1');
 	await page.goto(`${h.base}/testing/coverage?round=${fx.round.id}`);
+	const shown = Date.now(); // the page's 10 s poll fires first at about shown + 10 s
 	await page.waitForSelector('[data-test=total-sampled]');
 	await page.waitForFunction(() => document.querySelector('[data-test=total-sampled]').innerText !== '');
+	await page.waitForFunction(() => document.querySelector('[data-test=live]').innerText === '实时');
 	const before = Number((await text(page, '[data-test=total-sampled]')).replace(/\D/g, ''));
 	assert.equal(before, 11, 'ten in the closed tube and one left in the open one');
 	const expected = Number((await text(page, '[data-test=total-expected]')).replace(/\D/g, ''));
@@ -194,10 +197,19 @@ h.test('the coverage page counts new scans without a reload', async (page) => {
 	const reg = api.registrar1;
 	const key = () => `web-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 	ok(await reg.post(`/api/v1/rounds/${fx.round.id}/tubes`, { code: 'TUBE-WEB-0004', site_id: fx.site.id, client_key: key() }));
-	for (const p of fx.people.slice(13, 15))
-		ok(await reg.post('/api/v1/tubes/TUBE-WEB-0004/scans', { id_number: p.id_number, client_key: key() }));
-	await page.waitForFunction((n) => Number(document.querySelector('[data-test=total-sampled]').innerText.replace(/\D/g, '')) === n,
-		before + 2, { timeout: 25_000 });
+	// Two scans inside one second: the first pulses "coverage" and shows; the second, made once
+	// the page has shown the first, sends no event of its own and shows with the page's refresh
+	// after that pulse's second. Both within 3 s of the first scan, long before the poll.
+	const sampled = (n) => page.waitForFunction((m) => Number(document.querySelector('[data-test=total-sampled]').innerText.replace(/\D/g, '')) === m,
+		n, { timeout: 3000 });
+	const [p1, p2] = fx.people.slice(13, 15);
+	const first = Date.now();
+	ok(await reg.post('/api/v1/tubes/TUBE-WEB-0004/scans', { id_number: p1.id_number, client_key: key() }));
+	await sampled(before + 1);
+	ok(await reg.post('/api/v1/tubes/TUBE-WEB-0004/scans', { id_number: p2.id_number, client_key: key() }));
+	await sampled(before + 2);
+	assert.ok(Date.now() - first < 3000, `the scans showed ${Date.now() - first} ms after the first`);
+	assert.ok(Date.now() - shown < 9500, `the page was open ${Date.now() - shown} ms: the poll may have counted the scans`);
 	const missing = Number((await text(page, '[data-test=total-missing]')).replace(/\D/g, ''));
 	assert.equal(missing, expected - before - 2);
 

@@ -1,7 +1,8 @@
-/* Unit tests for events: the ring (checks, increasing ids, eviction), scope filtering,
- * Last-Event-ID resumes (and the resync after a gap), the per-user cap and many publishers at
- * once; then a real daemon with two worker threads serving 150 open streams (each gets only
- * its scope's events, ordinary requests still answer, a resume replays, and stopping the
+/* Unit tests for events: the ring (checks, increasing ids, eviction), scope filtering (and
+ * the overlap rule of wide events), Last-Event-ID resumes (and the resync after a gap), the
+ * per-user cap and many publishers at once; then a real daemon with two worker threads
+ * serving 150 open streams (each gets only its scope's events, a wide event wakes the streams
+ * inside its area at once, ordinary requests still answer, a resume replays, and stopping the
  * server ends every stream at once); then alerts in a store (SQLite, and PostgreSQL when
  * FK_PG_URL is set): raising, scope, acknowledging, and alerts following a moved area. */
 #include <stdarg.h>
@@ -137,6 +138,36 @@ static void test_scope_filter(void **state)
 	ev_sub_close(g3);
 	ev_sub_close(all);
 	ev_sub_close(none);
+}
+
+/* A wide event reaches the scopes that cover its area and those inside it; a plain one at the
+ * same area only the former. */
+static void test_wide_overlap(void **state)
+{
+	struct ev_sub *top = sub_for("/1/", false, 0), *same = sub_for("/1/2/", false, 0);
+	struct ev_sub *grid = sub_for("/1/2/7/", false, 0), *sib = sub_for("/1/3/", false, 0);
+	struct ev_sub *digits = sub_for("/1/23/", false, 0), *none = sub_for(NULL, false, 0);
+	struct ev_sub *all[] = {top, same, grid, sib, digits, none};
+	const int want_wide[] = {1, 1, 1, 0, 0, 0}, want_plain[] = {1, 1, 0, 0, 0, 0};
+
+	(void)state;
+	assert_int_equal(fk_events_publish_wide("Bad Kind", "/1/2/", NULL), FK_EINVAL);
+	assert_int_equal(fk_events_publish_wide("coverage", "/1//", NULL), FK_EINVAL);
+	assert_int_equal(fk_events_publish_wide("coverage", "/1/2/", json_pack("{s:s}", "r", "7")),
+			 0);
+	assert_int_equal(fk_events_publish("plain", "/1/2/", NULL), 0);
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		drain(all[i]);
+		assert_int_equal(count(all[i]->out.data, "event: coverage\n"), want_wide[i]);
+		assert_int_equal(count(all[i]->out.data, "event: plain\n"), want_plain[i]);
+		ev_sub_close(all[i]);
+	}
+	/* A resume replays wide events by the same rule. */
+	grid = sub_for("/1/2/7/9/", true, 1);
+	assert_int_equal(count(drain(grid), "event: coverage\n"), 1);
+	assert_non_null(strstr(grid->out.data, "\"area_path\":\"/1/2/\""));
+	assert_int_equal(count(grid->out.data, "event: plain\n"), 0);
+	ev_sub_close(grid);
 }
 
 static void test_resume(void **state)
@@ -466,6 +497,10 @@ static void test_streams(void **state)
 	assert_int_equal(fk_events_publish("t", "/1/3/", json_pack("{s:i}", "n", 2)), 0);
 	for (int i = 1; i < CLIENTS; i += 2)
 		assert_true(client_wait(&clients[i], "{\"n\":2}", 5000));
+	/* A wide event above both grids wakes every stream at once, long before a heartbeat. */
+	assert_int_equal(fk_events_publish_wide("t", "/1/", json_pack("{s:i}", "n", 3)), 0);
+	for (int i = 0; i < CLIENTS; i++)
+		assert_true(client_wait(&clients[i], "{\"n\":3}", 2000));
 
 	/* A reconnect with Last-Event-ID gets what it missed. */
 	snprintf(hdr, sizeof(hdr), "Last-Event-ID: %lld\r\n", (long long)before);
@@ -687,6 +722,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_publish_checks, ring_setup),
 	    cmocka_unit_test_setup(test_ids_increase, ring_setup),
 	    cmocka_unit_test_setup(test_scope_filter, ring_setup),
+	    cmocka_unit_test_setup(test_wide_overlap, ring_setup),
 	    cmocka_unit_test_setup(test_resume, ring_setup),
 	    cmocka_unit_test_setup(test_ring_evicts, ring_setup),
 	    cmocka_unit_test_setup(test_per_user_cap, ring_setup),

@@ -1,7 +1,8 @@
-/* test_scope: the scope filter — fk_scope_covers, the SQL fk_scope_sql writes and the values
- * fk_scope_bind gives it — against real rows in a store: a grid worker's scope returns only
- * its grid's rows, no scope returns none, two scopes return both. Also the area list and the
- * area import seen through a scope. */
+/* test_scope: the scope filter — fk_scope_covers (and the overlap rule of wide hints,
+ * fk_scope_overlaps), the SQL fk_scope_sql writes and the values fk_scope_bind gives it —
+ * against real rows in a store: a grid worker's scope returns only its grid's rows, no scope
+ * returns none, two scopes return both. Also the area list and the area import seen through
+ * a scope. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,38 @@ static void test_covers(void **state)
 	assert_false(fk_scope_covers(&n, "/1/12/"));
 	assert_false(fk_scope_covers(&empty, "/1/12/"));
 	assert_false(fk_scope_covers(NULL, "/1/12/"));
+}
+
+static void test_overlaps(void **state)
+{
+	struct fk_principal w = who_of(FK_ROLE_GRID, (struct principal_paths){{"/1/12/"}});
+	struct fk_principal two =
+	    who_of(FK_ROLE_GRID, (struct principal_paths){{"/2/", "/1/13/305/"}});
+	struct fk_principal n = who_of(FK_ROLE_GRID, none);
+	struct fk_principal empty = who_of(FK_ROLE_GRID, (struct principal_paths){{""}});
+
+	(void)state;
+	/* Inside the scope, as covers. */
+	assert_true(fk_scope_overlaps(&w, "/1/12/"));
+	assert_true(fk_scope_overlaps(&w, "/1/12/305/"));
+	/* The scope inside the path: the grid overlaps its community and the district. */
+	assert_true(fk_scope_overlaps(&w, "/1/"));
+	/* Siblings, and ids that only share leading digits, do not. */
+	assert_false(fk_scope_overlaps(&w, "/1/13/"));
+	assert_false(fk_scope_overlaps(&w, "/1/123/"));
+	assert_false(fk_scope_overlaps(&w, "/1/1/"));
+	assert_false(fk_scope_overlaps(&w, "/2/"));
+	/* Any of several scopes. */
+	assert_true(fk_scope_overlaps(&two, "/2/7/"));
+	assert_true(fk_scope_overlaps(&two, "/1/13/"));
+	assert_false(fk_scope_overlaps(&two, "/1/13/306/"));
+	assert_false(fk_scope_overlaps(&two, "/1/12/"));
+	/* No scope, an empty one, no path, no principal: never. */
+	assert_false(fk_scope_overlaps(&n, "/1/"));
+	assert_false(fk_scope_overlaps(&empty, "/1/"));
+	assert_false(fk_scope_overlaps(&w, ""));
+	assert_false(fk_scope_overlaps(&w, NULL));
+	assert_false(fk_scope_overlaps(NULL, "/1/"));
 }
 
 static void test_sql_text(void **state)
@@ -262,9 +295,9 @@ static void test_import_in_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_covers),	    cmocka_unit_test(test_sql_text),
-	    cmocka_unit_test(test_rows_by_scope),   cmocka_unit_test(test_area_list),
-	    cmocka_unit_test(test_import_in_scope),
+	    cmocka_unit_test(test_covers),    cmocka_unit_test(test_overlaps),
+	    cmocka_unit_test(test_sql_text),  cmocka_unit_test(test_rows_by_scope),
+	    cmocka_unit_test(test_area_list), cmocka_unit_test(test_import_in_scope),
 	};
 
 	return area_env_run("scope", tests, sizeof(tests) / sizeof(tests[0]));

@@ -11,11 +11,38 @@ import { url } from '../../api/endpoints.js'
 export const TESTING_EVENTS = ['alert', 'resync', 'round_created', 'round_updated', 'round_opened', 'round_closed',
   'callup_done', 'scan', 'coverage']
 
-/* refresh(event) is called at most once per debounceMs after events, and every pollMs. */
-export function useLive(refresh, { pollMs = 10000, debounceMs = 600, kinds = TESTING_EVENTS, filter = null } = {}) {
+/* Kinds the server sends at most once a second per round, on the first change of that second
+ * (the "coverage" pulse): the changes made later in that second send nothing, so one more
+ * refresh follows a little over a second after the last such event. */
+export const TRAILING_EVENTS = ['coverage']
+
+/* The round an event is about, as a string, or '' when it names none. */
+export function eventRound(e) {
+  const d = (e && e.data) || {}
+  const id = d.round_id ?? (d.payload && d.payload.round_id)
+  return id === undefined || id === null ? '' : String(id)
+}
+
+/* A filter for useLive that drops events about another round than roundId() (events naming
+ * no round pass). */
+export function forRound(roundId) {
+  return (e) => {
+    const r = eventRound(e)
+    return !r || !roundId() || r === String(roundId())
+  }
+}
+
+/* The stream and the poll without Vue: refresh(event) is called at most once per debounceMs
+ * after events, again trailMs after the last of the trailing kinds, and every pollMs. Returns
+ * {state, stop}. */
+export function createLive(refresh, {
+  pollMs = 10000, debounceMs = 600, trailMs = 1300, kinds = TESTING_EVENTS, trailing = TRAILING_EVENTS,
+  filter = null, EventSourceImpl = globalThis.EventSource, visible = () => document.visibilityState !== 'hidden',
+} = {}) {
   const state = reactive({ stream: false, events: 0, last: null })
   let es = null
   let timer = null
+  let trail = null
   let poll = null
 
   function soon(ev) {
@@ -24,6 +51,14 @@ export function useLive(refresh, { pollMs = 10000, debounceMs = 600, kinds = TES
       timer = null
       refresh(ev)
     }, debounceMs)
+  }
+
+  function later(ev) {
+    clearTimeout(trail)
+    trail = setTimeout(() => {
+      trail = null
+      refresh(ev)
+    }, trailMs)
   }
 
   function onEvent(ev) {
@@ -38,18 +73,19 @@ export function useLive(refresh, { pollMs = 10000, debounceMs = 600, kinds = TES
     state.events++
     state.last = e
     soon(e)
+    if (trailing.includes(e.kind)) later(e)
   }
 
   function start() {
-    if (typeof EventSource !== 'undefined') {
-      es = new EventSource(url('events'))
+    if (typeof EventSourceImpl !== 'undefined') {
+      es = new EventSourceImpl(url('events'))
       es.onopen = () => (state.stream = true)
-      es.onerror = () => (state.stream = es && es.readyState === EventSource.OPEN)
+      es.onerror = () => (state.stream = es && es.readyState === EventSourceImpl.OPEN)
       es.onmessage = onEvent
       for (const k of kinds) es.addEventListener(k, onEvent)
     }
     poll = setInterval(() => {
-      if (document.visibilityState !== 'hidden') refresh({ kind: 'poll' })
+      if (visible()) refresh({ kind: 'poll' })
     }, pollMs)
   }
 
@@ -58,11 +94,19 @@ export function useLive(refresh, { pollMs = 10000, debounceMs = 600, kinds = TES
     es = null
     clearInterval(poll)
     clearTimeout(timer)
+    clearTimeout(trail)
     timer = null
+    trail = null
     state.stream = false
   }
 
   start()
-  onBeforeUnmount(stop)
   return { state, stop }
+}
+
+/* createLive for a component: stops when it unmounts. */
+export function useLive(refresh, opts = {}) {
+  const live = createLive(refresh, opts)
+  onBeforeUnmount(live.stop)
+  return live
 }
