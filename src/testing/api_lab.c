@@ -246,14 +246,22 @@ static int result_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
 	return 0;
 }
 
+static void result_committed(struct fk_req *req, void *ctx)
+{
+	struct result_ctx *c = ctx;
+
+	(void)req;
+	tr_coverage_pulse(c->t.round_id, c->t.site_path);
+}
+
+static const struct tb_keyed_op result_op = {"tube.result", NULL, result_fn, result_committed};
+
 int tb_api_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct result_ctx c = {.code = fk_req_param(req, "code")};
-	int rc = tb_api_keyed(req, resp, "tube.result", NULL, result_fn, &c, err);
+	struct result_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
-	if (rc == 0)
-		tr_coverage_pulse(c.t.round_id, c.t.site_path);
-	return rc;
+	c->code = fk_req_param(req, "code");
+	return tb_api_keyed(req, resp, &result_op, c, err);
 }
 
 int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)

@@ -91,6 +91,8 @@ static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 	return 0;
 }
 
+static const struct tb_keyed_op open_op = {"tube.open", NULL, open_fn, NULL};
+
 int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	int64_t *round_id = fk_arena_alloc(req->arena, sizeof(*round_id));
@@ -98,7 +100,7 @@ int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 
 	if (rc < 0)
 		return rc;
-	return tb_api_keyed(req, resp, "tube.open", NULL, open_fn, round_id, err);
+	return tb_api_keyed(req, resp, &open_op, round_id, err);
 }
 
 /* ---- scans ---- */
@@ -149,12 +151,23 @@ static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 	return 0;
 }
 
+/* The coverage screens hear of the new sample. */
+static void scan_committed(struct fk_req *req, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+
+	(void)req;
+	tr_coverage_pulse(c->t.round_id, c->t.site_path);
+}
+
+static const struct tb_keyed_op scan_op = {"tube.scan", scan_prep, scan_fn, scan_committed};
+
 int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
 	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
-	return tb_api_keyed(req, resp, "tube.scan", scan_prep, scan_fn, c, err);
+	return tb_api_keyed(req, resp, &scan_op, c, err);
 }
 
 int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
@@ -173,8 +186,10 @@ int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	if (rc == 0)
 		rc = fk_audit(req, &e, err);
 	rc = tb_tx_end(req->db, rc, err);
-	if (rc == 0)
+	if (rc == 0) {
+		tr_coverage_pulse(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
+	}
 	return rc;
 }
 
@@ -197,8 +212,10 @@ static int tube_write(struct fk_req *req, struct fk_resp *resp, tube_op op, cons
 	if (rc == 0 && action)
 		rc = fk_audit(req, &e, err);
 	rc = tb_tx_end(req->db, rc, err);
-	if (rc == 0)
+	if (rc == 0) {
+		tr_coverage_pulse(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
+	}
 	return rc;
 }
 
@@ -244,12 +261,14 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 	return rc;
 }
 
+static const struct tb_keyed_op visitor_op = {"tube.visitor", NULL, visitor_fn, scan_committed};
+
 int tb_api_visitor(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
 	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
-	return tb_api_keyed(req, resp, "tube.visitor", NULL, visitor_fn, c, err);
+	return tb_api_keyed(req, resp, &visitor_op, c, err);
 }
 
 /* ---- reading ---- */

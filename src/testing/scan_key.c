@@ -77,14 +77,14 @@ static void answer(struct fk_resp *resp, int status, const char *text)
 	resp->content_type = "application/json; charset=utf-8";
 }
 
-/* Runs fn and stores its reply, inside the transaction the caller opened. */
-static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
-			 tb_keyed_fn fn, void *ctx, struct fk_err *err)
+/* Runs the op's write and stores its reply, inside the transaction the caller opened. */
+static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
+			 const struct tb_keyed_op *op, void *ctx, struct fk_err *err)
 {
 	json_t *reply = NULL;
 	int status = 200;
 	char *text;
-	int rc = fn(req, ctx, &status, &reply, err);
+	int rc = op->write(req, ctx, &status, &reply, err);
 
 	if (rc < 0)
 		return rc;
@@ -95,7 +95,7 @@ static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *k
 				  "the reply could not be written");
 	answer(resp, status, fk_arena_strdup(req->arena, text));
 	free(text);
-	return tb_key_store(req->db, key, req->who->user_id, op, status, resp->body, err);
+	return tb_key_store(req->db, key, req->who->user_id, op->name, status, resp->body, err);
 }
 
 /* The reply stored under key, if any: 1 found (answered), 0 not, <0 error. */
@@ -112,110 +112,124 @@ static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, con
 	return found;
 }
 
-/* Before the write, in one read transaction (one snapshot): a retry is answered at once (1),
- * else the preparation's reads run. */
-static int before_write(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
-			tb_prep_fn prep, void *ctx, struct fk_err *err)
+struct keyed {
+	struct tb_job job; /* first: the batch hands this back */
+	struct fk_resp *resp;
+	const char *key;
+	const struct tb_keyed_op *op;
+	void *ctx;
+	bool replayed; /* answered with a stored reply: nothing was written */
+};
+
+/* Before the write, in one read transaction (one snapshot), the preparation's reads. When
+ * they refuse, the request may be the retry of a write done before (the tube it filled is
+ * closed now): a stored reply answers it (1). */
+static int before_write(struct keyed *k)
 {
-	int rc = fk_db_begin(req->db, false, err);
+	struct fk_req *req = k->job.req;
+	struct fk_err refused;
+	int found, rc = fk_db_begin(req->db, false, k->job.err);
 
 	if (rc < 0)
-		return err->code ? err->code : FK_EDB;
-	rc = replay(req, resp, key, op, err);
-	if (rc == 0 && prep)
-		rc = prep(req, ctx, err);
+		return k->job.err->code ? k->job.err->code : FK_EDB;
+	if (k->op->prep)
+		rc = k->op->prep(req, k->ctx, k->job.err);
+	if (rc < 0) {
+		refused = *k->job.err;
+		found = replay(req, k->resp, k->key, k->op->name, k->job.err);
+		if (found == 0)
+			*k->job.err = refused;
+		rc = found != 0 ? found : rc;
+	}
 	fk_db_rollback(req->db);
 	return rc;
 }
 
-struct keyed {
-	struct tb_job job; /* first: the batch hands this back */
-	struct fk_resp *resp;
-	const char *key, *op;
-	tb_prep_fn prep;
-	tb_keyed_fn fn;
-	void *ctx;
-};
-
-/* PostgreSQL, inside the write transaction: the key again (the same key may have been sent
- * twice at once), then the write and its stored reply. */
+/* Inside the write transaction: the key again (the same key may have been sent twice at
+ * once), then the write and its stored reply. */
 static int keyed_in_tx(struct tb_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
-	int rc = replay(job->req, k->resp, k->key, k->op, job->err);
+	int rc = replay(job->req, k->resp, k->key, k->op->name, job->err);
 
+	k->replayed = rc > 0;
 	if (rc == 0)
-		rc = run_and_store(job->req, k->resp, k->key, k->op, k->fn, k->ctx, job->err);
+		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
 	return rc > 0 ? 0 : rc;
 }
 
-/* SQLite, in the group commit: the write first, since a key is new nearly always; a refused
- * write may be the retry of one done before (the person is in the tube already, the key is
- * taken), so the refusal is undone and the key looked up, and a stored reply wins. */
+/* In the group commit (SQLite): the write first, since the key was new a moment ago; a
+ * refused write may be the twin of one that just went in (the person is in the tube, the key
+ * is taken), so the refusal is undone and the key looked up again, and a stored reply wins. */
 static int keyed_in_batch(struct tb_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
-	struct fk_err refused = {0};
-	int rc = k->prep ? k->prep(job->req, k->ctx, job->err) : 0;
+	struct fk_err refused;
+	int found, rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
 
-	if (rc == 0)
-		rc = run_and_store(job->req, k->resp, k->key, k->op, k->fn, k->ctx, job->err);
 	if (rc == 0)
 		return 0;
 	refused = *job->err;
 	tb_batch_undo(job);
-	int found = replay(job->req, k->resp, k->key, k->op, job->err);
-	if (found > 0)
-		return 0;
+	found = replay(job->req, k->resp, k->key, k->op->name, job->err);
+	k->replayed = found > 0;
 	if (found == 0)
 		*job->err = refused;
-	return found < 0 ? found : rc;
+	return found > 0 ? 0 : found < 0 ? found : rc;
 }
 
-/* PostgreSQL: a retry is answered, and the preparation's reads made, before taking any row
- * lock; then the write in a transaction of its own. */
+static void committed(struct keyed *k)
+{
+	if (k->job.rc == 0 && !k->replayed && k->op->committed)
+		k->op->committed(k->job.req, k->ctx);
+}
+
+/* PostgreSQL: a transaction of its own. */
 static int keyed_alone(struct keyed *k)
 {
 	struct fk_req *req = k->job.req;
 	struct fk_err *err = k->job.err;
-	int rc = before_write(req, k->resp, k->key, k->op, k->prep, k->ctx, err);
+	int rc = tb_tx_begin(req->db, err);
 
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	rc = tb_tx_begin(req->db, err);
 	if (rc == 0)
 		rc = tb_tx_end(req->db, keyed_in_tx(&k->job), err);
 	/* The twin may commit between our look and our insert. */
-	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
-		rc = replay(req, k->resp, k->key, k->op, err) > 0 ? 0 : rc;
+	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0) {
+		rc = replay(req, k->resp, k->key, k->op->name, err) > 0 ? 0 : rc;
+		k->replayed = rc == 0;
+	}
+	k->job.rc = rc;
+	committed(k);
 	return rc;
 }
 
 static void keyed_done(struct tb_job *job)
 {
+	committed((struct keyed *)job);
 	fk_req_done(job->req, job->rc);
 }
 
-int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_prep_fn prep,
-		 tb_keyed_fn fn, void *ctx, struct fk_err *err)
+int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed_op *op, void *ctx,
+		 struct fk_err *err)
 {
 	struct keyed *k = fk_arena_alloc(req->arena, sizeof(*k));
 	int rc;
 
-	*k = (struct keyed){
-	    .job = {.req = req, .err = err, .run = keyed_in_batch, .done = keyed_done},
-	    .resp = resp,
-	    .key = fk_json_str(req->body, "client_key"),
-	    .op = op,
-	    .prep = prep,
-	    .fn = fn,
-	    .ctx = ctx};
+	*k = (struct keyed){.job = {.req = req, .err = err, .done = keyed_done},
+			    .resp = resp,
+			    .key = fk_json_str(req->body, "client_key"),
+			    .op = op,
+			    .ctx = ctx};
 	rc = tb_key_check(k->key, err);
-	if (rc < 0)
-		return rc;
+	/* The reads are made before any lock is taken. */
+	if (rc == 0)
+		rc = before_write(k);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
 	if (fk_db_kind(req->db) != FK_DB_SQLITE)
 		return keyed_alone(k);
-	/* SQLite: everything in the group commit, on the store's writer connection. */
+	/* SQLite: the write in the group commit, on the store's writer connection. */
+	k->job.run = keyed_in_batch;
 	fk_req_defer(req);
 	rc = tb_batch_submit(req->app->store, &k->job, err);
 	if (rc < 0)

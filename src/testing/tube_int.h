@@ -161,16 +161,23 @@ int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char 
 int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err);
 
 /* A keyed write over HTTP: the body's client_key is checked; a key seen before answers its
- * stored reply byte for byte and runs nothing; otherwise prep (may be NULL: reads that need
- * no lock) runs, then fn in a write transaction, and fn's reply (status, JSON) is stored
- * under the key in the same transaction. On SQLite it all runs in the group commit and the
- * reply is deferred (the handler returns tb_api_keyed's FK_DEFERRED as it is), so ctx must
- * live as long as the request: allocate it in req->arena. */
+ * stored reply byte for byte and runs nothing; otherwise the op's prep (may be NULL: reads
+ * that need no lock) runs, then its write in a write transaction, and the write's reply
+ * (status, JSON) is stored under the key in the same transaction; committed (may be NULL)
+ * runs after the commit of a write that was not a replay. On SQLite the write runs in the
+ * group commit and the reply is deferred (the handler returns tb_api_keyed's FK_DEFERRED as
+ * it is), so ctx must live as long as the request: allocate it in req->arena. */
 typedef int (*tb_prep_fn)(struct fk_req *req, void *ctx, struct fk_err *err);
 typedef int (*tb_keyed_fn)(struct fk_req *req, void *ctx, int *status, json_t **reply,
 			   struct fk_err *err);
-int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_prep_fn prep,
-		 tb_keyed_fn fn, void *ctx, struct fk_err *err);
+struct tb_keyed_op {
+	const char *name; /* what a key is stored for: "tube.scan" */
+	tb_prep_fn prep;
+	tb_keyed_fn write;
+	void (*committed)(struct fk_req *req, void *ctx);
+};
+int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed_op *op, void *ctx,
+		 struct fk_err *err);
 
 /* ---- group commit (batch.c) ---- */
 
@@ -179,7 +186,7 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const char *op, tb_pr
 struct tb_job {
 	struct fk_req *req; /* run with req->db swapped for the writer connection */
 	struct fk_err *err;
-	int (*run)(struct tb_job *job); /* inside the batch's transaction */
+	int (*run)(struct tb_job *job);	  /* inside the batch's transaction */
 	void (*done)(struct tb_job *job); /* after the commit; rc is the outcome */
 	int rc;
 	struct tb_job *next;
