@@ -12,7 +12,9 @@
  *
  * The clients run on the same machine as the server and take part of its CPU.
  *
- *   bench_scans [--residents N] [--scans N] [--clients N] [--threads N] */
+ * Each client count given runs in a round of its own (default: 8, then 32 clients).
+ *
+ *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] */
 #include <arpa/inet.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -256,6 +258,7 @@ struct client {
 	uint64_t *lat; /* ns per scan, at the person's index */
 	long long done, errors;
 	bool healthz; /* bare stack: GET /healthz instead of scans */
+	int run;      /* which run of the program: in tube codes and keys */
 };
 
 static int client_scan(struct client *cl, struct conn *c, const char *tube, long long i)
@@ -264,8 +267,8 @@ static int client_scan(struct client *cl, struct conn *c, const char *tube, long
 	struct reply r;
 
 	snprintf(path, sizeof(path), "/api/v1/tubes/%s/scans", tube);
-	snprintf(body, sizeof(body), "{\"person_code\":\"%s\",\"client_key\":\"bench-s-%lld\"}",
-		 cl->people[i].code, i);
+	snprintf(body, sizeof(body), "{\"person_code\":\"%s\",\"client_key\":\"bench-s%d-%lld\"}",
+		 cl->people[i].code, cl->run, i);
 	uint64_t t0 = fk_mono_ns();
 	if (http(c, "POST", path, body, &r) < 0)
 		return -1;
@@ -309,7 +312,7 @@ static void *client_run(void *arg)
 		k = cl->total; /* skips the scans */
 	}
 	for (long long i = cl->index; i < cl->total && !cl->healthz; k++) {
-		snprintf(tube, sizeof(tube), "BT%02d%08lld", cl->index, k);
+		snprintf(tube, sizeof(tube), "BT%d-%02d-%08lld", cl->run, cl->index, k);
 		snprintf(body, sizeof(body),
 			 "{\"code\":\"%s\",\"site_id\":\"%s\",\"client_key\":\"bench-t-%s\"}", tube,
 			 cl->site_id, tube);
@@ -330,6 +333,7 @@ static void *client_run(void *arg)
 struct setup {
 	char round_id[24], site_id[24];
 	struct conn reg;
+	int run; /* a new round and site for each run */
 };
 
 static void set_up(int port, struct setup *s)
@@ -363,9 +367,9 @@ static void set_up(int port, struct setup *s)
 	snprintf(path, sizeof(path), "/api/v1/rounds/%s/open", s->round_id);
 	json_decref(must(c, "POST", path, NULL, 200));
 	snprintf(body, sizeof(body),
-		 "{\"area_id\":\"%s\",\"code\":\"BENCH\",\"name\":\"bench\",\"kind\":\"fixed\","
+		 "{\"area_id\":\"%s\",\"code\":\"BENCH%d\",\"name\":\"bench\",\"kind\":\"fixed\","
 		 "\"desks\":4}",
-		 district);
+		 district, s->run);
 	id_of(must(c, "POST", "/api/v1/sites", body, 201), "id", s->site_id, sizeof(s->site_id));
 	snprintf(path, sizeof(path), "/api/v1/sites/%s/registrars", s->site_id);
 	snprintf(body, sizeof(body), "{\"user_ids\":[\"%s\"]}", reg_id);
@@ -398,6 +402,7 @@ static double run_clients(int port, const struct setup *s, const struct person *
 					.go = &go,
 					.lat = lat,
 					.healthz = healthz,
+					.run = s->run,
 					.conn = fk_xcalloc(1, sizeof(struct conn))};
 		/* One at a time: the server's worker threads take turns accepting, so the
 		 * connections spread over them as a crowd of phones arriving would. */
@@ -513,21 +518,88 @@ static void binary_beside(char *out, size_t size)
 	snprintf(out, size, "%s/fangkong", self);
 }
 
+/* "--clients 8,32": the client counts to run, into out (at most max); default 8 and 32. */
+static int bench_clients(int argc, char **argv, int *out, int max)
+{
+	const char *list = "8,32";
+	int n = 0;
+
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--clients") == 0)
+			list = argv[i + 1];
+	for (const char *p = list; *p && n < max;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p || v < 1 || v > 1000 || (*end && *end != ','))
+			return 0;
+		out[n++] = (int)v;
+		p = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+struct run_opts {
+	const char *bin, *path;
+	const struct person *people;
+	long long total, threads;
+	int nclients, run;
+};
+
+/* One run: a new round and site, scans by nclients, then the bare HTTP stack with the same
+ * clients, against a server of its own. Returns the scans per second (0 on refusals). */
+static double run_once(const struct run_opts *o)
+{
+	struct setup s = {.run = o->run};
+	long long errors, herrors;
+	int port, status;
+	pid_t pid = serve(o->bin, o->path, o->threads, &port);
+	uint64_t *lat = fk_xcalloc((size_t)o->total, sizeof(*lat));
+
+	set_up(port, &s);
+	double cpu0 = proc_cpu(pid);
+	uint64_t c0 = bench_cpu_ns();
+	double secs = run_clients(port, &s, o->people, o->total, o->nclients, false, lat, &errors);
+	double server_cpu = proc_cpu(pid) - cpu0, client_cpu = bench_cpu_secs(c0);
+	struct bench_pct p = bench_percentiles(lat, (size_t)o->total);
+	double hsecs = run_clients(port, &s, o->people, o->total, o->nclients, true, lat, &herrors);
+	struct bench_pct hp = bench_percentiles(lat, (size_t)o->total);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	double rate = (double)o->total / secs, hrate = (double)o->total / hsecs;
+	char tdesc[24] = "default";
+	if (o->threads > 0)
+		snprintf(tdesc, sizeof(tdesc), "%lld", o->threads);
+	printf("%lld scans over HTTP by %d keep-alive clients (server threads: %s), %d per tube:\n"
+	       "  %.2f s, %.0f scans/s acknowledged; latency ms p50 %.3f p90 %.3f p99 %.3f max "
+	       "%.3f; %lld refused\n",
+	       o->total, o->nclients, tdesc, POOL, secs, rate, p.p50, p.p90, p.p99, p.max, errors);
+	printf("  CPU per scan: server %.1f us, clients %.1f us (%ld cores)\n",
+	       server_cpu * 1e6 / (double)o->total, client_cpu * 1e6 / (double)o->total,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("  bare HTTP, the same clients, GET /healthz (only SELECT 1): %.0f requests/s; "
+	       "latency ms p50 %.3f p99 %.3f; ratio of scans to it: %.2f\n",
+	       hrate, hp.p50, hp.p99, rate / hrate);
+	free(lat);
+	if (errors > 0 || herrors > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 0;
+	return rate;
+}
+
 int main(int argc, char **argv)
 {
 	long long residents = bench_arg(argc, argv, "--residents", 200000);
 	long long total = bench_arg(argc, argv, "--scans", 100000);
-	int nclients = (int)bench_arg(argc, argv, "--clients", 8);
 	long long threads = bench_arg(argc, argv, "--threads", 0);
+	int counts[8], ncounts = bench_clients(argc, argv, counts, 8);
 	struct fk_demo_opts o = {.residents = residents, .seed = 1, .password = PASSWORD};
 	char path[128], bare[128], bin[PATH_MAX + 16];
+	double rates[8];
 	struct fk_err err = {0};
-	struct setup s = {0};
-	long long errors;
-	int port, status;
+	int failed = 0;
 
-	if (total > residents || nclients < 1)
-		bench_die("--scans must not exceed --residents, --clients must be >= 1", NULL);
+	if (total > residents || ncounts < 1)
+		bench_die("--scans must not exceed --residents; --clients N[,N...] of N >= 1",
+			  NULL);
 	binary_beside(bin, sizeof(bin));
 	snprintf(path, sizeof(path), "/tmp/fk-bench-scans-%d.db", (int)getpid());
 	snprintf(bare, sizeof(bare), "/tmp/fk-bench-scans-bare-%d.db", (int)getpid());
@@ -540,45 +612,21 @@ int main(int argc, char **argv)
 	fk_db_close(db);
 	printf("fresh demo store of %lld residents, %lld sampling codes: %.1f s\n", residents,
 	       total, bench_secs(t0));
-
-	pid_t pid = serve(bin, path, threads, &port);
-	set_up(port, &s);
-	uint64_t *lat = fk_xcalloc((size_t)total, sizeof(*lat));
-	double cpu0 = proc_cpu(pid);
-	uint64_t c0 = bench_cpu_ns();
-	double secs = run_clients(port, &s, people, total, nclients, false, lat, &errors);
-	double server_cpu = proc_cpu(pid) - cpu0, client_cpu = bench_cpu_secs(c0);
-	struct bench_pct p = bench_percentiles(lat, (size_t)total);
-	long long herrors;
-	double hsecs = run_clients(port, &s, people, total, nclients, true, lat, &herrors);
-	struct bench_pct hp = bench_percentiles(lat, (size_t)total);
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
-	double rate = (double)total / secs, hrate = (double)total / hsecs;
-	char tdesc[24] = "default";
-	if (threads > 0)
-		snprintf(tdesc, sizeof(tdesc), "%lld", threads);
-	printf("%lld scans over HTTP by %d keep-alive clients (server threads: %s), %d per tube:\n"
-	       "  %.2f s, %.0f scans/s acknowledged; latency ms p50 %.3f p90 %.3f p99 %.3f max "
-	       "%.3f; %lld refused\n",
-	       total, nclients, tdesc, POOL, secs, rate, p.p50, p.p90, p.p99, p.max, errors);
-	printf("  CPU per scan: server %.1f us, clients %.1f us (%ld cores)\n",
-	       server_cpu * 1e6 / (double)total, client_cpu * 1e6 / (double)total,
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	printf(
-	    "bare HTTP: the same clients, GET /healthz (a route that only runs SELECT 1): %.2f s, "
-	    "%.0f requests/s; latency ms p50 %.3f p99 %.3f\n",
-	    hsecs, hrate, hp.p50, hp.p99);
+	for (int i = 0; i < ncounts; i++) {
+		struct run_opts ro = {bin, path, people, total, threads, counts[i], i + 1};
+		rates[i] = run_once(&ro);
+		failed |= rates[i] == 0;
+	}
 	double bsecs = bare_inserts(bare, people, total);
 	double brate = (double)total / bsecs;
 	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n",
 	       total, bsecs, brate);
-	printf("ratio of HTTP scans to bare inserts: %.2f, to bare HTTP requests: %.2f "
-	       "(goal: >= 20,000 scans/s)\n",
-	       rate / brate, rate / hrate);
+	for (int i = 0; i < ncounts; i++)
+		printf("%d clients: %.0f scans/s, ratio to bare SQLite inserts %.2f "
+		       "(goal: >= 20,000 scans/s)\n",
+		       counts[i], rates[i], rates[i] / brate);
 	remove_db(path);
 	remove_db(bare);
-	free(lat);
 	free(people);
-	return errors > 0 || herrors > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	return failed;
 }

@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <pthread.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "base/log.h"
 #include "http/internal.h"
 
 /* ---- a module of test routes ---- */
@@ -86,6 +89,57 @@ static int h_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	return 0;
 }
 
+/* Deferred replies: another thread answers after GET /api/v1/later/{ms} waited ms; "now"
+ * answers before the handler even returns; "fail" answers with an error. */
+struct later {
+	struct fk_req *req;
+	struct fk_resp *resp;
+	struct fk_err *err;
+	long ms;
+	bool fail;
+};
+
+static void later_answer(struct later *l)
+{
+	int rc = 0;
+
+	if (l->fail)
+		rc = fk_err_set(l->err, FK_ECONFLICT, "late_refusal", "x", "稍后拒绝",
+				"refused late");
+	else
+		fk_resp_json(l->resp, 201, json_pack("{s:i}", "waited", (int)l->ms));
+	fk_req_done(l->req, rc);
+}
+
+static void *later_thread(void *arg)
+{
+	struct later *l = arg;
+	struct timespec ts = {l->ms / 1000, (l->ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+	later_answer(l);
+	return NULL;
+}
+
+static int h_later(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	const char *arg = fk_req_param(req, "ms");
+	struct later *l = fk_arena_alloc(req->arena, sizeof(*l));
+	pthread_t th;
+
+	*l = (struct later){.req = req, .resp = resp, .err = err, .fail = strcmp(arg, "fail") == 0};
+	l->ms = strcmp(arg, "now") == 0 || l->fail ? 0 : strtol(arg, NULL, 10);
+	fk_req_defer(req);
+	if (strcmp(arg, "now") == 0) {
+		later_answer(l);
+		return FK_DEFERRED;
+	}
+	if (pthread_create(&th, NULL, later_thread, l) != 0)
+		FK_BUG("no thread");
+	pthread_detach(th);
+	return FK_DEFERRED;
+}
+
 static const struct fk_field note_body[] = {
     {"title", FK_J_STRING, true, false, 10},
     {"n", FK_J_INT, false, false, 0},
@@ -104,6 +158,7 @@ static const struct fk_route test_routes[] = {
     {"POST", "/api/v1/login", h_write, 0, NODB | FK_RF_NO_CSRF, NULL, 0, "public write"},
     {"POST", "/api/v1/raw", h_raw, 0, NODB | FK_RF_RAW_BODY, NULL, 16, "raw, capped"},
     {"GET", "/api/v1/fail", h_fail, 0, NODB, NULL, 0, "500"},
+    {"GET", "/api/v1/later/{ms}", h_later, 0, NODB, NULL, 0, "deferred"},
     FK_ROUTES_END,
 };
 static const struct fk_module test_module = {"test", test_routes, NULL, NULL};
@@ -441,6 +496,44 @@ static int teardown_server(void **state)
 	return 0;
 }
 
+struct later_client {
+	pthread_t th;
+	char path[64];
+	struct reply r;
+};
+
+static void *later_client_run(void *arg)
+{
+	struct later_client *c = arg;
+
+	request(port, "GET", c->path, NULL, NULL, &c->r);
+	return NULL;
+}
+
+/* Replies another thread finishes: late, at once, refused; many at a time, each its own. */
+static void test_serve_deferred(void **state)
+{
+	struct later_client c[24];
+	char want[64];
+
+	(void)state;
+	request(port, "GET", "/api/v1/later/now", NULL, NULL, &r);
+	assert_int_equal(r.status, 201);
+	assert_string_equal(r.body, "{\"waited\":0}");
+	expect_error((request(port, "GET", "/api/v1/later/fail", NULL, NULL, &r), &r), 409,
+		     "late_refusal", "x");
+	for (int i = 0; i < 24; i++) {
+		snprintf(c[i].path, sizeof(c[i].path), "/api/v1/later/%d", (i * 7) % 40);
+		pthread_create(&c[i].th, NULL, later_client_run, &c[i]);
+	}
+	for (int i = 0; i < 24; i++) {
+		pthread_join(c[i].th, NULL);
+		assert_int_equal(c[i].r.status, 201);
+		snprintf(want, sizeof(want), "{\"waited\":%d}", (i * 7) % 40);
+		assert_string_equal(c[i].r.body, want);
+	}
+}
+
 static void test_serve_echo(void **state)
 {
 	char h[128];
@@ -761,7 +854,7 @@ int main(void)
 	    cmocka_unit_test(test_serve_params),  cmocka_unit_test(test_serve_session_role_csrf),
 	    cmocka_unit_test(test_serve_bodies),  cmocka_unit_test(test_serve_caps),
 	    cmocka_unit_test(test_serve_500),	  cmocka_unit_test(test_serve_keep_alive),
-	    cmocka_unit_test(test_serve_metrics),
+	    cmocka_unit_test(test_serve_metrics), cmocka_unit_test(test_serve_deferred),
 	};
 	const struct CMUnitTest web_tests[] = {
 	    cmocka_unit_test(test_static_files),

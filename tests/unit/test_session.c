@@ -1,5 +1,6 @@
-/* Unit tests for users/token.c and users/throttle.c: session tokens and their hashes, CSRF
- * tokens, the per-IP login throttle, the account lockout rule and the masking policy. */
+/* Unit tests for users/token.c, users/throttle.c and users/principal_cache.c: session tokens
+ * and their hashes, CSRF tokens, the per-IP login throttle, the account lockout rule, the
+ * masking policy, and the cache of who is calling. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +211,48 @@ static void test_role_masks(void **state)
 	}
 }
 
+static struct fk_principal someone(int64_t id, const char *path)
+{
+	struct fk_principal w = {.user_id = id, .role = FK_ROLE_GRID, .nscopes = 1};
+
+	snprintf(w.scope_paths[0], sizeof w.scope_paths[0], "%s", path);
+	return w;
+}
+
+/* A cached principal is believed for USERS_CACHE_MS, until its session expires, and until
+ * anything it was made of changes; another session's hash never finds it. */
+static void test_principal_cache(void **state)
+{
+	char a[USERS_TOKEN_HEX], b[USERS_TOKEN_HEX];
+	struct fk_principal w = someone(11, "/1/2/"), got;
+	const int64_t now = 1000000;
+	uint64_t gen = users_cache_generation();
+
+	(void)state;
+	assert_true(users_session_hash("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", a));
+	assert_true(users_session_hash("HwECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", b));
+	assert_false(users_session_hash("not a token", b));
+	assert_true(users_session_hash("HwECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", b));
+	assert_false(users_cache_get(a, now, &got));
+	users_cache_put(a, &w, now + 60000, gen, now);
+	assert_true(users_cache_get(a, now + 1, &got));
+	assert_int_equal(got.user_id, 11);
+	assert_string_equal(got.scope_paths[0], "/1/2/");
+	assert_false(users_cache_get(b, now + 1, &got));
+	/* Too old, or the session over: read again. */
+	assert_false(users_cache_get(a, now + USERS_CACHE_MS, &got));
+	users_cache_put(a, &w, now + 10, gen, now);
+	assert_false(users_cache_get(a, now + 10, &got));
+	/* A change anywhere makes every entry stale, also one loaded while it happened. */
+	users_cache_put(a, &w, now + 60000, gen, now);
+	users_cache_forget_all();
+	assert_false(users_cache_get(a, now + 1, &got));
+	users_cache_put(a, &w, now + 60000, gen, now);
+	assert_false(users_cache_get(a, now + 1, &got));
+	users_cache_put(a, &w, now + 60000, users_cache_generation(), now);
+	assert_true(users_cache_get(a, now + 1, &got));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,7 +261,7 @@ int main(void)
 	    cmocka_unit_test(test_tokens_differ),    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_throttle_limit),   cmocka_unit_test(test_throttle_many_ips),
 	    cmocka_unit_test(test_throttle_long_ip), cmocka_unit_test(test_lockout),
-	    cmocka_unit_test(test_role_masks),
+	    cmocka_unit_test(test_role_masks),	     cmocka_unit_test(test_principal_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "store/db.h"
 #include "store/migrate.h"
@@ -487,6 +488,51 @@ static void test_pool(void **state)
 	assert_int_equal(count_items(e->db), POOL_THREADS * POOL_ROWS);
 }
 
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The writer connection is one, apart from the pool, and its writes are everyone's. On
+ * SQLite the WAL is checkpointed by the store's thread, not by the connections, and is empty
+ * once the store is closed. */
+static void test_writer_and_checkpoints(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_store *s;
+	struct fk_db *w, *db;
+	char wal[600];
+	int64_t n = 0;
+
+	reset_table(e->db, items_sql);
+	must(fk_store_open(e->url, 2, &s, &err), &err);
+	w = fk_store_writer(s, &err);
+	assert_non_null(w);
+	assert_ptr_equal(fk_store_writer(s, &err), w);
+	db = fk_store_acquire(s);
+	assert_ptr_not_equal(db, w);
+	must(fk_db_begin(w, true, &err), &err);
+	for (int i = 0; i < 3000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "w%d", i);
+		assert_true(fk_db_run(w, &err, "INSERT INTO t_items (id, name) VALUES (?, ?)", "it",
+				      (int64_t)i + 1, name) == 1);
+	}
+	must(fk_db_commit(w, &err), &err);
+	assert_int_equal(fk_db_one_i64(db, &err, &n, "SELECT COUNT(*) FROM t_items", ""), 1);
+	assert_int_equal(n, 3000);
+	fk_store_release(s, db);
+	snprintf(wal, sizeof(wal), "%s-wal", e->url);
+	if (e == &sqlite_env)
+		assert_true(file_size(wal) > 0);
+	fk_store_close(s);
+	if (e == &sqlite_env)
+		assert_true(file_size(wal) <= 0); /* truncated (or gone with the last connection) */
+}
+
 /* A new, empty store beside the test's own: a second SQLite file or PostgreSQL database. */
 static void fresh_store(struct env *e, const char *suffix, char *url, size_t cap)
 {
@@ -615,6 +661,7 @@ int main(void)
 	    cmocka_unit_test(test_migrate),
 	    cmocka_unit_test(test_migrate_concurrent),
 	    cmocka_unit_test(test_pool),
+	    cmocka_unit_test(test_writer_and_checkpoints),
 	};
 	int failed = cmocka_run_group_tests_name("sqlite", tests, setup_sqlite, teardown_sqlite);
 	const char *pg = getenv("FK_PG_URL");
