@@ -158,14 +158,18 @@ static int keyed_in_tx(struct tb_job *job)
 	return rc > 0 ? 0 : rc;
 }
 
-/* In the group commit (SQLite): the write first, since the key was new a moment ago; a
- * refused write may be the twin of one that just went in (the person is in the tube, the key
- * is taken), so the refusal is undone and the key looked up again, and a stored reply wins. */
+/* In the group commit (SQLite), on the writer connection, whose cache the commits keep warm:
+ * the reads and the write at once, since a key is new nearly always. A refusal may be a
+ * retry of a write done before (the person is in the tube, the tube it filled is closed, the
+ * key is taken), so it is undone and the key looked up, and a stored reply wins. */
 static int keyed_in_batch(struct tb_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
 	struct fk_err refused;
-	int found, rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
+	int found, rc = k->op->prep ? k->op->prep(job->req, k->ctx, job->err) : 0;
+
+	if (rc == 0)
+		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
 
 	if (rc == 0)
 		return 0;
@@ -184,12 +188,16 @@ static void committed(struct keyed *k)
 		k->op->committed(k->job.req, k->ctx);
 }
 
-/* PostgreSQL: a transaction of its own. */
+/* PostgreSQL: the reads before any row lock is taken, then a transaction of its own. */
 static int keyed_alone(struct keyed *k)
 {
 	struct fk_req *req = k->job.req;
 	struct fk_err *err = k->job.err;
-	int rc = tb_tx_begin(req->db, err);
+	int rc = before_write(k);
+
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	rc = tb_tx_begin(req->db, err);
 
 	if (rc == 0)
 		rc = tb_tx_end(req->db, keyed_in_tx(&k->job), err);
@@ -221,14 +229,11 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed
 			    .op = op,
 			    .ctx = ctx};
 	rc = tb_key_check(k->key, err);
-	/* The reads are made before any lock is taken. */
-	if (rc == 0)
-		rc = before_write(k);
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
+	if (rc < 0)
+		return rc;
 	if (fk_db_kind(req->db) != FK_DB_SQLITE)
 		return keyed_alone(k);
-	/* SQLite: the write in the group commit, on the store's writer connection. */
+	/* SQLite: in the group commit, on the store's writer connection. */
 	k->job.run = keyed_in_batch;
 	fk_req_defer(req);
 	rc = tb_batch_submit(req->app->store, &k->job, err);
