@@ -5,7 +5,12 @@
  * "done" against "suspend", so a connection is never suspended after its work is done (it
  * would sleep forever) nor resumed before it was suspended (MHD forbids that).
  *
+ * At shutdown fk_defer_drain waits until every deferred request's work is done, so that MHD
+ * never stops with a connection suspended nor is asked to resume one after it stopped.
+ *
  * Lock order: srv->defer_mu before MHD's internal locks. */
+#include <time.h>
+#include "base/log.h"
 #include "http/internal.h"
 
 void fk_req_defer(struct fk_req *req)
@@ -17,6 +22,7 @@ void fk_req_defer(struct fk_req *req)
 	req->db = NULL;
 	pthread_mutex_lock(&x->srv->defer_mu);
 	x->deferred = true;
+	x->srv->deferred_pending++;
 	pthread_mutex_unlock(&x->srv->defer_mu);
 }
 
@@ -51,9 +57,28 @@ void fk_req_done(struct fk_req *req, int rc)
 	pthread_mutex_lock(&x->srv->defer_mu);
 	x->rc = rc;
 	x->defer_done = true;
+	x->srv->deferred_pending--;
 	if (x->suspended) {
 		x->suspended = false;
 		MHD_resume_connection(x->conn);
 	}
 	pthread_mutex_unlock(&x->srv->defer_mu);
+}
+
+void fk_defer_drain(struct fk_server *srv)
+{
+	struct timespec pause = {0, 5 * 1000000L};
+	bool told = false;
+
+	for (;;) {
+		pthread_mutex_lock(&srv->defer_mu);
+		int left = srv->deferred_pending;
+		pthread_mutex_unlock(&srv->defer_mu);
+		if (left == 0)
+			return;
+		if (!told)
+			fk_info("http stopping: waiting for %d deferred replies", left);
+		told = true;
+		nanosleep(&pause, NULL);
+	}
 }

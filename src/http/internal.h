@@ -90,6 +90,7 @@ struct fk_server {
 	void (*json_free)(void *);
 	struct fk_streams *streams; /* the live streaming replies (stream.c) */
 	pthread_mutex_t defer_mu;   /* the deferred flags of every exchange (defer.c) */
+	int deferred_pending;	    /* deferred requests not done yet, under defer_mu */
 };
 
 struct fk_exchange {
@@ -134,6 +135,9 @@ struct MHD_Response *fk_router_reply(struct fk_exchange *x, unsigned *status);
 bool fk_defer_suspend(struct fk_exchange *x);
 /* True once a deferred request's work is done and its connection resumed. */
 bool fk_defer_ready(struct fk_exchange *x);
+/* Waits until no deferred request is left waiting for its work (at shutdown: MHD must not
+ * stop with connections suspended, nor be resumed after it stopped). */
+void fk_defer_drain(struct fk_server *srv);
 
 /* Streaming replies (stream.c). The registry lives from fk_server_start to fk_server_stop:
  * fk_streams_stop ends every stream (readers see the end, sleepers are resumed) and stops the

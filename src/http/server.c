@@ -405,6 +405,8 @@ void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
 		/* Streams never end on their own: end them, the grace period is for requests. */
 		fk_streams_stop(srv->streams);
 		wait_in_flight(srv, grace_ms);
+		/* Deferred work always ends (a store error ends it too): wait for all of it. */
+		fk_defer_drain(srv);
 		MHD_stop_daemon(srv->mhd);
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
