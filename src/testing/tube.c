@@ -342,31 +342,31 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 		       int64_t now, struct fk_err *err)
 {
 	struct fk_q *q;
-	int rc = fk_db_query(
-	    db, &q,
+	int64_t rc = fk_db_run(
+	    db, err,
 	    "UPDATE tubes SET n = n + 1, status = CASE WHEN n + 1 >= capacity THEN 'closed' "
 	    "ELSE 'open' END, closed_at = CASE WHEN n + 1 >= capacity THEN CAST(? AS BIGINT) "
 	    "ELSE NULL END WHERE id = ? AND status = 'open' AND n < capacity AND EXISTS "
-	    "(SELECT 1 FROM rounds r WHERE r.id = tubes.round_id AND r.status = 'sampling') "
-	    "RETURNING n, status, closed_at",
-	    err);
+	    "(SELECT 1 FROM rounds r WHERE r.id = tubes.round_id AND r.status = 'sampling')",
+	    "ii", now, t->id);
 
 	if (rc < 0)
-		return rc;
-	fk_q_bind_i64(q, 1, now);
-	fk_q_bind_i64(q, 2, t->id);
+		return (int)rc;
+	if (rc == 0)
+		return claim_refused(db, who, t, err);
+	/* Read back rather than RETURNING, which costs SQLite a temporary table per row. */
+	rc = fk_db_query(db, &q, "SELECT n, status, closed_at FROM tubes WHERE id = ?", err);
+	if (rc < 0)
+		return (int)rc;
+	fk_q_bind_i64(q, 1, t->id);
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
 		t->n = (int)fk_q_i64(q, 0);
 		tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
 		t->closed_at = fk_q_i64(q, 2);
-		rc = fk_q_step(q, err);
-		rc = rc < 0 ? rc : 1;
 	}
 	fk_q_done(q);
-	if (rc < 0)
-		return rc;
-	return rc == 0 ? claim_refused(db, who, t, err) : 0;
+	return rc < 0 ? (int)rc : 0;
 }
 
 /* The sample, unless the person already has a live one this round (the partial unique index
