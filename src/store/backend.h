@@ -61,7 +61,7 @@ struct fk_backend {
 	void (*tune_writer)(struct fk_db *db);
 };
 
-#define FK_CHECKPOINT_MS 200 /* background checkpoints of a SQLite store */
+#define FK_CHECKPOINT_MS 100 /* background checkpoints of a SQLite store */
 
 struct fk_db {
 	const struct fk_backend *be;

@@ -297,12 +297,27 @@ static void sq_set_autocheckpoint(struct fk_db *db, bool on)
 	sqlite3_wal_autocheckpoint(sq_handle(db), on ? 1000 : 0);
 }
 
+/* WAL frames past which the writer, after its commit, finishes the checkpoint itself and
+ * lets the log start again from its beginning. The checkpoint thread copies pages without
+ * waiting for anyone, so under a steady stream of commits it never catches up, and only the
+ * writer can stop writing for the moment it takes to copy the few frames left. */
+#define RESTART_FRAMES 4096
+
+static int writer_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)arg;
+	if (frames > RESTART_FRAMES)
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	return SQLITE_OK;
+}
+
 /* Every commit walks the connection's whole page cache (to drop pages past the end of the
  * file), so the connection that commits all the time keeps a small one: what it reads is the
  * last pages of the tables it appends to and one index path per row. */
 static void sq_tune_writer(struct fk_db *db)
 {
 	sqlite3_exec(sq_handle(db), "PRAGMA cache_size=-8192", NULL, NULL, NULL);
+	sqlite3_wal_hook(sq_handle(db), writer_wal_hook, NULL);
 }
 
 static const struct fk_backend sq_backend = {
