@@ -301,7 +301,7 @@ static void sq_set_autocheckpoint(struct fk_db *db, bool on)
  * lets the log start again from its beginning. The checkpoint thread copies pages without
  * waiting for anyone, so under a steady stream of commits it never catches up, and only the
  * writer can stop writing for the moment it takes to copy the few frames left. */
-#define RESTART_FRAMES 4096
+#define RESTART_FRAMES 16384
 
 static int writer_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
