@@ -8,11 +8,11 @@
  * to fill; a scan alone is a batch of one.
  *
  * The request threads do not wait: a request hands its job over and its reply is deferred
- * (fk_req_defer); the job's done function, called by the writer thread once the commit is
- * over, sends it. So the server's threads parse and answer other requests while the writer
- * writes, and only one connection (fk_store_writer) makes the commits and keeps a warm page
- * cache, where a connection whose cache another's commit made stale must read its pages
- * again. */
+ * (fk_req_defer); the job's done function, called once the commit is over by a finisher
+ * thread (so that the writer goes on with the next batch meanwhile), sends it. So the server's
+ * threads parse and answer other requests while the writer writes, and only one connection
+ * (fk_store_writer) makes the commits and keeps a warm page cache, where a connection whose cache
+ * another's commit made stale must read its pages again. */
 #include <pthread.h>
 #include <string.h>
 #include "base/log.h"
@@ -28,6 +28,16 @@ static struct {
 	pthread_t thread;
 	bool running, stopping;
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
+
+/* The jobs committed, for the finisher thread to hand back to their requests (resuming a
+ * connection is a system call each), while the writer goes on with the next batch. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	struct tb_job *head, *tail;
+	pthread_t thread;
+	bool running, stopping;
+} fin = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 
 static int savepoint(struct fk_db *db, const char *sql)
 {
@@ -123,6 +133,61 @@ static void refuse(struct tb_job *jobs, const struct fk_err *err)
 	fail_all(jobs, err->code ? err->code : FK_EDB, err);
 }
 
+/* Runs each job's done; a job belongs to its request again once done runs: read next first. */
+static void finish_now(struct tb_job *jobs)
+{
+	for (struct tb_job *j = jobs, *next; j; j = next) {
+		next = j->next;
+		j->done(j);
+	}
+}
+
+static void finish_later(struct tb_job *jobs, struct tb_job *last)
+{
+	pthread_mutex_lock(&fin.mu);
+	if (fin.tail)
+		fin.tail->next = jobs;
+	else
+		fin.head = jobs;
+	fin.tail = last;
+	pthread_cond_signal(&fin.work);
+	pthread_mutex_unlock(&fin.mu);
+}
+
+static void *finisher_loop(void *arg)
+{
+	struct tb_job *jobs;
+
+	(void)arg;
+	pthread_setname_np(pthread_self(), "fk-finisher");
+	pthread_mutex_lock(&fin.mu);
+	for (;;) {
+		while (!fin.head && !fin.stopping)
+			pthread_cond_wait(&fin.work, &fin.mu);
+		jobs = fin.head;
+		if (!jobs)
+			break;
+		fin.head = fin.tail = NULL;
+		pthread_mutex_unlock(&fin.mu);
+		finish_now(jobs);
+		pthread_mutex_lock(&fin.mu);
+	}
+	pthread_mutex_unlock(&fin.mu);
+	return NULL;
+}
+
+static void finish(struct tb_job *jobs)
+{
+	struct tb_job *last = jobs;
+
+	while (last->next)
+		last = last->next;
+	if (fin.running)
+		finish_later(jobs, last);
+	else
+		finish_now(jobs);
+}
+
 static void *writer_loop(void *arg)
 {
 	struct fk_err err = {0};
@@ -144,11 +209,7 @@ static void *writer_loop(void *arg)
 			run_batch(db, jobs, n);
 		else
 			refuse(jobs, &err);
-		/* A job belongs to its request again once done runs: read next first. */
-		for (struct tb_job *j = jobs, *next; j; j = next) {
-			next = j->next;
-			j->done(j);
-		}
+		finish(jobs);
 		pthread_mutex_lock(&q.mu);
 	}
 	pthread_mutex_unlock(&q.mu);
@@ -163,6 +224,8 @@ int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *e
 	pthread_mutex_lock(&q.mu);
 	if (!q.running && !q.stopping) {
 		q.store = store;
+		if (!fin.running)
+			fin.running = pthread_create(&fin.thread, NULL, finisher_loop, NULL) == 0;
 		q.running = pthread_create(&q.thread, NULL, writer_loop, NULL) == 0;
 	}
 	if (!q.running || q.stopping || q.store != store) {
@@ -189,6 +252,14 @@ void tb_batch_stop(void)
 	pthread_mutex_unlock(&q.mu);
 	if (running)
 		pthread_join(q.thread, NULL);
+	if (fin.running) {
+		pthread_mutex_lock(&fin.mu);
+		fin.stopping = true;
+		pthread_cond_signal(&fin.work);
+		pthread_mutex_unlock(&fin.mu);
+		pthread_join(fin.thread, NULL);
+		fin.running = fin.stopping = false;
+	}
 	pthread_mutex_lock(&q.mu);
 	q.running = q.stopping = false;
 	q.store = NULL;
