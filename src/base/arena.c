@@ -1,6 +1,7 @@
-/* arena: bump allocation in zeroed blocks of at least 16 KiB, freed all at once. Requests too
- * big to share a block get a block of their own, so one large string never wastes the rest of
- * the current block. */
+/* arena: bump allocation in blocks of at least 16 KiB, freed all at once. Requests too big to
+ * share a block get a block of their own, so one large string never wastes the rest of the
+ * current block. What is handed out is zeroed then, not the whole block when it is made: a
+ * request uses a few KiB of its first block. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -32,12 +33,15 @@ static struct fk_arena_block *block_new(size_t size)
 
 	if (size > SIZE_MAX - sizeof(*b))
 		FK_BUG("arena allocation size overflow");
-	b = fk_xcalloc(1, sizeof(*b) + size);
+	b = fk_xmalloc(sizeof(*b) + size);
+	b->next = NULL;
 	b->size = size;
+	b->used = 0;
 	return b;
 }
 
-void *fk_arena_alloc(struct fk_arena *a, size_t size)
+/* Room for size bytes, not zeroed (strings are written over at once). */
+static void *arena_take(struct fk_arena *a, size_t size)
 {
 	struct fk_arena_block *b;
 	size_t need;
@@ -70,6 +74,11 @@ void *fk_arena_alloc(struct fk_arena *a, size_t size)
 	return b->data + b->used - need;
 }
 
+void *fk_arena_alloc(struct fk_arena *a, size_t size)
+{
+	return memset(arena_take(a, size), 0, size);
+}
+
 char *fk_arena_strdup(struct fk_arena *a, const char *s)
 {
 	if (!s)
@@ -80,10 +89,20 @@ char *fk_arena_strdup(struct fk_arena *a, const char *s)
 char *fk_arena_strndup(struct fk_arena *a, const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);
-	char *p = fk_arena_alloc(a, len + 1);
+	char *p = arena_take(a, len + 1);
 
 	memcpy(p, s, len);
+	p[len] = '\0';
 	return p;
+}
+
+void *fk_arena_memdup(struct fk_arena *a, const void *p, size_t n)
+{
+	char *q = arena_take(a, n + 1);
+
+	memcpy(q, p, n);
+	q[n] = '\0';
+	return q;
 }
 
 char *fk_arena_vprintf(struct fk_arena *a, const char *fmt, va_list ap)
@@ -97,7 +116,7 @@ char *fk_arena_vprintf(struct fk_arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		FK_BUG("arena printf: bad format");
-	p = fk_arena_alloc(a, (size_t)n + 1);
+	p = arena_take(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

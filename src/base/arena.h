@@ -13,9 +13,11 @@ struct fk_arena {
 };
 
 void fk_arena_init(struct fk_arena *a);
-void *fk_arena_alloc(struct fk_arena *a, size_t size);	  /* 16-byte aligned, zeroed */
-char *fk_arena_strdup(struct fk_arena *a, const char *s); /* NULL stays NULL */
-char *fk_arena_strndup(struct fk_arena *a, const char *s, size_t n);
+void *fk_arena_alloc(struct fk_arena *a, size_t size);		     /* 16-byte aligned, zeroed */
+char *fk_arena_strdup(struct fk_arena *a, const char *s);	     /* NULL stays NULL */
+char *fk_arena_strndup(struct fk_arena *a, const char *s, size_t n); /* stops at a NUL */
+/* n bytes, NULs and all (images), with a NUL after them. */
+void *fk_arena_memdup(struct fk_arena *a, const void *p, size_t n);
 char *fk_arena_printf(struct fk_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *fk_arena_vprintf(struct fk_arena *a, const char *fmt, va_list ap);

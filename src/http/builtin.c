@@ -27,7 +27,7 @@ static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	(void)err;
 	fk_buf_init(&b, 0);
 	fk_metrics_render(srv->metrics, &srv->router, srv->version, &b);
-	resp->body = fk_arena_strndup(req->arena, b.data, b.len);
+	resp->body = fk_arena_memdup(req->arena, b.data, b.len);
 	resp->body_len = b.len;
 	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	fk_buf_release(&b);

@@ -10,7 +10,7 @@
 static void send(struct fk_req *req, struct fk_resp *resp, struct fk_buf *b, const char *type)
 {
 	resp->status = 200;
-	resp->body = fk_arena_strndup(req->arena, b->data, b->len);
+	resp->body = fk_arena_memdup(req->arena, b->data, b->len);
 	resp->body_len = b->len;
 	resp->content_type = type;
 }

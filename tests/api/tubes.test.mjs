@@ -250,8 +250,12 @@ h.test('sampling codes as SVG and PNG; a resident gets only its own', async () =
 	const png = Buffer.from(await res.arrayBuffer());
 	assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 	const side = png.readUInt32BE(16);
+	assert.ok(side >= 4 * 29, `a whole QR code at scale 4: ${side} px`);
 	assert.equal(side, png.readUInt32BE(20), 'square');
 	assert.equal(side % 4, 0, 'scale 4');
+	// The whole file, to its IEND chunk: an image is binary, NUL bytes included.
+	assert.deepEqual([...png.subarray(png.length - 12)], [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+	assert.ok(png.subarray(8, 40).some((b) => b !== 0), 'the header chunk is there');
 	assertError(await community1.get(`/api/v1/people/${people[0].id}/qr.png`, { query: { scale: 99 } }), 400, { field: 'scale' });
 	const resident = await h.login('resident1');
 	const own = resident.me.person_id;

@@ -44,6 +44,26 @@ static void test_arena(void **state)
 	fk_arena_release(&a);
 }
 
+/* Binary bytes are copied whole; what is handed out is zeroed even in a reused block. */
+static void test_arena_bytes(void **state)
+{
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+	struct fk_arena a;
+	unsigned char *p;
+
+	(void)state;
+	fk_arena_init(&a);
+	memset(fk_arena_printf(&a, "%s", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 'y', 10);
+	p = fk_arena_memdup(&a, png, sizeof(png));
+	assert_memory_equal(p, png, sizeof(png));
+	assert_int_equal(p[sizeof(png)], 0);
+	assert_string_equal(fk_arena_strndup(&a, (const char *)png, sizeof(png)), "\x89PNG");
+	p = fk_arena_alloc(&a, 64);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(p[i], 0);
+	fk_arena_release(&a);
+}
+
 static void test_buf(void **state)
 {
 	struct fk_buf b;
@@ -128,9 +148,8 @@ static void test_err(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_arena),
-	    cmocka_unit_test(test_buf),
-	    cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_arena), cmocka_unit_test(test_arena_bytes),
+	    cmocka_unit_test(test_buf),	  cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_err),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
