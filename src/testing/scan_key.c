@@ -121,26 +121,33 @@ struct keyed {
 	bool replayed; /* answered with a stored reply: nothing was written */
 };
 
-/* Before the write, in one read transaction (one snapshot), the preparation's reads. When
- * they refuse, the request may be the retry of a write done before (the tube it filled is
- * closed now): a stored reply answers it (1). */
+/* A refused write may be the retry of one done before (the person is in the tube, the tube
+ * it filled is closed, the key is taken): a reply stored under the key wins over the
+ * refusal rc (0, answered); else the refusal stands. */
+static int stored_or(struct keyed *k, int rc)
+{
+	struct fk_err refused = *k->job.err;
+	int found = replay(k->job.req, k->resp, k->key, k->op->name, k->job.err);
+
+	k->replayed = found > 0;
+	if (found == 0)
+		*k->job.err = refused;
+	return found > 0 ? 0 : found < 0 ? found : rc;
+}
+
+/* Before the write, in one read transaction (one snapshot), the preparation's reads; 1 when
+ * they refused a retry, answered with its stored reply. */
 static int before_write(struct keyed *k)
 {
 	struct fk_req *req = k->job.req;
-	struct fk_err refused;
-	int found, rc = fk_db_begin(req->db, false, k->job.err);
+	int rc = fk_db_begin(req->db, false, k->job.err);
 
 	if (rc < 0)
 		return k->job.err->code ? k->job.err->code : FK_EDB;
 	if (k->op->prep)
 		rc = k->op->prep(req, k->ctx, k->job.err);
-	if (rc < 0) {
-		refused = *k->job.err;
-		found = replay(req, k->resp, k->key, k->op->name, k->job.err);
-		if (found == 0)
-			*k->job.err = refused;
-		rc = found != 0 ? found : rc;
-	}
+	if (rc < 0)
+		rc = stored_or(k, rc) == 0 ? 1 : rc;
 	fk_db_rollback(req->db);
 	return rc;
 }
@@ -159,27 +166,19 @@ static int keyed_in_tx(struct tb_job *job)
 }
 
 /* In the group commit (SQLite), on the writer connection, whose cache the commits keep warm:
- * the reads and the write at once, since a key is new nearly always. A refusal may be a
- * retry of a write done before (the person is in the tube, the tube it filled is closed, the
- * key is taken), so it is undone and the key looked up, and a stored reply wins. */
+ * the reads and the write at once, since a key is new nearly always. A refusal is undone
+ * before the key is looked up. */
 static int keyed_in_batch(struct tb_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
-	struct fk_err refused;
-	int found, rc = k->op->prep ? k->op->prep(job->req, k->ctx, job->err) : 0;
+	int rc = k->op->prep ? k->op->prep(job->req, k->ctx, job->err) : 0;
 
 	if (rc == 0)
 		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
-
 	if (rc == 0)
 		return 0;
-	refused = *job->err;
 	tb_batch_undo(job);
-	found = replay(job->req, k->resp, k->key, k->op->name, job->err);
-	k->replayed = found > 0;
-	if (found == 0)
-		*job->err = refused;
-	return found > 0 ? 0 : found < 0 ? found : rc;
+	return stored_or(k, rc);
 }
 
 static void committed(struct keyed *k)
@@ -198,14 +197,11 @@ static int keyed_alone(struct keyed *k)
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
 	rc = tb_tx_begin(req->db, err);
-
 	if (rc == 0)
 		rc = tb_tx_end(req->db, keyed_in_tx(&k->job), err);
 	/* The twin may commit between our look and our insert. */
-	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0) {
-		rc = replay(req, k->resp, k->key, k->op->name, err) > 0 ? 0 : rc;
-		k->replayed = rc == 0;
-	}
+	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
+		rc = stored_or(k, rc);
 	k->job.rc = rc;
 	committed(k);
 	return rc;
