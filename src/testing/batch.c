@@ -1,9 +1,8 @@
 /* batch: group commit of keyed writes on SQLite. SQLite has one writer at a time, and what a
  * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
  * 4 KiB frames for a scan alone). So keyed writes go to one writer thread, which takes every
- * job queued, runs them in one transaction on the store's writer connection, goes on with
- * whatever queued up meanwhile until the queue is empty (or the batch is full), and commits
- * once. Each job runs under a savepoint of its own: a refused scan is rolled back to it and
+ * job queued (up to BATCH_MAX), runs them in one transaction on the store's writer connection
+ * and commits once; what queued up meanwhile is the next batch. Each job runs under a savepoint of its own: a refused scan is rolled back to it and
  * changes nothing, the others commit together and share their pages. Nobody waits for a batch
  * to fill; a scan alone is a batch of one.
  *
@@ -77,15 +76,14 @@ static void fail_all(struct tb_job *jobs, int rc, const struct fk_err *err)
 	}
 }
 
-/* Takes up to max queued jobs off the queue (under q.mu); NULL when it is empty. *n grows by
- * the number taken. */
-static struct tb_job *take(int max, int *n)
+/* Takes up to max queued jobs off the queue (under q.mu); NULL when it is empty. */
+static struct tb_job *take(int max)
 {
 	struct tb_job *first = q.head, *last = q.head;
 
-	if (!first || max <= 0)
+	if (!first)
 		return NULL;
-	for (++*n, --max; last->next && max > 0; --max, ++*n)
+	while (last->next && --max > 0)
 		last = last->next;
 	q.head = last->next;
 	if (!q.head)
@@ -94,37 +92,21 @@ static struct tb_job *take(int max, int *n)
 	return first;
 }
 
-static struct tb_job *take_locked(int max, int *n)
+/* Runs the jobs taken and commits them at once. Those that queue up meanwhile wait for the
+ * next batch: a batch that kept taking them in would hold every reply until the queue ran
+ * dry, and the clients, answered all together, would send their next writes all together
+ * while the writer sat idle. */
+static void run_batch(struct fk_db *db, struct tb_job *jobs)
 {
-	struct tb_job *jobs;
-
-	pthread_mutex_lock(&q.mu);
-	jobs = take(max, n);
-	pthread_mutex_unlock(&q.mu);
-	return jobs;
-}
-
-/* Runs the jobs taken, then those that queued up meanwhile, until the queue is empty (or the
- * batch full), and commits them all at once. Returns the list of every job run. */
-static struct tb_job *run_batch(struct fk_db *db, struct tb_job *jobs, int n)
-{
-	struct tb_job *last = jobs, *more = jobs;
 	struct fk_err err = {0};
 	int rc = tb_tx_begin(db, &err);
 
-	while (rc == 0 && more) {
-		for (struct tb_job *j = more; j; j = j->next) {
-			run_one(db, j);
-			last = j;
-		}
-		more = take_locked(BATCH_MAX - n, &n);
-		last->next = more;
-	}
+	for (struct tb_job *j = jobs; rc == 0 && j; j = j->next)
+		run_one(db, j);
 	if (rc == 0)
 		rc = tb_tx_end(db, 0, &err);
 	if (rc < 0)
 		fail_all(jobs, rc, &err);
-	return jobs;
 }
 
 /* Without a connection to write with, every job fails alike. */
@@ -197,16 +179,15 @@ static void *writer_loop(void *arg)
 	pthread_setname_np(pthread_self(), "fk-writer");
 	pthread_mutex_lock(&q.mu);
 	for (;;) {
-		int n = 0;
 		while (!q.head && !q.stopping)
 			pthread_cond_wait(&q.work, &q.mu);
-		jobs = take(BATCH_MAX, &n);
+		jobs = take(BATCH_MAX);
 		if (!jobs)
 			break;
 		pthread_mutex_unlock(&q.mu);
 		struct fk_db *db = fk_store_writer(q.store, &err);
 		if (db)
-			run_batch(db, jobs, n);
+			run_batch(db, jobs);
 		else
 			refuse(jobs, &err);
 		finish(jobs);
