@@ -3,7 +3,10 @@
  * schema_migrations. Two servers starting together on one PostgreSQL database serialize on a
  * lock held for each migration's transaction, so each migration runs exactly once. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "base/clock.h"
+#include "base/xmalloc.h"
 #include "store/backend.h"
 #include "store/migrate.h"
 
@@ -41,9 +44,36 @@ static const struct fk_migration *next_after(int version)
 	return NULL;
 }
 
+/* The schema files speak the SQL both stores share. On SQLite a BIGINT PRIMARY KEY would be
+ * an index beside the table's hidden rowid: every row written in two trees, every lookup by
+ * id made twice. INTEGER PRIMARY KEY (64 bits in SQLite) makes the id the rowid itself.
+ * Returns a malloc'd copy of sql. */
+static char *sqlite_dialect(const char *sql)
+{
+	static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";
+	size_t nf = sizeof(from) - 1, nt = sizeof(to) - 1, n = 0;
+	const char *p, *hit;
+	char *out, *o;
+
+	for (p = sql; (p = strstr(p, from)); p += nf)
+		n++;
+	out = o = fk_xmalloc(strlen(sql) + n * (nt - nf) + 1);
+	for (p = sql; (hit = strstr(p, from)); p = hit + nf) {
+		memcpy(o, p, (size_t)(hit - p));
+		o += hit - p;
+		memcpy(o, to, nt);
+		o += nt;
+	}
+	strcpy(o, p);
+	return out;
+}
+
 static int apply(struct fk_db *db, const struct fk_migration *m, struct fk_err *err)
 {
-	int64_t rc = fk_db_exec(db, m->sql, err);
+	char *sqlite_sql = fk_db_kind(db) == FK_DB_SQLITE ? sqlite_dialect(m->sql) : NULL;
+	int64_t rc = fk_db_exec(db, sqlite_sql ? sqlite_sql : m->sql, err);
+
+	free(sqlite_sql);
 	if (rc == 0)
 		rc = fk_db_run(db, err,
 			       "INSERT INTO schema_migrations (version, name, applied_at) "

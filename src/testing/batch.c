@@ -2,9 +2,9 @@
  * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
  * 4 KiB frames for a scan alone). So keyed writes go to one writer thread, which takes every
  * job queued (up to BATCH_MAX), runs them in one transaction on the store's writer connection
- * and commits once; what queued up meanwhile is the next batch. Each job runs under a savepoint of its own: a refused scan is rolled back to it and
- * changes nothing, the others commit together and share their pages. Nobody waits for a batch
- * to fill; a scan alone is a batch of one.
+ * and commits once; what queued up meanwhile is the next batch. Each job runs under a savepoint of
+ * its own: a refused scan is rolled back to it and changes nothing, the others commit together and
+ * share their pages. Nobody waits for a batch to fill; a scan alone is a batch of one.
  *
  * The request threads do not wait: a request hands its job over and its reply is deferred
  * (fk_req_defer); the job's done function, called once the commit is over by a finisher

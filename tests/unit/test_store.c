@@ -414,6 +414,26 @@ static void test_prefix(void **state)
 	}
 }
 
+/* On SQLite every table of the schema keyed by a BIGINT id keeps the id as its rowid (INTEGER
+ * PRIMARY KEY), not in an index beside it. (The t_ tables are this test's own.) */
+static void ids_are_rowids(struct fk_db *db)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM sqlite_master m, pragma_table_info(m.name) c "
+	    "WHERE m.type = 'table' AND m.name NOT LIKE 't!_%%' ESCAPE '!' "
+	    "AND c.pk = 1 AND c.name = 'id' AND c.type %s 'INTEGER'";
+	struct fk_err err = {0};
+	char q[300];
+	int64_t n = -1;
+
+	snprintf(q, sizeof(q), sql, "=");
+	must(fk_db_one_i64(db, &err, &n, q, ""), &err);
+	assert_true(n >= 10);
+	snprintf(q, sizeof(q), sql, "<>");
+	must(fk_db_one_i64(db, &err, &n, q, ""), &err);
+	assert_int_equal(n, 0);
+}
+
 static void test_migrate(void **state)
 {
 	struct fk_db *db = env_db(state);
@@ -429,6 +449,8 @@ static void test_migrate(void **state)
 			 fk_migrations_count ? fk_migrations[fk_migrations_count - 1].version : 0);
 	must(fk_migrate(db, &applied, &err), &err);
 	assert_int_equal(applied, 0);
+	if (fk_db_kind(db) == FK_DB_SQLITE)
+		ids_are_rowids(db);
 }
 
 #define POOL_THREADS 6
