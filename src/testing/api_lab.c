@@ -254,7 +254,8 @@ static void result_committed(struct fk_req *req, void *ctx)
 	tr_coverage_pulse(c->t.round_id, c->t.site_path);
 }
 
-static const struct tb_keyed_op result_op = {"tube.result", NULL, result_fn, result_committed};
+static const struct tb_keyed_op result_op = {"tube.result", NULL, NULL, result_fn,
+					     result_committed};
 
 int tb_api_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {

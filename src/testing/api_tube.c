@@ -91,7 +91,7 @@ static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 	return 0;
 }
 
-static const struct tb_keyed_op open_op = {"tube.open", NULL, open_fn, NULL};
+static const struct tb_keyed_op open_op = {"tube.open", NULL, NULL, open_fn, NULL};
 
 int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
@@ -107,6 +107,8 @@ int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 
 struct scan_ctx {
 	const char *code;
+	int64_t person_id; /* from a sampling code; 0 when named by id_number */
+	const char *id_number;
 	struct tb_person p;
 	struct tb_tube t;
 	bool visitor_created;
@@ -119,13 +121,27 @@ static json_t *scan_reply(const struct fk_principal *who, const struct tb_tube *
 			 "closed", strcmp(t->status, "closed") == 0);
 }
 
-/* Outside the transaction (reads only): who is being scanned, and whether the tube takes
- * them. */
+/* On the request's thread: who the body names, one way or the other; a sampling code's HMAC
+ * checked here, off the writer. */
+static int scan_parse(struct fk_req *req, void *ctx, struct fk_err *err)
+{
+	struct scan_ctx *c = ctx;
+	const char *person_code = fk_json_str(req->body, "person_code");
+
+	c->id_number = fk_json_str(req->body, "id_number");
+	if (!person_code == !c->id_number)
+		return fk_err_set(err, FK_EINVAL, "person_required", "person_code",
+				  "请给出 person_code（采样码）或 id_number（证件号码）之一",
+				  "give one of person_code (sampling code) or id_number");
+	return person_code ? tb_person_code_parse(req->db, person_code, &c->person_id, err) : 0;
+}
+
+/* Before the write (reads only): who is being scanned, and whether the tube takes them. */
 static int scan_prep(struct fk_req *req, void *ctx, struct fk_err *err)
 {
 	struct scan_ctx *c = ctx;
-	int rc = tb_person_find(req->db, req->who, fk_json_str(req->body, "person_code"),
-				fk_json_str(req->body, "id_number"), &c->p, err);
+	int rc = c->person_id ? tb_person_get(req->db, req->who, c->person_id, &c->p, err)
+			      : tb_person_by_number(req->db, req->who, c->id_number, &c->p, err);
 
 	return rc < 0 ? rc : tb_scan_check(req->db, req->who, c->code, &c->t, err);
 }
@@ -160,7 +176,8 @@ static void scan_committed(struct fk_req *req, void *ctx)
 	tr_coverage_pulse(c->t.round_id, c->t.site_path);
 }
 
-static const struct tb_keyed_op scan_op = {"tube.scan", scan_prep, scan_fn, scan_committed};
+static const struct tb_keyed_op scan_op = {"tube.scan", scan_parse, scan_prep, scan_fn,
+					   scan_committed};
 
 int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
@@ -261,7 +278,8 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 	return rc;
 }
 
-static const struct tb_keyed_op visitor_op = {"tube.visitor", NULL, visitor_fn, scan_committed};
+static const struct tb_keyed_op visitor_op = {"tube.visitor", NULL, NULL, visitor_fn,
+					      scan_committed};
 
 int tb_api_visitor(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {

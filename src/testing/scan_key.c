@@ -225,6 +225,8 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed
 			    .op = op,
 			    .ctx = ctx};
 	rc = tb_key_check(k->key, err);
+	if (rc == 0 && op->parse)
+		rc = op->parse(req, ctx, err);
 	if (rc < 0)
 		return rc;
 	if (fk_db_kind(req->db) != FK_DB_SQLITE)

@@ -140,11 +140,13 @@ struct tb_sample {
 int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tube_id,
 		    struct tb_sample **out, int *n, struct fk_err *err);
 
-/* Finds the person a scan names: a sampling code "FK1:<id>:<mac>" or an ID number, read
- * within who's scope. FK_EINVAL "invalid_person_code" for a malformed code, FK_ENOTFOUND
- * "unknown_person" for a forged one or anyone missing or out of scope. */
-int tb_person_find(struct fk_db *db, const struct fk_principal *who, const char *person_code,
-		   const char *id_number, struct tb_person *out, struct fk_err *err);
+/* The person a scan names, read within who's scope: by the id in a sampling code (parsed by
+ * tb_person_code_parse), or by an ID number. FK_ENOTFOUND "unknown_person" (field person_code
+ * or id_number) for anyone missing or out of scope; FK_EINVAL "invalid_id_number". */
+int tb_person_get(struct fk_db *db, const struct fk_principal *who, int64_t id,
+		  struct tb_person *out, struct fk_err *err);
+int tb_person_by_number(struct fk_db *db, const struct fk_principal *who, const char *id_number,
+			struct tb_person *out, struct fk_err *err);
 
 /* ---- idempotency keys (scan_key.c) ---- */
 
@@ -160,9 +162,12 @@ int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char 
 /* Forgets keys older than before_ms. */
 int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err);
 
-/* A keyed write over HTTP: the body's client_key is checked; a key seen before answers its
- * stored reply byte for byte and runs nothing; otherwise the op's prep (may be NULL: reads
- * that need no lock) runs, then its write in a write transaction, and the write's reply
+/* A keyed write over HTTP: the body's client_key is checked, then the op's parse (may be
+ * NULL) on the request's own thread and connection: what needs no lock nor the latest rows,
+ * such as checking the body and a sampling code's HMAC, kept off the writer. A key seen
+ * before answers its stored reply byte for byte and runs nothing; otherwise the op's prep
+ * (may be NULL: reads that need no lock) runs, then its write in a write transaction, and
+ * the write's reply
  * (status, JSON) is stored under the key in the same transaction; committed (may be NULL)
  * runs after the commit of a write that was not a replay. On SQLite the write runs in the
  * group commit and the reply is deferred (the handler returns tb_api_keyed's FK_DEFERRED as
@@ -172,6 +177,7 @@ typedef int (*tb_keyed_fn)(struct fk_req *req, void *ctx, int *status, json_t **
 			   struct fk_err *err);
 struct tb_keyed_op {
 	const char *name; /* what a key is stored for: "tube.scan" */
+	tb_prep_fn parse;
 	tb_prep_fn prep;
 	tb_keyed_fn write;
 	void (*committed)(struct fk_req *req, void *ctx);

@@ -93,34 +93,28 @@ static int by_id_number(struct fk_db *db, const struct fk_principal *who, const 
 	return rc < 0 ? rc : found;
 }
 
-int tb_person_find(struct fk_db *db, const struct fk_principal *who, const char *person_code,
-		   const char *id_number, struct tb_person *out, struct fk_err *err)
+int tb_person_get(struct fk_db *db, const struct fk_principal *who, int64_t id,
+		  struct tb_person *out, struct fk_err *err)
+{
+	int rc = person_by_id(db, who, id, out, err);
+
+	return rc == FK_ENOTFOUND ? unknown_person(err, "person_code") : rc;
+}
+
+int tb_person_by_number(struct fk_db *db, const struct fk_principal *who, const char *id_number,
+			struct tb_person *out, struct fk_err *err)
 {
 	struct fk_person p;
 	char number[40];
-	int64_t id = 0;
-	int rc;
+	int rc = norm_id(id_number, number, sizeof(number), err);
 
-	if (!person_code == !id_number)
-		return fk_err_set(err, FK_EINVAL, "person_required", "person_code",
-				  "请给出 person_code（采样码）或 id_number（证件号码）之一",
-				  "give one of person_code (sampling code) or id_number");
-	if (person_code) {
-		rc = tb_person_code_parse(db, person_code, &id, err);
-		if (rc == 0)
-			rc = person_by_id(db, who, id, out, err);
-		return rc == FK_ENOTFOUND ? unknown_person(err, "person_code") : rc;
-	} else {
-		rc = norm_id(id_number, number, sizeof(number), err);
-		if (rc == 0)
-			rc = by_id_number(db, who, number, &p, err);
-		if (rc == 0)
-			return unknown_person(err, "id_number");
-		rc = rc > 0 ? 0 : rc;
-	}
 	if (rc == 0)
+		rc = by_id_number(db, who, number, &p, err);
+	if (rc == 0)
+		return unknown_person(err, "id_number");
+	if (rc > 0)
 		from_person(&p, out);
-	return rc;
+	return rc > 0 ? 0 : rc;
 }
 
 /* ---- visitors ---- */

@@ -356,15 +356,21 @@ static void codes_cannot_be_guessed(void **state)
 	must_fail(tb_person_code_parse(db, "370212196001010011", &id, &err), FK_EINVAL,
 		  "invalid_person_code", &err);
 	/* Found by code and by ID number, within the scanner's scope only. */
-	area_must(tb_person_find(db, &reg, code, NULL, &p, &err), &err);
+	area_must(tb_person_get(db, &reg, pid[0], &p, &err), &err);
 	assert_int_equal(p.id, pid[0]);
 	struct fk_principal gb = who_over(db, FK_ROLE_COMMUNITY, T.grid_b);
-	must_fail(tb_person_find(db, &gb, code, NULL, &p, &err), FK_ENOTFOUND, "unknown_person",
-		  &err);
+	struct fk_principal ga = who_over(db, FK_ROLE_COMMUNITY, T.grid_a);
+	must_fail(tb_person_get(db, &gb, pid[0], &p, &err), FK_ENOTFOUND, "unknown_person", &err);
+	assert_string_equal(err.field, "person_code");
 	struct fk_person full;
 	area_must(fk_person_get(db, &cmd, pid[6], &full, &err), &err);
-	area_must(tb_person_find(db, &gb, NULL, full.id_number, &p, &err), &err);
+	area_must(tb_person_by_number(db, &gb, full.id_number, &p, &err), &err);
 	assert_int_equal(p.id, pid[6]);
+	must_fail(tb_person_by_number(db, &ga, full.id_number, &p, &err), FK_ENOTFOUND,
+		  "unknown_person", &err);
+	assert_string_equal(err.field, "id_number");
+	must_fail(tb_person_by_number(db, &gb, "3702-12", &p, &err), FK_EINVAL, "invalid_id_number",
+		  &err);
 }
 
 static void registrars_only_at_their_sites(void **state)
