@@ -12,7 +12,7 @@
  *
  * The clients run on the same machine as the server and take part of its CPU.
  *
- * Each client count given runs in a round of its own (default: 8, then 32 clients).
+ * Each client count given runs in a round of its own (default: 8, 32, then 64 clients).
  *
  *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] */
 #include <arpa/inet.h>
@@ -521,7 +521,7 @@ static void binary_beside(char *out, size_t size)
 /* "--clients 8,32": the client counts to run, into out (at most max); default 8 and 32. */
 static int bench_clients(int argc, char **argv, int *out, int max)
 {
-	const char *list = "8,32";
+	const char *list = "8,32,64";
 	int n = 0;
 
 	for (int i = 1; i + 1 < argc; i++)

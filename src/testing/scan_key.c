@@ -77,25 +77,41 @@ static void answer(struct fk_resp *resp, int status, const char *text)
 	resp->content_type = "application/json; charset=utf-8";
 }
 
+/* reply as compact JSON text in the request's arena (NULL when it cannot be written); reply
+ * is released. Written on the stack first: a reply is mostly under 1 KiB. */
+static const char *reply_text(struct fk_req *req, json_t *reply)
+{
+	char stack[2048], *text = stack;
+	size_t n = reply ? json_dumpb(reply, stack, sizeof(stack), JSON_COMPACT) : 0;
+
+	if (n >= sizeof(stack)) {
+		text = malloc(n);
+		n = text ? json_dumpb(reply, text, n, JSON_COMPACT) : 0;
+	}
+	json_decref(reply);
+	const char *out = n ? fk_arena_strndup(req->arena, text, n) : NULL;
+	if (text != stack)
+		free(text);
+	return out;
+}
+
 /* Runs the op's write and stores its reply, inside the transaction the caller opened. */
 static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
 			 const struct tb_keyed_op *op, void *ctx, struct fk_err *err)
 {
 	json_t *reply = NULL;
 	int status = 200;
-	char *text;
+	const char *text;
 	int rc = op->write(req, ctx, &status, &reply, err);
 
 	if (rc < 0)
 		return rc;
-	text = json_dumps(reply, JSON_COMPACT);
-	json_decref(reply);
+	text = reply_text(req, reply);
 	if (!text)
 		return fk_err_set(err, FK_EINTERNAL, "reply", NULL, "无法生成回复",
 				  "the reply could not be written");
-	answer(resp, status, fk_arena_strdup(req->arena, text));
-	free(text);
-	return tb_key_store(req->db, key, req->who->user_id, op->name, status, resp->body, err);
+	answer(resp, status, text);
+	return tb_key_store(req->db, key, req->who->user_id, op->name, status, text, err);
 }
 
 /* The reply stored under key, if any: 1 found (answered), 0 not, <0 error. */
