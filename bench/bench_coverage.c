@@ -7,9 +7,7 @@
  * measured in the same run. Issue 4's goals: one grid p99 < 50 ms; the whole district's table
  * < 1 s. The round is deleted at the end.
  *
- * The store is the one bench_search keeps (/tmp/fk-bench-10m.db, other sizes
- * /tmp/fk-bench-N.db): reused when its marker names the same residents, seed and generator
- * (the migrations it lacks are applied on open), else built once with the same marker.
+ * The store is the demo store the benchmarks share (demo_store.h), built when missing.
  *
  *   bench_coverage [--residents N] [--calls N] */
 #include <sqlite3.h>
@@ -18,79 +16,10 @@
 #include "area/area.h"
 #include "base/xmalloc.h"
 #include "bench.h"
-#include "cmd/demo.h"
+#include "demo_store.h"
 #include "testing/internal.h"
 
-#define SEED	      1
-#define GRID	      "370212001001G01"
-#define MARKER_FORMAT "fk-bench-search residents=%lld seed=%d generator=%d schema=%08x\n"
-
-static void store_path(long long n, char *out, size_t size)
-{
-	if (n == 10000000)
-		snprintf(out, size, "/tmp/fk-bench-10m.db");
-	else
-		snprintf(out, size, "/tmp/fk-bench-%lld.db", n);
-}
-
-/* As bench_search writes it, so either benchmark reuses a store the other built. */
-static uint32_t schema_hash(void)
-{
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < fk_migrations_count; i++)
-		for (const char *c = fk_migrations[i].sql; *c; c++)
-			h = (h ^ (unsigned char)*c) * 16777619u;
-	return h;
-}
-
-/* The marker's people part: "fk-bench-search residents=N seed=S generator=G ". The schema may
- * differ: migrations are applied when the store opens. */
-static bool marker_matches(const char *path, long long n)
-{
-	char marker[300], have[200] = "", want[120];
-	FILE *f;
-
-	snprintf(want, sizeof(want), "fk-bench-search residents=%lld seed=%d generator=%d ", n,
-		 SEED, FK_DEMO_GEN_VERSION);
-	snprintf(marker, sizeof(marker), "%s.ok", path);
-	f = fopen(marker, "r");
-	if (!f)
-		return false;
-	if (!fgets(have, sizeof(have), f))
-		have[0] = '\0';
-	fclose(f);
-	return strncmp(have, want, strlen(want)) == 0 && access(path, R_OK) == 0;
-}
-
-static void build_store(const char *path, long long n)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", ".ok"};
-	struct fk_demo_opts o = {.residents = n, .seed = SEED, .password = "bench-pass-1"};
-	struct fk_err err = {0};
-	uint64_t t0 = fk_mono_ns();
-	char p[300];
-	FILE *f;
-
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-	fprintf(stderr, "bench: building %s with %lld residents (once; kept for later runs)\n",
-		path, n);
-	struct fk_db *db = bench_open_store(path);
-	if (fk_demo_build(db, &o, stderr, &err) < 0)
-		bench_die("demo", &err);
-	if (fk_db_exec(db, "ANALYZE", &err) < 0)
-		bench_die("analyze", &err);
-	fk_db_close(db);
-	printf("built the store of %lld residents in %.1f s\n", n, bench_secs(t0));
-	snprintf(p, sizeof(p), "%s.ok", path);
-	f = fopen(p, "w");
-	if (f) {
-		fprintf(f, MARKER_FORMAT, n, SEED, FK_DEMO_GEN_VERSION, schema_hash());
-		fclose(f);
-	}
-}
+#define GRID "370212001001G01"
 
 static void must(int64_t rc, const char *what, const struct fk_err *err)
 {
@@ -271,11 +200,7 @@ int main(int argc, char **argv)
 	char path[256];
 	sqlite3 *h;
 
-	store_path(n, path, sizeof(path));
-	if (!marker_matches(path, n))
-		build_store(path, n);
-	else
-		printf("reusing %s (%lld residents)\n", path, n);
+	bench_store_ensure(n, path, sizeof(path));
 	struct fk_db *db = bench_open_store(path);
 	if (!fk_module_testing.routes) /* links the module: its area hooks */
 		bench_die("testing module", NULL);

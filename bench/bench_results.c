@@ -1,6 +1,6 @@
 /* bench_results: lab results applied to a round over 10,000,000 residents. Copies the cached
- * 10M demo store of bench_search (/tmp/fk-bench-10m.db; bench_search builds it when missing
- * or of an older schema), opens a round over the whole district, fills it in bulk SQL with
+ * 10M demo store the benchmarks share (demo_store.h; built when missing or of an older
+ * schema), opens a round over the whole district, fills it in bulk SQL with
  * 1,000,000 received tubes of ten people each (every resident sampled), then times applying their
  * results one tube at a time through tb_result_apply — the function behind POST
  * /api/v1/tubes/{code}/result and the plate upload — in transactions of 1,000 tubes, as a plate
@@ -10,63 +10,18 @@
  *   bench_results [--residents N (another cached store)] [--tubes N] [--batch N] */
 #include <fcntl.h>
 #include <stdbool.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/id.h"
 #include "base/xmalloc.h"
 #include "bench.h"
-#include "cmd/demo.h"
+#include "demo_store.h"
 #include "testing/internal.h"
 
 #define POOL 10
 
 static char store[128];
 static long long residents;
-
-/* The marker bench_search writes beside the store it built (the same text, the same hash of
- * every migration's SQL): a store of another schema is built again. */
-static bool store_current(void)
-{
-	char want[200], have[200] = "", marker[160];
-	uint32_t h = 2166136261u;
-	FILE *f;
-
-	snprintf(marker, sizeof(marker), "%s.ok", store);
-	f = fopen(marker, "r");
-	for (int i = 0; i < fk_migrations_count; i++)
-		for (const char *c = fk_migrations[i].sql; *c; c++)
-			h = (h ^ (unsigned char)*c) * 16777619u;
-	snprintf(want, sizeof(want),
-		 "fk-bench-search residents=%lld seed=1 generator=%d schema=%08x\n", residents,
-		 FK_DEMO_GEN_VERSION, h);
-	if (!f)
-		return false;
-	if (!fgets(have, sizeof(have), f))
-		have[0] = '\0';
-	fclose(f);
-	return strcmp(have, want) == 0 && access(store, R_OK) == 0;
-}
-
-static void ensure_store(void)
-{
-	char self[PATH_MAX], cmd[PATH_MAX + 96];
-	ssize_t n;
-
-	if (store_current())
-		return;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		bench_die("readlink /proc/self/exe", NULL);
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	fprintf(stderr, "bench: %s is missing or of an older schema; bench_search builds it\n",
-		store);
-	snprintf(cmd, sizeof(cmd), "%s/bench_search --residents %lld --queries 10 >&2", self,
-		 residents);
-	if (system(cmd) != 0 || !store_current())
-		bench_die("building the 10M store", NULL);
-}
 
 static void copy_file(const char *from, const char *to)
 {
@@ -223,12 +178,7 @@ int main(int argc, char **argv)
 
 	if (tubes < 1 || tubes * POOL > residents || batch < 1)
 		bench_die("--tubes must be 1..residents/10 and --batch >= 1", NULL);
-	/* The stores bench_search builds and keeps. */
-	if (residents == 10000000)
-		snprintf(store, sizeof(store), "/tmp/fk-bench-10m.db");
-	else
-		snprintf(store, sizeof(store), "/tmp/fk-bench-%lld.db", residents);
-	ensure_store();
+	bench_store_ensure(residents, store, sizeof(store));
 	snprintf(path, sizeof(path), "/tmp/fk-bench-results-%d.db", (int)getpid());
 	uint64_t t0 = fk_mono_ns();
 	copy_file(store, path);

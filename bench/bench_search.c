@@ -4,9 +4,8 @@
  * latency percentiles beside those of the bare indexed SELECT for the same lookups, measured
  * in the same run. Issue 2's goal: p99 under 10 ms.
  *
- * The store takes minutes to build, so it is kept as /tmp/fk-bench-10m.db (other sizes:
- * /tmp/fk-bench-N.db) with a marker file naming what it holds, and reused while the marker
- * matches.
+ * The store takes minutes to build, so it is kept and shared with the other benchmarks
+ * (demo_store.h).
  *
  *   bench_search [--residents N] [--queries N] */
 #include <sqlite3.h>
@@ -15,92 +14,16 @@
 #include "area/area.h"
 #include "base/xmalloc.h"
 #include "bench.h"
-#include "cmd/demo.h"
+#include "demo_store.h"
 #include "people/people.h"
 
-#define SEED	      1
-#define COMMUNITY     "370212001001"
-#define SEARCH_LIMIT  50
-#define MARKER_FORMAT "fk-bench-search residents=%lld seed=%d generator=%d schema=%08x\n"
+#define COMMUNITY    "370212001001"
+#define SEARCH_LIMIT 50
 
 struct sample {
 	char id_number[20];
 	char prefix[8]; /* 1 or 2 characters of the name */
 };
-
-static void store_path(long long n, char *out, size_t size)
-{
-	if (n == 10000000)
-		snprintf(out, size, "/tmp/fk-bench-10m.db");
-	else
-		snprintf(out, size, "/tmp/fk-bench-%lld.db", n);
-}
-
-/* FNV-1a over every migration's SQL: a schema edited in place still invalidates the cache. */
-static uint32_t schema_hash(void)
-{
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < fk_migrations_count; i++)
-		for (const char *c = fk_migrations[i].sql; *c; c++)
-			h = (h ^ (unsigned char)*c) * 16777619u;
-	return h;
-}
-
-static void marker_text(long long n, char *out, size_t size)
-{
-	snprintf(out, size, MARKER_FORMAT, n, SEED, FK_DEMO_GEN_VERSION, schema_hash());
-}
-
-static bool marker_matches(const char *path, const char *want)
-{
-	char marker[300], have[200] = "";
-	FILE *f;
-
-	snprintf(marker, sizeof(marker), "%s.ok", path);
-	f = fopen(marker, "r");
-	if (!f)
-		return false;
-	if (!fgets(have, sizeof(have), f))
-		have[0] = '\0';
-	fclose(f);
-	return strcmp(have, want) == 0 && access(path, R_OK) == 0;
-}
-
-static void remove_store(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", ".ok"};
-	char p[300];
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-}
-
-static void build_store(const char *path, long long n, const char *marker)
-{
-	struct fk_demo_opts o = {.residents = n, .seed = SEED, .password = "bench-pass-1"};
-	struct fk_err err = {0};
-	uint64_t t0 = fk_mono_ns();
-	char mpath[300];
-	FILE *f;
-
-	remove_store(path);
-	fprintf(stderr, "bench: building %s with %lld residents (once; kept for later runs)\n",
-		path, n);
-	struct fk_db *db = bench_open_store(path);
-	if (fk_demo_build(db, &o, stderr, &err) < 0)
-		bench_die("demo", &err);
-	if (fk_db_exec(db, "ANALYZE", &err) < 0)
-		bench_die("analyze", &err);
-	fk_db_close(db);
-	printf("built the store of %lld residents in %.1f s\n", n, bench_secs(t0));
-	snprintf(mpath, sizeof(mpath), "%s.ok", path);
-	f = fopen(mpath, "w");
-	if (f) {
-		fputs(marker, f);
-		fclose(f);
-	}
-}
 
 /* ---- samples, read with plain sqlite3 (not timed) ---- */
 
@@ -132,24 +55,27 @@ static size_t utf8_prefix(const char *s, int k)
 	return i;
 }
 
-/* n random people among rowids [lo, hi]: the demo writes people in building order, so a
- * community's residents are one run of rowids. */
+/* n random people among ids [lo, hi]: the demo writes people in building order and makes
+ * their ids in increasing order, so a community's residents are one run of ids. Each pick is
+ * the first person at or after a random point of the range (ids are not dense). */
 static struct sample *pick_samples(sqlite3 *h, struct fk_demo_rng *r, int64_t lo, int64_t hi, int n)
 {
 	struct sample *s = fk_xcalloc((size_t)n, sizeof(*s));
+	uint64_t span = (uint64_t)(hi - lo) + 1;
 	sqlite3_stmt *st;
 
-	sqlite3_prepare_v2(h, "SELECT id_number, name FROM people WHERE rowid = ?", -1, &st, NULL);
+	sqlite3_prepare_v2(h,
+			   "SELECT id_number, name FROM people WHERE id >= ? ORDER BY id LIMIT 1",
+			   -1, &st, NULL);
 	for (int i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 1,
-				   lo + (int64_t)fk_demo_rng_below(r, (uint32_t)(hi - lo + 1)));
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 1);
-			snprintf(s[i].id_number, sizeof(s[i].id_number), "%s",
-				 (const char *)sqlite3_column_text(st, 0));
-			size_t len = utf8_prefix(name, 1 + (int)fk_demo_rng_below(r, 2));
-			snprintf(s[i].prefix, sizeof(s[i].prefix), "%.*s", (int)len, name);
-		}
+		sqlite3_bind_int64(st, 1, lo + (int64_t)(fk_demo_rng_next(r) % span));
+		if (sqlite3_step(st) != SQLITE_ROW)
+			bench_die("picking residents to look for", NULL);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		snprintf(s[i].id_number, sizeof(s[i].id_number), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		size_t len = utf8_prefix(name, 1 + (int)fk_demo_rng_below(r, 2));
+		snprintf(s[i].prefix, sizeof(s[i].prefix), "%.*s", (int)len, name);
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
@@ -255,17 +181,12 @@ int main(int argc, char **argv)
 {
 	long long n = bench_arg(argc, argv, "--residents", 10000000);
 	int nq = (int)bench_arg(argc, argv, "--queries", 10000);
-	char path[256], marker[200], upper[64];
+	char path[256], upper[64];
 	struct fk_principal community, district;
 	struct fk_demo_rng r;
 	sqlite3 *h;
 
-	store_path(n, path, sizeof(path));
-	marker_text(n, marker, sizeof(marker));
-	if (!marker_matches(path, marker))
-		build_store(path, n, marker);
-	else
-		printf("reusing %s (%lld residents)\n", path, n);
+	bench_store_ensure(n, path, sizeof(path));
 
 	struct fk_db *db = bench_open_store(path);
 	principal_for(db, COMMUNITY, FK_ROLE_COMMUNITY, &community);
@@ -275,17 +196,17 @@ int main(int argc, char **argv)
 	sqlite3_exec(h, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
 
 	fk_demo_rng_seed(&r, 42);
-	int64_t all = sq_one(h, "SELECT max(rowid) FROM people", NULL, NULL);
+	int64_t first = sq_one(h, "SELECT min(id) FROM people", NULL, NULL);
+	int64_t last = sq_one(h, "SELECT max(id) FROM people", NULL, NULL);
 	int64_t lo =
-	    sq_one(h, "SELECT min(rowid) FROM people WHERE area_path >= ? AND area_path < ?",
+	    sq_one(h, "SELECT min(id) FROM people WHERE area_path >= ? AND area_path < ?",
 		   community.scope_paths[0], fk_prefix_upper(community.scope_paths[0], upper));
-	int64_t hi =
-	    sq_one(h, "SELECT max(rowid) FROM people WHERE area_path >= ? AND area_path < ?",
-		   community.scope_paths[0], upper);
-	if (all == 0 || lo == 0)
+	int64_t hi = sq_one(h, "SELECT max(id) FROM people WHERE area_path >= ? AND area_path < ?",
+			    community.scope_paths[0], upper);
+	if (last == 0 || lo == 0)
 		bench_die("the store holds no residents", NULL);
 	struct sample *in_comm = pick_samples(h, &r, lo, hi, nq);
-	struct sample *in_all = pick_samples(h, &r, 1, all, nq);
+	struct sample *in_all = pick_samples(h, &r, first, last, nq);
 
 	const struct run runs[] = {
 	    {"id_number, community scope", &community, in_comm, BY_ID},

@@ -68,12 +68,17 @@ static char *sqlite_dialect(const char *sql)
 	return out;
 }
 
+char *fk_migration_sql(const struct fk_migration *m, enum fk_db_kind kind)
+{
+	return kind == FK_DB_SQLITE ? sqlite_dialect(m->sql) : fk_xstrdup(m->sql);
+}
+
 static int apply(struct fk_db *db, const struct fk_migration *m, struct fk_err *err)
 {
-	char *sqlite_sql = fk_db_kind(db) == FK_DB_SQLITE ? sqlite_dialect(m->sql) : NULL;
-	int64_t rc = fk_db_exec(db, sqlite_sql ? sqlite_sql : m->sql, err);
+	char *sql = fk_migration_sql(m, fk_db_kind(db));
+	int64_t rc = fk_db_exec(db, sql, err);
 
-	free(sqlite_sql);
+	free(sql);
 	if (rc == 0)
 		rc = fk_db_run(db, err,
 			       "INSERT INTO schema_migrations (version, name, applied_at) "
