@@ -36,6 +36,9 @@ int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
 
+/* "--opt VALUE" or "--opt=VALUE" at argv[*i]: the value (advancing *i past it), or NULL
+ * when argv[*i] is not that option; dies when the value is missing. */
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *opt);
 /* Prints "fangkong: <message>" to stderr and exits 1. Only commands may die. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an fk_err as "fangkong: <context>: <en> (<zh>)" and exits 1. */

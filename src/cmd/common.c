@@ -1,7 +1,8 @@
-/* common: what every command shares: dying with a clear message. */
+/* common: what every command shares: reading its options, dying with a clear message. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cmd/cmd.h"
 
 void die(const char *fmt, ...)
@@ -24,4 +25,19 @@ void die_err(const char *context, const struct fk_err *err)
 		fprintf(stderr, "%s: ", err->field);
 	fprintf(stderr, "%s (%s)\n", err->en[0] ? err->en : "error", err->zh);
 	exit(1);
+}
+
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(argv[*i], opt, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		die("%s needs a value", opt);
+	return argv[++*i];
 }

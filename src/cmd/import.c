@@ -25,22 +25,6 @@ struct import_args {
 	const char *area_code; /* residents only */
 };
 
-/* Value of "--name V" or "--name=V" at argv[*i]; NULL when argv[*i] is another flag. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t len = strlen(name);
-
-	if (strncmp(argv[*i], name, len) != 0)
-		return NULL;
-	if (argv[*i][len] == '=')
-		return argv[*i] + len + 1;
-	if (argv[*i][len] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		die("%s needs a value", name);
-	return argv[++*i];
-}
-
 static void set_encoding(struct import_args *a, const char *v)
 {
 	int enc = fk_csv_enc_parse(v);
@@ -66,8 +50,8 @@ static void parse_args(int argc, char **argv, struct import_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	for (int i = 1; i < argc; i++) {
-		const char *enc = flag_value(argc, argv, &i, "--encoding");
-		const char *area = enc ? NULL : flag_value(argc, argv, &i, "--area");
+		const char *enc = cmd_opt_value(argc, argv, &i, "--encoding");
+		const char *area = enc ? NULL : cmd_opt_value(argc, argv, &i, "--area");
 		if (enc)
 			set_encoding(a, enc);
 		else if (area)

@@ -17,22 +17,6 @@ struct init_opts {
 	const char *password;
 };
 
-static const char *init_value(int argc, char **argv, int *i, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	if (strncmp(argv[*i], opt, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		die("%s needs a value", opt);
-	*i += 1;
-	return argv[*i];
-}
-
 static void parse_init_opts(int argc, char **argv, struct init_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
@@ -41,7 +25,7 @@ static void parse_init_opts(int argc, char **argv, struct init_opts *o)
 		bool taken = false;
 
 		for (size_t k = 0; k < sizeof names / sizeof names[0] && !taken; k++) {
-			const char *v = init_value(argc, argv, &i, names[k]);
+			const char *v = cmd_opt_value(argc, argv, &i, names[k]);
 			if (v) {
 				*dst[k] = v;
 				taken = true;

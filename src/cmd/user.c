@@ -20,24 +20,6 @@ struct user_opts {
 	const char *password;
 };
 
-/* "--opt VALUE" or "--opt=VALUE": the value (advancing *i past it), or NULL if argv[*i] is
- * not that option. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	if (strncmp(argv[*i], opt, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		die("%s needs a value", opt);
-	*i += 1;
-	return argv[*i];
-}
-
 static bool take_opt(int argc, char **argv, int *i, struct user_opts *o)
 {
 	const struct {
@@ -49,7 +31,7 @@ static bool take_opt(int argc, char **argv, int *i, struct user_opts *o)
 	};
 
 	for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
-		const char *v = opt_value(argc, argv, i, table[k].opt);
+		const char *v = cmd_opt_value(argc, argv, i, table[k].opt);
 		if (v) {
 			*table[k].dst = v;
 			return true;
