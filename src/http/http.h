@@ -97,7 +97,8 @@ struct fk_app {
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);
-	void *users; /* the users module's private state (login throttle) */
+	void *users;   /* the users module's private state (login throttle) */
+	void *testing; /* the testing module's (the sampling-code key, once read) */
 };
 
 /* Request accessors. Strings live as long as the request. */

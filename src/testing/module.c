@@ -79,16 +79,25 @@ __attribute__((constructor)) static void testing_hooks(void)
 	fk_area_on_delete_check(tr_area_blocking);
 }
 
+/* The module's state: the sampling-code key, kept once read. */
+static int testing_init(struct fk_app *app, struct fk_err *err)
+{
+	(void)err;
+	app->testing = tb_code_key_new();
+	return 0;
+}
+
 /* The group commit's writer thread ends with the server. */
 static void testing_fini(struct fk_app *app)
 {
-	(void)app;
 	tb_batch_stop();
+	tb_code_key_free(app->testing);
+	app->testing = NULL;
 }
 
 const struct fk_module fk_module_testing = {
     .name = "testing",
     .routes = tr_routes,
-    .init = NULL,
+    .init = testing_init,
     .fini = testing_fini,
 };

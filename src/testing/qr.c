@@ -5,6 +5,7 @@
  * use), so a code cannot be made up from a guessed id. Images come from libqrencode (error
  * correction M): SVG for screens, sheets and labels, PNG through libpng. */
 #include <png.h>
+#include <pthread.h>
 #include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/mask.h"
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 #define CODE_PREFIX "FK1:"
@@ -91,7 +93,57 @@ static int bad_code(struct fk_err *err)
 			  "this is not a sampling code (FK1:id:check)");
 }
 
-int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id, struct fk_err *err)
+struct tb_code_key {
+	pthread_mutex_t mu;
+	bool known;
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+};
+
+struct tb_code_key *tb_code_key_new(void)
+{
+	struct tb_code_key *k = fk_xcalloc(1, sizeof(*k));
+
+	pthread_mutex_init(&k->mu, NULL);
+	return k;
+}
+
+void tb_code_key_free(struct tb_code_key *k)
+{
+	if (!k)
+		return;
+	sodium_memzero(k->key, sizeof(k->key));
+	pthread_mutex_destroy(&k->mu);
+	free(k);
+}
+
+/* The key, from cache when it holds it, else from the store (and kept): 1, or 0 when the store
+ * has none yet (never kept: it may be made later), or <0. */
+static int key_for_parse(struct fk_db *db, struct tb_code_key *cache,
+			 unsigned char key[crypto_auth_hmacsha256_KEYBYTES], struct fk_err *err)
+{
+	int rc;
+
+	if (cache) {
+		pthread_mutex_lock(&cache->mu);
+		if (cache->known)
+			memcpy(key, cache->key, sizeof(cache->key));
+		rc = cache->known;
+		pthread_mutex_unlock(&cache->mu);
+		if (rc)
+			return 1;
+	}
+	rc = key_read(db, key, err);
+	if (rc > 0 && cache) {
+		pthread_mutex_lock(&cache->mu);
+		memcpy(cache->key, key, sizeof(cache->key));
+		cache->known = true;
+		pthread_mutex_unlock(&cache->mu);
+	}
+	return rc;
+}
+
+int tb_person_code_parse(struct fk_db *db, struct tb_code_key *cache, const char *code,
+			 int64_t *person_id, struct fk_err *err)
 {
 	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
 	char id_text[24], want[TB_PERSON_CODE_MAX], got[MAC_HEX + 1];
@@ -116,7 +168,7 @@ int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id,
 	got[MAC_HEX] = '\0';
 	/* Read only: without a key no code was ever given out (and a read-only transaction
 	 * could not make one). */
-	rc = key_read(db, key, err);
+	rc = key_for_parse(db, cache, key, err);
 	if (rc > 0)
 		code_with_key(key, *person_id, want);
 	sodium_memzero(key, sizeof(key));

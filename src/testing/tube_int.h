@@ -227,10 +227,15 @@ int tb_visitor_register(struct fk_db *db, const struct fk_principal *who, const 
 /* "FK1:<id>:<8 hex of HMAC-SHA256 under the store's key>". */
 int tb_person_code(struct fk_db *db, int64_t person_id, char out[TB_PERSON_CODE_MAX],
 		   struct fk_err *err);
+/* The store's code key, kept once read: it never changes once made. One per store. */
+struct tb_code_key;
+struct tb_code_key *tb_code_key_new(void);
+void tb_code_key_free(struct tb_code_key *k);
 /* The person id in a code, if its MAC is right; FK_EINVAL "invalid_person_code" when it is
- * not a code, FK_ENOTFOUND "unknown_person" when the MAC is wrong. */
-int tb_person_code_parse(struct fk_db *db, const char *code, int64_t *person_id,
-			 struct fk_err *err);
+ * not a code, FK_ENOTFOUND "unknown_person" when the MAC is wrong. The key comes from cache
+ * when it holds it (cache may be NULL: read from db each time). */
+int tb_person_code_parse(struct fk_db *db, struct tb_code_key *cache, const char *code,
+			 int64_t *person_id, struct fk_err *err);
 /* A QR code of text as an SVG document (standalone) or an SVG element of size px placed at
  * x, y (inline, for sheets and labels). */
 int tb_qr_svg(const char *text, struct fk_buf *out, struct fk_err *err);

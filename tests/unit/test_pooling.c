@@ -345,15 +345,15 @@ static void codes_cannot_be_guessed(void **state)
 	area_must(tb_person_code(db, pid[0], code, &err), &err);
 	area_must(tb_person_code(db, pid[0], again, &err), &err);
 	assert_string_equal(code, again);
-	area_must(tb_person_code_parse(db, code, &id, &err), &err);
+	area_must(tb_person_code_parse(db, NULL, code, &id, &err), &err);
 	assert_int_equal(id, pid[0]);
 	/* The same MAC under another id is not a code. */
 	snprintf(forged, sizeof(forged), "FK1:%lld%s", (long long)pid[1], strrchr(code, ':'));
-	must_fail(tb_person_code_parse(db, forged, &id, &err), FK_ENOTFOUND, "unknown_person",
+	must_fail(tb_person_code_parse(db, NULL, forged, &id, &err), FK_ENOTFOUND, "unknown_person",
 		  &err);
-	must_fail(tb_person_code_parse(db, "FK1:12:zzzzzzzz", &id, &err), FK_EINVAL,
+	must_fail(tb_person_code_parse(db, NULL, "FK1:12:zzzzzzzz", &id, &err), FK_EINVAL,
 		  "invalid_person_code", &err);
-	must_fail(tb_person_code_parse(db, "370212196001010011", &id, &err), FK_EINVAL,
+	must_fail(tb_person_code_parse(db, NULL, "370212196001010011", &id, &err), FK_EINVAL,
 		  "invalid_person_code", &err);
 	/* Found by code and by ID number, within the scanner's scope only. */
 	area_must(tb_person_get(db, &reg, pid[0], &p, &err), &err);
@@ -371,6 +371,36 @@ static void codes_cannot_be_guessed(void **state)
 	assert_string_equal(err.field, "id_number");
 	must_fail(tb_person_by_number(db, &gb, "3702-12", &p, &err), FK_EINVAL, "invalid_id_number",
 		  &err);
+}
+
+/* The key a server keeps once read: codes parse from it as from the store; a store without a
+ * key yet is not remembered as such, so the key made later is read then. */
+static void code_key_kept_once_read(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_err err = {0};
+	struct tb_code_key *cache = tb_code_key_new();
+	char code[TB_PERSON_CODE_MAX], forged[TB_PERSON_CODE_MAX];
+	int64_t id = 0;
+
+	area_must((int)fk_db_run(db, &err, "DELETE FROM secrets WHERE name = 'person_code'", ""),
+		  &err);
+	must_fail(tb_person_code_parse(db, cache, "FK1:12:0a0b0c0d", &id, &err), FK_ENOTFOUND,
+		  "unknown_person", &err);
+	area_must(tb_person_code(db, pid[2], code, &err), &err); /* makes a new key */
+	area_must(tb_person_code_parse(db, cache, code, &id, &err), &err);
+	assert_int_equal(id, pid[2]);
+	/* From the cache now, even with the store's row gone: and still checked. */
+	area_must((int)fk_db_run(db, &err, "DELETE FROM secrets WHERE name = 'person_code'", ""),
+		  &err);
+	id = 0;
+	area_must(tb_person_code_parse(db, cache, code, &id, &err), &err);
+	assert_int_equal(id, pid[2]);
+	snprintf(forged, sizeof(forged), "FK1:%lld%s", (long long)pid[3], strrchr(code, ':'));
+	must_fail(tb_person_code_parse(db, cache, forged, &id, &err), FK_ENOTFOUND,
+		  "unknown_person", &err);
+	tb_code_key_free(cache);
+	area_must(tb_person_code(db, pid[2], code, &err), &err); /* a key again, for what follows */
 }
 
 static void registrars_only_at_their_sites(void **state)
@@ -470,6 +500,7 @@ int main(void)
 	    cmocka_unit_test_setup(void_gives_counters_back, setup),
 	    cmocka_unit_test_setup(keys_store_the_first_reply, setup),
 	    cmocka_unit_test_setup(codes_cannot_be_guessed, setup),
+	    cmocka_unit_test_setup(code_key_kept_once_read, setup),
 	    cmocka_unit_test_setup(registrars_only_at_their_sites, setup),
 	    cmocka_unit_test_setup(batched_jobs_keep_their_own_outcome, setup),
 	};
