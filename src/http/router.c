@@ -162,34 +162,54 @@ const struct fk_croute *fk_router_slot(const struct fk_router *rt, int index)
 
 /* Matches path against one route; *score has a bit per literal segment, earlier ones higher,
  * so the most literal route wins ("/users/me" over "/users/{id}"). */
-static bool match_route(const struct fk_croute *cr, const char *path, struct fk_match *m,
-			unsigned *score)
+/* A request path cut into its segments once, for every route to compare with. n = -1 when
+ * no route can match it (an empty segment, or more segments than any route has). One
+ * trailing slash is ignored. */
+struct path_segs {
+	int n;
+	unsigned short off[FK_MAX_SEGS], len[FK_MAX_SEGS];
+};
+
+static void split_path(const char *path, struct path_segs *ps)
 {
 	const char *p = path + 1;
-	int i = 0;
 
-	m->nparams = 0;
-	*score = 0;
+	ps->n = 0;
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len == 0 || i == cr->nsegs)
-			return false;
+		if (len == 0 || ps->n == FK_MAX_SEGS) {
+			ps->n = -1;
+			return;
+		}
+		ps->off[ps->n] = (unsigned short)(p - path);
+		ps->len[ps->n++] = (unsigned short)len;
+		p += len;
+		if (*p == '/' && p[1] == '\0')
+			break;
+		p += *p == '/';
+	}
+}
+
+static bool match_route(const struct fk_croute *cr, const char *path, const struct path_segs *ps,
+			struct fk_match *m, unsigned *score)
+{
+	if (ps->n != cr->nsegs)
+		return false;
+	m->nparams = 0;
+	*score = 0;
+	for (int i = 0; i < ps->n; i++) {
 		if (cr->segs[i].param) {
-			m->params[m->nparams].off = (unsigned short)(p - path);
-			m->params[m->nparams++].len = (unsigned short)len;
-		} else if (len != cr->segs[i].len || memcmp(p, cr->segs[i].s, len) != 0) {
+			m->params[m->nparams].off = ps->off[i];
+			m->params[m->nparams++].len = ps->len[i];
+		} else if (ps->len[i] != cr->segs[i].len ||
+			   memcmp(path + ps->off[i], cr->segs[i].s, ps->len[i]) != 0) {
 			return false;
 		} else {
 			*score |= 1u << (31 - i);
 		}
-		i++;
-		p += len;
-		if (*p == '/' && p[1] == '\0')
-			break; /* one trailing slash is ignored */
-		p += *p == '/';
 	}
-	return i == cr->nsegs;
+	return true;
 }
 
 static void allow_add(struct fk_match *m, const char *method)
@@ -210,14 +230,16 @@ void fk_router_match(const struct fk_router *rt, const char *method, const char 
 {
 	const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
 	struct fk_match tmp;
+	struct path_segs ps;
 	unsigned score, best = 0;
 
 	*m = (struct fk_match){.cr = &rt->unmatched, .code = FK_ENOTFOUND};
 	if (path[0] != '/' || strlen(path) > MAX_PATH)
 		return;
+	split_path(path, &ps);
 	for (int i = 0; i < rt->n; i++) {
 		const struct fk_croute *cr = &rt->routes[i];
-		if (!match_route(cr, path, &tmp, &score))
+		if (!match_route(cr, path, &ps, &tmp, &score))
 			continue;
 		if (strcmp(cr->method, want) != 0) {
 			allow_add(m, cr->method);

@@ -258,6 +258,9 @@ static void test_match_404_405(void **state)
 	assert_int_equal(m.code, FK_ENOTFOUND);
 	fk_router_match(&rt, "GET", "/api/v1/echo//", &m);
 	assert_int_equal(m.code, FK_ENOTFOUND);
+	/* More segments than any route may have. */
+	fk_router_match(&rt, "GET", "/api/v1/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q", &m);
+	assert_int_equal(m.code, FK_ENOTFOUND);
 	/* Non-API GETs go to the static fallback; other methods do not. */
 	fk_router_match(&rt, "GET", "/people/12", &m);
 	assert_int_equal(m.code, 0);
