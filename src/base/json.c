@@ -213,7 +213,7 @@ json_t *fk_json_idv(int64_t id)
 
 	if (id <= 0)
 		return json_null();
-	return json_string(fk_id_format(id, s));
+	return json_string_nocheck(fk_id_format(id, s)); /* digits: valid UTF-8 */
 }
 
 json_t *fk_json_timev(int64_t epoch_ms)
@@ -222,7 +222,7 @@ json_t *fk_json_timev(int64_t epoch_ms)
 
 	if (epoch_ms == 0)
 		return json_null();
-	return json_string(fk_iso8601(epoch_ms, s));
+	return json_string_nocheck(fk_iso8601(epoch_ms, s)); /* ASCII */
 }
 
 /* Text from the store should be UTF-8 already; a stray invalid byte becomes '?' rather than

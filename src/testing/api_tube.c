@@ -38,26 +38,27 @@ static json_t *opt_text(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+/* Keys are literals; the code (checked when the tube was opened) and the status are ASCII. */
 json_t *tb_tube_json(const struct tb_tube *t)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "id", fk_json_idv(t->id));
-	json_object_set_new(o, "code", json_string(t->code));
-	json_object_set_new(o, "round_id", fk_json_idv(t->round_id));
-	json_object_set_new(o, "site_id", fk_json_idv(t->site_id));
-	json_object_set_new(o, "site_name", fk_json_strv(t->site_name));
-	json_object_set_new(o, "status", json_string(t->status));
-	json_object_set_new(o, "capacity", json_integer(t->capacity));
-	json_object_set_new(o, "n", json_integer(t->n));
-	json_object_set_new(o, "result", opt_text(t->result));
-	json_object_set_new(o, "box_code", opt_text(t->box_code));
-	json_object_set_new(o, "opened_at", fk_json_timev(t->opened_at));
-	json_object_set_new(o, "closed_at", fk_json_timev(t->closed_at));
-	json_object_set_new(o, "boxed_at", fk_json_timev(t->boxed_at));
-	json_object_set_new(o, "received_at", fk_json_timev(t->received_at));
-	json_object_set_new(o, "resulted_at", fk_json_timev(t->resulted_at));
-	json_object_set_new(o, "voided_at", fk_json_timev(t->voided_at));
+	json_object_set_new_nocheck(o, "id", fk_json_idv(t->id));
+	json_object_set_new_nocheck(o, "code", json_string_nocheck(t->code));
+	json_object_set_new_nocheck(o, "round_id", fk_json_idv(t->round_id));
+	json_object_set_new_nocheck(o, "site_id", fk_json_idv(t->site_id));
+	json_object_set_new_nocheck(o, "site_name", fk_json_strv(t->site_name));
+	json_object_set_new_nocheck(o, "status", json_string_nocheck(t->status));
+	json_object_set_new_nocheck(o, "capacity", json_integer(t->capacity));
+	json_object_set_new_nocheck(o, "n", json_integer(t->n));
+	json_object_set_new_nocheck(o, "result", opt_text(t->result));
+	json_object_set_new_nocheck(o, "box_code", opt_text(t->box_code));
+	json_object_set_new_nocheck(o, "opened_at", fk_json_timev(t->opened_at));
+	json_object_set_new_nocheck(o, "closed_at", fk_json_timev(t->closed_at));
+	json_object_set_new_nocheck(o, "boxed_at", fk_json_timev(t->boxed_at));
+	json_object_set_new_nocheck(o, "received_at", fk_json_timev(t->received_at));
+	json_object_set_new_nocheck(o, "resulted_at", fk_json_timev(t->resulted_at));
+	json_object_set_new_nocheck(o, "voided_at", fk_json_timev(t->voided_at));
 	return o;
 }
 
