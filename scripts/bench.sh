@@ -43,6 +43,8 @@ for b in "${benches[@]}"; do
 	fi
 	echo
 	echo "== $name ${args[*]}"
+	# What the last benchmark wrote goes to disk now, not while this one is timed.
+	sync
 	start=$(date +%s.%N)
 	if ! "$b" "${args[@]}"; then
 		echo "bench: $name failed" >&2
