@@ -160,8 +160,6 @@ const struct fk_croute *fk_router_slot(const struct fk_router *rt, int index)
 	return index == rt->n ? &rt->fallback : &rt->unmatched;
 }
 
-/* Matches path against one route; *score has a bit per literal segment, earlier ones higher,
- * so the most literal route wins ("/users/me" over "/users/{id}"). */
 /* A request path cut into its segments once, for every route to compare with. n = -1 when
  * no route can match it (an empty segment, or more segments than any route has). One
  * trailing slash is ignored. */
@@ -191,6 +189,8 @@ static void split_path(const char *path, struct path_segs *ps)
 	}
 }
 
+/* Matches the path (cut into ps) against one route; *score has a bit per literal segment,
+ * earlier ones higher, so the most literal route wins ("/users/me" over "/users/{id}"). */
 static bool match_route(const struct fk_croute *cr, const char *path, const struct path_segs *ps,
 			struct fk_match *m, unsigned *score)
 {
