@@ -19,24 +19,57 @@
 
 #define BATCH_MAX 256
 
-static struct {
+/* A queue of jobs and the thread that works through it. */
+struct lane {
 	pthread_mutex_t mu;
 	pthread_cond_t work;
 	struct tb_job *head, *tail;
-	struct fk_store *store;
 	pthread_t thread;
 	bool running, stopping;
-} q = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
+};
 
-/* The jobs committed, for the finisher thread to hand back to their requests (resuming a
- * connection is a system call each), while the writer goes on with the next batch. */
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t work;
-	struct tb_job *head, *tail;
-	pthread_t thread;
-	bool running, stopping;
-} fin = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
+#define LANE_INIT                                                                                  \
+	{                                                                                          \
+		.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER                  \
+	}
+
+/* The jobs submitted, for the writer thread; and the jobs committed, for the finisher thread
+ * to hand back to their requests (resuming a connection is a system call each) while the
+ * writer goes on with the next batch. */
+static struct lane q = LANE_INIT, fin = LANE_INIT;
+static struct fk_store *writer_store; /* under q.mu */
+
+/* Under l->mu: appends the jobs first..last and wakes the lane's thread. */
+static void lane_push(struct lane *l, struct tb_job *first, struct tb_job *last)
+{
+	if (l->tail)
+		l->tail->next = first;
+	else
+		l->head = first;
+	l->tail = last;
+	pthread_cond_signal(&l->work);
+}
+
+/* Under l->mu: waits for work; false when the lane is stopping and has none left. */
+static bool lane_wait(struct lane *l)
+{
+	while (!l->head && !l->stopping)
+		pthread_cond_wait(&l->work, &l->mu);
+	return l->head != NULL;
+}
+
+/* Lets the lane's thread finish what is queued and joins it; the lane stays stopping (it
+ * takes nothing more) until the caller clears running and stopping. */
+static void lane_halt(struct lane *l)
+{
+	pthread_mutex_lock(&l->mu);
+	l->stopping = true;
+	pthread_cond_signal(&l->work);
+	bool running = l->running;
+	pthread_mutex_unlock(&l->mu);
+	if (running)
+		pthread_join(l->thread, NULL);
+}
 
 static int savepoint(struct fk_db *db, const char *sql)
 {
@@ -124,31 +157,13 @@ static void finish_now(struct tb_job *jobs)
 	}
 }
 
-static void finish_later(struct tb_job *jobs, struct tb_job *last)
-{
-	pthread_mutex_lock(&fin.mu);
-	if (fin.tail)
-		fin.tail->next = jobs;
-	else
-		fin.head = jobs;
-	fin.tail = last;
-	pthread_cond_signal(&fin.work);
-	pthread_mutex_unlock(&fin.mu);
-}
-
 static void *finisher_loop(void *arg)
 {
-	struct tb_job *jobs;
-
 	(void)arg;
 	pthread_setname_np(pthread_self(), "fk-finisher");
 	pthread_mutex_lock(&fin.mu);
-	for (;;) {
-		while (!fin.head && !fin.stopping)
-			pthread_cond_wait(&fin.work, &fin.mu);
-		jobs = fin.head;
-		if (!jobs)
-			break;
+	while (lane_wait(&fin)) {
+		struct tb_job *jobs = fin.head;
 		fin.head = fin.tail = NULL;
 		pthread_mutex_unlock(&fin.mu);
 		finish_now(jobs);
@@ -164,28 +179,26 @@ static void finish(struct tb_job *jobs)
 
 	while (last->next)
 		last = last->next;
-	if (fin.running)
-		finish_later(jobs, last);
-	else
+	if (fin.running) {
+		pthread_mutex_lock(&fin.mu);
+		lane_push(&fin, jobs, last);
+		pthread_mutex_unlock(&fin.mu);
+	} else {
 		finish_now(jobs);
+	}
 }
 
 static void *writer_loop(void *arg)
 {
 	struct fk_err err = {0};
-	struct tb_job *jobs;
 
 	(void)arg;
 	pthread_setname_np(pthread_self(), "fk-writer");
 	pthread_mutex_lock(&q.mu);
-	for (;;) {
-		while (!q.head && !q.stopping)
-			pthread_cond_wait(&q.work, &q.mu);
-		jobs = take(BATCH_MAX);
-		if (!jobs)
-			break;
+	while (lane_wait(&q)) {
+		struct tb_job *jobs = take(BATCH_MAX);
 		pthread_mutex_unlock(&q.mu);
-		struct fk_db *db = fk_store_writer(q.store, &err);
+		struct fk_db *db = fk_store_writer(writer_store, &err);
 		if (db)
 			run_batch(db, jobs);
 		else
@@ -204,45 +217,31 @@ int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *e
 	job->next = NULL;
 	pthread_mutex_lock(&q.mu);
 	if (!q.running && !q.stopping) {
-		q.store = store;
+		writer_store = store;
 		if (!fin.running)
 			fin.running = pthread_create(&fin.thread, NULL, finisher_loop, NULL) == 0;
 		q.running = pthread_create(&q.thread, NULL, writer_loop, NULL) == 0;
 	}
-	if (!q.running || q.stopping || q.store != store) {
+	if (!q.running || q.stopping || writer_store != store)
 		rc = fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",
 				"the writer thread is not available");
-	} else {
-		if (q.tail)
-			q.tail->next = job;
-		else
-			q.head = job;
-		q.tail = job;
-		pthread_cond_signal(&q.work);
-	}
+	else
+		lane_push(&q, job, job);
 	pthread_mutex_unlock(&q.mu);
 	return rc;
 }
 
+/* The writer first (its last batch goes to the finisher), then the finisher; submits are
+ * refused until both are down. */
 void tb_batch_stop(void)
 {
-	pthread_mutex_lock(&q.mu);
-	q.stopping = true;
-	pthread_cond_signal(&q.work);
-	bool running = q.running;
-	pthread_mutex_unlock(&q.mu);
-	if (running)
-		pthread_join(q.thread, NULL);
-	if (fin.running) {
-		pthread_mutex_lock(&fin.mu);
-		fin.stopping = true;
-		pthread_cond_signal(&fin.work);
-		pthread_mutex_unlock(&fin.mu);
-		pthread_join(fin.thread, NULL);
-		fin.running = fin.stopping = false;
-	}
+	lane_halt(&q);
+	lane_halt(&fin);
+	pthread_mutex_lock(&fin.mu);
+	fin.running = fin.stopping = false;
+	pthread_mutex_unlock(&fin.mu);
 	pthread_mutex_lock(&q.mu);
 	q.running = q.stopping = false;
-	q.store = NULL;
+	writer_store = NULL;
 	pthread_mutex_unlock(&q.mu);
 }
