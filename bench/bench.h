@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "modules.h"
 
 static inline _Noreturn void bench_die(const char *what, const struct fk_err *err)
 {
@@ -88,7 +89,8 @@ static inline struct fk_db *bench_open_store(const char *url)
 	struct fk_db *db;
 	if (fk_db_open(url, &db, &err) < 0)
 		bench_die(url, &err);
-	if (fk_migrate(db, NULL, &err) < 0)
+	if (fk_modules_use(fk_modules, &err) < 0 ||
+	    fk_modules_migrate(db, fk_modules, NULL, &err) < 0)
 		bench_die("migrate", &err);
 	return db;
 }

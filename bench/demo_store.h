@@ -26,12 +26,13 @@ static inline uint32_t bench_schema_hash(void)
 {
 	uint32_t h = 2166136261u;
 
-	for (int i = 0; i < fk_migrations_count; i++) {
-		char *sql = fk_migration_sql(&fk_migrations[i], FK_DB_SQLITE);
-		for (const char *c = sql; *c; c++)
-			h = (h ^ (unsigned char)*c) * 16777619u;
-		free(sql);
-	}
+	for (int m = 0; fk_modules[m]; m++)
+		for (const struct fk_migration *l = fk_modules[m]->migrations; l && l->sql; l++) {
+			char *sql = fk_migration_sql(l, FK_DB_SQLITE);
+			for (const char *c = sql; *c; c++)
+				h = (h ^ (unsigned char)*c) * 16777619u;
+			free(sql);
+		}
 	return h;
 }
 

@@ -1,9 +1,10 @@
-# Turns the numbered SQL migrations into a C table (src/store/schema/NNN_name.sql -> fk_migrations[]).
-# Run as: cmake -DOUT=file.c -DSRC_DIR=dir -P embed.cmake
+# Turns a module's numbered SQL migrations into a C table:
+#   src/<module>/schema/NNN_name.sql -> const struct fk_migration fk_migrations_<module>[]
+# Run as: cmake -DOUT=file.c -DSRC_DIR=dir -DMODULE=name -P embed.cmake
 file(GLOB files "${SRC_DIR}/[0-9][0-9][0-9]_*.sql")
 list(SORT files)
-set(body "/* generated from src/store/schema by cmake/embed.cmake; do not edit */\n#include \"store/migrate.h\"\n\n")
-set(table "const struct fk_migration fk_migrations[] = {\n")
+set(body "/* generated from src/${MODULE}/schema by cmake/embed.cmake; do not edit */\n#include \"store/migrate.h\"\n\n")
+set(table "const struct fk_migration fk_migrations_${MODULE}[] = {\n")
 set(i 0)
 foreach(f ${files})
   get_filename_component(name "${f}" NAME)
@@ -15,7 +16,6 @@ foreach(f ${files})
   string(APPEND table "\t{${num}, \"${name}\", sql_${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-# The {0} sentinel keeps the array non-empty (C has no zero-length arrays) when there are no files.
-string(APPEND table "\t{0, 0, 0},\n};\nconst int fk_migrations_count = ${i};\n")
+string(APPEND table "\t{0, 0, 0},\n};\n")
 file(WRITE "${OUT}.tmp" "${body}\n${table}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

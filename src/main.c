@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cmd.h"
-#include "store/migrate.h"
+#include "modules.h"
 
 #define DEFAULT_DB "fangkong.db"
 
@@ -99,16 +99,19 @@ static void open_store(struct cmd_ctx *ctx)
 	struct fk_err err = {0};
 	if (fk_db_open(ctx->db_url, &ctx->db, &err) < 0)
 		die_err(ctx->db_url, &err);
-	if (fk_migrate(ctx->db, NULL, &err) < 0)
+	if (fk_modules_migrate(ctx->db, fk_modules, NULL, &err) < 0)
 		die_err("migrate", &err);
 }
 
 int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx = {0};
+	struct fk_err err = {0};
 	const struct cmd *c;
 	int rc;
 
+	if (fk_modules_use(fk_modules, &err) < 0)
+		die_err("modules", &err);
 	if (argc < 2) {
 		cmd_help(1, argv, &ctx);
 		return 1;

@@ -1,4 +1,4 @@
-/* modules: every domain module, in the order their routes are matched. */
+/* modules: every domain module, in the order their migrations run and they start. */
 #include "modules.h"
 #include "audit/audit.h"
 #include "users/users.h"
@@ -8,9 +8,9 @@
 #include "testing/testing.h"
 
 const struct fk_module *const fk_modules[] = {
-    &fk_module_users,
     &fk_module_audit,
     &fk_module_area,
+    &fk_module_users,
     &fk_module_people,
     &fk_module_events,
     &fk_module_testing,

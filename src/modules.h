@@ -2,7 +2,7 @@
  * modules.c. */
 #ifndef FK_MODULES_H
 #define FK_MODULES_H
-#include "http/http.h"
+#include "platform/module.h"
 
 extern const struct fk_module *const fk_modules[]; /* NULL-terminated */
 

@@ -6,32 +6,12 @@
  * Writes (create, update, move, delete, import) run in their own transaction, or inside the
  * caller's when one is open (fk_db_in_tx), so a bulk loader may wrap many of them in one.
  *
- * Hooks for higher modules (people today): area sits below people in the link order, so it
- * cannot call people; people registers callbacks here instead. Register them from a
- * constructor function in the file that defines your fk_module (that file is linked wherever
- * the module list is: the server AND the CLI, whose `import areas` may move areas), or from
- * your module's init. Registering the same function twice is harmless; at most 8 per hook;
- * not thread-safe, so register before serving:
- *
- *   static int people_area_moved(struct fk_db *db, const char *old_prefix,
- *                                const char *new_prefix, struct fk_err *err)
- *   {   // rewrite people.area_path inside the caller's transaction:
- *       // UPDATE people SET area_path = ? || substr(area_path, ?)
- *       //  WHERE area_path >= ? AND area_path < ?     (new_prefix, strlen(old_prefix) + 1,
- *       //                                              old_prefix, fk_prefix_upper(old_prefix))
- *   }
- *   static int people_count_under(struct fk_db *db, const char *path, int64_t *count,
- *                                 struct fk_err *err)
- *   {   // residents whose area_path lies in [path, fk_prefix_upper(path))
- *   }
- *   __attribute__((constructor)) static void people_hooks(void)
- *   {
- *       fk_area_on_move(people_area_moved);
- *       fk_area_set_residents_counter(people_count_under);
- *   }
- *
- * The residents counter feeds residents_count and the grid-size warning of GET /areas/{id},
- * and makes DELETE refuse an area that still has residents. */
+ * Higher modules keep copies of area paths in their own tables (people.area_path, a round's
+ * areas...). They declare those columns in their descriptor (struct fk_area_path in
+ * platform/module.h) and the area module keeps them right: a move rewrites every declared
+ * column in its transaction, a delete is refused while declared blocking rows lie under the
+ * area, and the column marked residents feeds residents_count and the grid-size warning of
+ * GET /areas/{id}. A module that caches paths in memory compares fk_area_moves(). */
 #ifndef FK_AREA_H
 #define FK_AREA_H
 #include <stdbool.h>
@@ -89,7 +69,7 @@ void fk_area_release(struct fk_area *a);
  * and depth are not touched: see fk_area_move). FK_ENOTFOUND, FK_ECONFLICT "code_taken". */
 int fk_area_update(struct fk_db *db, const struct fk_area *a, struct fk_err *err);
 /* Moves area id under new_parent_id (0 = make it a root), rewriting the paths of its whole
- * subtree and, through the move hooks, of every row filed under it, and records the move in
+ * subtree and of every declared path column (struct fk_area_path), and records the move in
  * area_moves for user_id (0 = system). One transaction. FK_EUNPROC "move_into_self" when the
  * new parent is the area or one of its descendants. Moving to the current parent is a no-op.
  * *moved (may be NULL) tells whether anything changed. */
@@ -99,7 +79,7 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 int fk_area_delete(struct fk_db *db, int64_t id, struct fk_err *err);
 
 int fk_area_children_count(struct fk_db *db, int64_t id, int64_t *out, struct fk_err *err);
-/* Residents at or under path, from the registered counter; 0 when none is registered. */
+/* Residents at or under path, from the module column declared residents; 0 when none is. */
 int fk_area_residents_count(struct fk_db *db, const char *path, int64_t *out, struct fk_err *err);
 
 /* A list of areas (malloc'd); release with fk_area_list_release. */
@@ -135,20 +115,9 @@ int fk_area_import_csv(struct fk_db *db, const char *data, size_t len, enum fk_c
 		       const struct fk_principal *who, struct fk_import_report *rep,
 		       struct fk_err *err);
 
-/* ---- hooks for higher modules (see the head comment) ---- */
-
-/* Called inside the move's transaction after the areas' paths were rewritten: every path
- * starting with old_prefix now starts with new_prefix. Return <0 with err to undo the move. */
-typedef int (*fk_area_moved_fn)(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-				struct fk_err *err);
-void fk_area_on_move(fk_area_moved_fn fn);
-/* Counts rows at or under path ([path, fk_prefix_upper(path))). */
-typedef int (*fk_area_count_fn)(struct fk_db *db, const char *path, int64_t *count,
-				struct fk_err *err);
-/* The one residents counter (people). */
-void fk_area_set_residents_counter(fk_area_count_fn fn);
-/* Further rows that forbid deleting an area while any exist under it (other modules). */
-void fk_area_on_delete_check(fk_area_count_fn fn);
+/* Changes whenever an area moves (before the rewrite and again after its transaction): a
+ * cache of area paths made at one value is stale at another. */
+uint64_t fk_area_moves(void);
 
 /* ---- scopes: every query on people data goes through these ---- */
 

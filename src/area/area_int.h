@@ -15,11 +15,16 @@ int area_tx_begin(struct fk_db *db, bool *owned, struct fk_err *err);
  * error. A transaction the caller opened is left to the caller. */
 int area_tx_end(struct fk_db *db, bool owned, int rc, struct fk_err *err);
 
-/* Hooks (hooks.c). */
-int area_hooks_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
+/* Declared path columns of the modules in use (paths.c). Inside a move's transaction, rewrites
+ * every declared column from old_prefix to new_prefix. */
+int area_paths_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
 		     struct fk_err *err);
-/* Sum of the residents counter and the delete checks for path. */
-int area_hooks_blocking(struct fk_db *db, const char *path, int64_t *count, struct fk_err *err);
+/* The first declared blocks_delete column with rows at or under path: *count of them and
+ * *what they are (the declaration's name); *count 0 when none. */
+int area_paths_blocking(struct fk_db *db, const char *path, int64_t *count, const char **what,
+			struct fk_err *err);
+/* Counts a move (paths.c): caches of paths compare fk_area_moves(). */
+void area_moves_bump(void);
 
 /* Access rules (scope.c). Reading needs the area in scope. Writing needs its parent in
  * scope: a community worker edits the grids of its community, not the community itself;

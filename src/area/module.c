@@ -1,9 +1,12 @@
-/* module: the area module's descriptor. It needs no start hook: the hooks higher modules
- * register (area.h) are plain function tables filled before the server starts. */
+/* module: the area module's descriptor. It needs no start hook: the path columns other
+ * modules declare are read from their descriptors (paths.c). */
 #include "area/area_int.h"
+#include "platform/module.h"
+
+extern const struct fk_migration fk_migrations_area[]; /* from schema/ */
 
 const struct fk_module fk_module_area = {
     .name = "area",
     .routes = area_routes,
-    .init = NULL,
+    .migrations = fk_migrations_area,
 };

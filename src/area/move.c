@@ -1,5 +1,5 @@
 /* move: re-parenting an area. The subtree's materialized paths are rewritten in one UPDATE
- * over the path range, rows of higher modules follow through the move hooks, and the move is
+ * over the path range, the path columns modules declare follow (paths.c), and the move is
  * recorded in area_moves so a building moved between grids keeps its history (SPEC §1). */
 #include <string.h>
 #include "area/area_int.h"
@@ -142,8 +142,10 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 		rc = plan(db, &m, err);
 	if (rc == 0)
 		rc = rewrite(db, &m, err);
-	if (rc == 0)
-		rc = area_hooks_moved(db, m.a.path, m.new_prefix, err);
+	if (rc == 0) {
+		area_moves_bump();
+		rc = area_paths_moved(db, m.a.path, m.new_prefix, err);
+	}
 	if (rc == 0)
 		rc = record(db, &m, user_id, err);
 	if (rc == 0 && moved)
@@ -151,5 +153,7 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 out:
 	fk_area_release(&m.a);
 	fk_area_release(&m.parent);
-	return area_tx_end(db, owned, rc, err);
+	rc = area_tx_end(db, owned, rc, err);
+	area_moves_bump(); /* again once committed: a cache filled meanwhile read the old paths */
+	return rc;
 }

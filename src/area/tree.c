@@ -277,6 +277,7 @@ int fk_area_children_count(struct fk_db *db, int64_t id, int64_t *out, struct fk
 static int check_empty(struct fk_db *db, const struct fk_area *a, struct fk_err *err)
 {
 	int64_t n = 0;
+	const char *what = NULL;
 	int rc = fk_area_children_count(db, a->id, &n, err);
 
 	if (rc < 0)
@@ -286,16 +287,14 @@ static int check_empty(struct fk_db *db, const struct fk_area *a, struct fk_err 
 				  "区域“%s”下还有 %lld 个下级区域，不能删除",
 				  "area \"%s\" still has %lld child areas and cannot be deleted",
 				  a->name, (long long)n);
-	rc = area_hooks_blocking(db, a->path, &n, err);
+	rc = area_paths_blocking(db, a->path, &n, &what, err);
 	if (rc < 0)
 		return rc;
 	if (n > 0)
-		return fk_err_set(
-		    err, FK_ECONFLICT, "area_not_empty", NULL,
-		    "区域“%s”下还有 %lld 名居民或其他记录，不能删除",
-		    "area \"%s\" still has %lld residents or other records and cannot "
-		    "be deleted",
-		    a->name, (long long)n);
+		return fk_err_set(err, FK_ECONFLICT, "area_not_empty", NULL,
+				  "区域“%s”下还有 %lld 条记录（%s），不能删除",
+				  "area \"%s\" still has %lld %s and cannot be deleted", a->name,
+				  (long long)n, what);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "audit/internal.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "platform/module.h"
 
 struct audit_page {
 	json_t *items;
@@ -106,8 +107,10 @@ static const struct fk_route audit_routes[] = {
     FK_ROUTES_END,
 };
 
+extern const struct fk_migration fk_migrations_audit[]; /* from schema/ */
+
 const struct fk_module fk_module_audit = {
     .name = "audit",
     .routes = audit_routes,
-    .init = NULL,
+    .migrations = fk_migrations_audit,
 };

@@ -250,7 +250,9 @@ static int open_store(const char *url, int pool, struct fk_store **out, char *ki
 		return rc;
 	db = fk_store_acquire(*out);
 	snprintf(kind, size, "%s", fk_db_kind_name(db));
-	rc = fk_migrate(db, &applied, err);
+	rc = fk_modules_migrate(db, fk_modules, &applied, err);
+	if (rc == 0)
+		rc = fk_modules_check(db, fk_modules, err);
 	fk_store_release(*out, db);
 	if (rc < 0) {
 		fk_store_close(*out);
@@ -260,26 +262,6 @@ static int open_store(const char *url, int pool, struct fk_store **out, char *ki
 	if (applied > 0)
 		fk_info("serve migrations_applied=%d", applied);
 	return 0;
-}
-
-static int init_modules(struct fk_app *app, struct fk_err *err)
-{
-	for (int i = 0; app->modules[i]; i++) {
-		const struct fk_module *m = app->modules[i];
-		int rc = m->init ? m->init(app, err) : 0;
-		if (rc < 0) {
-			fk_error("serve module=%s init failed: %s", m->name, err->en);
-			return rc;
-		}
-	}
-	return 0;
-}
-
-static void fini_modules(struct fk_app *app)
-{
-	for (int i = 0; app->modules[i]; i++)
-		if (app->modules[i]->fini)
-			app->modules[i]->fini(app);
 }
 
 static int wait_for_signal(const sigset_t *sigs)
@@ -341,7 +323,12 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	app.session_ttl_ms = vals[S_SESSION_TTL].n * 60 * 1000;
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
 		die_err(ctx->db_url, &err);
-	if (init_modules(&app, &err) < 0 || fk_server_start(&app, &opts, &srv, &err) < 0) {
+	if (fk_modules_start(&app, &err) < 0) {
+		fk_store_close(app.store);
+		die_err("serve", &err);
+	}
+	if (fk_server_start(&app, &opts, &srv, &err) < 0) {
+		fk_modules_stop(&app);
 		fk_store_close(app.store);
 		die_err("serve", &err);
 	}
@@ -351,7 +338,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	sig = wait_for_signal(&sigs);
 	fk_info("serve stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
-	fini_modules(&app);
+	fk_modules_stop(&app);
 	fk_store_close(app.store);
 	fk_info("serve stopped");
 	return 0;

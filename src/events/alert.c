@@ -286,23 +286,3 @@ int fk_alert_raise(struct fk_db *db, const char *kind, const char *area_path, co
 	ev_alert_release(&a);
 	return rc;
 }
-
-/* ---- area moves ---- */
-
-int ev_alerts_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-			 struct fk_err *err)
-{
-	char upper[FK_AREA_PATH_MAX + 8];
-	int64_t rc;
-
-	if (strlen(old_prefix) >= FK_AREA_PATH_MAX)
-		return fk_err_set(err, FK_EINTERNAL, "path_too_long", NULL, "区域路径过长",
-				  "area path too long");
-	rc = fk_db_run(db, err,
-		       "UPDATE alerts SET area_path = CAST(? AS TEXT) || "
-		       "substr(area_path, CAST(? AS INTEGER)) "
-		       "WHERE area_path >= ? AND area_path < ?",
-		       "titt", new_prefix, (int64_t)strlen(old_prefix) + 1, old_prefix,
-		       fk_prefix_upper(old_prefix, upper));
-	return rc < 0 ? (int)rc : 0;
-}

@@ -94,9 +94,6 @@ int ev_alert_ack(struct fk_db *db, int64_t id, int64_t user_id, bool *changed, s
 json_t *ev_alert_json(const struct ev_alert *a, const char *area_name, const char *lang);
 /* Publishes the event kind ("alert", "alert_ack") carrying a's JSON. */
 void ev_alert_publish(const char *kind, const struct ev_alert *a, const char *area_name);
-/* The area move hook (area.h): rewrites alerts.area_path under a moved subtree. */
-int ev_alerts_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-			 struct fk_err *err);
 /* The id of the area a path ends with ("/1/12/305/" -> 305), 0 if none. */
 int64_t ev_path_area_id(const char *path);
 

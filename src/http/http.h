@@ -78,28 +78,9 @@ struct fk_route {
 		NULL, NULL, NULL, 0, 0, NULL, 0, NULL                                              \
 	}
 
-/* A domain module: its routes and an optional start hook. One line in src/modules.c. */
-struct fk_module {
-	const char *name;
-	const struct fk_route *routes; /* terminated by FK_ROUTES_END */
-	int (*init)(struct fk_app *app, struct fk_err *err);
-	/* After the server stopped, before the store closes: stops what init or the module's
-	 * requests started (threads). May be NULL. */
-	void (*fini)(struct fk_app *app);
-};
-
-/* Server-wide state, owned by `fangkong serve`. */
-struct fk_app {
-	struct fk_store *store;
-	const struct fk_module *const *modules; /* NULL-terminated */
-	const char *web_dir;			/* static files, or NULL */
-	int64_t session_ttl_ms;
-	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
-	 * Installed by the users module's init. */
-	int (*authenticate)(struct fk_req *req, struct fk_err *err);
-	void *users;   /* the users module's private state (login throttle) */
-	void *testing; /* the testing module's (the sampling-code key, once read) */
-};
+/* A module's descriptor (struct fk_module) and the server-wide state (struct fk_app) are in
+ * platform/module.h. */
+struct fk_module;
 
 /* Request accessors. Strings live as long as the request. */
 const char *fk_req_param(struct fk_req *req, const char *name); /* path parameter */

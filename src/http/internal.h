@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "http/http.h"
 #include "http/server.h"
+#include "platform/module.h"
 
 #define FK_MAX_SEGS 16
 

@@ -1,8 +1,8 @@
 /* area_cache: a small direct-mapped cache of area id -> path, kind and name, so that writing a
  * million residents over a few thousand buildings costs a few thousand area reads, not a
- * million. Entries expire after CACHE_TTL_NS and all at once when an area moves (the move hook
- * bumps the generation), so a path is never stale for longer than a moment even when another
- * process changes the tree. */
+ * million. Entries expire after CACHE_TTL_NS and all at once when an area moves (they keep the
+ * fk_area_moves() they were read at), so a path is never stale for longer than a moment even when
+ * another process changes the tree. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -25,8 +25,6 @@ struct pp_cache {
 	unsigned mask;
 	struct entry *e;
 };
-
-static atomic_uint_fast64_t generation = 1;
 
 struct pp_cache *pp_cache_new(unsigned size)
 {
@@ -74,11 +72,6 @@ struct pp_cache *pp_cache_thread(void)
 	return thread_cache;
 }
 
-void pp_cache_invalidate(void)
-{
-	atomic_fetch_add(&generation, 1);
-}
-
 static unsigned slot_of(const struct pp_cache *c, int64_t id)
 {
 	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ull;
@@ -107,7 +100,7 @@ int pp_area_get(struct fk_db *db, struct pp_cache *c, int64_t id, const struct p
 		struct fk_err *err)
 {
 	struct entry *e = &c->e[slot_of(c, id)];
-	uint64_t gen = atomic_load(&generation);
+	uint64_t gen = fk_area_moves();
 	uint64_t now = fk_mono_ns();
 	int rc;
 

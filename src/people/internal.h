@@ -49,10 +49,9 @@ void pp_cache_free(struct pp_cache *c);
 /* This thread's cache, for callers that bring none (fk_person_upsert). */
 struct pp_cache *pp_cache_thread(void);
 /* The area id; FK_ENOTFOUND if it does not exist. *out stays valid until the next call on c.
- * Entries expire after a short time and whenever an area moves (pp_cache_invalidate). */
+ * Entries expire after a short time and whenever an area moves (fk_area_moves). */
 int pp_area_get(struct fk_db *db, struct pp_cache *c, int64_t id, const struct pp_area **out,
 		struct fk_err *err);
-void pp_cache_invalidate(void);
 
 /* ---- writes (person.c) ---- */
 
@@ -73,10 +72,8 @@ int pp_person_write(struct fk_db *db, const struct fk_principal *who, struct fk_
 json_t *pp_person_json(const struct fk_person *p, const struct fk_principal *who,
 		       const char *area_name);
 
-/* ---- HTTP (api.c) and hooks (hooks.c) ---- */
+/* ---- HTTP (api.c) ---- */
 
 extern const struct fk_route people_routes[];
-
-void pp_hooks_register(void);
 
 #endif

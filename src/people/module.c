@@ -1,23 +1,20 @@
-/* module: the people module's descriptor. The area hooks are registered when the program
- * starts (this file is linked wherever the module list is) and again by init, which is
- * harmless; nothing in the module needs init to have run. */
+/* module: the people module's descriptor. Residents keep their area's path (people.area_path):
+ * it follows area moves, counts an area's residents and forbids deleting an area that has any. */
 #include "people/internal.h"
+#include "platform/module.h"
 
-__attribute__((constructor)) static void people_hooks(void)
-{
-	pp_hooks_register();
-}
-
-static int people_init(struct fk_app *app, struct fk_err *err)
-{
-	(void)app;
-	(void)err;
-	pp_hooks_register();
-	return 0;
-}
+extern const struct fk_migration fk_migrations_people[]; /* from schema/ */
 
 const struct fk_module fk_module_people = {
     .name = "people",
     .routes = people_routes,
-    .init = people_init,
+    .migrations = fk_migrations_people,
+    .area_paths =
+	(const struct fk_area_path[]){
+	    {.table = "people",
+	     .column = "area_path",
+	     .blocks_delete = "residents",
+	     .residents = true},
+	    {0},
+	},
 };

@@ -134,9 +134,10 @@ static int scan_parse(struct fk_req *req, void *ctx, struct fk_err *err)
 		return fk_err_set(err, FK_EINVAL, "person_required", "person_code",
 				  "请给出 person_code（采样码）或 id_number（证件号码）之一",
 				  "give one of person_code (sampling code) or id_number");
-	return person_code ? tb_person_code_parse(req->db, req->app->testing, person_code,
-						  &c->person_id, err)
-			   : 0;
+	return person_code
+		   ? tb_person_code_parse(req->db, fk_module_state(req->app, &fk_module_testing),
+					  person_code, &c->person_id, err)
+		   : 0;
 }
 
 /* Before the write (reads only): who is being scanned, and whether the tube takes them. */

@@ -9,6 +9,7 @@
 #include "area/area.h"
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "platform/module.h"
 #include "testing/testing.h"
 
 /* ---- planning rules and guideline targets (SPEC §3; policy defaults) ---- */
@@ -277,14 +278,6 @@ void tr_coverage_pulse(int64_t round_id, const char *path);
 bool tr_coverage_pulse_at(int64_t round_id, const char *path, int64_t now_ms);
 /* Teaches the pulse the areas of round_id (tr_round_visible does it on every read). */
 void tr_coverage_pulse_learn(int64_t round_id, const struct tr_round_areas *ra);
-/* Forgets every round's areas (an area moved: paths changed); they are learnt again. */
-void tr_coverage_pulse_forget(void);
-
-/* ---- hooks (module.c registers them) ---- */
-
-int tr_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-		  struct fk_err *err);
-int tr_area_blocking(struct fk_db *db, const char *path, int64_t *count, struct fk_err *err);
 
 /* ---- HTTP handlers and bodies (api_round.c, api_site.c, api_coverage.c) ---- */
 

@@ -1,8 +1,9 @@
 /* module: the testing module's descriptor and its one route table — rounds, exemptions, sites,
  * call-ups, coverage and door-to-door (rounds part) followed by tubes, boxes, lab results and
- * retests (tubes part). The area hooks keep the module's copied area paths right when an area
- * moves, and refuse deleting an area a round or a site still names; fini stops the writer
- * thread of the group commit. */
+ * retests (tubes part). It declares the columns where it keeps area paths (the area module
+ * keeps them right on a move and refuses deleting an area a round or a site still names);
+ * fini stops the writer thread of the group commit. */
+#include "platform/module.h"
 #include "testing/internal.h"
 
 #define ROLES_ROUND_WRITE (FK_R(ADMIN) | FK_R(COMMANDER))
@@ -73,31 +74,43 @@ const struct fk_route tr_routes[] = {
     FK_ROUTES_END,
 };
 
-__attribute__((constructor)) static void testing_hooks(void)
-{
-	fk_area_on_move(tr_area_moved);
-	fk_area_on_delete_check(tr_area_blocking);
-}
-
 /* The module's state: the sampling-code key, kept once read. */
-static int testing_init(struct fk_app *app, struct fk_err *err)
+static int testing_init(struct fk_app *app, void **state, struct fk_err *err)
 {
-	(void)err;
-	app->testing = tb_code_key_new();
+	(void)app, (void)err;
+	*state = tb_code_key_new();
 	return 0;
 }
 
 /* The group commit's writer thread ends with the server. */
-static void testing_fini(struct fk_app *app)
+static void testing_fini(struct fk_app *app, void *state)
 {
+	(void)app;
 	tb_batch_stop();
-	tb_code_key_free(app->testing);
-	app->testing = NULL;
+	tb_code_key_free(state);
 }
+
+extern const struct fk_migration fk_migrations_testing[]; /* from schema/ */
+
+/* Where the module keeps area paths: they follow moves; rounds and sites that name an area,
+ * or that a site serves, keep it from being deleted. */
+static const struct fk_area_path tr_area_paths[] = {
+    {.table = "round_areas", .column = "area_path", .blocks_delete = "rounds"},
+    {.table = "sites", .column = "area_path", .blocks_delete = "sites"},
+    {.table = "site_areas", .column = "area_path", .blocks_delete = "sites"},
+    {.table = "round_exempt", .column = "area_path"},
+    {.table = "round_stats", .column = "area_path"},
+    {.table = "callups", .column = "area_path"},
+    {.table = "samples", .column = "area_path"},
+    {.table = "retests", .column = "area_path"},
+    {0},
+};
 
 const struct fk_module fk_module_testing = {
     .name = "testing",
     .routes = tr_routes,
+    .migrations = fk_migrations_testing,
+    .area_paths = tr_area_paths,
     .init = testing_init,
     .fini = testing_fini,
 };

@@ -10,7 +10,7 @@
  * The table also keeps, per round, the deepest area path all the round's areas lie in. It
  * learns it whenever the module reads a round for a caller (tr_round_visible: each coverage,
  * door-to-door or round read, so a round someone watches is known within one poll), and
- * forgets every path when an area moves. */
+ * forgets every path when an area moves (fk_area_moves() changed since it learnt it). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +28,7 @@ struct slot {
 	int64_t last_ms;  /* when it last pulsed (monotonic), if pulsed */
 	int64_t seen_ms;  /* when it was last pulsed or learnt: the oldest is evicted */
 	bool pulsed;
+	uint64_t moves; /* fk_area_moves() when path was learnt: path is stale at another */
 	char path[FK_AREA_PATH_MAX]; /* the round's areas' common ancestor, "" while unknown */
 };
 
@@ -116,14 +117,7 @@ void tr_coverage_pulse_learn(int64_t round_id, const struct tr_round_areas *ra)
 	pthread_mutex_lock(&pt.mu);
 	s = slot_locked(round_id, mono_ms());
 	memcpy(s->path, path, sizeof(s->path));
-	pthread_mutex_unlock(&pt.mu);
-}
-
-void tr_coverage_pulse_forget(void)
-{
-	pthread_mutex_lock(&pt.mu);
-	for (size_t i = 0; i < PULSE_SLOTS; i++)
-		pt.s[i].path[0] = '\0';
+	s->moves = fk_area_moves();
 	pthread_mutex_unlock(&pt.mu);
 }
 
@@ -133,7 +127,9 @@ static void claim_locked(struct slot *s, const char *path, int64_t now, char *wh
 {
 	if (s->pulsed && now - s->last_ms < PULSE_GAP_MS)
 		return;
-	snprintf(where, size, "%s", s->path[0] ? s->path : path ? path : "");
+	bool known = s->path[0] && s->moves == fk_area_moves();
+
+	snprintf(where, size, "%s", known ? s->path : path ? path : "");
 	if (!where[0])
 		return;
 	s->pulsed = true;

@@ -17,6 +17,7 @@
 #include "area/area.h"
 #include "base/err.h"
 #include "http/http.h"
+#include "platform/module.h"
 #include "store/db.h"
 #include "users/principal.h"
 #include "users/users.h"

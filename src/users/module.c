@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "base/clock.h"
 #include "base/log.h"
+#include "platform/module.h"
 #include "users/internal.h"
 
 static struct users_state state;
@@ -36,31 +37,24 @@ static void state_init(void)
 	users_throttle_init(&state.throttle, users_login_rate());
 }
 
+/* The server's state, or (the CLI, tests) the process's. */
 struct users_state *users_state(struct fk_app *app)
 {
-	if (app && app->users)
-		return app->users;
+	struct users_state *s = fk_module_state(app, &fk_module_users);
+
+	if (s)
+		return s;
 	pthread_once(&state_once, state_init);
 	return &state;
 }
 
-/* Scope paths of cached principals change with the areas they name. */
-static int users_area_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-			    struct fk_err *err)
-{
-	(void)db, (void)old_prefix, (void)new_prefix, (void)err;
-	users_cache_forget_all();
-	return 0;
-}
-
-static int users_init(struct fk_app *app, struct fk_err *err)
+static int users_init(struct fk_app *app, void **mine, struct fk_err *err)
 {
 	if (sodium_init() < 0)
 		return fk_err_set(err, FK_EINTERNAL, "crypto_unavailable", NULL, "加密库初始化失败",
 				  "the crypto library failed to start");
 	pthread_once(&state_once, state_init);
-	fk_area_on_move(users_area_moved);
-	app->users = &state;
+	*mine = &state;
 	app->authenticate = users_authenticate;
 	if (app->session_ttl_ms <= 0)
 		app->session_ttl_ms = USERS_SESSION_TTL_MS;
@@ -123,8 +117,11 @@ int users_authenticate(struct fk_req *req, struct fk_err *err)
 	return 0;
 }
 
+extern const struct fk_migration fk_migrations_users[]; /* from schema/ */
+
 const struct fk_module fk_module_users = {
     .name = "users",
     .routes = users_routes,
+    .migrations = fk_migrations_users,
     .init = users_init,
 };

@@ -44,7 +44,7 @@ static unsigned slot_of(const char *hash)
 
 uint64_t users_cache_generation(void)
 {
-	return atomic_load(&generation);
+	return atomic_load(&generation) + fk_area_moves(); /* scope paths follow area moves */
 }
 
 void users_cache_forget_all(void)

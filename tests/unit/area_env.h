@@ -10,6 +10,7 @@
 #include "area/area.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "modules.h"
 
 struct area_env {
 	char url[512];
@@ -20,6 +21,8 @@ struct area_env {
 };
 
 static struct area_env area_sqlite_env, area_pg_env;
+/* The modules whose migrations the store gets and whose area paths moves follow. */
+static const struct fk_module *const *area_env_modules = fk_modules;
 
 static int area_env_admin_exec(const char *url, const char *sql)
 {
@@ -40,7 +43,8 @@ static int area_env_open(struct area_env *e)
 {
 	struct fk_err err = {0};
 
-	if (fk_db_open(e->url, &e->db, &err) < 0 || fk_migrate(e->db, NULL, &err) < 0) {
+	if (fk_modules_use(area_env_modules, &err) < 0 || fk_db_open(e->url, &e->db, &err) < 0 ||
+	    fk_modules_migrate(e->db, area_env_modules, NULL, &err) < 0) {
 		fprintf(stderr, "store %s: %s (%s)\n", e->url, err.en, err.key);
 		return -1;
 	}

@@ -1,5 +1,6 @@
 /* test_area: the area tree on a real store — create, update, move and delete rules, the move
- * and delete hooks, ancestors, and the CSV import (parents later in the file, bad rows kept
+ * and delete rules that follow a module's declared path columns (a module of the tests' own),
+ * ancestors, and the CSV import (parents later in the file, bad rows kept
  * apart, re-import unchanged, broken files refused whole). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,52 +9,42 @@
 #include <cmocka.h>
 #define FK_TEST_NAME "test_area"
 #include "area_env.h"
+#include "audit/audit.h"
 
-/* ---- hooks standing in for the people module ---- */
+/* ---- a module of the tests' own: it keeps area paths in t_people (residents) and t_guard
+ * and brings no code for moves or deletes; the area module follows its declaration ---- */
 
-static int64_t fake_residents;
-static int fake_move_fail;
-static char moved_old[FK_AREA_PATH_MAX], moved_new[FK_AREA_PATH_MAX];
+static const struct fk_migration t_migrations[] = {
+    {1, "001_t_people.sql", "CREATE TABLE t_people (id BIGINT PRIMARY KEY, area_path TEXT)"},
+    {2, "002_t_guard.sql", "CREATE TABLE t_guard (area_path TEXT)"},
+    {0},
+};
 
-static int fake_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,
-		      struct fk_err *err)
-{
-	char upper[FK_AREA_PATH_MAX + 8];
-	int64_t n;
+static const struct fk_module t_module = {
+    .name = "t_people",
+    .migrations = t_migrations,
+    .area_paths =
+	(const struct fk_area_path[]){
+	    {.table = "t_people",
+	     .column = "area_path",
+	     .blocks_delete = "test residents",
+	     .residents = true},
+	    {.table = "t_guard", .column = "area_path"},
+	    {0},
+	},
+};
 
-	snprintf(moved_old, sizeof(moved_old), "%s", old_prefix);
-	snprintf(moved_new, sizeof(moved_new), "%s", new_prefix);
-	if (fake_move_fail)
-		return fk_err_set(err, FK_EUNPROC, "hook_refused", NULL, "钩子拒绝",
-				  "hook refused");
-	n = fk_db_run(db, err,
-		      "UPDATE t_people SET area_path = ? || substr(area_path, ?) "
-		      "WHERE area_path >= ? AND area_path < ?",
-		      "titt", new_prefix, (int64_t)strlen(old_prefix) + 1, old_prefix,
-		      fk_prefix_upper(old_prefix, upper));
-	return n < 0 ? (int)n : 0;
-}
-
-static int fake_count(struct fk_db *db, const char *path, int64_t *count, struct fk_err *err)
-{
-	(void)db;
-	(void)path;
-	(void)err;
-	*count = fake_residents;
-	return 0;
-}
+static const struct fk_module *const t_modules[] = {&fk_module_audit, &fk_module_area, &t_module,
+						    NULL};
 
 static int setup_case(void **state)
 {
 	struct fk_err err = {0};
 
 	area_env_wipe(state);
-	fake_residents = 0;
-	fake_move_fail = 0;
-	moved_old[0] = moved_new[0] = '\0';
-	area_must(fk_db_exec(area_env_db(state), "DROP TABLE IF EXISTS t_people", &err), &err);
-	area_must(fk_db_exec(area_env_db(state),
-			     "CREATE TABLE t_people (id BIGINT PRIMARY KEY, area_path TEXT)", &err),
+	area_must(fk_db_exec(area_env_db(state), "DELETE FROM t_people", &err), &err);
+	area_must(fk_db_exec(area_env_db(state), "DROP TABLE t_guard", &err), &err);
+	area_must(fk_db_exec(area_env_db(state), "CREATE TABLE t_guard (area_path TEXT)", &err),
 		  &err);
 	return 0;
 }
@@ -220,11 +211,11 @@ static void test_move(void **state)
 	int64_t b = area_add(db, g1, "building", "1号楼", "B1");
 	int64_t u = area_add(db, b, "unit", "1单元", "U1");
 	int64_t n = 0, other = 0;
+	uint64_t moves = fk_area_moves();
 	bool moved = false;
 	struct fk_area a;
+	char moved_new[FK_AREA_PATH_MAX];
 
-	fk_area_on_move(fake_moved);
-	fk_area_on_move(fake_moved); /* twice is once */
 	area_path_of(db, b, bpath, sizeof(bpath));
 	insert_person(db, 1, bpath);
 	area_path_of(db, u, want, sizeof(want));
@@ -232,9 +223,12 @@ static void test_move(void **state)
 	area_path_of(db, g1, gpath, sizeof(gpath));
 	insert_person(db, 3, gpath);
 
+	area_must(fk_db_run(db, &err, "INSERT INTO t_guard (area_path) VALUES (?)", "t", bpath),
+		  &err);
+
 	area_must(fk_area_move(db, b, g2, 77, &moved, &err), &err);
 	assert_true(moved);
-	assert_string_equal(moved_old, bpath);
+	assert_true(fk_area_moves() > moves);
 	area_must(fk_area_get(db, u, &a, &err), &err);
 	snprintf(want, sizeof(want), "/%lld/%lld/%lld/%lld/", (long long)d, (long long)g2,
 		 (long long)b, (long long)u);
@@ -243,9 +237,13 @@ static void test_move(void **state)
 	fk_area_release(&a);
 	area_must(fk_area_get(db, b, &a, &err), &err);
 	assert_int_equal(a.parent_id, g2);
-	assert_string_equal(moved_new, a.path);
+	snprintf(moved_new, sizeof(moved_new), "%s", a.path);
 	fk_area_release(&a);
-	/* People under the building followed; the one on the old grid stayed. */
+	/* Both declared columns followed; the person on the old grid stayed. */
+	area_must(fk_db_one_i64(db, &err, &n, "SELECT COUNT(*) FROM t_guard WHERE area_path = ?",
+				"t", moved_new),
+		  &err);
+	assert_int_equal(n, 1);
 	area_must(
 	    fk_db_one_i64(db, &err, &n,
 			  "SELECT COUNT(*) FROM t_people WHERE area_path >= ? AND area_path < ?",
@@ -283,22 +281,27 @@ static void test_move(void **state)
 	fk_area_release(&a);
 }
 
-static void test_move_hook_failure_rolls_back(void **state)
+/* A declared column that refuses the new path undoes the whole move. */
+static void test_move_failure_rolls_back(void **state)
 {
 	struct fk_db *db = area_env_db(state);
 	struct fk_err err = {0};
-	char before[FK_AREA_PATH_MAX], after[FK_AREA_PATH_MAX];
+	char before[FK_AREA_PATH_MAX], after[FK_AREA_PATH_MAX], sql[200];
 	int64_t d = area_add(db, 0, "district", "区", "D1");
 	int64_t g1 = area_add(db, d, "grid", "网格一", "G1");
 	int64_t g2 = area_add(db, d, "grid", "网格二", "G2");
 	int64_t b = area_add(db, g1, "building", "1号楼", "B1");
 	int64_t n = -1;
 
-	fk_area_on_move(fake_moved);
-	fake_move_fail = 1;
+	snprintf(sql, sizeof(sql),
+		 "DROP TABLE t_guard; CREATE TABLE t_guard (area_path TEXT CHECK (area_path NOT "
+		 "LIKE '/%lld/%lld/%%'))",
+		 (long long)d, (long long)g2);
+	area_must(fk_db_exec(db, sql, &err), &err);
 	area_path_of(db, b, before, sizeof(before));
-	assert_int_equal(fk_area_move(db, b, g2, 0, NULL, &err), FK_EUNPROC);
-	assert_string_equal(err.key, "hook_refused");
+	area_must(fk_db_run(db, &err, "INSERT INTO t_guard (area_path) VALUES (?)", "t", before),
+		  &err);
+	assert_true(fk_area_move(db, b, g2, 0, NULL, &err) < 0);
 	assert_false(fk_db_in_tx(db));
 	area_path_of(db, b, after, sizeof(after));
 	assert_string_equal(before, after);
@@ -313,24 +316,65 @@ static void test_delete(void **state)
 	struct fk_db *db = area_env_db(state);
 	struct fk_err err = {0};
 	struct fk_area a;
+	char gpath[FK_AREA_PATH_MAX];
 	int64_t d = area_add(db, 0, "district", "区", "D1");
 	int64_t g = area_add(db, d, "grid", "网格一", "G1");
 	int64_t n = -1;
 
-	fk_area_set_residents_counter(fake_count);
+	area_path_of(db, g, gpath, sizeof(gpath));
+	for (int i = 1; i <= 3; i++)
+		insert_person(db, i, gpath);
 	assert_int_equal(fk_area_delete(db, d, &err), FK_ECONFLICT);
 	assert_string_equal(err.key, "area_not_empty");
-	fake_residents = 3;
 	assert_int_equal(fk_area_delete(db, g, &err), FK_ECONFLICT);
 	assert_string_equal(err.key, "area_not_empty");
-	area_must(fk_area_residents_count(db, "/x/", &n, &err), &err);
+	assert_non_null(strstr(err.en, "3 test residents"));
+	area_must(fk_area_residents_count(db, gpath, &n, &err), &err);
 	assert_int_equal(n, 3);
-	fake_residents = 0;
+	area_must(fk_area_residents_count(db, "/1/", &n, &err), &err);
+	assert_int_equal(n, 0);
+	area_must(fk_db_exec(db, "DELETE FROM t_people", &err), &err);
 	area_must(fk_area_delete(db, g, &err), &err);
 	assert_int_equal(fk_area_get(db, g, &a, &err), FK_ENOTFOUND);
 	area_must(fk_area_delete(db, d, &err), &err);
 	assert_int_equal(fk_area_delete(db, d, &err), FK_ENOTFOUND);
-	fk_area_set_residents_counter(NULL);
+}
+
+static const struct fk_module nope = {
+    .name = "nope",
+    .area_paths =
+	(const struct fk_area_path[]){
+	    {.table = "t_people", .column = "no_such_path"},
+	    {0},
+	},
+};
+static const struct fk_module bad_name = {
+    .name = "bad",
+    .area_paths =
+	(const struct fk_area_path[]){
+	    {.table = "t_people; DROP TABLE areas", .column = "area_path"},
+	    {0},
+	},
+};
+
+/* A module declaring a path column the store lacks is named at start. */
+static void test_declared_column_missing(void **state)
+{
+	const struct fk_module *const mods[] = {&fk_module_area, &t_module, &nope, NULL};
+	const struct fk_module *const twice[] = {&fk_module_area, &t_module, &t_module, NULL};
+	const struct fk_module *const unsafe[] = {&bad_name, NULL};
+	struct fk_err err = {0};
+
+	area_must(fk_modules_check(area_env_db(state), t_modules, &err), &err);
+	assert_int_equal(fk_modules_check(area_env_db(state), mods, &err), FK_EINTERNAL);
+	assert_string_equal(err.key, "bad_area_path");
+	assert_non_null(strstr(err.en, "module nope"));
+	assert_non_null(strstr(err.en, "t_people.no_such_path"));
+	assert_int_equal(fk_modules_use(twice, &err), FK_EINTERNAL);
+	assert_string_equal(err.key, "bad_module");
+	assert_int_equal(fk_modules_use(unsafe, &err), FK_EINTERNAL);
+	assert_string_equal(err.key, "bad_area_path");
+	assert_ptr_equal(fk_modules_used(), t_modules); /* the list in use stays */
 }
 
 /* ---- ancestors, children ---- */
@@ -548,8 +592,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_too_deep, setup_case),
 	    cmocka_unit_test_setup(test_update, setup_case),
 	    cmocka_unit_test_setup(test_move, setup_case),
-	    cmocka_unit_test_setup(test_move_hook_failure_rolls_back, setup_case),
+	    cmocka_unit_test_setup(test_move_failure_rolls_back, setup_case),
 	    cmocka_unit_test_setup(test_delete, setup_case),
+	    cmocka_unit_test_setup(test_declared_column_missing, setup_case),
 	    cmocka_unit_test_setup(test_ancestors, setup_case),
 	    cmocka_unit_test_setup(test_import, setup_case),
 	    cmocka_unit_test_setup(test_import_updates_and_moves, setup_case),
@@ -558,5 +603,6 @@ int main(void)
 	    cmocka_unit_test(test_report_json),
 	};
 
+	area_env_modules = t_modules;
 	return area_env_run("area", tests, sizeof(tests) / sizeof(tests[0]));
 }

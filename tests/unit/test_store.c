@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "store/db.h"
 #include "store/migrate.h"
+#include "modules.h"
 
 struct env {
 	char url[512];
@@ -434,23 +435,109 @@ static void ids_are_rowids(struct fk_db *db)
 	assert_int_equal(n, 0);
 }
 
+static int all_migrations(void)
+{
+	int n = 0;
+
+	for (int i = 0; fk_modules[i]; i++)
+		n += fk_migration_count(fk_modules[i]->migrations);
+	return n;
+}
+
 static void test_migrate(void **state)
 {
 	struct fk_db *db = env_db(state);
 	struct fk_err err = {0};
 	int applied = -1, version = -1;
 
-	must(fk_migrate_version(db, &version, &err), &err);
+	must(fk_migrate_version(db, "testing", &version, &err), &err);
 	assert_int_equal(version, 0);
-	must(fk_migrate(db, &applied, &err), &err);
-	assert_int_equal(applied, fk_migrations_count);
-	must(fk_migrate_version(db, &version, &err), &err);
-	assert_int_equal(version,
-			 fk_migrations_count ? fk_migrations[fk_migrations_count - 1].version : 0);
-	must(fk_migrate(db, &applied, &err), &err);
+	must(fk_modules_migrate(db, fk_modules, &applied, &err), &err);
+	assert_true(applied >= 7);
+	assert_int_equal(applied, all_migrations());
+	must(fk_migrate_version(db, "testing", &version, &err), &err);
+	assert_int_equal(version, 2);
+	must(fk_migrate_version(db, "area", &version, &err), &err);
+	assert_int_equal(version, 1);
+	must(fk_modules_migrate(db, fk_modules, &applied, &err), &err);
 	assert_int_equal(applied, 0);
 	if (fk_db_kind(db) == FK_DB_SQLITE)
 		ids_are_rowids(db);
+}
+
+/* Two modules each number their migrations from 1; a list out of order runs nothing. */
+static void test_migrate_per_module(void **state)
+{
+	static const struct fk_migration a[] = {
+	    {1, "001_a.sql", "CREATE TABLE mig_a (id BIGINT PRIMARY KEY)"},
+	    {2, "002_a.sql", "ALTER TABLE mig_a ADD COLUMN note TEXT"},
+	    {0},
+	};
+	static const struct fk_migration b[] = {
+	    {1, "001_b.sql", "CREATE TABLE mig_b (id BIGINT PRIMARY KEY)"},
+	    {0},
+	};
+	static const struct fk_migration bad[] = {
+	    {2, "002_c.sql", "CREATE TABLE mig_c (id BIGINT PRIMARY KEY)"},
+	    {1, "001_c.sql", "CREATE TABLE mig_d (id BIGINT PRIMARY KEY)"},
+	    {0},
+	};
+	const struct fk_migration_set sets[] = {{"mig_a", a}, {"mig_b", b}, {"mig_c", bad}};
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	int applied = -1, version = -1;
+	int64_t n = -1;
+
+	must(fk_migrate(db, sets, 2, &applied, &err), &err);
+	assert_int_equal(applied, 3);
+	must(fk_migrate_version(db, "mig_a", &version, &err), &err);
+	assert_int_equal(version, 2);
+	must(fk_migrate_version(db, "mig_b", &version, &err), &err);
+	assert_int_equal(version, 1);
+	assert_int_equal(fk_migrate(db, sets, 3, &applied, &err), FK_EINTERNAL);
+	assert_string_equal(err.key, "bad_migrations");
+	assert_non_null(strstr(err.en, "mig_c"));
+	assert_int_equal(applied, 0);
+	must(fk_db_one_i64(db, &err, &n, "SELECT COUNT(*) FROM module_migrations WHERE module = ?",
+			   "t", "mig_c"),
+	     &err);
+	assert_int_equal(n, 0);
+	fk_db_exec(db, "DROP TABLE mig_a; DROP TABLE mig_b", &err);
+	fk_db_run(db, &err, "DELETE FROM module_migrations WHERE module LIKE 'mig_%'", "");
+}
+
+/* A store made when one numbered list served every module carries its history over. */
+static void test_migrate_carry_over(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	int applied = -1, version = -1;
+	int64_t n = 0;
+	bool has = true;
+
+	must(fk_db_exec(db, "DROP TABLE IF EXISTS module_migrations", &err), &err);
+	must(fk_db_exec(db,
+			"CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, "
+			"name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+			&err),
+	     &err);
+	for (int v = 1; v <= 7; v++)
+		assert_true(fk_db_run(db, &err, "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+				      "iti", (int64_t)v, "old.sql", (int64_t)1) == 1);
+	must(fk_modules_migrate(db, fk_modules, &applied, &err), &err);
+	assert_int_equal(applied, all_migrations() - 7);
+	must(fk_migrate_version(db, "testing", &version, &err), &err);
+	assert_int_equal(version, 2);
+	must(fk_migrate_version(db, "events", &version, &err), &err);
+	assert_int_equal(version, 1);
+	must(fk_db_one_i64(db, &err, &n,
+			   "SELECT COUNT(*) FROM module_migrations WHERE module = 'people' AND "
+			   "version = 1 AND name = '001_people.sql'",
+			   ""),
+	     &err);
+	assert_int_equal(n, 1);
+	has = fk_db_exec(db, "SELECT 1 FROM schema_migrations", NULL) == 0;
+	assert_false(has);
 }
 
 #define POOL_THREADS 6
@@ -611,7 +698,7 @@ static void *migrate_worker(void *arg)
 	struct fk_db *db;
 	m->rc = fk_db_open(m->url, &db, &err);
 	if (m->rc == 0) {
-		m->rc = fk_migrate(db, &m->applied, &err);
+		m->rc = fk_modules_migrate(db, fk_modules, &m->applied, &err);
 		fk_db_close(db);
 	}
 	snprintf(m->msg, sizeof(m->msg), "%s", err.en);
@@ -638,7 +725,7 @@ static void test_migrate_concurrent(void **state)
 			fail_msg("migrate: %s", m[i].msg);
 		total += m[i].applied;
 	}
-	assert_int_equal(total, fk_migrations_count);
+	assert_int_equal(total, all_migrations());
 	drop_store(e, "mig", url);
 }
 
@@ -690,6 +777,8 @@ int main(void)
 	    cmocka_unit_test(test_prefix),
 	    cmocka_unit_test(test_prefix_upper),
 	    cmocka_unit_test(test_migrate),
+	    cmocka_unit_test(test_migrate_per_module),
+	    cmocka_unit_test(test_migrate_carry_over),
 	    cmocka_unit_test(test_migrate_concurrent),
 	    cmocka_unit_test(test_pool),
 	    cmocka_unit_test(test_writer_and_checkpoints),

@@ -1,7 +1,7 @@
 -- testing (tubes part): tubes and the samples scanned into them, the idempotency keys of
 -- scans, transport boxes, lab results and positive-pool retests (SPEC §3). Written by the
 -- testing module's tube, transport, lab and positive files only. Rounds, sites and the
--- per-building counters are in 005_testing_rounds.sql.
+-- per-building counters are in 001_rounds.sql.
 
 -- A tube is opened by scanning its barcode at a site in an open round; capacity is the
 -- round's pool size. status: open -> closed -> boxed -> received -> resulted, or voided

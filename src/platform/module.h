@@ -1,0 +1,103 @@
+/* module: what a domain module is. A module is its folder: src/<name>/ holds its code, its
+ * schema migrations (schema/NNN_name.sql, numbered within the module) and one descriptor,
+ *
+ *   const struct fk_module fk_module_zones = {
+ *       .name = "zones",
+ *       .routes = zn_routes,                 // method, path, handler, roles, body schema
+ *       .migrations = fk_migrations_zones,   // generated from src/zones/schema/
+ *       .area_paths = (const struct fk_area_path[]){
+ *           {.table = "zones", .column = "area_path", .blocks_delete = "zones"},
+ *           {0},
+ *       },
+ *       .init = zn_init, .fini = zn_fini,    // private state, threads
+ *   };
+ *
+ * and adding it is one line in src/modules.c and one in CMakeLists.txt. The platform reads
+ * the descriptor: the router compiles the routes, fk_modules_migrate runs the migrations, the
+ * area module rewrites every declared path column when a subtree moves and refuses to delete
+ * an area that rows with blocks_delete still name, init's state is found again with
+ * fk_module_state. docs/internals.md walks through it. */
+#ifndef FK_PLATFORM_MODULE_H
+#define FK_PLATFORM_MODULE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/err.h"
+#include "http/http.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+/* A column in which a module keeps a copy of an area's materialized path ("/1/12/305/"). */
+struct fk_area_path {
+	const char *table;
+	const char *column;
+	/* Non-NULL: rows at or under an area forbid deleting it; names what they are for the
+	 * refusal ("residents", "rounds", "sites"). */
+	const char *blocks_delete;
+	/* The one column whose rows are the area's residents (residents_count, grid sizes). */
+	bool residents;
+};
+
+struct fk_module {
+	const char *name;		       /* one word, also the prefix of its migrations */
+	const struct fk_route *routes;	       /* ends with FK_ROUTES_END; may be NULL */
+	const struct fk_migration *migrations; /* ends with {0}; may be NULL */
+	const struct fk_area_path *area_paths; /* ends with {0}; may be NULL */
+	/* At start, after migrations, before serving: makes the module's private state (found
+	 * again with fk_module_state) and starts what it runs. May be NULL. */
+	int (*init)(struct fk_app *app, void **state, struct fk_err *err);
+	/* After the server stopped, before the store closes: stops what init or the module's
+	 * requests started (threads) and frees state. May be NULL. */
+	void (*fini)(struct fk_app *app, void *state);
+};
+
+/* Server-wide state, owned by `fangkong serve`. */
+struct fk_app {
+	struct fk_store *store;
+	const struct fk_module *const *modules; /* NULL-terminated */
+	void **states;				/* parallel to modules: what each init made */
+	const char *web_dir;			/* static files, or NULL */
+	int64_t session_ttl_ms;
+	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
+	 * Installed by the users module's init. */
+	int (*authenticate)(struct fk_req *req, struct fk_err *err);
+};
+
+/* ---- the process's modules ---- */
+
+/* Makes mods (NULL-terminated, static) the modules of this process: what area moves rewrite
+ * and what fk_modules_used returns. Checks the descriptors first: FK_EINTERNAL naming the
+ * module for a name missing or given twice ("bad_module"), or a declared path whose table or
+ * column is not a plain SQL name ("bad_area_path"); the list in use is then unchanged. Call
+ * before any thread starts; a test may call it again with a list of its own. */
+int fk_modules_use(const struct fk_module *const *mods, struct fk_err *err);
+/* The list given to fk_modules_use (an empty list before). Never NULL. */
+const struct fk_module *const *fk_modules_used(void);
+
+/* A declared area path column with its statements made once, in fk_modules_use. */
+struct fk_path_decl {
+	const char *module;
+	const struct fk_area_path *path;
+	/* "UPDATE t SET c = ? || substr(c, ?) WHERE c >= ? AND c < ?": binds new prefix,
+	 * strlen(old prefix) + 1, old prefix, fk_prefix_upper(old prefix). */
+	const char *move_sql;
+	/* "SELECT COUNT(*) FROM t WHERE c >= ? AND c < ?": binds path, fk_prefix_upper(path). */
+	const char *count_sql;
+};
+/* The declared path columns of the modules in use, in list order; returns how many. */
+int fk_modules_paths(const struct fk_path_decl **out);
+
+/* Runs every migration of mods that db lacks, module by module in list order. */
+int fk_modules_migrate(struct fk_db *db, const struct fk_module *const *mods, int *applied,
+		       struct fk_err *err);
+/* Checks the store against the descriptors: every declared area path column exists.
+ * FK_EINTERNAL "bad_area_path" naming the module, table and column. */
+int fk_modules_check(struct fk_db *db, const struct fk_module *const *mods, struct fk_err *err);
+
+/* Starts every module of app (init, in list order) and allocates app->states; on a failure
+ * the modules already started are stopped again. fk_modules_stop calls fini in reverse. */
+int fk_modules_start(struct fk_app *app, struct fk_err *err);
+void fk_modules_stop(struct fk_app *app);
+/* What m's init made; NULL when app is NULL, m is not among app's modules or made none. */
+void *fk_module_state(const struct fk_app *app, const struct fk_module *m);
+
+#endif
