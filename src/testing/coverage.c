@@ -8,6 +8,7 @@
  * building does not hide a resident missing in another. */
 #include <stdlib.h>
 #include <string.h>
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 #define SUMS                                                                                       \
@@ -156,8 +157,8 @@ static int top_rows(struct fk_db *db, const struct fk_principal *who, int64_t ro
 		    const struct tr_round_areas *ra, json_t *rows, struct tr_counts *totals,
 		    struct fk_err *err)
 {
-	struct tr_round_areas *top = malloc(sizeof(*top));
-	int rc = top ? 0 : FK_EINTERNAL;
+	struct tr_round_areas *top = fk_xmalloc(sizeof(*top));
+	int rc = 0;
 
 	if (rc == 0)
 		tr_top_areas(who, ra, top);
@@ -276,9 +277,7 @@ static void series_add(struct series *s, int64_t v)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(*s->v));
-		if (!s->v)
-			abort();
+		s->v = fk_xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
 	s->v[s->n++] = v < 0 ? 0 : v;
 }

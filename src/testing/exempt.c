@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "people/people.h"
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 static int round_open_for_change(struct fk_db *db, const struct fk_principal *who, int64_t id,
@@ -75,11 +76,11 @@ static int bump_exempt(struct fk_db *db, int64_t round_id, int64_t building, con
 int tr_exempt_add(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		  int64_t person_id, const char *reason, bool *created, struct fk_err *err)
 {
-	struct tr_round_areas *ra = malloc(sizeof(*ra));
-	struct fk_person *p = malloc(sizeof(*p));
+	struct tr_round_areas *ra = fk_xmalloc(sizeof(*ra));
+	struct fk_person *p = fk_xmalloc(sizeof(*p));
 	struct fk_round r;
 	int64_t now = fk_now_ms(), by = who ? who->user_id : 0, n = 0;
-	int rc = ra && p ? round_open_for_change(db, who, round_id, &r, ra, err) : FK_EINTERNAL;
+	int rc = round_open_for_change(db, who, round_id, &r, ra, err);
 
 	*created = false;
 	if (rc == 0)
@@ -111,11 +112,11 @@ int tr_exempt_add(struct fk_db *db, const struct fk_principal *who, int64_t roun
 int tr_exempt_remove(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		     int64_t person_id, struct fk_err *err)
 {
-	struct tr_round_areas *ra = malloc(sizeof(*ra));
-	struct fk_person *p = malloc(sizeof(*p));
+	struct tr_round_areas *ra = fk_xmalloc(sizeof(*ra));
+	struct fk_person *p = fk_xmalloc(sizeof(*p));
 	struct fk_round r;
 	int64_t building = 0;
-	int rc = ra && p ? round_open_for_change(db, who, round_id, &r, ra, err) : FK_EINTERNAL;
+	int rc = round_open_for_change(db, who, round_id, &r, ra, err);
 
 	if (rc == 0)
 		rc = person_in_scope(db, who, person_id, p, err);
@@ -198,9 +199,7 @@ static int read_pending(struct fk_db *db, int64_t round_id, struct pending **out
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
-			*out = realloc(*out, (size_t)cap * sizeof(**out));
-			if (!*out)
-				abort();
+			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
 		}
 		struct pending *x = &(*out)[(*n)++];
 		x->person = fk_q_i64(q, 0);

@@ -5,6 +5,7 @@
  * round's expected counters once it is open, the residents before. */
 #include <stdlib.h>
 #include <string.h>
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 struct plan {
@@ -80,9 +81,7 @@ static struct site_load *site_slot(struct site_load **l, int *n, int *cap, int64
 			return NULL; /* seen under another round area: counted there */
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
-		*l = realloc(*l, (size_t)*cap * sizeof(**l));
-		if (!*l)
-			abort();
+		*l = fk_xrealloc(*l, (size_t)*cap * sizeof(**l));
 	}
 	memset(&(*l)[*n], 0, sizeof(**l));
 	return &(*l)[(*n)++];
@@ -116,9 +115,7 @@ static int read_assigned(struct plan *p, const char *t, struct site_load **l, in
 			snprintf(s->kind, sizeof(s->kind), "%s", fk_q_text(q, 3));
 			s->desks = (int)fk_q_i64(q, 4);
 		}
-		*as = realloc(*as, (size_t)(*nas + 1) * sizeof(**as));
-		if (!*as)
-			abort();
+		*as = fk_xrealloc(*as, (size_t)(*nas + 1) * sizeof(**as));
 		(*as)[*nas].site = id;
 		snprintf((*as)[(*nas)++].path, sizeof((*as)[0].path), "%s", fk_q_text(q, 5));
 	}
@@ -261,10 +258,10 @@ static int plan_sites(struct plan *p, json_t *sites, int *nsites, int64_t *desks
 int tr_round_plan(struct fk_db *db, const struct fk_principal *who, const struct fk_round *r,
 		  const struct tr_round_areas *ra, json_t **out, struct fk_err *err)
 {
-	struct plan p = {db, r, malloc(sizeof(*p.top)), json_array()};
+	struct plan p = {db, r, fk_xmalloc(sizeof(*p.top)), json_array()};
 	json_t *sites = json_array();
 	int64_t population = 0, desks = 0, no_site = 0;
-	int nsites = 0, rc = p.top ? 0 : FK_EINTERNAL;
+	int nsites = 0, rc = 0;
 
 	if (rc == 0)
 		tr_top_areas(who, ra, p.top);

@@ -304,8 +304,8 @@ int tb_qr_png(const char *text, int scale, struct fk_buf *out, struct fk_err *er
 
 	if (rc < 0)
 		return rc;
-	row = malloc((size_t)(qr->width + 2 * QUIET) * (size_t)scale);
-	rc = row ? png_write(qr, scale, row, out) : FK_EINTERNAL;
+	row = fk_xmalloc((size_t)(qr->width + 2 * QUIET) * (size_t)scale);
+	rc = png_write(qr, scale, row, out);
 	free(row);
 	QRcode_free(qr);
 	if (rc < 0)

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/utf8.h"
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 #define ROUND_COLS                                                                                 \
@@ -130,11 +131,9 @@ bool tr_round_writable(const struct fk_principal *who, const struct tr_round_are
 int fk_round_covers_path(struct fk_db *db, int64_t round_id, const char *area_path, bool *out,
 			 struct fk_err *err)
 {
-	struct tr_round_areas *ra = malloc(sizeof(*ra));
+	struct tr_round_areas *ra = fk_xmalloc(sizeof(*ra));
 	int rc;
 
-	if (!ra)
-		return fk_err_set(err, FK_EINTERNAL, "oom", NULL, "内存不足", "out of memory");
 	rc = tr_round_areas(db, round_id, ra, err);
 	*out = rc == 0 && tr_round_has_path(ra, area_path);
 	free(ra);
@@ -144,8 +143,8 @@ int fk_round_covers_path(struct fk_db *db, int64_t round_id, const char *area_pa
 int tr_round_visible(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		     struct fk_round *out, struct tr_round_areas *areas, struct fk_err *err)
 {
-	struct tr_round_areas *ra = areas ? areas : malloc(sizeof(*ra));
-	int rc = ra ? fk_round_get(db, id, out, err) : FK_EINTERNAL;
+	struct tr_round_areas *ra = areas ? areas : fk_xmalloc(sizeof(*ra));
+	int rc = fk_round_get(db, id, out, err);
 
 	if (rc == 0)
 		rc = tr_round_areas(db, id, ra, err);
@@ -258,10 +257,10 @@ static int write_areas(struct fk_db *db, int64_t id, const struct tr_round_areas
 int tr_round_create(struct fk_db *db, const struct fk_principal *who,
 		    const struct tr_round_input *in, struct fk_round *out, struct fk_err *err)
 {
-	struct tr_round_areas *ra = calloc(1, sizeof(*ra));
+	struct tr_round_areas *ra = fk_xcalloc(1, sizeof(*ra));
 	int64_t now = fk_now_ms(), starts = in->starts_at ? in->starts_at : now;
 	int pool = in->pool_size ? in->pool_size : 10;
-	int rc = ra ? check_name(in->name, err) : FK_EINTERNAL;
+	int rc = check_name(in->name, err);
 
 	if (rc == 0)
 		rc = tr_round_check_pool(pool, err);
@@ -324,9 +323,9 @@ static int update_checks(const struct fk_round *r, const struct tr_round_input *
 int tr_round_update(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		    const struct tr_round_input *in, struct fk_round *out, struct fk_err *err)
 {
-	struct tr_round_areas *ra = calloc(1, sizeof(*ra));
+	struct tr_round_areas *ra = fk_xcalloc(1, sizeof(*ra));
 	struct fk_round r;
-	int rc = ra ? round_for_write(db, who, id, &r, ra, err) : FK_EINTERNAL;
+	int rc = round_for_write(db, who, id, &r, ra, err);
 
 	if (rc == 0)
 		rc = update_checks(&r, in, err);
@@ -415,10 +414,10 @@ static int set_status(struct fk_db *db, int64_t id, bool opening, int64_t *chang
 static int transition(struct fk_db *db, const struct fk_principal *who, int64_t id, bool opening,
 		      struct fk_round *out, struct fk_err *err)
 {
-	struct tr_round_areas *ra = calloc(1, sizeof(*ra));
+	struct tr_round_areas *ra = fk_xcalloc(1, sizeof(*ra));
 	struct fk_round r;
 	int64_t changed = 0;
-	int rc = ra ? round_for_write(db, who, id, &r, ra, err) : FK_EINTERNAL;
+	int rc = round_for_write(db, who, id, &r, ra, err);
 
 	if (rc == 0)
 		rc = set_status(db, id, opening, &changed, err);
@@ -483,9 +482,9 @@ static int visible_bind(const struct fk_principal *who, struct fk_q *q, int idx)
 /* Reads the rounds of a prepared list query into JSON, with their areas. */
 static int list_rows(struct fk_db *db, struct fk_q *q, json_t *items, struct fk_err *err)
 {
-	struct fk_round *rs = calloc(200, sizeof(*rs));
-	struct tr_round_areas *ra = malloc(sizeof(*ra));
-	int n = 0, rc = rs && ra ? 0 : FK_EINTERNAL;
+	struct fk_round *rs = fk_xcalloc(200, sizeof(*rs));
+	struct tr_round_areas *ra = fk_xmalloc(sizeof(*ra));
+	int n = 0, rc = 0;
 
 	while (rc == 0 && (rc = fk_q_step(q, err)) > 0 && n < 200)
 		round_row(q, &rs[n++]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
+#include "base/xmalloc.h"
 #include "testing/internal.h"
 
 int tb_key_check(const char *key, struct fk_err *err)
@@ -85,8 +86,8 @@ static const char *reply_text(struct fk_req *req, json_t *reply)
 	size_t n = reply ? json_dumpb(reply, stack, sizeof(stack), JSON_COMPACT) : 0;
 
 	if (n >= sizeof(stack)) {
-		text = malloc(n);
-		n = text ? json_dumpb(reply, text, n, JSON_COMPACT) : 0;
+		text = fk_xmalloc(n);
+		n = json_dumpb(reply, text, n, JSON_COMPACT);
 	}
 	json_decref(reply);
 	const char *out = n ? fk_arena_strndup(req->arena, text, n) : NULL;

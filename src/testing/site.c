@@ -207,8 +207,8 @@ int tr_site_save(struct fk_db *db, const struct fk_principal *who, struct tr_sit
 int tr_site_set_areas(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		      const int64_t *area_ids, int n, struct fk_err *err)
 {
-	struct fk_area *a = calloc((size_t)(n > 0 ? n : 1), sizeof(*a));
-	int rc = a ? 0 : FK_EINTERNAL;
+	struct fk_area *a = fk_xcalloc((size_t)(n > 0 ? n : 1), sizeof(*a));
+	int rc = 0;
 
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = scoped_area(db, who, area_ids[i], "area_ids", &a[i], err);
@@ -353,9 +353,7 @@ int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct 
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
-			l = realloc(l, (size_t)cap * sizeof(*l));
-			if (!l)
-				abort();
+			l = fk_xrealloc(l, (size_t)cap * sizeof(*l));
 		}
 		site_row(q, &l[n++]);
 	}
