@@ -102,8 +102,12 @@ static int audit_get_list(struct fk_req *req, struct fk_resp *resp, struct fk_er
 }
 
 static const struct fk_route audit_routes[] = {
-    {"GET", "/api/v1/audit", audit_get_list, FK_R(ADMIN), 0, NULL, 0,
-     "Audit log, newest first (filters user_id, action, target_kind, target_id; cursor before)"},
+    {.method = "GET",
+     .path = "/api/v1/audit",
+     .fn = audit_get_list,
+     .roles = FK_R(ADMIN),
+     .summary = "Audit log, newest first (filters user_id, action, target_kind, target_id; cursor "
+		"before)"},
     FK_ROUTES_END,
 };
 

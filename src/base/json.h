@@ -31,7 +31,7 @@ struct fk_field {
 	size_t max_len; /* strings: max bytes; arrays: max items; 0 = 1024 / 1000 */
 };
 /* clang-format off */
-#define FK_FIELDS_END {NULL, 0, false, false, 0}
+#define FK_FIELDS_END {.name = NULL}
 /* clang-format on */
 
 /* Parses text (len bytes) into an object; FK_EINVAL "invalid_json" with line/column in the

@@ -128,11 +128,11 @@ static int api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 /* ---- POST /alerts: a notice ---- */
 
 static const struct fk_field notice_fields[] = {
-    {"kind", FK_J_STRING, true, false, FK_EVENT_KIND_MAX},
-    {"area_id", FK_J_ID, true, false, 0},
-    {"title_zh", FK_J_STRING, true, false, FK_ALERT_TITLE_MAX * 4},
-    {"title_en", FK_J_STRING, false, true, FK_ALERT_TITLE_MAX * 4},
-    {"body", FK_J_STRING, false, true, NOTICE_BODY_MAX * 4},
+    {.name = "kind", .type = FK_J_STRING, .required = true, .max_len = FK_EVENT_KIND_MAX},
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    {.name = "title_zh", .type = FK_J_STRING, .required = true, .max_len = FK_ALERT_TITLE_MAX * 4},
+    {.name = "title_en", .type = FK_J_STRING, .nullable = true, .max_len = FK_ALERT_TITLE_MAX * 4},
+    {.name = "body", .type = FK_J_STRING, .nullable = true, .max_len = NOTICE_BODY_MAX * 4},
     FK_FIELDS_END,
 };
 
@@ -255,14 +255,10 @@ static int api_ack(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 /* clang-format off */
 const struct fk_route ev_routes[] = {
-    {"GET", "/api/v1/events", ev_stream_handler, ROLES_READ, FK_RF_NO_DB, NULL, 0,
-     "Live events in the caller's scope (Server-Sent Events; Last-Event-ID resumes)"},
-    {"GET", "/api/v1/alerts", api_list, ROLES_READ, 0, NULL, 0,
-     "Alerts in the caller's scope, newest first (?acked=&kind=&area_id=&limit=)"},
-    {"POST", "/api/v1/alerts", api_notice, ROLES_NOTICE, 0, notice_fields, 0,
-     "Raise a command-centre notice to an area: {kind:\"notice\", area_id, title_zh, title_en, body}"},
-    {"POST", "/api/v1/alerts/{id}/ack", api_ack, ROLES_READ, 0, NULL, 0,
-     "Acknowledge an alert (a repeat keeps the first acknowledgement)"},
+    {.method = "GET", .path = "/api/v1/events", .fn = ev_stream_handler, .roles = ROLES_READ, .flags = FK_RF_NO_DB, .summary = "Live events in the caller's scope (Server-Sent Events; Last-Event-ID resumes)"},
+    {.method = "GET", .path = "/api/v1/alerts", .fn = api_list, .roles = ROLES_READ, .summary = "Alerts in the caller's scope, newest first (?acked=&kind=&area_id=&limit=)"},
+    {.method = "POST", .path = "/api/v1/alerts", .fn = api_notice, .roles = ROLES_NOTICE, .body = notice_fields, .summary = "Raise a command-centre notice to an area: {kind:\"notice\", area_id, title_zh, title_en, body}"},
+    {.method = "POST", .path = "/api/v1/alerts/{id}/ack", .fn = api_ack, .roles = ROLES_READ, .summary = "Acknowledge an alert (a repeat keeps the first acknowledgement)"},
     FK_ROUTES_END,
 };
 /* clang-format on */

@@ -35,10 +35,16 @@ static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 }
 
 static const struct fk_route builtin_routes[] = {
-    {"GET", "/healthz", healthz, 0, FK_RF_NO_CSRF, NULL, 0,
-     "Liveness and store check: {status, store, version}"},
-    {"GET", "/metrics", metrics, 0, FK_RF_NO_DB | FK_RF_NO_CSRF, NULL, 0,
-     "Prometheus metrics: requests by route and status, latency, in flight"},
+    {.method = "GET",
+     .path = "/healthz",
+     .fn = healthz,
+     .flags = FK_RF_NO_CSRF,
+     .summary = "Liveness and store check: {status, store, version}"},
+    {.method = "GET",
+     .path = "/metrics",
+     .fn = metrics,
+     .flags = FK_RF_NO_DB | FK_RF_NO_CSRF,
+     .summary = "Prometheus metrics: requests by route and status, latency, in flight"},
     FK_ROUTES_END,
 };
 

@@ -75,7 +75,7 @@ struct fk_route {
 };
 #define FK_ROUTES_END                                                                              \
 	{                                                                                          \
-		NULL, NULL, NULL, 0, 0, NULL, 0, NULL                                              \
+		.method = NULL                                                                     \
 	}
 
 /* A module's descriptor (struct fk_module) and the server-wide state (struct fk_app) are in

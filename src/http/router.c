@@ -17,10 +17,17 @@
 #define MAX_PATH 4096
 
 static const struct fk_route fallback_route = {
-    "GET", "/*", fk_static_handler, 0, FK_RF_NO_DB | FK_RF_NO_CSRF, NULL, 0, "static files",
+    .method = "GET",
+    .path = "/*",
+    .fn = fk_static_handler,
+    .flags = FK_RF_NO_DB | FK_RF_NO_CSRF,
+    .summary = "static files",
 };
 static const struct fk_route unmatched_route = {
-    "*", "", NULL, 0, FK_RF_NO_DB, NULL, 0, "no route",
+    .method = "*",
+    .path = "",
+    .flags = FK_RF_NO_DB,
+    .summary = "no route",
 };
 
 static int bad_route(struct fk_err *err, const char *module, const struct fk_route *r,

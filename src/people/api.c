@@ -133,34 +133,40 @@ static int api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 /* ---- writes ---- */
 
 static const struct fk_field create_body[] = {
-    {"name", FK_J_STRING, true, false, FK_PERSON_NAME_MAX * 4},
-    {"id_type", FK_J_STRING, false, true, 64},
-    {"id_number", FK_J_STRING, true, false, 64},
-    {"phone", FK_J_STRING, false, true, 40},
-    {"sex", FK_J_STRING, false, true, 16},
-    {"birth_date", FK_J_STRING, false, true, 16},
-    {"area_id", FK_J_ID, true, false, 0},
-    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
-    {"residence", FK_J_STRING, false, true, 32},
-    {"tags", FK_J_STRINGS, false, true, FK_PERSON_MAX_TAGS},
-    {"note", FK_J_STRING, false, true, FK_PERSON_NOTE_MAX * 4},
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_PERSON_NAME_MAX * 4},
+    {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "sex", .type = FK_J_STRING, .nullable = true, .max_len = 16},
+    {.name = "birth_date", .type = FK_J_STRING, .nullable = true, .max_len = 16},
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    {.name = "household",
+     .type = FK_J_STRING,
+     .nullable = true,
+     .max_len = FK_PERSON_HOUSEHOLD_MAX * 4},
+    {.name = "residence", .type = FK_J_STRING, .nullable = true, .max_len = 32},
+    {.name = "tags", .type = FK_J_STRINGS, .nullable = true, .max_len = FK_PERSON_MAX_TAGS},
+    {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_PERSON_NOTE_MAX * 4},
     FK_FIELDS_END,
 };
 
 /* The same members, none required, and the version read last (optimistic locking). */
 static const struct fk_field update_body[] = {
-    {"name", FK_J_STRING, false, false, FK_PERSON_NAME_MAX * 4},
-    {"id_type", FK_J_STRING, false, true, 64},
-    {"id_number", FK_J_STRING, false, false, 64},
-    {"phone", FK_J_STRING, false, true, 40},
-    {"sex", FK_J_STRING, false, true, 16},
-    {"birth_date", FK_J_STRING, false, true, 16},
-    {"area_id", FK_J_ID, false, false, 0},
-    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
-    {"residence", FK_J_STRING, false, true, 32},
-    {"tags", FK_J_STRINGS, false, true, FK_PERSON_MAX_TAGS},
-    {"note", FK_J_STRING, false, true, FK_PERSON_NOTE_MAX * 4},
-    {"version", FK_J_INT, false, true, 0},
+    {.name = "name", .type = FK_J_STRING, .max_len = FK_PERSON_NAME_MAX * 4},
+    {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "id_number", .type = FK_J_STRING, .max_len = 64},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "sex", .type = FK_J_STRING, .nullable = true, .max_len = 16},
+    {.name = "birth_date", .type = FK_J_STRING, .nullable = true, .max_len = 16},
+    {.name = "area_id", .type = FK_J_ID},
+    {.name = "household",
+     .type = FK_J_STRING,
+     .nullable = true,
+     .max_len = FK_PERSON_HOUSEHOLD_MAX * 4},
+    {.name = "residence", .type = FK_J_STRING, .nullable = true, .max_len = 32},
+    {.name = "tags", .type = FK_J_STRINGS, .nullable = true, .max_len = FK_PERSON_MAX_TAGS},
+    {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_PERSON_NOTE_MAX * 4},
+    {.name = "version", .type = FK_J_INT, .nullable = true},
     FK_FIELDS_END,
 };
 
@@ -314,7 +320,7 @@ static int import_json(struct fk_req *req, int64_t area_id, struct fk_import_rep
 		       struct fk_err *err)
 {
 	static const struct fk_field spec[] = {
-	    {"rows", FK_J_ARRAY, true, false, 10000000},
+	    {.name = "rows", .type = FK_J_ARRAY, .required = true, .max_len = 10000000},
 	    FK_FIELDS_END,
 	};
 	json_t *body = NULL;
@@ -377,17 +383,37 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 }
 
 const struct fk_route people_routes[] = {
-    {"GET", "/api/v1/people", api_list, ROLES_READ, 0, NULL, 0,
-     "Search people in the caller's scope: q, name (prefix), id_number, phone, tag, area_id, "
-     "limit, cursor"},
-    {"POST", "/api/v1/people", api_create, ROLES_WRITE, 0, create_body, 0,
-     "Register a person in an area of the caller's scope"},
-    {"POST", "/api/v1/people/import", api_import, ROLES_IMPORT, FK_RF_RAW_BODY, NULL, IMPORT_MAX,
-     "Import people from CSV (text/csv, ?encoding=auto|utf-8|gbk&area_id=) or JSON rows "
-     "(application/json {rows:[{header: value}]})"},
-    {"GET", "/api/v1/people/{id}", api_get, ROLES_READ, 0, NULL, 0,
-     "One person (audited); a resident reads only its own record"},
-    {"PATCH", "/api/v1/people/{id}", api_update, ROLES_WRITE, 0, update_body, 0,
-     "Change a person's fields (optional version for optimistic locking)"},
+    {.method = "GET",
+     .path = "/api/v1/people",
+     .fn = api_list,
+     .roles = ROLES_READ,
+     .summary =
+	 "Search people in the caller's scope: q, name (prefix), id_number, phone, tag, area_id, "
+	 "limit, cursor"},
+    {.method = "POST",
+     .path = "/api/v1/people",
+     .fn = api_create,
+     .roles = ROLES_WRITE,
+     .body = create_body,
+     .summary = "Register a person in an area of the caller's scope"},
+    {.method = "POST",
+     .path = "/api/v1/people/import",
+     .fn = api_import,
+     .roles = ROLES_IMPORT,
+     .flags = FK_RF_RAW_BODY,
+     .max_body = IMPORT_MAX,
+     .summary = "Import people from CSV (text/csv, ?encoding=auto|utf-8|gbk&area_id=) or JSON rows "
+		"(application/json {rows:[{header: value}]})"},
+    {.method = "GET",
+     .path = "/api/v1/people/{id}",
+     .fn = api_get,
+     .roles = ROLES_READ,
+     .summary = "One person (audited); a resident reads only its own record"},
+    {.method = "PATCH",
+     .path = "/api/v1/people/{id}",
+     .fn = api_update,
+     .roles = ROLES_WRITE,
+     .body = update_body,
+     .summary = "Change a person's fields (optional version for optimistic locking)"},
     FK_ROUTES_END,
 };

@@ -11,14 +11,14 @@
 #define LIST_LIMIT_MAX 500
 
 const struct fk_field tr_callups_body[] = {
-    {"items", FK_J_ARRAY, true, false, 5000},
+    {.name = "items", .type = FK_J_ARRAY, .required = true, .max_len = 5000},
     FK_FIELDS_END,
 };
 
 static const struct fk_field callup_item[] = {
-    {"area_id", FK_J_ID, true, false, 0},
-    {"slot_start", FK_J_STRING, true, false, 64},
-    {"slot_end", FK_J_STRING, true, false, 64},
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    {.name = "slot_start", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "slot_end", .type = FK_J_STRING, .required = true, .max_len = 64},
     FK_FIELDS_END,
 };
 

@@ -8,30 +8,30 @@
 #include "testing/internal.h"
 
 const struct fk_field tb_body_box[] = {
-    {"code", FK_J_STRING, true, false, 64},
-    {"round_id", FK_J_ID, true, false, 0},
-    {"site_id", FK_J_ID, true, false, 0},
+    {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "round_id", .type = FK_J_ID, .required = true},
+    {.name = "site_id", .type = FK_J_ID, .required = true},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_box_tube[] = {
-    {"tube_code", FK_J_STRING, true, false, 64},
+    {.name = "tube_code", .type = FK_J_STRING, .required = true, .max_len = 64},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_handover[] = {
-    {"to", FK_J_STRING, true, false, 200},
+    {.name = "to", .type = FK_J_STRING, .required = true, .max_len = 200},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_result[] = {
-    {"result", FK_J_STRING, true, false, 32},
-    {"client_key", FK_J_STRING, true, false, 128},
+    {.name = "result", .type = FK_J_STRING, .required = true, .max_len = 32},
+    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_retest_result[] = {
-    {"result", FK_J_STRING, true, false, 32},
+    {.name = "result", .type = FK_J_STRING, .required = true, .max_len = 32},
     FK_FIELDS_END,
 };
 

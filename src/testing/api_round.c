@@ -10,28 +10,28 @@
 #include "testing/internal.h"
 
 const struct fk_field tr_round_create_body[] = {
-    {"name", FK_J_STRING, true, false, FK_ROUND_NAME_MAX * 4},
-    {"area_ids", FK_J_IDS, true, false, TR_ROUND_MAX_AREAS},
-    {"starts_at", FK_J_STRING, false, true, 64},
-    {"deadline_at", FK_J_STRING, true, false, 64},
-    {"pool_size", FK_J_INT, false, true, 0},
-    {"note", FK_J_STRING, false, true, FK_ROUND_NOTE_MAX * 4},
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_ROUND_NAME_MAX * 4},
+    {.name = "area_ids", .type = FK_J_IDS, .required = true, .max_len = TR_ROUND_MAX_AREAS},
+    {.name = "starts_at", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "deadline_at", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "pool_size", .type = FK_J_INT, .nullable = true},
+    {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_ROUND_NOTE_MAX * 4},
     FK_FIELDS_END,
 };
 
 const struct fk_field tr_round_update_body[] = {
-    {"name", FK_J_STRING, false, false, FK_ROUND_NAME_MAX * 4},
-    {"area_ids", FK_J_IDS, false, false, TR_ROUND_MAX_AREAS},
-    {"starts_at", FK_J_STRING, false, false, 64},
-    {"deadline_at", FK_J_STRING, false, false, 64},
-    {"pool_size", FK_J_INT, false, false, 0},
-    {"note", FK_J_STRING, false, true, FK_ROUND_NOTE_MAX * 4},
+    {.name = "name", .type = FK_J_STRING, .max_len = FK_ROUND_NAME_MAX * 4},
+    {.name = "area_ids", .type = FK_J_IDS, .max_len = TR_ROUND_MAX_AREAS},
+    {.name = "starts_at", .type = FK_J_STRING, .max_len = 64},
+    {.name = "deadline_at", .type = FK_J_STRING, .max_len = 64},
+    {.name = "pool_size", .type = FK_J_INT},
+    {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_ROUND_NOTE_MAX * 4},
     FK_FIELDS_END,
 };
 
 const struct fk_field tr_exempt_body[] = {
-    {"person_id", FK_J_ID, true, false, 0},
-    {"reason", FK_J_STRING, true, false, TR_REASON_MAX * 4},
+    {.name = "person_id", .type = FK_J_ID, .required = true},
+    {.name = "reason", .type = FK_J_STRING, .required = true, .max_len = TR_REASON_MAX * 4},
     FK_FIELDS_END,
 };
 

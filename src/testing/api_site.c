@@ -11,41 +11,41 @@
 #define CANDIDATE_Q_MAX	 64 /* bytes of ?q= */
 
 const struct fk_field tr_site_create_body[] = {
-    {"area_id", FK_J_ID, true, false, 0},
-    {"code", FK_J_STRING, true, false, 64},
-    {"name", FK_J_STRING, true, false, FK_AREA_NAME_MAX * 4},
-    {"kind", FK_J_STRING, false, true, 16},
-    {"desks", FK_J_INT, false, true, 0},
-    {"hours", FK_J_STRING, false, true, 128 * 4},
-    {"lat", FK_J_NUMBER, false, true, 0},
-    {"lng", FK_J_NUMBER, false, true, 0},
-    {"active", FK_J_BOOL, false, true, 0},
-    {"area_ids", FK_J_IDS, false, true, 1000},
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_AREA_NAME_MAX * 4},
+    {.name = "kind", .type = FK_J_STRING, .nullable = true, .max_len = 16},
+    {.name = "desks", .type = FK_J_INT, .nullable = true},
+    {.name = "hours", .type = FK_J_STRING, .nullable = true, .max_len = 128 * 4},
+    {.name = "lat", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "lng", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "active", .type = FK_J_BOOL, .nullable = true},
+    {.name = "area_ids", .type = FK_J_IDS, .nullable = true, .max_len = 1000},
     FK_FIELDS_END,
 };
 
 const struct fk_field tr_site_update_body[] = {
-    {"area_id", FK_J_ID, false, false, 0},
-    {"code", FK_J_STRING, false, false, 64},
-    {"name", FK_J_STRING, false, false, FK_AREA_NAME_MAX * 4},
-    {"kind", FK_J_STRING, false, false, 16},
-    {"desks", FK_J_INT, false, false, 0},
-    {"hours", FK_J_STRING, false, true, 128 * 4},
-    {"lat", FK_J_NUMBER, false, true, 0},
-    {"lng", FK_J_NUMBER, false, true, 0},
-    {"active", FK_J_BOOL, false, false, 0},
+    {.name = "area_id", .type = FK_J_ID},
+    {.name = "code", .type = FK_J_STRING, .max_len = 64},
+    {.name = "name", .type = FK_J_STRING, .max_len = FK_AREA_NAME_MAX * 4},
+    {.name = "kind", .type = FK_J_STRING, .max_len = 16},
+    {.name = "desks", .type = FK_J_INT},
+    {.name = "hours", .type = FK_J_STRING, .nullable = true, .max_len = 128 * 4},
+    {.name = "lat", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "lng", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "active", .type = FK_J_BOOL},
     FK_FIELDS_END,
 };
 
 const struct fk_field tr_site_areas_body[] = {
-    {"area_ids", FK_J_IDS, true, false, 1000},
+    {.name = "area_ids", .type = FK_J_IDS, .required = true, .max_len = 1000},
     FK_FIELDS_END,
 };
 
 /* Exactly one of the two: checked by the handler, which names the member at fault. */
 const struct fk_field tr_site_registrars_body[] = {
-    {"user_ids", FK_J_IDS, false, false, REGISTRARS_MAX},
-    {"usernames", FK_J_STRINGS, false, false, REGISTRARS_MAX},
+    {.name = "user_ids", .type = FK_J_IDS, .max_len = REGISTRARS_MAX},
+    {.name = "usernames", .type = FK_J_STRINGS, .max_len = REGISTRARS_MAX},
     FK_FIELDS_END,
 };
 

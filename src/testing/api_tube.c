@@ -9,27 +9,30 @@
 #include "testing/internal.h"
 
 const struct fk_field tb_body_tube_open[] = {
-    {"code", FK_J_STRING, true, false, 64},
-    {"site_id", FK_J_ID, true, false, 0},
-    {"client_key", FK_J_STRING, true, false, 128},
+    {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "site_id", .type = FK_J_ID, .required = true},
+    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_scan[] = {
-    {"person_code", FK_J_STRING, false, true, 128},
-    {"id_number", FK_J_STRING, false, true, 64},
-    {"client_key", FK_J_STRING, true, false, 128},
+    {.name = "person_code", .type = FK_J_STRING, .nullable = true, .max_len = 128},
+    {.name = "id_number", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_visitor[] = {
-    {"name", FK_J_STRING, true, false, FK_PERSON_NAME_MAX * 4},
-    {"id_type", FK_J_STRING, false, true, 64},
-    {"id_number", FK_J_STRING, true, false, 64},
-    {"phone", FK_J_STRING, false, true, 40},
-    {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
-    {"area_id", FK_J_ID, false, true, 0},
-    {"client_key", FK_J_STRING, true, false, 128},
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_PERSON_NAME_MAX * 4},
+    {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = 64},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "household",
+     .type = FK_J_STRING,
+     .nullable = true,
+     .max_len = FK_PERSON_HOUSEHOLD_MAX * 4},
+    {.name = "area_id", .type = FK_J_ID, .nullable = true},
+    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
     FK_FIELDS_END,
 };
 

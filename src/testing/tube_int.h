@@ -393,52 +393,52 @@ int tb_api_tube_label(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 /* The tubes half's entries of the module's route table (module.c). */
 /* clang-format off */
 #define TB_ROUTES \
-	{"POST", "/api/v1/rounds/{id}/tubes", tb_api_tube_open, TB_ROLES_DESK, 0, tb_body_tube_open, 0, \
-	 "Open a tube by its barcode at a site (registrars: their sites only); idempotent by client_key"}, \
-	{"GET", "/api/v1/tubes/{code}", tb_api_tube_get, TB_ROLES_DESK | FK_R(LAB), 0, NULL, 0, \
-	 "A tube: status, chain-of-custody times, result; its people (not for the lab)"}, \
-	{"POST", "/api/v1/tubes/{code}/scans", tb_api_scan, TB_ROLES_DESK, 0, tb_body_scan, 0, \
-	 "Scan a person (sampling code or ID number) into an open tube; idempotent by client_key"}, \
-	{"DELETE", "/api/v1/tubes/{code}/scans/{person_id}", tb_api_scan_undo, TB_ROLES_DESK, 0, NULL, 0, \
-	 "Undo a wrong scan while the tube is not yet boxed"}, \
-	{"POST", "/api/v1/tubes/{code}/close", tb_api_tube_close, TB_ROLES_DESK, 0, NULL, 0, \
-	 "Close a tube by hand"}, \
-	{"POST", "/api/v1/tubes/{code}/void", tb_api_tube_void, TB_ROLES_DESK, 0, NULL, 0, \
-	 "Void an open or closed tube; its people may be sampled again"}, \
-	{"POST", "/api/v1/tubes/{code}/visitors", tb_api_visitor, TB_ROLES_DESK, 0, tb_body_visitor, 0, \
-	 "Register a visitor at the desk (ID checked) and scan them into the tube"}, \
-	{"GET", "/api/v1/tubes/{code}/label.svg", tb_api_tube_label, TB_ROLES_DESK, 0, NULL, 0, \
-	 "Printable tube label: QR code of the barcode and its text (SVG)"}, \
-	{"GET", "/api/v1/people/{id}/sampling-code", tb_api_person_code, TB_ROLES_PEOPLE_QR, 0, NULL, 0, \
-	 "A resident's personal sampling code as text (what the QR code holds)"}, \
-	{"GET", "/api/v1/people/{id}/qr.svg", tb_api_person_qr_svg, TB_ROLES_PEOPLE_QR, 0, NULL, 0, \
-	 "A resident's personal sampling code as SVG"}, \
-	{"GET", "/api/v1/people/{id}/qr.png", tb_api_person_qr_png, TB_ROLES_PEOPLE_QR, 0, NULL, 0, \
-	 "A resident's personal sampling code as PNG (?scale=1..32)"}, \
-	{"GET", "/api/v1/areas/{id}/qr-sheet", tb_api_qr_sheet, FK_ROLES_PEOPLE, 0, NULL, 0, \
-	 "Printable HTML sheet of the sampling codes of everyone in a building (audited)"}, \
-	{"GET", "/api/v1/boxes", tb_api_box_list, TB_ROLES_BOX, 0, NULL, 0, \
-	 "Transport boxes: round_id, status, limit"}, \
-	{"POST", "/api/v1/boxes", tb_api_box_create, TB_ROLES_DESK, 0, tb_body_box, 0, \
-	 "Open a transport box at a site for a round"}, \
-	{"GET", "/api/v1/boxes/{code}", tb_api_box_get, TB_ROLES_BOX, 0, NULL, 0, \
-	 "A box with its chain of custody and tube codes"}, \
-	{"POST", "/api/v1/boxes/{code}/tubes", tb_api_box_add, TB_ROLES_DESK, 0, tb_body_box_tube, 0, \
-	 "Put a closed tube into an open box"}, \
-	{"POST", "/api/v1/boxes/{code}/seal", tb_api_box_seal, TB_ROLES_DESK, 0, NULL, 0, \
-	 "Seal a box"}, \
-	{"POST", "/api/v1/boxes/{code}/handover", tb_api_box_handover, TB_ROLES_DESK, 0, tb_body_handover, 0, \
-	 "Hand a sealed box over to a courier"}, \
-	{"POST", "/api/v1/boxes/{code}/receive", tb_api_box_receive, FK_R(LAB) | FK_R(ADMIN), 0, NULL, 0, \
-	 "Lab receipt of a handed-over box; its tubes become received"}, \
-	{"POST", "/api/v1/tubes/{code}/result", tb_api_result, TB_ROLES_LAB, 0, tb_body_result, 0, \
-	 "Record a received tube's result (negative, positive, invalid); idempotent by client_key"}, \
-	{"POST", "/api/v1/rounds/{id}/plate", tb_api_plate, TB_ROLES_LAB, FK_RF_RAW_BODY, NULL, 8u << 20, \
-	 "Apply a plate file (CSV tube_code,result): bad rows reported, good rows applied"}, \
-	{"GET", "/api/v1/rounds/{id}/retests", tb_api_retests, TB_ROLES_RETEST, 0, NULL, 0, \
-	 "Single-tube retests of people in positive pools, in scope (area_id, limit)"}, \
-	{"POST", "/api/v1/retests/{id}/result", tb_api_retest_result, TB_ROLES_RETEST_WRITE, 0, tb_body_retest_result, 0, \
-	 "Mark a retest sampled, or settle it negative or positive"}
+	{.method = "POST", .path = "/api/v1/rounds/{id}/tubes", .fn = tb_api_tube_open, .roles = TB_ROLES_DESK, .body = tb_body_tube_open, \
+	 .summary = "Open a tube by its barcode at a site (registrars: their sites only); idempotent by client_key"}, \
+	{.method = "GET", .path = "/api/v1/tubes/{code}", .fn = tb_api_tube_get, .roles = TB_ROLES_DESK | FK_R(LAB), \
+	 .summary = "A tube: status, chain-of-custody times, result; its people (not for the lab)"}, \
+	{.method = "POST", .path = "/api/v1/tubes/{code}/scans", .fn = tb_api_scan, .roles = TB_ROLES_DESK, .body = tb_body_scan, \
+	 .summary = "Scan a person (sampling code or ID number) into an open tube; idempotent by client_key"}, \
+	{.method = "DELETE", .path = "/api/v1/tubes/{code}/scans/{person_id}", .fn = tb_api_scan_undo, .roles = TB_ROLES_DESK, \
+	 .summary = "Undo a wrong scan while the tube is not yet boxed"}, \
+	{.method = "POST", .path = "/api/v1/tubes/{code}/close", .fn = tb_api_tube_close, .roles = TB_ROLES_DESK, \
+	 .summary = "Close a tube by hand"}, \
+	{.method = "POST", .path = "/api/v1/tubes/{code}/void", .fn = tb_api_tube_void, .roles = TB_ROLES_DESK, \
+	 .summary = "Void an open or closed tube; its people may be sampled again"}, \
+	{.method = "POST", .path = "/api/v1/tubes/{code}/visitors", .fn = tb_api_visitor, .roles = TB_ROLES_DESK, .body = tb_body_visitor, \
+	 .summary = "Register a visitor at the desk (ID checked) and scan them into the tube"}, \
+	{.method = "GET", .path = "/api/v1/tubes/{code}/label.svg", .fn = tb_api_tube_label, .roles = TB_ROLES_DESK, \
+	 .summary = "Printable tube label: QR code of the barcode and its text (SVG)"}, \
+	{.method = "GET", .path = "/api/v1/people/{id}/sampling-code", .fn = tb_api_person_code, .roles = TB_ROLES_PEOPLE_QR, \
+	 .summary = "A resident's personal sampling code as text (what the QR code holds)"}, \
+	{.method = "GET", .path = "/api/v1/people/{id}/qr.svg", .fn = tb_api_person_qr_svg, .roles = TB_ROLES_PEOPLE_QR, \
+	 .summary = "A resident's personal sampling code as SVG"}, \
+	{.method = "GET", .path = "/api/v1/people/{id}/qr.png", .fn = tb_api_person_qr_png, .roles = TB_ROLES_PEOPLE_QR, \
+	 .summary = "A resident's personal sampling code as PNG (?scale=1..32)"}, \
+	{.method = "GET", .path = "/api/v1/areas/{id}/qr-sheet", .fn = tb_api_qr_sheet, .roles = FK_ROLES_PEOPLE, \
+	 .summary = "Printable HTML sheet of the sampling codes of everyone in a building (audited)"}, \
+	{.method = "GET", .path = "/api/v1/boxes", .fn = tb_api_box_list, .roles = TB_ROLES_BOX, \
+	 .summary = "Transport boxes: round_id, status, limit"}, \
+	{.method = "POST", .path = "/api/v1/boxes", .fn = tb_api_box_create, .roles = TB_ROLES_DESK, .body = tb_body_box, \
+	 .summary = "Open a transport box at a site for a round"}, \
+	{.method = "GET", .path = "/api/v1/boxes/{code}", .fn = tb_api_box_get, .roles = TB_ROLES_BOX, \
+	 .summary = "A box with its chain of custody and tube codes"}, \
+	{.method = "POST", .path = "/api/v1/boxes/{code}/tubes", .fn = tb_api_box_add, .roles = TB_ROLES_DESK, .body = tb_body_box_tube, \
+	 .summary = "Put a closed tube into an open box"}, \
+	{.method = "POST", .path = "/api/v1/boxes/{code}/seal", .fn = tb_api_box_seal, .roles = TB_ROLES_DESK, \
+	 .summary = "Seal a box"}, \
+	{.method = "POST", .path = "/api/v1/boxes/{code}/handover", .fn = tb_api_box_handover, .roles = TB_ROLES_DESK, .body = tb_body_handover, \
+	 .summary = "Hand a sealed box over to a courier"}, \
+	{.method = "POST", .path = "/api/v1/boxes/{code}/receive", .fn = tb_api_box_receive, .roles = FK_R(LAB) | FK_R(ADMIN), \
+	 .summary = "Lab receipt of a handed-over box; its tubes become received"}, \
+	{.method = "POST", .path = "/api/v1/tubes/{code}/result", .fn = tb_api_result, .roles = TB_ROLES_LAB, .body = tb_body_result, \
+	 .summary = "Record a received tube's result (negative, positive, invalid); idempotent by client_key"}, \
+	{.method = "POST", .path = "/api/v1/rounds/{id}/plate", .fn = tb_api_plate, .roles = TB_ROLES_LAB, .flags = FK_RF_RAW_BODY, .max_body = 8u << 20, \
+	 .summary = "Apply a plate file (CSV tube_code,result): bad rows reported, good rows applied"}, \
+	{.method = "GET", .path = "/api/v1/rounds/{id}/retests", .fn = tb_api_retests, .roles = TB_ROLES_RETEST, \
+	 .summary = "Single-tube retests of people in positive pools, in scope (area_id, limit)"}, \
+	{.method = "POST", .path = "/api/v1/retests/{id}/result", .fn = tb_api_retest_result, .roles = TB_ROLES_RETEST_WRITE, .body = tb_body_retest_result, \
+	 .summary = "Mark a retest sampled, or settle it negative or positive"}
 /* clang-format on */
 
 #endif

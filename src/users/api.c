@@ -10,8 +10,8 @@
 #include "users/internal.h"
 
 static const struct fk_field login_body[] = {
-    {"username", FK_J_STRING, true, false, 128},
-    {"password", FK_J_STRING, true, false, USERS_PASSWORD_MAX},
+    {.name = "username", .type = FK_J_STRING, .required = true, .max_len = 128},
+    {.name = "password", .type = FK_J_STRING, .required = true, .max_len = USERS_PASSWORD_MAX},
     FK_FIELDS_END,
 };
 
@@ -111,19 +111,46 @@ static int auth_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 }
 
 const struct fk_route users_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, 0, FK_RF_NO_CSRF, login_body, 8192,
-     "Log in with username and password: sets the session cookie, returns the user and the "
-     "CSRF token"},
-    {"POST", "/api/v1/auth/logout", auth_logout, FK_ROLES_ALL, 0, NULL, 0,
-     "Log out: ends the session and expires its cookie"},
-    {"GET", "/api/v1/auth/me", auth_me, FK_ROLES_ALL, 0, NULL, 0,
-     "The logged-in user with scopes, and the session's CSRF token"},
-    {"GET", "/api/v1/users", users_api_list, FK_R(ADMIN), 0, NULL, 0,
-     "Accounts within the admin's scope (filters role, q)"},
-    {"POST", "/api/v1/users", users_api_create, FK_R(ADMIN), 0, users_create_body, 0,
-     "Create an account: role over areas inside the admin's scope"},
-    {"GET", "/api/v1/users/{id}", users_api_get, FK_R(ADMIN), 0, NULL, 0, "One account"},
-    {"PATCH", "/api/v1/users/{id}", users_api_update, FK_R(ADMIN), 0, users_update_body, 0,
-     "Change an account: display name, role, areas, disabled, password"},
+    {.method = "POST",
+     .path = "/api/v1/auth/login",
+     .fn = auth_login,
+     .flags = FK_RF_NO_CSRF,
+     .body = login_body,
+     .max_body = 8192,
+     .summary =
+	 "Log in with username and password: sets the session cookie, returns the user and the "
+	 "CSRF token"},
+    {.method = "POST",
+     .path = "/api/v1/auth/logout",
+     .fn = auth_logout,
+     .roles = FK_ROLES_ALL,
+     .summary = "Log out: ends the session and expires its cookie"},
+    {.method = "GET",
+     .path = "/api/v1/auth/me",
+     .fn = auth_me,
+     .roles = FK_ROLES_ALL,
+     .summary = "The logged-in user with scopes, and the session's CSRF token"},
+    {.method = "GET",
+     .path = "/api/v1/users",
+     .fn = users_api_list,
+     .roles = FK_R(ADMIN),
+     .summary = "Accounts within the admin's scope (filters role, q)"},
+    {.method = "POST",
+     .path = "/api/v1/users",
+     .fn = users_api_create,
+     .roles = FK_R(ADMIN),
+     .body = users_create_body,
+     .summary = "Create an account: role over areas inside the admin's scope"},
+    {.method = "GET",
+     .path = "/api/v1/users/{id}",
+     .fn = users_api_get,
+     .roles = FK_R(ADMIN),
+     .summary = "One account"},
+    {.method = "PATCH",
+     .path = "/api/v1/users/{id}",
+     .fn = users_api_update,
+     .roles = FK_R(ADMIN),
+     .body = users_update_body,
+     .summary = "Change an account: display name, role, areas, disabled, password"},
     FK_ROUTES_END,
 };

@@ -9,22 +9,22 @@
 #include "users/internal.h"
 
 const struct fk_field users_create_body[] = {
-    {"username", FK_J_STRING, true, false, 128},
-    {"password", FK_J_STRING, true, false, USERS_PASSWORD_MAX},
-    {"display_name", FK_J_STRING, false, true, 256},
-    {"role", FK_J_STRING, true, false, 32},
-    {"area_ids", FK_J_IDS, true, false, FK_MAX_SCOPES},
-    {"person_id", FK_J_ID, false, true, 0},
+    {.name = "username", .type = FK_J_STRING, .required = true, .max_len = 128},
+    {.name = "password", .type = FK_J_STRING, .required = true, .max_len = USERS_PASSWORD_MAX},
+    {.name = "display_name", .type = FK_J_STRING, .nullable = true, .max_len = 256},
+    {.name = "role", .type = FK_J_STRING, .required = true, .max_len = 32},
+    {.name = "area_ids", .type = FK_J_IDS, .required = true, .max_len = FK_MAX_SCOPES},
+    {.name = "person_id", .type = FK_J_ID, .nullable = true},
     FK_FIELDS_END,
 };
 
 const struct fk_field users_update_body[] = {
-    {"display_name", FK_J_STRING, false, true, 256},
-    {"role", FK_J_STRING, false, false, 32},
-    {"area_ids", FK_J_IDS, false, false, FK_MAX_SCOPES},
-    {"disabled", FK_J_BOOL, false, false, 0},
-    {"password", FK_J_STRING, false, false, USERS_PASSWORD_MAX},
-    {"person_id", FK_J_ID, false, true, 0},
+    {.name = "display_name", .type = FK_J_STRING, .nullable = true, .max_len = 256},
+    {.name = "role", .type = FK_J_STRING, .max_len = 32},
+    {.name = "area_ids", .type = FK_J_IDS, .max_len = FK_MAX_SCOPES},
+    {.name = "disabled", .type = FK_J_BOOL},
+    {.name = "password", .type = FK_J_STRING, .max_len = USERS_PASSWORD_MAX},
+    {.name = "person_id", .type = FK_J_ID, .nullable = true},
     FK_FIELDS_END,
 };
 

@@ -22,19 +22,25 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct fk_field spec[] = {
-    {"name", FK_J_STRING, true, false, 8},    {"note", FK_J_STRING, false, true, 0},
-    {"age", FK_J_INT, false, true, 0},	      {"area_id", FK_J_ID, false, false, 0},
-    {"tags", FK_J_STRINGS, false, false, 3},  {"area_ids", FK_J_IDS, false, true, 0},
-    {"disabled", FK_J_BOOL, false, false, 0}, {"lat", FK_J_NUMBER, false, true, 0},
-    {"extra", FK_J_OBJECT, false, false, 0},  {"list", FK_J_ARRAY, false, false, 2},
-    {"any", FK_J_ANY, false, false, 0},	      FK_FIELDS_END,
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = 8},
+    {.name = "note", .type = FK_J_STRING, .nullable = true},
+    {.name = "age", .type = FK_J_INT, .nullable = true},
+    {.name = "area_id", .type = FK_J_ID},
+    {.name = "tags", .type = FK_J_STRINGS, .max_len = 3},
+    {.name = "area_ids", .type = FK_J_IDS, .nullable = true},
+    {.name = "disabled", .type = FK_J_BOOL},
+    {.name = "lat", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "extra", .type = FK_J_OBJECT},
+    {.name = "list", .type = FK_J_ARRAY, .max_len = 2},
+    {.name = "any", .type = FK_J_ANY},
+    FK_FIELDS_END,
 };
 
 /* Nothing required: what a PATCH body looks like. */
 static const struct fk_field patch_spec[] = {
-    {"name", FK_J_STRING, false, false, 0},
-    {"area_id", FK_J_ID, false, true, 0},
-    {"area_ids", FK_J_IDS, false, false, 4},
+    {.name = "name", .type = FK_J_STRING},
+    {.name = "area_id", .type = FK_J_ID, .nullable = true},
+    {.name = "area_ids", .type = FK_J_IDS, .max_len = 4},
     FK_FIELDS_END,
 };
 

@@ -334,7 +334,11 @@ static int h_ping(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 }
 
 static const struct fk_route ping_routes[] = {
-    {"GET", "/api/v1/ping", h_ping, 0, FK_RF_NO_DB, NULL, 0, "ping"},
+    {.method = "GET",
+     .path = "/api/v1/ping",
+     .fn = h_ping,
+     .flags = FK_RF_NO_DB,
+     .summary = "ping"},
     FK_ROUTES_END,
 };
 static const struct fk_module ping_module = {.name = "ping", .routes = ping_routes};

@@ -8,11 +8,16 @@
 #include "base/json.h"
 
 static const struct fk_field person_spec[] = {
-    {"name", FK_J_STRING, true, false, 8},   {"age", FK_J_INT, false, true, 0},
-    {"area_id", FK_J_ID, true, false, 0},    {"tags", FK_J_STRINGS, false, false, 3},
-    {"area_ids", FK_J_IDS, false, false, 0}, {"disabled", FK_J_BOOL, false, false, 0},
-    {"lat", FK_J_NUMBER, false, true, 0},    {"extra", FK_J_OBJECT, false, false, 0},
-    {"any", FK_J_ANY, false, false, 0},	     FK_FIELDS_END,
+    {.name = "name", .type = FK_J_STRING, .required = true, .max_len = 8},
+    {.name = "age", .type = FK_J_INT, .nullable = true},
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    {.name = "tags", .type = FK_J_STRINGS, .max_len = 3},
+    {.name = "area_ids", .type = FK_J_IDS},
+    {.name = "disabled", .type = FK_J_BOOL},
+    {.name = "lat", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "extra", .type = FK_J_OBJECT},
+    {.name = "any", .type = FK_J_ANY},
+    FK_FIELDS_END,
 };
 
 /* Parses text and checks it; returns the code and leaves the error in err. */

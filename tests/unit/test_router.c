@@ -141,24 +141,60 @@ static int h_later(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 }
 
 static const struct fk_field note_body[] = {
-    {"title", FK_J_STRING, true, false, 10},
-    {"n", FK_J_INT, false, false, 0},
+    {.name = "title", .type = FK_J_STRING, .required = true, .max_len = 10},
+    {.name = "n", .type = FK_J_INT},
     FK_FIELDS_END,
 };
 
 #define NODB FK_RF_NO_DB
 static const struct fk_route test_routes[] = {
-    {"GET", "/api/v1/echo/{id}", h_echo, 0, NODB, NULL, 0, "echo"},
-    {"GET", "/api/v1/things/{id}", h_id, 0, NODB, NULL, 0, "one thing"},
-    {"PATCH", "/api/v1/things/{id}", h_id, 0, NODB, NULL, 0, "patch"},
-    {"GET", "/api/v1/things/me", h_me, 0, NODB, NULL, 0, "literal"},
-    {"POST", "/api/v1/pairs/{a}/to/{b}", h_two, 0, NODB, NULL, 0, "two params"},
-    {"POST", "/api/v1/notes", h_write, FK_R(ADMIN) | FK_R(GRID), NODB, note_body, 0, "write"},
-    {"POST", "/api/v1/plain", h_write, FK_ROLES_ALL, NODB, NULL, 0, "no body"},
-    {"POST", "/api/v1/login", h_write, 0, NODB | FK_RF_NO_CSRF, NULL, 0, "public write"},
-    {"POST", "/api/v1/raw", h_raw, 0, NODB | FK_RF_RAW_BODY, NULL, 16, "raw, capped"},
-    {"GET", "/api/v1/fail", h_fail, 0, NODB, NULL, 0, "500"},
-    {"GET", "/api/v1/later/{ms}", h_later, 0, NODB, NULL, 0, "deferred"},
+    {.method = "GET", .path = "/api/v1/echo/{id}", .fn = h_echo, .flags = NODB, .summary = "echo"},
+    {.method = "GET",
+     .path = "/api/v1/things/{id}",
+     .fn = h_id,
+     .flags = NODB,
+     .summary = "one thing"},
+    {.method = "PATCH",
+     .path = "/api/v1/things/{id}",
+     .fn = h_id,
+     .flags = NODB,
+     .summary = "patch"},
+    {.method = "GET", .path = "/api/v1/things/me", .fn = h_me, .flags = NODB, .summary = "literal"},
+    {.method = "POST",
+     .path = "/api/v1/pairs/{a}/to/{b}",
+     .fn = h_two,
+     .flags = NODB,
+     .summary = "two params"},
+    {.method = "POST",
+     .path = "/api/v1/notes",
+     .fn = h_write,
+     .roles = FK_R(ADMIN) | FK_R(GRID),
+     .flags = NODB,
+     .body = note_body,
+     .summary = "write"},
+    {.method = "POST",
+     .path = "/api/v1/plain",
+     .fn = h_write,
+     .roles = FK_ROLES_ALL,
+     .flags = NODB,
+     .summary = "no body"},
+    {.method = "POST",
+     .path = "/api/v1/login",
+     .fn = h_write,
+     .flags = NODB | FK_RF_NO_CSRF,
+     .summary = "public write"},
+    {.method = "POST",
+     .path = "/api/v1/raw",
+     .fn = h_raw,
+     .flags = NODB | FK_RF_RAW_BODY,
+     .max_body = 16,
+     .summary = "raw, capped"},
+    {.method = "GET", .path = "/api/v1/fail", .fn = h_fail, .flags = NODB, .summary = "500"},
+    {.method = "GET",
+     .path = "/api/v1/later/{ms}",
+     .fn = h_later,
+     .flags = NODB,
+     .summary = "deferred"},
     FK_ROUTES_END,
 };
 static const struct fk_module test_module = {.name = "test", .routes = test_routes};
@@ -285,17 +321,18 @@ static void expect_bad(const struct fk_route *routes)
 
 static void test_bad_routes(void **state)
 {
-	const struct fk_route dup[] = {{"GET", "/a/{x}", h_me, 0, 0, NULL, 0, NULL},
-				       {"GET", "/a/{y}", h_me, 0, 0, NULL, 0, NULL},
+	const struct fk_route dup[] = {{.method = "GET", .path = "/a/{x}", .fn = h_me},
+				       {.method = "GET", .path = "/a/{y}", .fn = h_me},
 				       FK_ROUTES_END};
-	const struct fk_route noslash[] = {{"GET", "a", h_me, 0, 0, NULL, 0, NULL}, FK_ROUTES_END};
-	const struct fk_route brace[] = {{"GET", "/a/{x", h_me, 0, 0, NULL, 0, NULL},
+	const struct fk_route noslash[] = {{.method = "GET", .path = "a", .fn = h_me},
+					   FK_ROUTES_END};
+	const struct fk_route brace[] = {{.method = "GET", .path = "/a/{x", .fn = h_me},
 					 FK_ROUTES_END};
-	const struct fk_route many[] = {{"GET", "/{a}/{b}/{c}/{d}/{e}", h_me, 0, 0, NULL, 0, NULL},
-					FK_ROUTES_END};
-	const struct fk_route method[] = {{"FETCH", "/a", h_me, 0, 0, NULL, 0, NULL},
+	const struct fk_route many[] = {
+	    {.method = "GET", .path = "/{a}/{b}/{c}/{d}/{e}", .fn = h_me}, FK_ROUTES_END};
+	const struct fk_route method[] = {{.method = "FETCH", .path = "/a", .fn = h_me},
 					  FK_ROUTES_END};
-	const struct fk_route empty[] = {{"GET", "/a//b", h_me, 0, 0, NULL, 0, NULL},
+	const struct fk_route empty[] = {{.method = "GET", .path = "/a//b", .fn = h_me},
 					 FK_ROUTES_END};
 
 	(void)state;
