@@ -125,13 +125,13 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 		 struct fk_err *err)
 {
 	struct move m;
-	bool owned = false;
+	struct fk_tx tx;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
 	if (moved)
 		*moved = false;
-	rc = area_tx_begin(db, &owned, err);
+	rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_area_get(db, id, &m.a, err);
@@ -151,5 +151,5 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 out:
 	fk_area_release(&m.a);
 	fk_area_release(&m.parent);
-	return area_tx_end(db, owned, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }

@@ -319,21 +319,12 @@ int fk_person_upsert(struct fk_db *db, struct fk_person *p, char *outcome, struc
 static int in_tx(struct fk_db *db, int fn(struct fk_db *, void *, struct fk_err *), void *arg,
 		 struct fk_err *err)
 {
-	bool own = !fk_db_in_tx(db);
-	int rc;
+	struct fk_tx tx;
+	int rc = fk_tx_begin(db, &tx, err);
 
-	if (own && fk_db_begin(db, true, err) < 0)
-		return err ? err->code : FK_EDB;
-	rc = fn(db, arg, err);
-	if (!own)
-		return rc;
-	if (rc < 0) {
-		fk_db_rollback(db);
-		return rc;
-	}
-	if (fk_db_commit(db, err) < 0)
-		return err ? err->code : FK_EDB;
-	return 0;
+	if (rc == 0)
+		rc = fn(db, arg, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 static int duplicate(struct fk_err *err)

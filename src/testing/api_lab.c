@@ -84,10 +84,11 @@ static int box_full(struct fk_req *req, const struct tb_box *b, json_t **out, st
 
 int tb_api_box_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct tb_box b = {0};
 	bool created = false;
 	json_t *o = NULL;
-	int rc = tb_tx_begin(req->db, err);
+	int rc = fk_tx_begin(req->db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -96,7 +97,7 @@ int tb_api_box_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 			   &created, err);
 	if (rc == 0)
 		rc = box_full(req, &b, &o, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		fk_resp_json(resp, created ? 201 : 200, o);
 	else
@@ -154,10 +155,11 @@ static int box_write(struct fk_req *req, struct fk_resp *resp, const char *actio
 			       const char *, struct tb_box *, struct fk_err *),
 		     struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct fk_audit_entry e = {.action = action, .target_kind = "box"};
 	struct tb_box b = {0};
 	json_t *o = NULL;
-	int rc = tb_tx_begin(req->db, err);
+	int rc = fk_tx_begin(req->db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -168,7 +170,7 @@ static int box_write(struct fk_req *req, struct fk_resp *resp, const char *actio
 		rc = fk_audit(req, &e, err);
 	if (rc == 0)
 		rc = box_full(req, &b, &o, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, o);
 	else
@@ -351,12 +353,13 @@ int tb_api_retests(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct fk_audit_entry e = {.action = "testing.retest_result", .target_kind = "retest"};
 	struct tb_retest r;
 	int rc = fk_req_param_id(req, "id", &e.target_id, err);
 
 	if (rc == 0)
-		rc = tb_tx_begin(req->db, err);
+		rc = fk_tx_begin(req->db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = tb_retest_result(req->db, req->who, e.target_id, fk_json_str(req->body, "result"), &r,
@@ -364,7 +367,7 @@ int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err
 	e.detail = tr_detail(req, json_pack("{s:s}", "result", fk_json_str(req->body, "result")));
 	if (rc == 0)
 		rc = fk_audit(req, &e, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		tr_coverage_pulse(r.round_id, r.area_path);
 	if (rc == 0)

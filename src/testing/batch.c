@@ -131,13 +131,14 @@ static struct tb_job *take(int max)
  * while the writer sat idle. */
 static void run_batch(struct fk_db *db, struct tb_job *jobs)
 {
+	struct fk_tx tx;
 	struct fk_err err = {0};
-	int rc = tb_tx_begin(db, &err);
+	int rc = fk_tx_begin(db, &tx, &err);
 
 	for (struct tb_job *j = jobs; rc == 0 && j; j = j->next)
 		run_one(db, j);
 	if (rc == 0)
-		rc = tb_tx_end(db, 0, &err);
+		rc = fk_tx_end(db, &tx, 0, &err);
 	if (rc < 0)
 		fail_all(jobs, rc, &err);
 }
