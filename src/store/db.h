@@ -33,7 +33,10 @@ const char *fk_db_kind_name(struct fk_db *db); /* "sqlite" / "postgres" */
 int fk_db_exec(struct fk_db *db, const char *sql, struct fk_err *err);
 
 /* Transactions. fk_db_begin takes the write lock at once on SQLite (BEGIN IMMEDIATE) so two
- * writers never deadlock; pass write=false for a read snapshot. Nested calls are an error. */
+ * writers never deadlock; pass write=false for a read snapshot. Nested calls are an error.
+ * On SQLite the write transactions of this process's connections to one file (the pool's and
+ * the store's writer) take turns on one lock, so a writer sleeps until the last one ends;
+ * one waiting longer than 10 s gets FK_ECONFLICT "retry". */
 int fk_db_begin(struct fk_db *db, bool write, struct fk_err *err);
 int fk_db_commit(struct fk_db *db, struct fk_err *err);
 void fk_db_rollback(struct fk_db *db); /* safe to call when no transaction is open */
