@@ -58,10 +58,12 @@ int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err
 {
 	struct fk_q *q;
 	char idtext[24];
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	return get_one(q, out, fk_id_format(id, idtext), err);
 }
@@ -69,10 +71,12 @@ int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err
 int fk_area_get_by_code(struct fk_db *db, const char *code, struct fk_area *out, struct fk_err *err)
 {
 	struct fk_q *q;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE code = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE code = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_text(q, 1, code);
 	return get_one(q, out, code, err);
 }
@@ -158,12 +162,13 @@ static int insert(struct fk_db *db, const struct fk_area *a, const char *resp, s
 	struct fk_q *q;
 	int i, rc;
 
-	if (fk_db_query(db, &q,
-			"INSERT INTO areas (id, parent_id, path, depth, kind, name, code, "
-			"responsible, lat, lng, updated_at, created_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "INSERT INTO areas (id, parent_id, path, depth, kind, name, code, "
+			 "responsible, lat, lng, updated_at, created_at) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, a->id);
 	if (a->parent_id)
 		fk_q_bind_i64(q, 2, a->parent_id);
@@ -205,11 +210,12 @@ static int update_row(struct fk_db *db, const struct fk_area *a, const char *res
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"UPDATE areas SET kind = ?, name = ?, code = ?, responsible = ?, lat = ?, "
-			"lng = ?, updated_at = ? WHERE id = ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "UPDATE areas SET kind = ?, name = ?, code = ?, responsible = ?, lat = ?, "
+			 "lng = ?, updated_at = ? WHERE id = ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, bind_fields(q, 1, a, resp), a->id);
 	rc = fk_q_step(q, err);
 	if (rc >= 0 && fk_q_changes(q) == 0)

@@ -153,17 +153,15 @@ out:
 
 int fk_audit_tx_begin(struct fk_req *req, struct fk_err *err)
 {
-	if (fk_db_begin(req->db, true, err) < 0)
-		return err->code ? err->code : FK_EDB;
-	return 0;
+	return fk_db_begin(req->db, true, err);
 }
 
 int fk_audit_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
 {
 	if (rc == 0 && e)
 		rc = fk_audit(req, e, err);
-	if (rc == 0 && fk_db_commit(req->db, err) < 0)
-		rc = err->code ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_commit(req->db, err);
 	if (rc < 0)
 		fk_db_rollback(req->db);
 	return rc;

@@ -91,6 +91,8 @@ void fk_q_done(struct fk_q *q);
 int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
 		  const char *fmt, ...);
+/* fk_db_run for a caller that needs no count: 0, or the negative code (err filled). */
+int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 
 /* Pool of connections for concurrent use; thread-safe. acquire blocks when all `max` are in
  * use. The store owns its connections; release returns one (rolling back an open tx). On

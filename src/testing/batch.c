@@ -143,10 +143,10 @@ static void run_batch(struct fk_db *db, struct tb_job *jobs)
 		fail_all(jobs, rc, &err);
 }
 
-/* Without a connection to write with, every job fails alike. */
+/* Without a connection to write with (err says why), every job fails alike. */
 static void refuse(struct tb_job *jobs, const struct fk_err *err)
 {
-	fail_all(jobs, err->code ? err->code : FK_EDB, err);
+	fail_all(jobs, err->code, err);
 }
 
 /* Runs each job's done; a job belongs to its request again once done runs: read next first. */

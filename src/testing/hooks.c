@@ -29,10 +29,12 @@ int tr_area_moved(struct fk_db *db, const char *old_prefix, const char *new_pref
 		return fk_err_set(err, FK_EINTERNAL, "path_too_long", NULL, "区域路径过长",
 				  "area path too long");
 	tr_upper(old_prefix, upper);
-	for (size_t i = 0; i < sizeof(moved_sql) / sizeof(moved_sql[0]); i++)
-		if (fk_db_run(db, err, moved_sql[i], "titt", new_prefix,
-			      (int64_t)strlen(old_prefix) + 1, old_prefix, upper) < 0)
-			return err ? err->code : FK_EDB;
+	for (size_t i = 0; i < sizeof(moved_sql) / sizeof(moved_sql[0]); i++) {
+		int rc = fk_db_write(db, err, moved_sql[i], "titt", new_prefix,
+				     (int64_t)strlen(old_prefix) + 1, old_prefix, upper);
+		if (rc < 0)
+			return rc;
+	}
 	tr_coverage_pulse_forget();
 	return 0;
 }

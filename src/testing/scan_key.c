@@ -159,7 +159,7 @@ static int before_write(struct keyed *k)
 	int rc = fk_db_begin(req->db, false, k->job.err);
 
 	if (rc < 0)
-		return k->job.err->code ? k->job.err->code : FK_EDB;
+		return rc;
 	if (k->op->prep)
 		rc = k->op->prep(req, k->ctx, k->job.err);
 	if (rc < 0)
