@@ -138,6 +138,7 @@ static const char *result_of(long long i)
 static double apply(struct fk_db *db, const struct fk_principal *lab, int64_t round_id,
 		    long long tubes, int batch, long long *changed)
 {
+	struct fk_tx tx;
 	struct fk_err err = {0};
 	enum tb_outcome outcome;
 	struct tb_tube t;
@@ -146,13 +147,13 @@ static double apply(struct fk_db *db, const struct fk_principal *lab, int64_t ro
 
 	*changed = 0;
 	for (long long i = 0; i < tubes; i++) {
-		if (i % batch == 0 && tb_tx_begin(db, &err) < 0)
+		if (i % batch == 0 && fk_tx_begin(db, &tx, &err) < 0)
 			bench_die("begin", &err);
 		snprintf(code, sizeof(code), "R%lld", i);
 		if (tb_result_apply(db, lab, round_id, code, result_of(i), &t, &outcome, &err) < 0)
 			bench_die(code, &err);
 		*changed += outcome == TB_APPLIED;
-		if ((i % batch == batch - 1 || i == tubes - 1) && tb_tx_end(db, 0, &err) < 0)
+		if ((i % batch == batch - 1 || i == tubes - 1) && fk_tx_end(db, &tx, 0, &err) < 0)
 			bench_die("commit", &err);
 	}
 	return bench_secs(t0);

@@ -52,6 +52,12 @@ const struct cmd fk_commands[] = {
      .flags = 0,
      .usage = "routes [--json]",
      .help = "Prints every HTTP route: method, path, roles, summary."},
+    {.name = "errors",
+     .fn = cmd_errors,
+     .flags = 0,
+     .usage = "errors [--json]",
+     .help = "Prints the table of error codes: name, HTTP status, default reply code, "
+	     "meaning."},
     {.name = "version",
      .fn = cmd_version,
      .flags = 0,

@@ -35,16 +35,6 @@ static json_t *list_json(const struct fk_area_list *l)
 }
 
 /* JSON detail text for an audit row, living in the request's arena. */
-static const char *detail(struct fk_req *req, json_t *d)
-{
-	char *s = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	const char *out = fk_arena_strdup(req->arena, s);
-
-	free(s);
-	json_decref(d);
-	return out;
-}
-
 static int not_found(struct fk_err *err)
 {
 	return fk_err_set(err, FK_ENOTFOUND, "not_found", NULL, "区域不存在", "area not found");
@@ -266,8 +256,7 @@ static int api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = fk_area_create(req->db, &a, err);
 	e.target_id = a.id;
-	e.detail = detail(
-	    req, json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path));
+	e.detail = json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		reply_area(resp, 201, &a);
@@ -291,7 +280,7 @@ static int api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = fk_area_update(req->db, &a, err);
 	e.target_id = a.id;
-	e.detail = detail(req, json_deep_copy(req->body));
+	e.detail = json_deep_copy(req->body);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		reply_area(resp, 200, &a);
@@ -316,9 +305,8 @@ static int api_move(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	if (rc == 0)
 		rc = fk_area_move(req->db, a.id, to, req->who->user_id, NULL, err);
 	e.target_id = a.id;
-	e.detail =
-	    detail(req, json_pack("{s:o, s:o}", "from", from ? fk_json_idv(from) : json_null(),
-				  "to", to ? fk_json_idv(to) : json_null()));
+	e.detail = json_pack("{s:o, s:o}", "from", from ? fk_json_idv(from) : json_null(), "to",
+			     to ? fk_json_idv(to) : json_null());
 	fk_area_release(&a);
 	if (rc == 0)
 		rc = fk_area_get(req->db, e.target_id, &a, err);
@@ -342,8 +330,7 @@ static int api_delete(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		return fk_audit_tx_end(req, rc, &e, err);
 	rc = fk_area_delete(req->db, a.id, err);
 	e.target_id = a.id;
-	e.detail = detail(
-	    req, json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path));
+	e.detail = json_pack("{s:s, s:s, s:s}", "code", a.code, "name", a.name, "path", a.path);
 	fk_area_release(&a);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
@@ -368,10 +355,10 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = fk_area_import_csv(req->db, req->raw_body, req->raw_len, (enum fk_csv_enc)enc,
 					req->who, &rep, err);
-	e.detail = detail(
-	    req, json_pack("{s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)rep.total, "created",
-			   (json_int_t)rep.created, "updated", (json_int_t)rep.updated, "unchanged",
-			   (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed));
+	e.detail =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)rep.total, "created",
+		      (json_int_t)rep.created, "updated", (json_int_t)rep.updated, "unchanged",
+		      (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, fk_report_to_json(&rep, req->lang));

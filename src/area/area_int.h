@@ -9,12 +9,6 @@
 /* Fills out from the current row of a query selecting AREA_COLS (responsible is malloc'd). */
 void area_row(struct fk_q *q, struct fk_area *out);
 
-/* Begins a write transaction unless one is open; *owned tells area_tx_end whether to end it. */
-int area_tx_begin(struct fk_db *db, bool *owned, struct fk_err *err);
-/* With rc == 0 commits an owned transaction, else rolls it back; returns rc or the commit's
- * error. A transaction the caller opened is left to the caller. */
-int area_tx_end(struct fk_db *db, bool owned, int rc, struct fk_err *err);
-
 /* Declared path columns of the modules in use (paths.c). Inside a move's transaction, rewrites
  * every declared column from old_prefix to new_prefix. */
 int area_paths_moved(struct fk_db *db, const char *old_prefix, const char *new_prefix,

@@ -498,7 +498,7 @@ int fk_area_import_csv(struct fk_db *db, const char *data, size_t len, enum fk_c
 	struct imp m;
 	struct fk_err perr = {0};
 	enum fk_csv_enc used = enc;
-	bool owned = false;
+	struct fk_tx tx;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
@@ -514,10 +514,10 @@ int fk_area_import_csv(struct fk_db *db, const char *data, size_t len, enum fk_c
 	rep->enc = used;
 	rep->total = (long)m.n;
 	if (rc == 0)
-		rc = area_tx_begin(db, &owned, &m.err);
+		rc = fk_tx_begin(db, &tx, &m.err);
 	if (rc == 0) {
 		rc = settle_all(&m);
-		rc = area_tx_end(db, owned, rc, &m.err);
+		rc = fk_tx_end(db, &tx, rc, &m.err);
 	}
 	fk_report_sort(rep);
 	if (rc < 0 && err)

@@ -96,7 +96,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who,
 	rc = fk_db_query(db, &q, sql.data, err);
 	fk_buf_release(&sql);
 	if (rc < 0)
-		return err ? err->code : FK_EDB;
+		return rc;
 	if (f->parent_id)
 		fk_q_bind_i64(q, i++, f->parent_id);
 	else
@@ -133,8 +133,9 @@ static int list_roots(struct fk_db *db, const struct fk_principal *who, struct f
 	for (int i = 0; who && rc == 0 && i < who->nscopes && i < FK_MAX_SCOPES; i++) {
 		if (who->scope_paths[i][0] != '/' || nested(who, i))
 			continue;
-		if (fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE path = ?", err) < 0)
-			return err ? err->code : FK_EDB;
+		rc = fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE path = ?", err);
+		if (rc < 0)
+			return rc;
 		fk_q_bind_text(q, 1, who->scope_paths[i]);
 		rc = collect(q, out, err);
 	}

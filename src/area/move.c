@@ -65,11 +65,12 @@ static int rewrite(struct fk_db *db, const struct move *m, struct fk_err *err)
 	int64_t now = fk_now_ms();
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"UPDATE areas SET path = ? || substr(path, ?), depth = depth + ?, "
-			"updated_at = ? WHERE path >= ? AND path < ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "UPDATE areas SET path = ? || substr(path, ?), depth = depth + ?, "
+			 "updated_at = ? WHERE path >= ? AND path < ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_text(q, 1, m->new_prefix);
 	fk_q_bind_i64(q, 2, (int64_t)strlen(m->a.path) + 1);
 	fk_q_bind_i64(q, 3, m->new_depth - m->a.depth);
@@ -80,8 +81,9 @@ static int rewrite(struct fk_db *db, const struct move *m, struct fk_err *err)
 	fk_q_done(q);
 	if (rc < 0)
 		return rc;
-	if (fk_db_query(db, &q, "UPDATE areas SET parent_id = ? WHERE id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "UPDATE areas SET parent_id = ? WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
 	if (m->parent.id)
 		fk_q_bind_i64(q, 1, m->parent.id);
 	else
@@ -97,11 +99,12 @@ static int record(struct fk_db *db, const struct move *m, int64_t user_id, struc
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"INSERT INTO area_moves (id, area_id, old_parent_id, new_parent_id, "
-			"old_path, new_path, at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "INSERT INTO area_moves (id, area_id, old_parent_id, new_parent_id, "
+			 "old_path, new_path, at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, fk_id_next());
 	fk_q_bind_i64(q, 2, m->a.id);
 	if (m->a.parent_id)
@@ -125,13 +128,13 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 		 struct fk_err *err)
 {
 	struct move m;
-	bool owned = false;
+	struct fk_tx tx;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
 	if (moved)
 		*moved = false;
-	rc = area_tx_begin(db, &owned, err);
+	rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_area_get(db, id, &m.a, err);
@@ -153,7 +156,7 @@ int fk_area_move(struct fk_db *db, int64_t id, int64_t new_parent_id, int64_t us
 out:
 	fk_area_release(&m.a);
 	fk_area_release(&m.parent);
-	rc = area_tx_end(db, owned, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 	area_moves_bump(); /* again once committed: a cache filled meanwhile read the old paths */
 	return rc;
 }

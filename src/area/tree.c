@@ -7,32 +7,6 @@
 #include "base/id.h"
 #include "base/xmalloc.h"
 
-int area_tx_begin(struct fk_db *db, bool *owned, struct fk_err *err)
-{
-	*owned = false;
-	if (fk_db_in_tx(db))
-		return 0;
-	if (fk_db_begin(db, true, err) < 0)
-		return err ? err->code : FK_EDB;
-	*owned = true;
-	return 0;
-}
-
-int area_tx_end(struct fk_db *db, bool owned, int rc, struct fk_err *err)
-{
-	if (!owned)
-		return rc;
-	if (rc < 0) {
-		fk_db_rollback(db);
-		return rc;
-	}
-	if (fk_db_commit(db, err) < 0) {
-		fk_db_rollback(db);
-		return err ? err->code : FK_EDB;
-	}
-	return 0;
-}
-
 static void copy_col(char *dst, size_t size, const char *s)
 {
 	snprintf(dst, size, "%s", s ? s : "");
@@ -84,10 +58,12 @@ int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err
 {
 	struct fk_q *q;
 	char idtext[24];
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	return get_one(q, out, fk_id_format(id, idtext), err);
 }
@@ -95,10 +71,12 @@ int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err
 int fk_area_get_by_code(struct fk_db *db, const char *code, struct fk_area *out, struct fk_err *err)
 {
 	struct fk_q *q;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE code = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " AREA_COLS " FROM areas WHERE code = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_text(q, 1, code);
 	return get_one(q, out, code, err);
 }
@@ -184,12 +162,13 @@ static int insert(struct fk_db *db, const struct fk_area *a, const char *resp, s
 	struct fk_q *q;
 	int i, rc;
 
-	if (fk_db_query(db, &q,
-			"INSERT INTO areas (id, parent_id, path, depth, kind, name, code, "
-			"responsible, lat, lng, updated_at, created_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "INSERT INTO areas (id, parent_id, path, depth, kind, name, code, "
+			 "responsible, lat, lng, updated_at, created_at) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, a->id);
 	if (a->parent_id)
 		fk_q_bind_i64(q, 2, a->parent_id);
@@ -207,11 +186,11 @@ static int insert(struct fk_db *db, const struct fk_area *a, const char *resp, s
 int fk_area_create(struct fk_db *db, struct fk_area *a, struct fk_err *err)
 {
 	char *resp;
-	bool owned = false;
+	struct fk_tx tx;
 	int rc = check(a, &resp, err);
 
 	if (rc == 0)
-		rc = area_tx_begin(db, &owned, err);
+		rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		goto out;
 	rc = place(db, a, err);
@@ -219,7 +198,7 @@ int fk_area_create(struct fk_db *db, struct fk_area *a, struct fk_err *err)
 		rc = code_free(db, a->code, 0, err);
 	if (rc == 0)
 		rc = insert(db, a, resp, err);
-	rc = area_tx_end(db, owned, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 out:
 	free(resp);
 	return rc;
@@ -231,11 +210,12 @@ static int update_row(struct fk_db *db, const struct fk_area *a, const char *res
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"UPDATE areas SET kind = ?, name = ?, code = ?, responsible = ?, lat = ?, "
-			"lng = ?, updated_at = ? WHERE id = ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "UPDATE areas SET kind = ?, name = ?, code = ?, responsible = ?, lat = ?, "
+			 "lng = ?, updated_at = ? WHERE id = ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, bind_fields(q, 1, a, resp), a->id);
 	rc = fk_q_step(q, err);
 	if (rc >= 0 && fk_q_changes(q) == 0)
@@ -248,17 +228,17 @@ static int update_row(struct fk_db *db, const struct fk_area *a, const char *res
 int fk_area_update(struct fk_db *db, const struct fk_area *a, struct fk_err *err)
 {
 	char *resp;
-	bool owned = false;
+	struct fk_tx tx;
 	int rc = check(a, &resp, err);
 
 	if (rc == 0)
-		rc = area_tx_begin(db, &owned, err);
+		rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		goto out;
 	rc = code_free(db, a->code, a->id, err);
 	if (rc == 0)
 		rc = update_row(db, a, resp, err);
-	rc = area_tx_end(db, owned, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 out:
 	free(resp);
 	return rc;
@@ -301,8 +281,8 @@ static int check_empty(struct fk_db *db, const struct fk_area *a, struct fk_err 
 int fk_area_delete(struct fk_db *db, int64_t id, struct fk_err *err)
 {
 	struct fk_area a;
-	bool owned;
-	int rc = area_tx_begin(db, &owned, err);
+	struct fk_tx tx;
+	int rc = fk_tx_begin(db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -315,5 +295,5 @@ int fk_area_delete(struct fk_db *db, int64_t id, struct fk_err *err)
 		int64_t n = fk_db_run(db, err, "DELETE FROM areas WHERE id = ?", "i", id);
 		rc = n < 0 ? (int)n : 0;
 	}
-	return area_tx_end(db, owned, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }

@@ -1,6 +1,7 @@
 /* audit: writes audit rows for requests and for the CLI, and reads them back for admins. The
  * table is append-only; ids come from fk_id_next so "newest first" is "highest id first". */
 #include <stdio.h>
+#include <stdlib.h>
 #include "audit/audit.h"
 #include "audit/internal.h"
 #include "base/buf.h"
@@ -20,18 +21,36 @@ struct audit_who {
 	const char *request_id;
 };
 
+/* Sorted keys: one detail is one text, whatever order it was built in. */
+static char *detail_text(json_t *detail)
+{
+	return detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+}
+
+static void entry_release(const struct fk_audit_entry *e)
+{
+	if (e)
+		json_decref(e->detail);
+}
+
 static int audit_insert(struct fk_db *db, const struct audit_who *w, const struct fk_audit_entry *e,
 			struct fk_err *err)
 {
-	int64_t rc;
+	char *detail;
+	int rc;
 
-	if (!e || !e->action || !e->action[0])
+	if (!e || !e->action || !e->action[0]) {
+		entry_release(e);
 		return fk_err_set(err, FK_EINTERNAL, "audit_action", "action", "审计记录缺少操作名",
 				  "audit entry without an action");
-	rc = fk_db_run(db, err, sql_insert, "iiittttittt", fk_id_next(), fk_now_ms(), w->user_id,
-		       w->username, w->role, e->action, e->target_kind ? e->target_kind : "",
-		       e->target_id, e->detail, w->ip, w->request_id);
-	return rc < 0 ? (int)rc : 0;
+	}
+	detail = detail_text(e->detail);
+	rc = fk_db_write(db, err, sql_insert, "iiittttittt", fk_id_next(), fk_now_ms(), w->user_id,
+			 w->username, w->role, e->action, e->target_kind ? e->target_kind : "",
+			 e->target_id, detail, w->ip, w->request_id);
+	free(detail);
+	entry_release(e);
+	return rc;
 }
 
 int fk_audit(struct fk_req *req, const struct fk_audit_entry *e, struct fk_err *err)
@@ -44,16 +63,27 @@ int fk_audit(struct fk_req *req, const struct fk_audit_entry *e, struct fk_err *
 	    .request_id = req->request_id,
 	};
 
-	if (!req->db) /* a FK_RF_NO_DB route cannot audit: a bug in its route table */
+	if (!req->db) { /* a FK_RF_NO_DB route cannot audit: a bug in its route table */
+		entry_release(e);
 		return fk_err_set(err, FK_EINTERNAL, "audit_no_store", NULL,
 				  "审计记录需要数据存储连接",
 				  "an audit entry needs a store connection");
+	}
 	if (req->who) {
 		w.user_id = req->who->user_id;
 		w.username = req->who->username;
 		w.role = fk_role_name(req->who->role);
 	}
 	return audit_insert(req->db, &w, e, err);
+}
+
+int fk_audit_json(struct fk_req *req, const char *action, const char *target_kind,
+		  int64_t target_id, json_t *detail, struct fk_err *err)
+{
+	struct fk_audit_entry e = {
+	    .action = action, .target_kind = target_kind, .target_id = target_id, .detail = detail};
+
+	return fk_audit(req, &e, err);
 }
 
 int fk_audit_cli(struct fk_db *db, const struct fk_audit_entry *e, struct fk_err *err)
@@ -153,17 +183,17 @@ out:
 
 int fk_audit_tx_begin(struct fk_req *req, struct fk_err *err)
 {
-	if (fk_db_begin(req->db, true, err) < 0)
-		return err->code ? err->code : FK_EDB;
-	return 0;
+	return fk_db_begin(req->db, true, err);
 }
 
 int fk_audit_tx_end(struct fk_req *req, int rc, const struct fk_audit_entry *e, struct fk_err *err)
 {
 	if (rc == 0 && e)
 		rc = fk_audit(req, e, err);
-	if (rc == 0 && fk_db_commit(req->db, err) < 0)
-		rc = err->code ? err->code : FK_EDB;
+	else
+		entry_release(e);
+	if (rc == 0)
+		rc = fk_db_commit(req->db, err);
 	if (rc < 0)
 		fk_db_rollback(req->db);
 	return rc;

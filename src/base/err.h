@@ -1,7 +1,8 @@
 /* err: error codes and the error value every fallible function fills.
  * Functions return 0 on success or a negative FK_E* code and, when given a non-NULL err,
  * describe the failure in it: a stable machine key, the field (or line) at fault, and a
- * message in zh-CN and English. The HTTP layer maps the code to a status (http/http.h). */
+ * message in zh-CN and English. One table (fk_codes, err.c) gives each code its name, its
+ * HTTP status (http/http.h fk_http_status reads it) and the reply a bare code gets. */
 #ifndef FK_ERR_H
 #define FK_ERR_H
 #include <stdarg.h>
@@ -40,7 +41,24 @@ int fk_err_vset(struct fk_err *err, int code, const char *key, const char *field
 		const char *en, va_list ap);
 void fk_err_clear(struct fk_err *err);
 
-/* Stable lowercase name of a code ("invalid", "not_found", ...) for logs. */
+/* A row of the table of codes. */
+struct fk_code_info {
+	int code;
+	const char *name;    /* stable lowercase name for logs: "invalid", "not_found", ... */
+	int http_status;     /* 400 ... 500 */
+	const char *key;     /* the reply's error code when the failure gave none */
+	const char *zh, *en; /* the reply's message then */
+	const char *meaning; /* what the code is for (docs) */
+};
+
+/* Every code, FK_OK first; fk_ncodes rows. */
+extern const struct fk_code_info fk_codes[];
+extern const int fk_ncodes;
+
+/* The row of code; an unknown code gets FK_EINTERNAL's row. Never NULL. */
+const struct fk_code_info *fk_code_info(int code);
+/* Stable lowercase name of a code ("invalid", "not_found", ...) for logs; "unknown" for a
+ * code not in the table. */
 const char *fk_code_name(int code);
 
 #endif

@@ -33,6 +33,7 @@ int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_user(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_migrate(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_errors(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
 

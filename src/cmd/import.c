@@ -99,13 +99,10 @@ static void audit(struct fk_db *db, const char *action, const struct import_args
 			      (json_int_t)rep->total, "created", (json_int_t)rep->created,
 			      "updated", (json_int_t)rep->updated, "unchanged",
 			      (json_int_t)rep->unchanged, "failed", (json_int_t)rep->failed);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
 
-	e.detail = text;
+	e.detail = d;
 	if (fk_audit_cli(db, &e, &err) < 0)
 		fprintf(stderr, "fangkong: warning: the import was not audited: %s\n", err.en);
-	free(text);
-	json_decref(d);
 }
 
 static int64_t default_area(struct fk_db *db, const char *code)

@@ -62,15 +62,12 @@ static void init_audit(struct fk_db *db, int64_t area_id, const struct init_opts
 {
 	json_t *d = json_pack("{s:s, s:s, s:s}", "district", o->district, "code", o->code, "admin",
 			      o->admin);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
 	struct fk_audit_entry e = {
-	    .action = "store.init", .target_kind = "area", .target_id = area_id, .detail = text};
+	    .action = "store.init", .target_kind = "area", .target_id = area_id, .detail = d};
 	struct fk_err err = {0};
 
-	json_decref(d);
 	if (fk_audit_cli(db, &e, &err) < 0)
 		die_err("init", &err);
-	free(text);
 }
 
 static int64_t init_district(struct fk_db *db, const struct init_opts *o)

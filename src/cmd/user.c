@@ -83,15 +83,12 @@ static void resolve_areas(struct fk_db *db, const char *list, struct fk_user *u)
 /* Audits a CLI change; detail is a JSON object (consumed). */
 static void audit_cli(struct fk_db *db, const char *action, int64_t id, json_t *detail)
 {
-	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	struct fk_audit_entry e = {
-	    .action = action, .target_kind = "user", .target_id = id, .detail = text};
+	    .action = action, .target_kind = "user", .target_id = id, .detail = detail};
 	struct fk_err err = {0};
 
-	json_decref(detail);
 	if (fk_audit_cli(db, &e, &err) < 0)
 		die_err("audit", &err);
-	free(text);
 }
 
 static int user_add(struct fk_db *db, struct user_opts *o)

@@ -123,8 +123,9 @@ int ev_alert_get(struct fk_db *db, int64_t id, struct ev_alert *out, struct fk_e
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " COLS " FROM alerts WHERE id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " COLS " FROM alerts WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
@@ -179,9 +180,10 @@ int ev_alert_list(struct fk_db *db, const struct fk_principal *who, const struct
 		return 0;
 	fk_buf_init(&sql, 0);
 	list_sql(who, f, &sql);
-	if (fk_db_query(db, &q, sql.data, err) < 0) {
+	rc = fk_db_query(db, &q, sql.data, err);
+	if (rc < 0) {
 		fk_buf_release(&sql);
-		return err ? err->code : FK_EDB;
+		return rc;
 	}
 	list_bind(who, f, q);
 	out->items = fk_xcalloc((size_t)f->limit + 1, sizeof(*out->items));

@@ -192,7 +192,7 @@ static int api_notice(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0) {
 		rc = ev_alert_insert(req->db, &a, err);
 		e.target_id = a.id;
-		e.detail = fk_arena_printf(req->arena, "{\"area_path\":\"%s\"}", a.area_path);
+		e.detail = json_pack("{s:s}", "area_path", a.area_path);
 		rc = fk_audit_tx_end(req, rc, &e, err);
 	}
 	if (rc == 0) {

@@ -134,7 +134,8 @@ void fk_stream_wake(struct fk_stream *s);
 void fk_req_defer(struct fk_req *req);
 void fk_req_done(struct fk_req *req, int rc);
 
-/* The HTTP status for an FK_E* code (400, 401, 403, 404, 409, 413, 422, 429, 500). */
+/* The HTTP status for an FK_E* code, from the table in base/err.c (400, 401, 403, 404, 405,
+ * 409, 413, 422, 429; 500 for the rest and for codes not in it). */
 int fk_http_status(int code);
 
 #endif

@@ -90,28 +90,5 @@ void fk_resp_header(struct fk_resp *resp, const char *name, const char *value)
 
 int fk_http_status(int code)
 {
-	switch (code) {
-	case FK_OK:
-		return 200;
-	case FK_EINVAL:
-		return 400;
-	case FK_EAUTH:
-		return 401;
-	case FK_EPERM:
-		return 403;
-	case FK_ENOTFOUND:
-		return 404;
-	case FK_EMETHOD:
-		return 405;
-	case FK_ECONFLICT:
-		return 409;
-	case FK_ETOOBIG:
-		return 413;
-	case FK_EUNPROC:
-		return 422;
-	case FK_ELIMIT:
-		return 429;
-	default:
-		return 500;
-	}
+	return fk_code_info(code)->http_status;
 }

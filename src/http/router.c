@@ -431,28 +431,12 @@ static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 
 /* ---- replies ---- */
 
+/* A failure that said nothing gets its code's default reply (base/err.c's table). */
 static void fill_default(struct fk_err *err, int code)
 {
-	static const struct {
-		int code;
-		const char *key, *zh, *en;
-	} defs[] = {
-	    {FK_EINVAL, "bad_request", "请求无效", "bad request"},
-	    {FK_EUNPROC, "unprocessable", "请求无法处理", "the request cannot be processed"},
-	    {FK_EAUTH, "login_required", "请先登录", "please log in first"},
-	    {FK_EPERM, "forbidden", "没有权限", "not allowed"},
-	    {FK_ENOTFOUND, "not_found", "未找到", "not found"},
-	    {FK_ECONFLICT, "conflict", "与现有数据冲突", "conflicts with existing data"},
-	    {FK_ETOOBIG, "too_big", "内容过大", "too big"},
-	    {FK_ELIMIT, "too_many_requests", "请求过于频繁", "too many requests"},
-	    {FK_EMETHOD, "method_not_allowed", "不支持此方法", "method not allowed"},
-	};
-	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (defs[i].code == code) {
-			fk_err_set(err, code, defs[i].key, NULL, defs[i].zh, defs[i].en);
-			return;
-		}
-	fk_err_set(err, FK_EINTERNAL, "internal", NULL, "服务器内部错误", "internal error");
+	const struct fk_code_info *c = fk_code_info(code);
+
+	fk_err_set(err, c->code, c->key, NULL, c->zh, c->en);
 }
 
 static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)

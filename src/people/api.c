@@ -15,16 +15,6 @@
 #define IMPORT_MAX   (256u << 20)
 
 /* JSON detail text for an audit row, living in the request's arena. */
-static const char *detail(struct fk_req *req, json_t *d)
-{
-	char *s = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	const char *out = fk_arena_strdup(req->arena, s);
-
-	free(s);
-	json_decref(d);
-	return out;
-}
-
 static const char *area_name(struct fk_req *req, int64_t area_id)
 {
 	const struct pp_area *a;
@@ -97,7 +87,7 @@ static int api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 		return rc;
 	}
 	json_object_set_new(d, "results", json_integer(l.n));
-	e.detail = detail(req, d);
+	e.detail = d;
 	rc = fk_audit(req, &e, err);
 	items = json_array();
 	for (int i = 0; rc == 0 && i < l.n; i++)
@@ -301,7 +291,7 @@ static int api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = fk_person_update(req->db, req->who, p, version, err);
 	e.target_id = id;
-	e.detail = detail(req, changed_fields(req->body));
+	e.detail = changed_fields(req->body);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, person_json(req, p));
@@ -368,11 +358,10 @@ static int api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		rc = fk_people_import_csv(req->db, req->raw_body, req->raw_len,
 					  (enum fk_csv_enc)enc, area_id, req->who, &rep, err);
 	e.target_id = area_id;
-	e.detail = detail(
-	    req, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total,
-			   "created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
-			   "unchanged", (json_int_t)rep.unchanged, "failed", (json_int_t)rep.failed,
-			   "result", rc == 0 ? "ok" : err->key));
+	e.detail = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total,
+			     "created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
+			     "unchanged", (json_int_t)rep.unchanged, "failed",
+			     (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key);
 	/* Batches already committed stay, so even a failed import is audited. */
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;

@@ -171,9 +171,12 @@ static void count(struct imp *im, char outcome, long n)
 
 static int write_person(struct imp *im, struct fk_person *p, char *outcome, struct fk_err *e)
 {
-	if (im->own_tx && !fk_db_in_tx(im->db)) {
-		if (fk_db_begin(im->db, true, e) < 0)
-			return e->code;
+	int rc;
+
+	if (!im->tx.open) {
+		rc = fk_tx_begin(im->db, &im->tx, e);
+		if (rc < 0)
+			return rc;
 		im->tx_start_ns = fk_mono_ns();
 	}
 	return pp_person_write(im->db, im->who, p, outcome, e);
@@ -243,13 +246,13 @@ static int process_row(struct imp *im, long line, char **f, size_t n)
 static int commit_batch(struct imp *im)
 {
 	struct fk_err e = {0};
+	int rc;
 
-	if (!im->own_tx || !fk_db_in_tx(im->db))
+	if (!im->tx.open)
 		return 0;
 	im->in_tx = 0;
-	if (fk_db_commit(im->db, &e) < 0)
-		return fatal(im, e.code ? e.code : FK_EDB, &e);
-	return 0;
+	rc = fk_tx_end(im->db, &im->tx, 0, &e);
+	return rc < 0 ? fatal(im, rc, &e) : 0;
 }
 
 static bool batch_full(struct imp *im)
@@ -334,7 +337,6 @@ static int passes(struct imp *im, feed_fn feed, void *arg, struct fk_err *err)
 		return rc;
 	im->pass = 2;
 	im->header_seen = false;
-	im->own_tx = !fk_db_in_tx(im->db);
 	rc = feed(im, arg, err);
 	if (rc == 0)
 		rc = flush_pending(im);
@@ -364,8 +366,8 @@ static int run_import(struct fk_db *db, int64_t default_area_id, const struct fk
 			*err = im->fatal;
 		rc = im->fatal_rc < 0 ? im->fatal_rc : FK_EINTERNAL;
 	}
-	if (rc < 0 && im->own_tx)
-		fk_db_rollback(db);
+	if (rc < 0)
+		fk_tx_end(db, &im->tx, rc, NULL);
 	for (int i = 0; i < PENDING_BUCKETS; i++) {
 		struct pend_entry *e;
 		while ((e = im->pend->b[i])) {

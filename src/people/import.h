@@ -50,7 +50,7 @@ struct imp {
 	bool header_seen;
 	struct keymap *keys;
 	struct pending *pend;
-	bool own_tx;
+	struct fk_tx tx;      /* the batch's transaction (or the caller's, joined) */
 	long in_tx;	      /* rows since the batch began */
 	uint64_t tx_start_ns; /* when it began */
 	struct fk_err fatal;  /* what stops the import */

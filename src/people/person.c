@@ -161,8 +161,9 @@ static int read_by_key(struct fk_db *db, const struct fk_person *p, struct fk_pe
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q, by_key_sql, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, by_key_sql, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_text(q, 1, p->id_number);
 	fk_q_bind_text(q, 2, fk_idtype_name(p->id_type));
 	rc = fk_q_step(q, err);
@@ -180,8 +181,9 @@ static int insert_new(struct fk_db *db, struct fk_person *p, bool *created, stru
 	int rc, i;
 
 	*created = false;
-	if (fk_db_query(db, &q, insert_sql, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, insert_sql, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	i = bind_data(q, 2, p);
 	fk_q_bind_i64(q, i++, now);
@@ -232,8 +234,9 @@ static int update_existing(struct fk_db *db, struct fk_person *p, bool *changed,
 	int rc;
 
 	*changed = false;
-	if (fk_db_query(db, &q, update_sql, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, update_sql, err);
+	if (rc < 0)
+		return rc;
 	bind_update(q, p, now);
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
@@ -291,8 +294,11 @@ int pp_person_write(struct fk_db *db, const struct fk_principal *who, struct fk_
 	*outcome = done ? 'u' : '=';
 	if (done)
 		return tags_write(db, p, false, err);
-	if (!found && read_by_key(db, p, &old, err) < 0)
-		return err ? err->code : FK_EDB;
+	if (!found) {
+		found = read_by_key(db, p, &old, err);
+		if (found < 0)
+			return found;
+	}
 	*p = old;
 	return 0;
 }
@@ -319,21 +325,12 @@ int fk_person_upsert(struct fk_db *db, struct fk_person *p, char *outcome, struc
 static int in_tx(struct fk_db *db, int fn(struct fk_db *, void *, struct fk_err *), void *arg,
 		 struct fk_err *err)
 {
-	bool own = !fk_db_in_tx(db);
-	int rc;
+	struct fk_tx tx;
+	int rc = fk_tx_begin(db, &tx, err);
 
-	if (own && fk_db_begin(db, true, err) < 0)
-		return err ? err->code : FK_EDB;
-	rc = fn(db, arg, err);
-	if (!own)
-		return rc;
-	if (rc < 0) {
-		fk_db_rollback(db);
-		return rc;
-	}
-	if (fk_db_commit(db, err) < 0)
-		return err ? err->code : FK_EDB;
-	return 0;
+	if (rc == 0)
+		rc = fn(db, arg, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 static int duplicate(struct fk_err *err)
@@ -350,11 +347,12 @@ static int create_fn(struct fk_db *db, void *arg, struct fk_err *err)
 	int rc, i;
 
 	p->id = fk_id_next();
-	if (fk_db_query(db, &q,
-			"INSERT INTO people (id, " DATA_COLS ", created_at, updated_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "INSERT INTO people (id, " DATA_COLS ", created_at, updated_at) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, p->id);
 	i = bind_data(q, 2, p);
 	fk_q_bind_i64(q, i++, now);
@@ -429,12 +427,13 @@ static int update_fn(struct fk_db *db, void *arg, struct fk_err *err)
 	struct fk_q *q;
 	int rc, i;
 
-	if (fk_db_query(db, &q,
-			"UPDATE people SET (" DATA_COLS ", updated_at, version) = "
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version + 1) "
-			"WHERE id = ? AND version = ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "UPDATE people SET (" DATA_COLS ", updated_at, version) = "
+			 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version + 1) "
+			 "WHERE id = ? AND version = ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	i = bind_data(q, 1, p);
 	fk_q_bind_i64(q, i++, now);
 	fk_q_bind_i64(q, i++, p->id);

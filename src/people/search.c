@@ -400,8 +400,9 @@ static int run(struct fk_db *db, struct search *s, struct fk_person_list *out, s
 	int rc;
 
 	out->items = fk_xcalloc((size_t)s->limit + 1, sizeof(*out->items));
-	if (fk_db_query(db, &q, s->sql.data, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, s->sql.data, err);
+	if (rc < 0)
+		return rc;
 	bind_all(s, q);
 	while ((rc = fk_q_step(q, err)) > 0 && out->n <= s->limit)
 		pp_row(q, &out->items[out->n++]);

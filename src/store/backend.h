@@ -80,6 +80,9 @@ void fk_db_cache_clear(struct fk_db *db);
 
 int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err);
 int fk_pg_open(const char *url, struct fk_db **out, struct fk_err *err);
+/* How long a SQLite connection's statements wait for another process's lock before they fail
+ * with FK_ECONFLICT "retry" (10 s by default); for tests. FK_EINTERNAL on PostgreSQL. */
+int fk_sqlite_busy_timeout(struct fk_db *db, int ms);
 
 /* Rewrites '?' placeholders as $1, $2, ... for libpq, leaving '?' inside single-quoted
  * strings, double-quoted identifiers and comments alone. Returns a malloc'd string and sets

@@ -342,23 +342,43 @@ static int bind_fmt(struct fk_q *q, const char *fmt, va_list ap, struct fk_err *
 	return 0;
 }
 
-int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...)
+static int64_t run_v(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt,
+		     va_list ap)
 {
 	struct fk_q *q;
-	va_list ap;
 	int64_t rc = fk_db_query(db, &q, sql, err);
 
 	if (rc < 0)
 		return rc;
-	va_start(ap, fmt);
 	rc = bind_fmt(q, fmt, ap, err);
-	va_end(ap);
 	while (rc == 0 && (rc = fk_q_step(q, err)) > 0)
 		rc = 0;
 	if (rc == 0)
 		rc = fk_q_changes(q);
 	fk_q_done(q);
 	return rc;
+}
+
+int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	int64_t rc;
+
+	va_start(ap, fmt);
+	rc = run_v(db, err, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	int64_t rc;
+
+	va_start(ap, fmt);
+	rc = run_v(db, err, sql, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? (int)rc : 0;
 }
 
 int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,

@@ -33,11 +33,33 @@ const char *fk_db_kind_name(struct fk_db *db); /* "sqlite" / "postgres" */
 int fk_db_exec(struct fk_db *db, const char *sql, struct fk_err *err);
 
 /* Transactions. fk_db_begin takes the write lock at once on SQLite (BEGIN IMMEDIATE) so two
- * writers never deadlock; pass write=false for a read snapshot. Nested calls are an error. */
+ * writers never deadlock; pass write=false for a read snapshot. Nested calls are an error.
+ * On SQLite the write transactions of this process's connections to one file (the pool's and
+ * the store's writer) take turns on one lock, so a writer sleeps until the last one ends;
+ * one waiting longer than 10 s gets FK_ECONFLICT "retry". */
 int fk_db_begin(struct fk_db *db, bool write, struct fk_err *err);
 int fk_db_commit(struct fk_db *db, struct fk_err *err);
 void fk_db_rollback(struct fk_db *db); /* safe to call when no transaction is open */
 bool fk_db_in_tx(struct fk_db *db);
+
+/* Join-or-begin: a write that may run alone or inside its caller's transaction.
+ * fk_tx_begin joins the transaction open on db, or else opens a write one (fk_db_begin) that
+ * tx then owns; <0 with err filled when it cannot be opened (tx is then closed, and
+ * fk_tx_end on it returns rc unchanged). fk_tx_end, given the work's result rc, ends what
+ * tx owns: commits when rc >= 0, rolls back when rc < 0; a joined transaction is left to its
+ * owner. Returns rc, or the commit's negative code (err filled; the work is rolled back).
+ * tx lives on the caller's stack; calls nest (an inner begin joins the outer one).
+ *   struct fk_tx tx;
+ *   int rc = fk_tx_begin(db, &tx, err);
+ *   if (rc == 0)
+ *           rc = write_things(db, err);
+ *   return fk_tx_end(db, &tx, rc, err); */
+struct fk_tx {
+	bool open; /* between a successful fk_tx_begin and its fk_tx_end */
+	bool own;  /* this tx opened the transaction and ends it */
+};
+int fk_tx_begin(struct fk_db *db, struct fk_tx *tx, struct fk_err *err);
+int fk_tx_end(struct fk_db *db, struct fk_tx *tx, int rc, struct fk_err *err);
 
 /* Queries. fk_db_query returns a reset, cached statement; bind parameters (1-based), then
  * call fk_q_step until it returns 0. Always end with fk_q_done (also after errors).
@@ -69,6 +91,8 @@ void fk_q_done(struct fk_q *q);
 int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
 		  const char *fmt, ...);
+/* fk_db_run for a caller that needs no count: 0, or the negative code (err filled). */
+int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 
 /* Pool of connections for concurrent use; thread-safe. acquire blocks when all `max` are in
  * use. The store owns its connections; release returns one (rolling back an open tx). On

@@ -1,6 +1,10 @@
 /* sqlite: the embedded store backend. One file in WAL mode; each connection is used by one
  * thread at a time (SQLITE_OPEN_NOMUTEX). Writers take the lock at BEGIN (IMMEDIATE) so two
- * writing transactions wait for each other instead of failing with SQLITE_BUSY half-way. */
+ * writing transactions wait for each other instead of failing with SQLITE_BUSY half-way.
+ *
+ * SQLite has one writer per file. Within this process the writers of one file queue on that
+ * file's writers' lock (writers.c) before BEGIN IMMEDIATE, so that each waits its turn and is
+ * woken when the last one ends, instead of sleeping in SQLite's busy handler and polling. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +12,15 @@
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "store/backend.h"
+#include "store/writers.h"
+
+#define BUSY_TIMEOUT_MS 10000
 
 struct sq_db {
 	struct fk_db base;
 	sqlite3 *h;
+	struct fk_writers *writers; /* of the file; NULL for an in-memory database */
+	bool holds_writers;	    /* between a write BEGIN and its COMMIT or ROLLBACK */
 };
 
 struct sq_q {
@@ -100,10 +109,11 @@ int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	rc = sq_exec(&db->base, sq_pragmas, err);
 	if (rc < 0)
 		goto fail;
+	db->writers = fk_writers_get(sqlite3_db_filename(db->h, "main"));
 	*out = &db->base;
 	return 0;
 fail:
@@ -112,21 +122,65 @@ fail:
 	return rc;
 }
 
+static void writers_leave(struct sq_db *db)
+{
+	if (!db->holds_writers)
+		return;
+	db->holds_writers = false;
+	fk_writers_unlock(db->writers);
+}
+
 static void sq_close(struct fk_db *db)
 {
+	struct sq_db *sq = (struct sq_db *)db;
+
 	fk_db_cache_clear(db);
-	sqlite3_close_v2(sq_handle(db));
+	sqlite3_close_v2(sq->h);
+	writers_leave(sq);
+	fk_writers_put(sq->writers);
 	free(db);
+}
+
+/* A writer waits for the other writers of this process first. A thread that already writes
+ * to the file through another connection would wait for itself: it goes to SQLite directly,
+ * whose busy handler times out (FK_ECONFLICT "retry") as it always did. */
+static int writers_enter(struct sq_db *db, struct fk_err *err)
+{
+	int rc;
+
+	if (!db->writers || fk_writers_mine(db->writers))
+		return 0;
+	rc = fk_writers_lock(db->writers, BUSY_TIMEOUT_MS);
+	if (rc < 0)
+		return fk_err_set(err, FK_ECONFLICT, "retry", NULL, "数据库繁忙，请重试：%s",
+				  "the store is busy, try again: %s", "waited too long to write");
+	db->holds_writers = true;
+	return 0;
 }
 
 static int sq_begin(struct fk_db *db, bool write, struct fk_err *err)
 {
-	return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+	struct sq_db *sq = (struct sq_db *)db;
+	int rc;
+
+	if (!write)
+		return sq_exec(db, "BEGIN", err);
+	rc = writers_enter(sq, err);
+	if (rc == 0)
+		rc = sq_exec(db, "BEGIN IMMEDIATE", err);
+	if (rc < 0)
+		writers_leave(sq);
+	return rc;
 }
 
+/* A failed COMMIT leaves the transaction open: the rollback that follows lets go of the lock. */
 static int sq_commit(struct fk_db *db, struct fk_err *err)
 {
-	return sq_exec(db, "COMMIT", err);
+	int rc = sq_exec(db, "COMMIT", err);
+
+	if (rc == 0)
+		writers_leave((struct sq_db *)db);
+	return rc;
 }
 
 /* Some errors (SQLITE_FULL, IOERR, NOMEM) have already rolled back. */
@@ -135,6 +189,14 @@ static void sq_rollback(struct fk_db *db)
 	sqlite3 *h = sq_handle(db);
 	if (!sqlite3_get_autocommit(h))
 		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	writers_leave((struct sq_db *)db);
+}
+
+int fk_sqlite_busy_timeout(struct fk_db *db, int ms)
+{
+	if (fk_db_kind(db) != FK_DB_SQLITE)
+		return FK_EINTERNAL;
+	return sqlite3_busy_timeout(sq_handle(db), ms) == SQLITE_OK ? 0 : FK_EINTERNAL;
 }
 
 /* BEGIN IMMEDIATE already keeps other writers out. */

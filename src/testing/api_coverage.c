@@ -188,9 +188,8 @@ static int list_people(struct fk_req *req, struct view *v, bool door, json_t *it
 		f.cursor = NULL;
 	rc = tr_missing_list(req->db, req->who, &f, items, next, next_size, err);
 	if (rc == 0) {
-		e.detail =
-		    tr_detail(req, json_pack("{s:o, s:I}", "area_id", fk_json_idv(v->area.id),
-					     "results", (json_int_t)json_array_size(items)));
+		e.detail = json_pack("{s:o, s:I}", "area_id", fk_json_idv(v->area.id), "results",
+				     (json_int_t)json_array_size(items));
 		rc = fk_audit(req, &e, err);
 	}
 	return rc;
@@ -334,8 +333,7 @@ int tr_api_callup_set(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 			rc = callup_item_set(req, v, it, i, err);
 	}
 	e.target_id = v->r.id;
-	e.detail =
-	    tr_detail(req, json_pack("{s:I}", "buildings", (json_int_t)json_array_size(items)));
+	e.detail = json_pack("{s:I}", "buildings", (json_int_t)json_array_size(items));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		rc = callups_reply(req, resp, v, err);
@@ -360,7 +358,7 @@ int tr_api_callup_done(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	if (rc == 0)
 		rc = tr_callup_done(req->db, req->who, &v->r, area_id, &o, err);
 	e.target_id = area_id;
-	e.detail = tr_detail(req, json_pack("{s:o}", "round_id", fk_json_idv(v->r.id)));
+	e.detail = json_pack("{s:o}", "round_id", fk_json_idv(v->r.id));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		fk_events_publish("callup_done", json_string_value(json_object_get(o, "path")),

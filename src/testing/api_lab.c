@@ -84,10 +84,11 @@ static int box_full(struct fk_req *req, const struct tb_box *b, json_t **out, st
 
 int tb_api_box_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct tb_box b = {0};
 	bool created = false;
 	json_t *o = NULL;
-	int rc = tb_tx_begin(req->db, err);
+	int rc = fk_tx_begin(req->db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -96,7 +97,7 @@ int tb_api_box_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 			   &created, err);
 	if (rc == 0)
 		rc = box_full(req, &b, &o, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		fk_resp_json(resp, created ? 201 : 200, o);
 	else
@@ -154,21 +155,20 @@ static int box_write(struct fk_req *req, struct fk_resp *resp, const char *actio
 			       const char *, struct tb_box *, struct fk_err *),
 		     struct fk_err *err)
 {
-	struct fk_audit_entry e = {.action = action, .target_kind = "box"};
+	struct fk_tx tx;
 	struct tb_box b = {0};
 	json_t *o = NULL;
-	int rc = tb_tx_begin(req->db, err);
+	int rc = fk_tx_begin(req->db, &tx, err);
 
 	if (rc < 0)
 		return rc;
 	rc = op(req->db, req->who, fk_req_param(req, "code"), arg, &b, err);
-	e.target_id = b.id;
-	e.detail = arg ? tr_detail(req, json_pack("{s:s}", "arg", arg)) : NULL;
 	if (rc == 0)
-		rc = fk_audit(req, &e, err);
+		rc = fk_audit_json(req, action, "box", b.id,
+				   arg ? json_pack("{s:s}", "arg", arg) : NULL, err);
 	if (rc == 0)
 		rc = box_full(req, &b, &o, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, o);
 	else
@@ -279,10 +279,9 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		return rc;
 	fk_report_init(&rep);
 	rc = tb_plate_apply(req->db, req->who, r.id, req->raw_body, req->raw_len, &rep, err);
-	e.detail = tr_detail(
-	    req, json_pack("{s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total, "applied",
-			   (json_int_t)rep.created, "unchanged", (json_int_t)rep.unchanged,
-			   "failed", (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key));
+	e.detail = json_pack("{s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total, "applied",
+			     (json_int_t)rep.created, "unchanged", (json_int_t)rep.unchanged,
+			     "failed", (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key);
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;
 	if (rc == 0 && rep.created > 0)
@@ -351,20 +350,21 @@ int tb_api_retests(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct fk_audit_entry e = {.action = "testing.retest_result", .target_kind = "retest"};
+	struct fk_tx tx;
+	const char *result = fk_json_str(req->body, "result");
 	struct tb_retest r;
-	int rc = fk_req_param_id(req, "id", &e.target_id, err);
+	int64_t id;
+	int rc = fk_req_param_id(req, "id", &id, err);
 
 	if (rc == 0)
-		rc = tb_tx_begin(req->db, err);
+		rc = fk_tx_begin(req->db, &tx, err);
 	if (rc < 0)
 		return rc;
-	rc = tb_retest_result(req->db, req->who, e.target_id, fk_json_str(req->body, "result"), &r,
-			      err);
-	e.detail = tr_detail(req, json_pack("{s:s}", "result", fk_json_str(req->body, "result")));
+	rc = tb_retest_result(req->db, req->who, id, result, &r, err);
 	if (rc == 0)
-		rc = fk_audit(req, &e, err);
-	rc = tb_tx_end(req->db, rc, err);
+		rc = fk_audit_json(req, "testing.retest_result", "retest", id,
+				   json_pack("{s:s}", "result", result), err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
 		tr_coverage_pulse(r.round_id, r.area_path);
 	if (rc == 0)

@@ -76,17 +76,17 @@ int tb_api_person_qr_png(struct fk_req *req, struct fk_resp *resp, struct fk_err
 
 int tb_api_qr_sheet(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct fk_audit_entry e = {.action = "people.qr_sheet", .target_kind = "area"};
+	int64_t area_id;
 	struct fk_buf b;
 	int count = 0;
-	int rc = fk_req_param_id(req, "id", &e.target_id, err);
+	int rc = fk_req_param_id(req, "id", &area_id, err);
 
 	fk_buf_init(&b, 0);
 	if (rc == 0)
-		rc = tb_qr_sheet(req->db, req->who, e.target_id, &b, &count, err);
-	e.detail = tr_detail(req, json_pack("{s:i}", "people", count));
+		rc = tb_qr_sheet(req->db, req->who, area_id, &b, &count, err);
 	if (rc == 0)
-		rc = fk_audit(req, &e, err);
+		rc = fk_audit_json(req, "people.qr_sheet", "area", area_id,
+				   json_pack("{s:i}", "people", count), err);
 	if (rc == 0)
 		send(req, resp, &b, "text/html; charset=utf-8");
 	fk_buf_release(&b);

@@ -225,8 +225,8 @@ static int round_write(struct fk_req *req, struct fk_resp *resp, const char *act
 		rc = tr_round_close(req->db, req->who, id, &r, err);
 	e.target_id = rc == 0 ? r.id : id;
 	if (rc == 0)
-		e.detail = tr_detail(req, json_pack("{s:s, s:s}", "name", r.name, "status",
-						    fk_round_status_name(r.status)));
+		e.detail = json_pack("{s:s, s:s}", "name", r.name, "status",
+				     fk_round_status_name(r.status));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	return rc < 0 ? rc : reply_round(req, resp, create ? 201 : 200, r.id, event, err);
 }
@@ -277,8 +277,8 @@ int tr_api_exempt_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	fk_area_release(&area);
 	if (rc == 0) {
 		e.target_id = r.id;
-		e.detail = tr_detail(req, json_pack("{s:o, s:I}", "area_id", fk_json_idv(area_id),
-						    "results", (json_int_t)json_array_size(items)));
+		e.detail = json_pack("{s:o, s:I}", "area_id", fk_json_idv(area_id), "results",
+				     (json_int_t)json_array_size(items));
 		rc = fk_audit(req, &e, err);
 	}
 	if (rc < 0) {
@@ -320,8 +320,7 @@ int tr_api_exempt_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		return rc;
 	rc = tr_exempt_add(req->db, req->who, round_id, person_id, reason, &created, err);
 	e.target_id = person_id;
-	e.detail = tr_detail(
-	    req, json_pack("{s:o, s:s}", "round_id", fk_json_idv(round_id), "reason", reason));
+	e.detail = json_pack("{s:o, s:s}", "round_id", fk_json_idv(round_id), "reason", reason);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		tr_coverage_pulse(round_id, NULL);
@@ -348,7 +347,7 @@ int tr_api_exempt_remove(struct fk_req *req, struct fk_resp *resp, struct fk_err
 		return rc;
 	rc = tr_exempt_remove(req->db, req->who, round_id, person_id, err);
 	e.target_id = person_id;
-	e.detail = tr_detail(req, json_pack("{s:o}", "round_id", fk_json_idv(round_id)));
+	e.detail = json_pack("{s:o}", "round_id", fk_json_idv(round_id));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
 		tr_coverage_pulse(round_id, NULL);

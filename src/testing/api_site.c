@@ -117,7 +117,7 @@ static int audit_end(struct fk_req *req, int rc, const char *action, const struc
 {
 	struct fk_audit_entry e = {.action = action, .target_kind = "site", .target_id = s->id};
 
-	e.detail = tr_detail(req, json_pack("{s:s, s:s}", "code", s->code, "name", s->name));
+	e.detail = json_pack("{s:s, s:s}", "code", s->code, "name", s->name);
 	return fk_audit_tx_end(req, rc, &e, err);
 }
 
@@ -270,8 +270,7 @@ static int audit_registrars(struct fk_req *req, int rc, const struct tr_site *s,
 	for (int i = 0; i < p->n; i++)
 		json_array_append_new(who,
 				      p->names ? json_string(p->names[i]) : fk_json_idv(p->ids[i]));
-	e.detail = tr_detail(
-	    req, json_pack("{s:s, s:s, s:o}", "code", s->code, "name", s->name, p->field, who));
+	e.detail = json_pack("{s:s, s:s, s:o}", "code", s->code, "name", s->name, p->field, who);
 	return fk_audit_tx_end(req, rc, &e, err);
 }
 

@@ -196,20 +196,21 @@ int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct fk_audit_entry e = {.action = "testing.scan_undo", .target_kind = "person"};
+	struct fk_tx tx;
+	int64_t person_id;
 	const char *code = fk_req_param(req, "code");
 	struct tb_tube t;
-	int rc = fk_req_param_id(req, "person_id", &e.target_id, err);
+	int rc = fk_req_param_id(req, "person_id", &person_id, err);
 
 	if (rc == 0)
-		rc = tb_tx_begin(req->db, err);
+		rc = fk_tx_begin(req->db, &tx, err);
 	if (rc < 0)
 		return rc;
-	rc = tb_scan_undo(req->db, req->who, code, e.target_id, &t, err);
-	e.detail = tr_detail(req, json_pack("{s:s}", "tube", code));
+	rc = tb_scan_undo(req->db, req->who, code, person_id, &t, err);
 	if (rc == 0)
-		rc = fk_audit(req, &e, err);
-	rc = tb_tx_end(req->db, rc, err);
+		rc = fk_audit_json(req, "testing.scan_undo", "person", person_id,
+				   json_pack("{s:s}", "tube", code), err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0) {
 		tr_coverage_pulse(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
@@ -225,9 +226,10 @@ typedef int (*tube_op)(struct fk_db *db, const struct fk_principal *who, const c
 static int tube_write(struct fk_req *req, struct fk_resp *resp, tube_op op, const char *action,
 		      struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct fk_audit_entry e = {.action = action, .target_kind = "tube"};
 	struct tb_tube t = {0};
-	int rc = tb_tx_begin(req->db, err);
+	int rc = fk_tx_begin(req->db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -235,7 +237,7 @@ static int tube_write(struct fk_req *req, struct fk_resp *resp, tube_op op, cons
 	e.target_id = t.id;
 	if (rc == 0 && action)
 		rc = fk_audit(req, &e, err);
-	rc = tb_tx_end(req->db, rc, err);
+	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0) {
 		tr_coverage_pulse(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
@@ -259,7 +261,6 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 		      struct fk_err *err)
 {
 	struct scan_ctx *c = ctx;
-	struct fk_audit_entry e = {.action = "testing.visitor", .target_kind = "person"};
 	struct tb_visitor v = {
 	    .name = fk_json_str(req->body, "name"),
 	    .id_type = fk_json_str(req->body, "id_type"),
@@ -271,11 +272,10 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 	int rc =
 	    tb_visitor_register(req->db, req->who, c->code, &v, &c->p, &c->visitor_created, err);
 
-	e.target_id = c->p.id;
-	e.detail =
-	    tr_detail(req, json_pack("{s:s, s:b}", "tube", c->code, "created", c->visitor_created));
 	if (rc == 0)
-		rc = fk_audit(req, &e, err);
+		rc = fk_audit_json(
+		    req, "testing.visitor", "person", c->p.id,
+		    json_pack("{s:s, s:b}", "tube", c->code, "created", c->visitor_created), err);
 	if (rc == 0)
 		rc = tb_scan_check(req->db, req->who, c->code, &c->t, err);
 	if (rc == 0)

@@ -131,21 +131,22 @@ static struct tb_job *take(int max)
  * while the writer sat idle. */
 static void run_batch(struct fk_db *db, struct tb_job *jobs)
 {
+	struct fk_tx tx;
 	struct fk_err err = {0};
-	int rc = tb_tx_begin(db, &err);
+	int rc = fk_tx_begin(db, &tx, &err);
 
 	for (struct tb_job *j = jobs; rc == 0 && j; j = j->next)
 		run_one(db, j);
 	if (rc == 0)
-		rc = tb_tx_end(db, 0, &err);
+		rc = fk_tx_end(db, &tx, 0, &err);
 	if (rc < 0)
 		fail_all(jobs, rc, &err);
 }
 
-/* Without a connection to write with, every job fails alike. */
+/* Without a connection to write with (err says why), every job fails alike. */
 static void refuse(struct tb_job *jobs, const struct fk_err *err)
 {
-	fail_all(jobs, err->code ? err->code : FK_EDB, err);
+	fail_all(jobs, err->code, err);
 }
 
 /* Runs each job's done; a job belongs to its request again once done runs: read next first. */

@@ -67,13 +67,13 @@ int tr_callup_set(struct fk_db *db, const struct fk_principal *who, const struct
 		rc =
 		    fk_err_set(err, FK_EINVAL, "slot_end_before_start", "slot_end",
 			       "叫号结束时间必须晚于开始时间", "the slot must end after it starts");
-	if (rc == 0 && fk_db_run(db, err,
+	if (rc == 0)
+		rc = fk_db_write(db, err,
 				 "INSERT INTO callups (round_id, area_id, area_path, slot_start, "
 				 "slot_end) VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id, area_id) "
 				 "DO UPDATE SET slot_start = excluded.slot_start, "
 				 "slot_end = excluded.slot_end",
-				 "iitii", r->id, area_id, a.path, slot_start, slot_end) < 0)
-		rc = err ? err->code : FK_EDB;
+				 "iitii", r->id, area_id, a.path, slot_start, slot_end);
 	fk_area_release(&a);
 	return rc;
 }
@@ -85,10 +85,11 @@ static int read_one(struct fk_db *db, int64_t round_id, int64_t area_id, json_t 
 	int rc;
 
 	*out = NULL;
-	if (fk_db_query(db, &q,
-			"SELECT " CALLUP_COLS CALLUP_FROM "WHERE c.round_id = ? AND c.area_id = ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT " CALLUP_COLS CALLUP_FROM "WHERE c.round_id = ? AND c.area_id = ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	fk_q_bind_i64(q, 2, area_id);
 	rc = fk_q_step(q, err);
@@ -111,12 +112,12 @@ int tr_callup_done(struct fk_db *db, const struct fk_principal *who, const struc
 	if (rc == 0)
 		rc = tr_area_in_scope(db, who, area_id, "area_id", &a, err);
 	fk_area_release(&a);
-	if (rc == 0 &&
-	    fk_db_run(db, err,
-		      "UPDATE callups SET done_at = ?, done_by = ? WHERE round_id = ? AND "
-		      "area_id = ? AND done_at IS NULL",
-		      "iiii", fk_now_ms(), who ? who->user_id : (int64_t)0, r->id, area_id) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(
+		    db, err,
+		    "UPDATE callups SET done_at = ?, done_by = ? WHERE round_id = ? AND "
+		    "area_id = ? AND done_at IS NULL",
+		    "iiii", fk_now_ms(), who ? who->user_id : (int64_t)0, r->id, area_id);
 	if (rc == 0)
 		rc = read_one(db, r->id, area_id, out, err);
 	return rc;

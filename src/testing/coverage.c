@@ -27,7 +27,7 @@ int tr_stats_bump(struct fk_db *db, int64_t round_id, int64_t area_id, const cha
 		      "sampled = sampled + ?, resulted = resulted + ?, positive = positive + ? "
 		      "WHERE round_id = ? AND area_id = ?",
 		      "iiiiiii", d[0], d[1], d[2], d[3], d[4], round_id, area_id);
-	int rc = n < 0 ? (err ? err->code : FK_EDB) : 0;
+	int rc = n < 0 ? (int)n : 0;
 
 	if (rc < 0 || n > 0)
 		return rc;
@@ -35,14 +35,14 @@ int tr_stats_bump(struct fk_db *db, int64_t round_id, int64_t area_id, const cha
 		rc = fk_area_get(db, area_id, &a, err);
 		area_path = a.path;
 	}
-	if (rc == 0 &&
-	    fk_db_run(db, err,
-		      "INSERT INTO round_stats (round_id, area_id, area_path, expected, "
-		      "exempt, sampled, resulted, positive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		      "iitiiiii", round_id, area_id, area_path, d[0] > 0 ? d[0] : 0,
-		      d[1] > 0 ? d[1] : 0, d[2] > 0 ? d[2] : 0, d[3] > 0 ? d[3] : 0,
-		      d[4] > 0 ? d[4] : 0) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(
+		    db, err,
+		    "INSERT INTO round_stats (round_id, area_id, area_path, expected, "
+		    "exempt, sampled, resulted, positive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iitiiiii", round_id, area_id, area_path, d[0] > 0 ? d[0] : 0,
+		    d[1] > 0 ? d[1] : 0, d[2] > 0 ? d[2] : 0, d[3] > 0 ? d[3] : 0,
+		    d[4] > 0 ? d[4] : 0);
 	fk_area_release(&a);
 	return rc;
 }
@@ -101,11 +101,12 @@ int tr_counts_under(struct fk_db *db, int64_t round_id, const char *path, struct
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q,
-			"SELECT " SUMS " FROM round_stats s WHERE s.round_id = ? AND "
-			"s.area_path >= ? AND s.area_path < ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT " SUMS " FROM round_stats s WHERE s.round_id = ? AND "
+			 "s.area_path >= ? AND s.area_path < ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	fk_q_bind_text(q, 2, path);
 	fk_q_bind_text(q, 3, tr_upper(path, upper));
@@ -192,11 +193,13 @@ static int self_row(struct fk_db *db, int64_t round_id, const struct fk_area *ar
 	struct tr_counts c;
 	int rc;
 
-	if (fk_db_query(db, &q,
+	rc =
+	    fk_db_query(db, &q,
 			"SELECT " SUMS " FROM round_stats s WHERE s.round_id = ? AND s.area_id = ? "
 			"GROUP BY s.area_id",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+			err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	fk_q_bind_i64(q, 2, area->id);
 	rc = fk_q_step(q, err);
@@ -228,8 +231,9 @@ static int level_rows(struct fk_db *db, int64_t round_id, const struct fk_area *
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q, kind ? sql_kind : sql_children, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, kind ? sql_kind : sql_children, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	if (kind) {
 		fk_q_bind_text(q, 2, area->path);
@@ -319,8 +323,9 @@ int tr_turnaround(struct fk_db *db, int64_t round_id, int64_t site_id, json_t **
 	int rc;
 
 	*out = NULL;
-	if (fk_db_query(db, &q, site_id ? sql_tubes_site : sql_tubes, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, site_id ? sql_tubes_site : sql_tubes, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	if (site_id)
 		fk_q_bind_i64(q, 2, site_id);

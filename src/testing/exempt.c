@@ -103,7 +103,7 @@ int tr_exempt_add(struct fk_db *db, const struct fk_principal *who, int64_t roun
 			n = bump_exempt(db, round_id, p->area_id, p->area_path, 1, err);
 	}
 	if (rc == 0 && n < 0)
-		rc = err ? err->code : FK_EDB;
+		rc = (int)n;
 	free(ra);
 	free(p);
 	return rc;
@@ -130,10 +130,10 @@ int tr_exempt_remove(struct fk_db *db, const struct fk_principal *who, int64_t r
 				"该人员在本轮没有豁免", "the person is not exempt in this round");
 	else if (rc > 0)
 		rc = 0;
-	if (rc == 0 &&
-	    fk_db_run(db, err, "DELETE FROM round_exempt WHERE round_id = ? AND person_id = ?",
-		      "ii", round_id, person_id) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(db, err,
+				 "DELETE FROM round_exempt WHERE round_id = ? AND person_id = ?",
+				 "ii", round_id, person_id);
 	if (rc == 0 && r.status == FK_ROUND_SAMPLING)
 		rc = bump_exempt(db, round_id, building, NULL, -1, err);
 	free(ra);
@@ -190,11 +190,12 @@ static int read_pending(struct fk_db *db, int64_t round_id, struct pending **out
 
 	*out = NULL;
 	*n = 0;
-	if (fk_db_query(db, &q,
-			"SELECT p.id, p.area_id, p.area_path FROM round_exempt e "
-			"JOIN people p ON p.id = e.person_id WHERE e.round_id = ?",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT p.id, p.area_id, p.area_path FROM round_exempt e "
+			 "JOIN people p ON p.id = e.person_id WHERE e.round_id = ?",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, round_id);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (*n == cap) {
@@ -219,11 +220,10 @@ int tr_exempt_apply(struct fk_db *db, int64_t round_id, const struct tr_round_ar
 	for (int i = 0; rc == 0 && i < n; i++) {
 		if (!tr_round_has_path(ra, l[i].path))
 			continue;
-		if (fk_db_run(db, err,
-			      "UPDATE round_exempt SET building_id = ?, area_path = ? "
-			      "WHERE round_id = ? AND person_id = ?",
-			      "itii", l[i].building, l[i].path, round_id, l[i].person) < 0)
-			rc = err ? err->code : FK_EDB;
+		rc = fk_db_write(db, err,
+				 "UPDATE round_exempt SET building_id = ?, area_path = ? "
+				 "WHERE round_id = ? AND person_id = ?",
+				 "itii", l[i].building, l[i].path, round_id, l[i].person);
 		if (rc == 0)
 			rc = bump_exempt(db, round_id, l[i].building, l[i].path, 1, err);
 	}

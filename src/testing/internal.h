@@ -27,9 +27,6 @@
 
 /* ---- audited HTTP writes (shared by every api_*.c): fk_audit_tx_begin/_end ---- */
 
-/* JSON detail text for an audit row (steals d), living in the request's arena. */
-const char *tr_detail(struct fk_req *req, json_t *d);
-
 /* ---- small helpers (util.c) ---- */
 
 /* "[path, path~)": the exclusive upper bound of a materialized path's subtree for SQL that

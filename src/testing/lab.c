@@ -229,6 +229,7 @@ static int plate_row(void *ctx, long line, char **fields, size_t n)
 int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const char *data, size_t len, struct fk_import_report *rep, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct plate p = {.db = db,
 			  .who = who,
 			  .round_id = round_id,
@@ -236,7 +237,7 @@ int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t rou
 			  .col_code = -1,
 			  .col_result = -1,
 			  .err = err};
-	int rc = tb_tx_begin(db, err);
+	int rc = fk_tx_begin(db, &tx, err);
 
 	if (rc < 0)
 		return rc;
@@ -246,5 +247,5 @@ int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t rou
 	else if (rc == 0 && p.col_code < 0)
 		rc = fk_err_set(err, FK_EINVAL, "empty_file", NULL, "文件是空的",
 				"the file is empty");
-	return tb_tx_end(db, rc < 0 ? rc : 0, err);
+	return fk_tx_end(db, &tx, rc < 0 ? rc : 0, err);
 }

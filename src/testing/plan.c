@@ -99,8 +99,9 @@ static int read_assigned(struct plan *p, const char *t, struct site_load **l, in
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(p->db, &q, sql_sites, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(p->db, &q, sql_sites, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_text(q, 1, t);
 	fk_q_bind_text(q, 2, tr_upper(t, upper));
 	fk_q_bind_text(q, 3, t);

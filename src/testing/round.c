@@ -62,8 +62,9 @@ int fk_round_get(struct fk_db *db, int64_t id, struct fk_round *out, struct fk_e
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fk_db_query(db, &q, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
@@ -80,11 +81,12 @@ int tr_round_areas(struct fk_db *db, int64_t id, struct tr_round_areas *out, str
 	int rc;
 
 	out->n = 0;
-	if (fk_db_query(db, &q,
-			"SELECT a.id, a.path, a.name, a.code, a.kind FROM round_areas ra "
-			"JOIN areas a ON a.id = ra.area_id WHERE ra.round_id = ? ORDER BY a.code",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT a.id, a.path, a.name, a.code, a.kind FROM round_areas ra "
+			 "JOIN areas a ON a.id = ra.area_id WHERE ra.round_id = ? ORDER BY a.code",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	while ((rc = fk_q_step(q, err)) > 0 && out->n < TR_ROUND_MAX_AREAS) {
 		struct tr_round_area *a = &out->a[out->n++];
@@ -243,15 +245,14 @@ static int resolve_areas(struct fk_db *db, const struct fk_principal *who, const
 static int write_areas(struct fk_db *db, int64_t id, const struct tr_round_areas *ra,
 		       struct fk_err *err)
 {
-	if (fk_db_run(db, err, "DELETE FROM round_areas WHERE round_id = ?", "i", id) < 0)
-		return err ? err->code : FK_EDB;
-	for (int i = 0; i < ra->n; i++)
-		if (fk_db_run(db, err,
-			      "INSERT INTO round_areas (round_id, area_id, area_path) "
-			      "VALUES (?, ?, ?)",
-			      "iit", id, ra->a[i].id, ra->a[i].path) < 0)
-			return err ? err->code : FK_EDB;
-	return 0;
+	int rc = fk_db_write(db, err, "DELETE FROM round_areas WHERE round_id = ?", "i", id);
+
+	for (int i = 0; rc == 0 && i < ra->n; i++)
+		rc = fk_db_write(db, err,
+				 "INSERT INTO round_areas (round_id, area_id, area_path) "
+				 "VALUES (?, ?, ?)",
+				 "iit", id, ra->a[i].id, ra->a[i].path);
+	return rc;
 }
 
 int tr_round_create(struct fk_db *db, const struct fk_principal *who,
@@ -270,14 +271,13 @@ int tr_round_create(struct fk_db *db, const struct fk_principal *who,
 		rc = resolve_areas(db, who, in->area_ids, in->nareas, ra, err);
 	if (rc == 0) {
 		int64_t id = fk_id_next();
-		if (fk_db_run(db, err,
-			      "INSERT INTO rounds (id, name, status, pool_size, starts_at, "
-			      "deadline_at, created_by, created_at, updated_at, note) "
-			      "VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)",
-			      "itiiiiiit", id, in->name, (int64_t)pool, starts, in->deadline_at,
-			      who ? who->user_id : (int64_t)0, now, now,
-			      in->note && *in->note ? in->note : NULL) < 0)
-			rc = err ? err->code : FK_EDB;
+		rc = fk_db_write(db, err,
+				 "INSERT INTO rounds (id, name, status, pool_size, starts_at, "
+				 "deadline_at, created_by, created_at, updated_at, note) "
+				 "VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)",
+				 "itiiiiiit", id, in->name, (int64_t)pool, starts, in->deadline_at,
+				 who ? who->user_id : (int64_t)0, now, now,
+				 in->note && *in->note ? in->note : NULL);
 		if (rc == 0)
 			rc = write_areas(db, id, ra, err);
 		if (rc == 0)
@@ -333,18 +333,18 @@ int tr_round_update(struct fk_db *db, const struct fk_principal *who, int64_t id
 		rc = resolve_areas(db, who, in->area_ids, in->nareas, ra, err);
 	if (rc == 0 && in->area_ids)
 		rc = write_areas(db, id, ra, err);
-	if (rc == 0 &&
-	    fk_db_run(db, err,
-		      "UPDATE rounds SET name = ?, pool_size = ?, starts_at = ?, deadline_at = ?, "
-		      "note = ?, updated_at = ? WHERE id = ?",
-		      "tiiitii", in->name ? in->name : r.name,
-		      (int64_t)(in->pool_size ? in->pool_size : r.pool_size),
-		      in->starts_at ? in->starts_at : r.starts_at,
-		      in->deadline_at ? in->deadline_at : r.deadline_at,
-		      in->has_note ? (in->note && *in->note ? in->note : NULL)
-				   : (r.note[0] ? r.note : NULL),
-		      fk_now_ms(), id) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(
+		    db, err,
+		    "UPDATE rounds SET name = ?, pool_size = ?, starts_at = ?, deadline_at = ?, "
+		    "note = ?, updated_at = ? WHERE id = ?",
+		    "tiiitii", in->name ? in->name : r.name,
+		    (int64_t)(in->pool_size ? in->pool_size : r.pool_size),
+		    in->starts_at ? in->starts_at : r.starts_at,
+		    in->deadline_at ? in->deadline_at : r.deadline_at,
+		    in->has_note ? (in->note && *in->note ? in->note : NULL)
+				 : (r.note[0] ? r.note : NULL),
+		    fk_now_ms(), id);
 	if (rc == 0)
 		rc = fk_round_get(db, id, out, err);
 	free(ra);
@@ -370,25 +370,26 @@ static int status_conflict(const struct fk_round *r, bool opening, struct fk_err
 static int fill_stats(struct fk_db *db, int64_t id, const char *path, struct fk_err *err)
 {
 	char upper[FK_AREA_PATH_MAX + 8];
+	int rc;
 
 	tr_upper(path, upper);
-	if (fk_db_run(db, err,
-		      "INSERT INTO round_stats (round_id, area_id, area_path, expected, exempt, "
-		      "sampled, resulted, positive) "
-		      "SELECT CAST(? AS BIGINT), a.id, a.path, x.n, 0, 0, 0, 0 FROM "
-		      "(SELECT area_path, COUNT(*) AS n FROM people WHERE area_path >= ? AND "
-		      "area_path < ? GROUP BY area_path) x JOIN areas a ON a.path = x.area_path",
-		      "itt", id, path, upper) < 0)
-		return err ? err->code : FK_EDB;
-	if (fk_db_run(db, err,
-		      "INSERT INTO round_stats (round_id, area_id, area_path, expected, exempt, "
-		      "sampled, resulted, positive) "
-		      "SELECT CAST(? AS BIGINT), a.id, a.path, 0, 0, 0, 0, 0 FROM areas a "
-		      "WHERE a.path >= ? AND a.path < ? AND a.kind = 'building' AND NOT EXISTS "
-		      "(SELECT 1 FROM round_stats s WHERE s.round_id = ? AND s.area_id = a.id)",
-		      "itti", id, path, upper, id) < 0)
-		return err ? err->code : FK_EDB;
-	return 0;
+	rc = fk_db_write(db, err,
+			 "INSERT INTO round_stats (round_id, area_id, area_path, expected, exempt, "
+			 "sampled, resulted, positive) "
+			 "SELECT CAST(? AS BIGINT), a.id, a.path, x.n, 0, 0, 0, 0 FROM "
+			 "(SELECT area_path, COUNT(*) AS n FROM people WHERE area_path >= ? AND "
+			 "area_path < ? GROUP BY area_path) x JOIN areas a ON a.path = x.area_path",
+			 "itt", id, path, upper);
+	if (rc < 0)
+		return rc;
+	rc = fk_db_write(db, err,
+			 "INSERT INTO round_stats (round_id, area_id, area_path, expected, exempt, "
+			 "sampled, resulted, positive) "
+			 "SELECT CAST(? AS BIGINT), a.id, a.path, 0, 0, 0, 0, 0 FROM areas a "
+			 "WHERE a.path >= ? AND a.path < ? AND a.kind = 'building' AND NOT EXISTS "
+			 "(SELECT 1 FROM round_stats s WHERE s.round_id = ? AND s.area_id = a.id)",
+			 "itti", id, path, upper, id);
+	return rc;
 }
 
 static int set_status(struct fk_db *db, int64_t id, bool opening, int64_t *changed,
@@ -408,7 +409,7 @@ static int set_status(struct fk_db *db, int64_t id, bool opening, int64_t *chang
 			      "WHERE id = ? AND status = 'sampling'",
 			      "iii", now, now, id);
 	*changed = n;
-	return n < 0 ? (err ? err->code : FK_EDB) : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 static int transition(struct fk_db *db, const struct fk_principal *who, int64_t id, bool opening,

@@ -160,7 +160,7 @@ static int before_write(struct keyed *k)
 	int rc = fk_db_begin(req->db, false, k->job.err);
 
 	if (rc < 0)
-		return k->job.err->code ? k->job.err->code : FK_EDB;
+		return rc;
 	if (k->op->prep)
 		rc = k->op->prep(req, k->ctx, k->job.err);
 	if (rc < 0)
@@ -207,15 +207,16 @@ static void committed(struct keyed *k)
 /* PostgreSQL: the reads before any row lock is taken, then a transaction of its own. */
 static int keyed_alone(struct keyed *k)
 {
+	struct fk_tx tx;
 	struct fk_req *req = k->job.req;
 	struct fk_err *err = k->job.err;
 	int rc = before_write(k);
 
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
-	rc = tb_tx_begin(req->db, err);
+	rc = fk_tx_begin(req->db, &tx, err);
 	if (rc == 0)
-		rc = tb_tx_end(req->db, keyed_in_tx(&k->job), err);
+		rc = fk_tx_end(req->db, &tx, keyed_in_tx(&k->job), err);
 	/* The twin may commit between our look and our insert. */
 	if (rc == FK_ECONFLICT && strcmp(err->key, "duplicate") == 0)
 		rc = stored_or(k, rc);

@@ -59,8 +59,9 @@ int tr_site_get(struct fk_db *db, const struct fk_principal *who, int64_t id, st
 	bool ok = true;
 	int rc;
 
-	if (fk_db_query(db, &q, "SELECT " SITE_COLS " FROM sites s WHERE s.id = ?", err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, "SELECT " SITE_COLS " FROM sites s WHERE s.id = ?", err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
@@ -156,8 +157,9 @@ static int write_site(struct fk_db *db, const struct tr_site *s, bool create, st
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q, create ? sql_insert : sql_update, err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q, create ? sql_insert : sql_update, err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, s->area_id);
 	fk_q_bind_text(q, 2, s->area_path);
 	fk_q_bind_text(q, 3, s->code);
@@ -212,15 +214,14 @@ int tr_site_set_areas(struct fk_db *db, const struct fk_principal *who, int64_t 
 
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = scoped_area(db, who, area_ids[i], "area_ids", &a[i], err);
-	if (rc == 0 && fk_db_run(db, err, "DELETE FROM site_areas WHERE site_id = ?", "i", id) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(db, err, "DELETE FROM site_areas WHERE site_id = ?", "i", id);
 	for (int i = 0; rc == 0 && i < n; i++)
-		if (fk_db_run(
-			db, err,
-			"INSERT INTO site_areas (site_id, area_id, area_path) VALUES (?, ?, ?) "
-			"ON CONFLICT (site_id, area_id) DO NOTHING",
-			"iit", id, a[i].id, a[i].path) < 0)
-			rc = err ? err->code : FK_EDB;
+		rc = fk_db_write(
+		    db, err,
+		    "INSERT INTO site_areas (site_id, area_id, area_path) VALUES (?, ?, ?) "
+		    "ON CONFLICT (site_id, area_id) DO NOTHING",
+		    "iit", id, a[i].id, a[i].path);
 	for (int i = 0; i < n && a; i++)
 		fk_area_release(&a[i]);
 	free(a);
@@ -233,15 +234,14 @@ int tr_site_set_registrars(struct fk_db *db, const struct tr_site *s,
 	int64_t *ids = fk_xcalloc((size_t)(p->n > 0 ? p->n : 1), sizeof(*ids));
 	int rc = tr_registrars_check(db, s->area_path, p, ids, err);
 
-	if (rc == 0 &&
-	    fk_db_run(db, err, "DELETE FROM site_registrars WHERE site_id = ?", "i", s->id) < 0)
-		rc = err ? err->code : FK_EDB;
+	if (rc == 0)
+		rc = fk_db_write(db, err, "DELETE FROM site_registrars WHERE site_id = ?", "i",
+				 s->id);
 	for (int i = 0; rc == 0 && i < p->n; i++)
-		if (fk_db_run(db, err,
-			      "INSERT INTO site_registrars (site_id, user_id) VALUES (?, ?) "
-			      "ON CONFLICT (site_id, user_id) DO NOTHING",
-			      "ii", s->id, ids[i]) < 0)
-			rc = err ? err->code : FK_EDB;
+		rc = fk_db_write(db, err,
+				 "INSERT INTO site_registrars (site_id, user_id) VALUES (?, ?) "
+				 "ON CONFLICT (site_id, user_id) DO NOTHING",
+				 "ii", s->id, ids[i]);
 	free(ids);
 	return rc;
 }
@@ -253,11 +253,12 @@ static int areas_json(struct fk_db *db, int64_t id, json_t *out, struct fk_err *
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"SELECT a.id, a.name, a.code, a.kind, a.path FROM site_areas sa "
-			"JOIN areas a ON a.id = sa.area_id WHERE sa.site_id = ? ORDER BY a.code",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT a.id, a.name, a.code, a.kind, a.path FROM site_areas sa "
+			 "JOIN areas a ON a.id = sa.area_id WHERE sa.site_id = ? ORDER BY a.code",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o, s:o}", "id",
@@ -276,11 +277,12 @@ static int registrars_json(struct fk_db *db, int64_t id, json_t *out, struct fk_
 	struct fk_q *q;
 	int rc;
 
-	if (fk_db_query(db, &q,
-			"SELECT u.id, u.username, u.display_name FROM site_registrars r "
-			"JOIN users u ON u.id = r.user_id WHERE r.site_id = ? ORDER BY u.username",
-			err) < 0)
-		return err ? err->code : FK_EDB;
+	rc = fk_db_query(db, &q,
+			 "SELECT u.id, u.username, u.display_name FROM site_registrars r "
+			 "JOIN users u ON u.id = r.user_id WHERE r.site_id = ? ORDER BY u.username",
+			 err);
+	if (rc < 0)
+		return rc;
 	fk_q_bind_i64(q, 1, id);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(out, json_pack("{s:o, s:o, s:o}", "id",

@@ -6,7 +6,6 @@
  * A scan is the hot path of a sampling day: a handful of prepared statements in one short
  * write transaction. The tube's row is updated first, so on PostgreSQL two scans into the
  * same tube queue on its row lock and the capacity test in the UPDATE sees the other's n. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,40 +13,6 @@
 #include "base/id.h"
 #include "base/xmalloc.h"
 #include "testing/internal.h"
-
-/* ---- transactions ---- */
-
-static pthread_mutex_t sqlite_writers = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local bool holds_writers; /* this thread took sqlite_writers in tb_tx_begin */
-
-int tb_tx_begin(struct fk_db *db, struct fk_err *err)
-{
-	int rc;
-
-	if (fk_db_kind(db) == FK_DB_SQLITE) {
-		pthread_mutex_lock(&sqlite_writers);
-		holds_writers = true;
-	}
-	rc = fk_db_begin(db, true, err);
-	if (rc < 0 && holds_writers) {
-		holds_writers = false;
-		pthread_mutex_unlock(&sqlite_writers);
-	}
-	return rc < 0 ? (err && err->code ? err->code : FK_EDB) : 0;
-}
-
-int tb_tx_end(struct fk_db *db, int rc, struct fk_err *err)
-{
-	if (rc == 0 && fk_db_in_tx(db) && fk_db_commit(db, err) < 0)
-		rc = err && err->code ? err->code : FK_EDB;
-	if (rc < 0)
-		fk_db_rollback(db);
-	if (holds_writers) {
-		holds_writers = false;
-		pthread_mutex_unlock(&sqlite_writers);
-	}
-	return rc;
-}
 
 /* ---- reading tubes ---- */
 

@@ -6,7 +6,7 @@
  * Rules take a principal and do their own access checks: a registrar works only at the sites
  * it is bound to (site_registrars), other roles only where the site's area is in their scope.
  * Unless said otherwise a function that writes expects the caller to hold a write
- * transaction (tb_tx_begin), so that the HTTP layer can store the reply of a keyed write in
+ * transaction (fk_tx_begin), so that the HTTP layer can store the reply of a keyed write in
  * the same transaction. */
 #ifndef FK_TESTING_TUBE_INT_H
 #define FK_TESTING_TUBE_INT_H
@@ -26,15 +26,6 @@
 /* Who may register (open tubes, scan, pack boxes) and who may read the lab's side. */
 #define TB_ROLES_DESK (FK_R(REGISTRAR) | FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY))
 #define TB_ROLES_LAB  (FK_R(LAB) | FK_R(ADMIN))
-
-/* ---- transactions (tube.c) ---- */
-
-/* A write transaction. On SQLite the writers of this process queue on a mutex first, so
- * that they wait their turn instead of sleeping in SQLite's busy handler. */
-int tb_tx_begin(struct fk_db *db, struct fk_err *err);
-/* Commits when rc == 0, else rolls back, and lets the next writer in; returns rc or the
- * commit's error. Harmless after a tb_tx_begin that failed. */
-int tb_tx_end(struct fk_db *db, int rc, struct fk_err *err);
 
 /* ---- tubes (tube.c) ---- */
 

@@ -1,21 +1,11 @@
-/* util: what every file of the testing module leans on — audit detail text, subtree ranges of
- * materialized paths, ISO 8601 body members, and areas checked against the caller's scope.
- * Audited write transactions are fk_audit_tx_begin/_end (audit/audit.h). */
+/* util: what every file of the testing module leans on — subtree ranges of materialized
+ * paths, ISO 8601 body members, and areas checked against the caller's scope. Audited write
+ * transactions are fk_audit_tx_begin/_end, audit rows fk_audit_json (audit/audit.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
 #include "testing/internal.h"
-
-const char *tr_detail(struct fk_req *req, json_t *d)
-{
-	char *s = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	const char *out = fk_arena_strdup(req->arena, s);
-
-	free(s);
-	json_decref(d);
-	return out;
-}
 
 char *tr_upper(const char *path, char *out)
 {

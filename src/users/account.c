@@ -296,24 +296,6 @@ static int users_check_role(int role, int64_t person_id, struct fk_err *err)
 	return 0;
 }
 
-/* ---- transactions: join the caller's, or run our own ---- */
-
-static int tx_begin(struct fk_db *db, bool *mine, struct fk_err *err)
-{
-	*mine = !fk_db_in_tx(db);
-	return *mine ? fk_db_begin(db, true, err) : 0;
-}
-
-static int tx_end(struct fk_db *db, bool mine, int rc, struct fk_err *err)
-{
-	if (!mine)
-		return rc;
-	if (rc == 0)
-		return fk_db_commit(db, err);
-	fk_db_rollback(db);
-	return rc;
-}
-
 static int users_put_scopes(struct fk_db *db, int64_t user_id, const int64_t *ids, int n,
 			    struct fk_err *err)
 {
@@ -392,7 +374,7 @@ int users_create(struct fk_db *db, const struct fk_user *in, const char *passwor
 	struct fk_user u = *in;
 	char hash[crypto_pwhash_STRBYTES];
 	int64_t existing = 0, new_id = fk_id_next();
-	bool mine = false;
+	struct fk_tx tx;
 	int rc;
 
 	rc = users_validate_new(db, &u, password, grantor, err);
@@ -400,7 +382,7 @@ int users_create(struct fk_db *db, const struct fk_user *in, const char *passwor
 		rc = fk_password_hash(password, hash, err);
 	if (rc < 0)
 		return rc;
-	rc = tx_begin(db, &mine, err);
+	rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_db_one_i64(db, err, &existing, "SELECT id FROM users WHERE username = ?", "t",
@@ -413,7 +395,7 @@ int users_create(struct fk_db *db, const struct fk_user *in, const char *passwor
 		rc = users_put_scopes(db, new_id, u.scope_ids, u.nscopes, err);
 	if (rc == 0)
 		rc = run_hook(hook, new_id, err);
-	rc = tx_end(db, mine, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == 0 && id)
 		*id = new_id;
@@ -532,7 +514,7 @@ int users_update(struct fk_db *db, int64_t id, const struct users_patch *in,
 	struct users_patch p = *in;
 	struct users_row cur;
 	char hash[crypto_pwhash_STRBYTES];
-	bool mine = false;
+	struct fk_tx tx;
 	int rc;
 
 	rc = users_get(db, id, &cur, err);
@@ -543,14 +525,14 @@ int users_update(struct fk_db *db, int64_t id, const struct users_patch *in,
 	if (rc == 0 && p.password)
 		rc = fk_password_hash(p.password, hash, err);
 	if (rc == 0)
-		rc = tx_begin(db, &mine, err);
+		rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = users_patch_apply(db, &cur, &p, p.password ? hash : NULL,
 			       grantor ? grantor->session_id : 0, err);
 	if (rc == 0)
 		rc = run_hook(hook, id, err);
-	rc = tx_end(db, mine, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 	users_cache_forget_all();
 	sodium_memzero(hash, sizeof hash);
 	return rc;
@@ -560,14 +542,14 @@ int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 {
 	char hash[crypto_pwhash_STRBYTES];
 	int64_t id = 0;
-	bool mine = false;
+	struct fk_tx tx;
 	int rc;
 
 	rc = users_check_password(password, err);
 	if (rc == 0)
 		rc = fk_password_hash(password, hash, err);
 	if (rc == 0)
-		rc = tx_begin(db, &mine, err);
+		rc = fk_tx_begin(db, &tx, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_db_one_i64(db, err, &id, "SELECT id FROM users WHERE username = ?", "t", username);
@@ -578,7 +560,7 @@ int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 		rc = users_set_password(db, id, hash, err);
 	if (rc == 0)
 		rc = users_sessions_drop(db, id, 0, err);
-	rc = tx_end(db, mine, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
 }

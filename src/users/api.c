@@ -50,19 +50,13 @@ static int auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_
 static void auth_audit(struct fk_req *req, const char *action, int64_t session_id,
 		       const char *username, const char *reason)
 {
-	struct fk_audit_entry e = {
-	    .action = action, .target_kind = "session", .target_id = session_id};
 	struct fk_err aerr = {0};
 	json_t *d = json_pack("{s:s%, s:s}", "username", username ? username : "",
 			      username ? strnlen(username, 64) : 0, "result", reason);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
 
-	e.detail = text;
-	if (fk_audit(req, &e, &aerr) < 0)
+	if (fk_audit_json(req, action, "session", session_id, d, &aerr) < 0)
 		fk_warn("event=audit_failed action=%s request_id=%s msg=\"%s\"", action,
 			req->request_id ? req->request_id : "-", aerr.en);
-	free(text);
-	json_decref(d);
 }
 
 static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)

@@ -233,13 +233,8 @@ struct audit_ctx {
 static int audit_hook(void *ctx, int64_t user_id, struct fk_err *err)
 {
 	struct audit_ctx *a = ctx;
-	char *text = json_dumps(a->detail, JSON_COMPACT);
-	struct fk_audit_entry e = {
-	    .action = a->action, .target_kind = "user", .target_id = user_id, .detail = text};
-	int rc = fk_audit(a->req, &e, err);
 
-	free(text);
-	return rc;
+	return fk_audit_json(a->req, a->action, "user", user_id, json_incref(a->detail), err);
 }
 
 static json_t *ids_json(const int64_t *ids, int n)

@@ -71,6 +71,34 @@ test('every documented operation is a route', async () => {
 	assert.deepEqual(extra, [], 'documented in docs/openapi.yaml but not served');
 });
 
+/* [{code, name, status, key}] from components.x-error-codes, one flow mapping a line. */
+function documentedCodes(text) {
+	const rows = [];
+	let inTable = false;
+	for (const raw of text.split('\n')) {
+		if (/^ {2}x-error-codes:$/.test(raw)) {
+			inTable = true;
+			continue;
+		}
+		if (!inTable || /^\s*#/.test(raw)) continue;
+		const m = /^ {4}- \{code: (-?\d+), name: (\w+), status: (\d+), key: (\w+), meaning: "[^"]+"\}$/.exec(raw);
+		if (!m) break;
+		rows.push({ code: Number(m[1]), name: m[2], status: Number(m[3]), key: m[4] });
+	}
+	return rows;
+}
+
+test('docs/openapi.yaml lists the table of error codes the server answers with', async () => {
+	const r = await runCli(['errors', '--json']);
+	assert.equal(r.status, 0, `fangkong errors --json failed: ${r.stderr}`);
+	noSanitizerReport(r.stderr, 'fangkong errors');
+	const served = JSON.parse(r.stdout)
+		.filter((c) => c.code !== 0)
+		.map(({ code, name, status, key }) => ({ code, name, status, key }));
+	assert.ok(served.length >= 11, `too few codes: ${r.stdout}`);
+	assert.deepEqual(documentedCodes(fs.readFileSync(SPEC, 'utf8')), served);
+});
+
 test('docs/openapi.yaml is OpenAPI 3 with info, components and an error schema', () => {
 	const text = fs.readFileSync(SPEC, 'utf8');
 	assert.match(text, /^openapi: 3\.\d+\.\d+$/m);

@@ -106,18 +106,20 @@ static int setup(void **state)
 static int tube_open(struct fk_db *db, const struct fk_principal *who, const char *code,
 		     int64_t site, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct tb_tube t;
 	bool created;
-	int rc = tb_tx_begin(db, err);
+	int rc = fk_tx_begin(db, &tx, err);
 
 	if (rc == 0)
 		rc = tb_tube_open(db, who, round_id, site, code, &t, &created, err);
-	return tb_tx_end(db, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 static int scan(struct fk_db *db, const struct fk_principal *who, const char *code, int64_t person,
 		struct tb_tube *t, struct fk_err *err)
 {
+	struct fk_tx tx;
 	struct fk_person p;
 	struct tb_person tp = {0};
 	int rc = fk_person_get(db, who, person, &p, err);
@@ -128,10 +130,10 @@ static int scan(struct fk_db *db, const struct fk_principal *who, const char *co
 	tp.area_id = p.area_id;
 	snprintf(tp.name, sizeof(tp.name), "%s", p.name);
 	snprintf(tp.area_path, sizeof(tp.area_path), "%s", p.area_path);
-	rc = tb_tx_begin(db, err);
+	rc = fk_tx_begin(db, &tx, err);
 	if (rc == 0)
 		rc = tb_scan(db, who, code, &tp, t, err);
-	return tb_tx_end(db, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 typedef int (*tube_fn)(struct fk_db *, const struct fk_principal *, const char *, struct tb_tube *,
@@ -140,21 +142,23 @@ typedef int (*tube_fn)(struct fk_db *, const struct fk_principal *, const char *
 static int tube_do(struct fk_db *db, tube_fn fn, const char *code, struct tb_tube *t,
 		   struct fk_err *err)
 {
-	int rc = tb_tx_begin(db, err);
+	struct fk_tx tx;
+	int rc = fk_tx_begin(db, &tx, err);
 
 	if (rc == 0)
 		rc = fn(db, &reg, code, t, err);
-	return tb_tx_end(db, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 static int undo(struct fk_db *db, const char *code, int64_t person, struct tb_tube *t,
 		struct fk_err *err)
 {
-	int rc = tb_tx_begin(db, err);
+	struct fk_tx tx;
+	int rc = fk_tx_begin(db, &tx, err);
 
 	if (rc == 0)
 		rc = tb_scan_undo(db, &reg, code, person, t, err);
-	return tb_tx_end(db, rc, err);
+	return fk_tx_end(db, &tx, rc, err);
 }
 
 /* round_stats.sampled summed over the round. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "store/backend.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "modules.h"
@@ -260,6 +261,156 @@ static void test_tx_after_error(void **state)
 		assert_int_equal(rc, 0);
 		assert_int_equal(count_items(db), 1);
 	}
+}
+
+/* fk_tx: a helper's transaction of its own, or its caller's joined. */
+static void test_tx_join_or_begin(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_tx outer, inner;
+	static const char ins[] = "INSERT INTO t_items (id) VALUES (?)";
+
+	reset_table(db, items_sql);
+	/* alone: its own, committed */
+	must(fk_tx_begin(db, &outer, &err), &err);
+	assert_true(outer.own && fk_db_in_tx(db));
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(1)), 1);
+	assert_int_equal(fk_tx_end(db, &outer, 0, &err), 0);
+	assert_false(fk_db_in_tx(db));
+	assert_int_equal(count_items(db), 1);
+	/* alone and failing: rolled back, its rc returned */
+	must(fk_tx_begin(db, &outer, &err), &err);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(2)), 1);
+	assert_int_equal(fk_tx_end(db, &outer, FK_EUNPROC, &err), FK_EUNPROC);
+	assert_false(fk_db_in_tx(db));
+	assert_int_equal(count_items(db), 1);
+	/* nested: the inner joins, and ends nothing, even when it fails */
+	must(fk_tx_begin(db, &outer, &err), &err);
+	must(fk_tx_begin(db, &inner, &err), &err);
+	assert_false(inner.own);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(3)), 1);
+	assert_int_equal(fk_tx_end(db, &inner, 0, &err), 0);
+	assert_true(fk_db_in_tx(db));
+	must(fk_tx_begin(db, &inner, &err), &err);
+	assert_int_equal(fk_tx_end(db, &inner, FK_ENOTFOUND, &err), FK_ENOTFOUND);
+	assert_true(fk_db_in_tx(db));
+	assert_int_equal(fk_tx_end(db, &outer, 0, &err), 0);
+	assert_false(fk_db_in_tx(db));
+	assert_int_equal(count_items(db), 2);
+	/* a positive rc is a success: committed and returned as is */
+	must(fk_tx_begin(db, &outer, &err), &err);
+	assert_int_equal(fk_db_run(db, &err, ins, "i", INT64_C(4)), 1);
+	assert_int_equal(fk_tx_end(db, &outer, 1, &err), 1);
+	assert_int_equal(count_items(db), 3);
+}
+
+/* A commit refused by the store (a deferred foreign key checked at COMMIT) is the result. */
+static void test_tx_failing_commit(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_tx tx;
+	int rc;
+
+	must(fk_db_exec(db, "DROP TABLE IF EXISTS t_child", &err), &err);
+	reset_table(db, items_sql);
+	must(fk_db_exec(db,
+			"CREATE TABLE t_child (id BIGINT PRIMARY KEY, item_id BIGINT REFERENCES "
+			"t_items (id) DEFERRABLE INITIALLY DEFERRED)",
+			&err),
+	     &err);
+	must(fk_tx_begin(db, &tx, &err), &err);
+	assert_int_equal(fk_db_run(db, &err, "INSERT INTO t_child VALUES (1, 99)", ""), 1);
+	memset(&err, 0, sizeof(err));
+	rc = fk_tx_end(db, &tx, 0, &err);
+	assert_true(rc < 0);
+	assert_int_equal(rc, err.code);
+	assert_true(err.en[0] != '\0');
+	assert_false(fk_db_in_tx(db));
+	assert_false(tx.open);
+	must(fk_db_one_i64(db, &err, NULL, "SELECT 1 FROM t_child", ""), &err);
+	assert_int_equal(fk_db_one_i64(db, &err, NULL, "SELECT 1 FROM t_child", ""), 0);
+	/* the connection writes again afterwards (and, on SQLite, the writers' lock is free) */
+	must(fk_tx_begin(db, &tx, &err), &err);
+	assert_int_equal(fk_tx_end(db, &tx, 0, &err), 0);
+	must(fk_db_exec(db, "DROP TABLE t_child", &err), &err);
+}
+
+/* fk_tx joins whatever transaction is open (a read one too) and ends none of it; an end on a
+ * tx that never opened (its begin failed) returns rc as it is and touches nothing. */
+static void test_tx_join_read_and_closed(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+	struct fk_tx tx = {.open = true, .own = true};
+
+	must(fk_db_begin(db, false, &err), &err);
+	must(fk_tx_begin(db, &tx, &err), &err);
+	assert_false(tx.own);
+	assert_int_equal(fk_tx_end(db, &tx, FK_EINVAL, &err), FK_EINVAL);
+	assert_true(fk_db_in_tx(db));
+	fk_db_rollback(db);
+	tx = (struct fk_tx){0};
+	assert_int_equal(fk_tx_end(db, &tx, FK_EINVAL, &err), FK_EINVAL);
+	assert_int_equal(fk_tx_end(db, &tx, 0, &err), 0);
+	assert_false(fk_db_in_tx(db));
+}
+
+#define WRITES_EACH 300
+
+struct writer_arg {
+	const char *url;
+	int64_t first;
+	int failed;
+	struct fk_err err;
+};
+
+/* One thread's writes on a connection of its own, with SQLite's busy handler off: a write
+ * that found the file locked would fail at once with FK_ECONFLICT "retry". */
+static void *write_many(void *p)
+{
+	struct writer_arg *a = p;
+	struct fk_db *db = NULL;
+
+	if (fk_db_open(a->url, &db, &a->err) < 0 || fk_sqlite_busy_timeout(db, 0) < 0) {
+		a->failed = WRITES_EACH;
+		fk_db_close(db);
+		return NULL;
+	}
+	for (int64_t i = 0; i < WRITES_EACH; i++) {
+		struct fk_tx tx;
+		int rc = fk_tx_begin(db, &tx, &a->err);
+		if (rc == 0) {
+			int64_t n = fk_db_run(db, &a->err, "INSERT INTO t_items (id) VALUES (?)",
+					      "i", a->first + i);
+			rc = fk_tx_end(db, &tx, n < 0 ? (int)n : 0, &a->err);
+		}
+		a->failed += rc < 0;
+	}
+	fk_db_close(db);
+	return NULL;
+}
+
+/* SQLite: two threads writing to one file through two connections wait for each other on
+ * the file's writers' lock; neither meets SQLITE_BUSY. */
+static void test_sqlite_writers_queue(void **state)
+{
+	struct env *e = *state;
+	struct writer_arg a = {.url = e->url, .first = 1}, b = {.url = e->url, .first = 100001};
+	pthread_t ta, tb;
+
+	if (e != &sqlite_env)
+		skip();
+	reset_table(e->db, items_sql);
+	assert_int_equal(pthread_create(&ta, NULL, write_many, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, write_many, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	if (a.failed || b.failed)
+		fail_msg("writes refused: %d and %d (%s / %s)", a.failed, b.failed, a.err.en,
+			 b.err.en);
+	assert_int_equal(count_items(e->db), 2 * WRITES_EACH);
 }
 
 static void test_changes(void **state)
@@ -769,6 +920,10 @@ int main(void)
 	    cmocka_unit_test(test_duplicate),
 	    cmocka_unit_test(test_tx),
 	    cmocka_unit_test(test_tx_after_error),
+	    cmocka_unit_test(test_tx_join_or_begin),
+	    cmocka_unit_test(test_tx_failing_commit),
+	    cmocka_unit_test(test_tx_join_read_and_closed),
+	    cmocka_unit_test(test_sqlite_writers_queue),
 	    cmocka_unit_test(test_changes),
 	    cmocka_unit_test(test_nested_same_sql),
 	    cmocka_unit_test(test_cache_overflow),
