@@ -1,5 +1,6 @@
 /* modules: every domain module, in the order their migrations run and they start. */
 #include "modules.h"
+#include "platform/platform.h"
 #include "audit/audit.h"
 #include "users/users.h"
 #include "area/area.h"
@@ -8,6 +9,7 @@
 #include "testing/testing.h"
 
 const struct fk_module *const fk_modules[] = {
+    &fk_module_platform,
     &fk_module_audit,
     &fk_module_area,
     &fk_module_users,

@@ -26,7 +26,7 @@ const struct fk_field tb_body_handover[] = {
 
 const struct fk_field tb_body_result[] = {
     {.name = "result", .type = FK_J_STRING, .required = true, .max_len = 32},
-    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
+    FK_KEYED_FIELD,
     FK_FIELDS_END,
 };
 
@@ -254,15 +254,15 @@ static void result_committed(struct fk_req *req, void *ctx)
 	tr_coverage_pulse(c->t.round_id, c->t.site_path);
 }
 
-static const struct tb_keyed_op result_op = {"tube.result", NULL, NULL, result_fn,
-					     result_committed};
+static const struct fk_keyed_op result_op = {
+    .name = "tube.result", .write = result_fn, .committed = result_committed};
 
 int tb_api_result(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct result_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
 	c->code = fk_req_param(req, "code");
-	return tb_api_keyed(req, resp, &result_op, c, err);
+	return fk_keyed(req, resp, &result_op, c, err);
 }
 
 int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)

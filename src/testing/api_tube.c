@@ -1,6 +1,6 @@
 /* api_tube: the HTTP handlers of registration — open a tube, scan people in (by sampling code
  * or ID number), undo, close, void, add a visitor at the desk, read a tube. Writes a phone
- * may retry carry a client_key and go through tb_api_keyed. The lab reads tubes too, but
+ * may retry carry a client_key and go through fk_keyed. The lab reads tubes too, but
  * never their people. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +11,14 @@
 const struct fk_field tb_body_tube_open[] = {
     {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
     {.name = "site_id", .type = FK_J_ID, .required = true},
-    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
+    FK_KEYED_FIELD,
     FK_FIELDS_END,
 };
 
 const struct fk_field tb_body_scan[] = {
     {.name = "person_code", .type = FK_J_STRING, .nullable = true, .max_len = 128},
     {.name = "id_number", .type = FK_J_STRING, .nullable = true, .max_len = 64},
-    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
+    FK_KEYED_FIELD,
     FK_FIELDS_END,
 };
 
@@ -32,7 +32,7 @@ const struct fk_field tb_body_visitor[] = {
      .nullable = true,
      .max_len = FK_PERSON_HOUSEHOLD_MAX * 4},
     {.name = "area_id", .type = FK_J_ID, .nullable = true},
-    {.name = "client_key", .type = FK_J_STRING, .required = true, .max_len = 128},
+    FK_KEYED_FIELD,
     FK_FIELDS_END,
 };
 
@@ -95,7 +95,7 @@ static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 	return 0;
 }
 
-static const struct tb_keyed_op open_op = {"tube.open", NULL, NULL, open_fn, NULL};
+static const struct fk_keyed_op open_op = {.name = "tube.open", .write = open_fn};
 
 int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
@@ -104,7 +104,7 @@ int tb_api_tube_open(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 
 	if (rc < 0)
 		return rc;
-	return tb_api_keyed(req, resp, &open_op, round_id, err);
+	return fk_keyed(req, resp, &open_op, round_id, err);
 }
 
 /* ---- scans ---- */
@@ -183,15 +183,18 @@ static void scan_committed(struct fk_req *req, void *ctx)
 	tr_coverage_pulse(c->t.round_id, c->t.site_path);
 }
 
-static const struct tb_keyed_op scan_op = {"tube.scan", scan_parse, scan_prep, scan_fn,
-					   scan_committed};
+static const struct fk_keyed_op scan_op = {.name = "tube.scan",
+					   .parse = scan_parse,
+					   .prep = scan_prep,
+					   .write = scan_fn,
+					   .committed = scan_committed};
 
 int tb_api_scan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
 	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
-	return tb_api_keyed(req, resp, &scan_op, c, err);
+	return fk_keyed(req, resp, &scan_op, c, err);
 }
 
 int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
@@ -285,15 +288,15 @@ static int visitor_fn(struct fk_req *req, void *ctx, int *status, json_t **reply
 	return rc;
 }
 
-static const struct tb_keyed_op visitor_op = {"tube.visitor", NULL, NULL, visitor_fn,
-					      scan_committed};
+static const struct fk_keyed_op visitor_op = {
+    .name = "tube.visitor", .write = visitor_fn, .committed = scan_committed};
 
 int tb_api_visitor(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct scan_ctx *c = fk_arena_alloc(req->arena, sizeof(*c));
 
 	*c = (struct scan_ctx){.code = fk_req_param(req, "code")};
-	return tb_api_keyed(req, resp, &visitor_op, c, err);
+	return fk_keyed(req, resp, &visitor_op, c, err);
 }
 
 /* ---- reading ---- */

@@ -2,7 +2,7 @@
  * call-ups, coverage and door-to-door (rounds part) followed by tubes, boxes, lab results and
  * retests (tubes part). It declares the columns where it keeps area paths (the area module
  * keeps them right on a move and refuses deleting an area a round or a site still names);
- * fini stops the writer thread of the group commit. */
+ * init keeps the sampling-code key, fini lets it go. */
 #include "platform/module.h"
 #include "testing/internal.h"
 
@@ -166,11 +166,9 @@ static int testing_init(struct fk_app *app, void **state, struct fk_err *err)
 	return 0;
 }
 
-/* The group commit's writer thread ends with the server. */
 static void testing_fini(struct fk_app *app, void *state)
 {
 	(void)app;
-	tb_batch_stop();
 	tb_code_key_free(state);
 }
 

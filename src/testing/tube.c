@@ -195,7 +195,7 @@ static int open_insert(struct fk_db *db, const struct fk_principal *who, const s
 		       int64_t site_id, const char *code, struct fk_err *err)
 {
 	int64_t now = fk_now_ms();
-	int64_t rc = tb_key_purge(db, now - 7LL * 24 * 3600 * 1000, err);
+	int64_t rc = fk_keyed_purge(db, now - 7LL * 24 * 3600 * 1000, NULL, err);
 
 	if (rc == 0)
 		rc = fk_db_run(

@@ -1,5 +1,5 @@
 /* tube_int: what the tubes half of the testing module shares inside the module — tubes and
- * scans (tube.c), idempotency keys (scan_key.c), desk visitors (visitor.c), sampling codes and
+ * scans (tube.c), desk visitors (visitor.c), sampling codes and
  * QR images (qr.c), transport boxes (transport.c), lab results and plates (lab.c) and the
  * positive-pool reflex with its retests (positive.c); and the route entries module.c lists.
  *
@@ -18,10 +18,10 @@
 #include "base/report.h"
 #include "http/http.h"
 #include "people/people.h"
+#include "platform/keyed.h"
 #include "testing/testing.h"
 
 #define TB_CODE_MAX 32 /* tube and box barcodes: 1..32 of [A-Za-z0-9_-] */
-#define TB_KEY_MAX  64 /* client keys: 8..64 of [A-Za-z0-9_.:-] */
 
 /* Who may register (open tubes, scan, pack boxes) and who may read the lab's side. */
 #define TB_ROLES_DESK (FK_R(REGISTRAR) | FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY))
@@ -138,65 +138,6 @@ int tb_person_get(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		  struct tb_person *out, struct fk_err *err);
 int tb_person_by_number(struct fk_db *db, const struct fk_principal *who, const char *id_number,
 			struct tb_person *out, struct fk_err *err);
-
-/* ---- idempotency keys (scan_key.c) ---- */
-
-/* FK_EINVAL "invalid_client_key" unless key is 8..TB_KEY_MAX of [A-Za-z0-9_.:-]. */
-int tb_key_check(const char *key, struct fk_err *err);
-/* 1 and the stored status and reply (in arena) when key was used by user_id for op; 0 when
- * unused; FK_ECONFLICT "client_key_reused" when it was used by someone else or for another
- * operation. */
-int tb_key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64_t user_id,
-		const char *op, int *status, const char **reply, struct fk_err *err);
-int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char *op, int status,
-		 const char *reply, struct fk_err *err);
-/* Forgets keys older than before_ms. */
-int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err);
-
-/* A keyed write over HTTP: the body's client_key is checked, then the op's parse (may be
- * NULL) on the request's own thread and connection: what needs no lock nor the latest rows,
- * such as checking the body and a sampling code's HMAC, kept off the writer. A key seen
- * before answers its stored reply byte for byte and runs nothing; otherwise the op's prep
- * (may be NULL: reads that need no lock) runs, then its write in a write transaction, and
- * the write's reply
- * (status, JSON) is stored under the key in the same transaction; committed (may be NULL)
- * runs after the commit of a write that was not a replay. On SQLite the write runs in the
- * group commit and the reply is deferred (the handler returns tb_api_keyed's FK_DEFERRED as
- * it is), so ctx must live as long as the request: allocate it in req->arena. */
-typedef int (*tb_prep_fn)(struct fk_req *req, void *ctx, struct fk_err *err);
-typedef int (*tb_keyed_fn)(struct fk_req *req, void *ctx, int *status, json_t **reply,
-			   struct fk_err *err);
-struct tb_keyed_op {
-	const char *name; /* what a key is stored for: "tube.scan" */
-	tb_prep_fn parse;
-	tb_prep_fn prep;
-	tb_keyed_fn write;
-	void (*committed)(struct fk_req *req, void *ctx);
-};
-int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed_op *op, void *ctx,
-		 struct fk_err *err);
-
-/* ---- group commit (batch.c) ---- */
-
-/* A write waiting for its turn: run is called inside a write transaction on the writer
- * connection and returns 0 or <0 with err filled. */
-struct tb_job {
-	struct fk_req *req; /* run with req->db swapped for the writer connection */
-	struct fk_err *err;
-	int (*run)(struct tb_job *job);	  /* inside the batch's transaction */
-	void (*done)(struct tb_job *job); /* after the commit; rc is the outcome */
-	int rc;
-	struct tb_job *next;
-};
-/* Queues job for the writer thread of store (started by the first job; SQLite), which runs
- * it in a transaction shared with the jobs queued beside it, under its own savepoint, then
- * calls its done (with rc the job's result, or the commit's failure). The job must live until
- * done runs. FK_EINTERNAL when there is no writer thread (stopping). */
-int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *err);
-/* From a job's run: undoes what the job wrote so far (its savepoint stays open). */
-void tb_batch_undo(struct tb_job *job);
-/* Lets the writer thread finish what is queued and stops it (the module's fini). */
-void tb_batch_stop(void);
 
 /* ---- desk visitors (visitor.c) ---- */
 

@@ -24,7 +24,7 @@ static struct area_env area_sqlite_env, area_pg_env;
 /* The modules whose migrations the store gets and whose area paths moves follow. */
 static const struct fk_module *const *area_env_modules = fk_modules;
 
-static int area_env_admin_exec(const char *url, const char *sql)
+static inline int area_env_admin_exec(const char *url, const char *sql)
 {
 	struct fk_err err = {0};
 	struct fk_db *db;
@@ -39,7 +39,7 @@ static int area_env_admin_exec(const char *url, const char *sql)
 	return rc;
 }
 
-static int area_env_open(struct area_env *e)
+static inline int area_env_open(struct area_env *e)
 {
 	struct fk_err err = {0};
 
@@ -51,7 +51,7 @@ static int area_env_open(struct area_env *e)
 	return 0;
 }
 
-static int area_setup_sqlite(void **state)
+static inline int area_setup_sqlite(void **state)
 {
 	struct area_env *e = &area_sqlite_env;
 
@@ -61,7 +61,7 @@ static int area_setup_sqlite(void **state)
 	return area_env_open(e);
 }
 
-static int area_teardown_sqlite(void **state)
+static inline int area_teardown_sqlite(void **state)
 {
 	struct area_env *e = *state;
 	char path[600];
@@ -76,7 +76,7 @@ static int area_teardown_sqlite(void **state)
 }
 
 /* postgres://user@host:port/dbname?opts -> the same URL naming database db. */
-static void area_env_url_with_db(const char *url, const char *db, char *out, size_t cap)
+static inline void area_env_url_with_db(const char *url, const char *db, char *out, size_t cap)
 {
 	const char *host = strstr(url, "://");
 	const char *path = host ? strchr(host + 3, '/') : NULL;
@@ -86,7 +86,7 @@ static void area_env_url_with_db(const char *url, const char *db, char *out, siz
 	snprintf(out, cap, "%.*s/%s%s", head, url, db, query ? query : "");
 }
 
-static int area_setup_pg(void **state)
+static inline int area_setup_pg(void **state)
 {
 	struct area_env *e = &area_pg_env;
 	char sql[256];
@@ -107,7 +107,7 @@ static int area_setup_pg(void **state)
 	return area_env_open(e);
 }
 
-static int area_teardown_pg(void **state)
+static inline int area_teardown_pg(void **state)
 {
 	struct area_env *e = *state;
 	char sql[256];
@@ -117,20 +117,20 @@ static int area_teardown_pg(void **state)
 	return area_env_admin_exec(e->admin_url, sql) < 0 ? -1 : 0;
 }
 
-static struct fk_db *area_env_db(void **state)
+static inline struct fk_db *area_env_db(void **state)
 {
 	return ((struct area_env *)*state)->db;
 }
 
 /* Fails the case with the error's text when rc < 0. */
-static void area_must(int64_t rc, const struct fk_err *err)
+static inline void area_must(int64_t rc, const struct fk_err *err)
 {
 	if (rc < 0)
 		fail_msg("call failed: %s [%s] field=%s", err->en, err->key, err->field);
 }
 
 /* Empties the area tables (children first, for the self-reference). */
-static int area_env_wipe(void **state)
+static inline int area_env_wipe(void **state)
 {
 	struct fk_err err = {0};
 	struct fk_db *db = area_env_db(state);
@@ -142,8 +142,8 @@ static int area_env_wipe(void **state)
 }
 
 /* Creates an area with the given parent (0 = root) and returns its id. */
-static int64_t area_add(struct fk_db *db, int64_t parent, const char *kind, const char *name,
-			const char *code)
+static inline int64_t area_add(struct fk_db *db, int64_t parent, const char *kind, const char *name,
+			       const char *code)
 {
 	struct fk_area a;
 	struct fk_err err = {0};
@@ -157,7 +157,7 @@ static int64_t area_add(struct fk_db *db, int64_t parent, const char *kind, cons
 	return a.id;
 }
 
-static void area_path_of(struct fk_db *db, int64_t id, char *out, size_t cap)
+static inline void area_path_of(struct fk_db *db, int64_t id, char *out, size_t cap)
 {
 	struct fk_area a;
 	struct fk_err err = {0};
@@ -168,7 +168,7 @@ static void area_path_of(struct fk_db *db, int64_t id, char *out, size_t cap)
 }
 
 /* Runs the sqlite group, then the postgres group when FK_PG_URL is set. */
-static int area_env_run(const char *name, const struct CMUnitTest *tests, size_t n)
+static inline int area_env_run(const char *name, const struct CMUnitTest *tests, size_t n)
 {
 	char gname[64];
 	const char *pg = getenv("FK_PG_URL");

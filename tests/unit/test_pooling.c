@@ -2,9 +2,8 @@
  * PostgreSQL too when FK_PG_URL is set) — a tube takes the round's pool size and closes itself
  * when full; one person is in one live tube per round until that tube is voided; undo takes a
  * scan out (reopening a full tube) until the tube is boxed; voiding gives the counters back;
- * client keys store the first reply and refuse reuse by someone else; sampling codes carry a
- * MAC that a guessed id cannot match; registrars work only at their own sites; writes that
- * share one commit (SQLite's group commit) keep their own outcome. */
+ * sampling codes carry a MAC that a guessed id cannot match; registrars work only at their own
+ * sites; writes that share one commit (SQLite's group commit) keep their own outcome. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,9 +72,9 @@ static int64_t open_round(struct fk_db *db, int pool)
 static int setup(void **state)
 {
 	static const char *const wipe[] = {
-	    "DELETE FROM samples",     "DELETE FROM tubes",	"DELETE FROM boxes",
-	    "DELETE FROM retests",     "DELETE FROM scan_keys", "DELETE FROM round_stats",
-	    "DELETE FROM round_areas", "DELETE FROM rounds",	"DELETE FROM site_registrars",
+	    "DELETE FROM samples",     "DELETE FROM tubes",	  "DELETE FROM boxes",
+	    "DELETE FROM retests",     "DELETE FROM client_keys", "DELETE FROM round_stats",
+	    "DELETE FROM round_areas", "DELETE FROM rounds",	  "DELETE FROM site_registrars",
 	    "DELETE FROM site_areas",  "DELETE FROM sites",
 	};
 	struct fk_db *db = area_env_db(state);
@@ -307,37 +306,6 @@ static void void_gives_counters_back(void **state)
 	must_fail(undo(db, "V", pid[0], &t, &err), FK_ECONFLICT, "tube_voided", &err);
 }
 
-static void keys_store_the_first_reply(void **state)
-{
-	struct fk_db *db = area_env_db(state);
-	struct fk_arena arena;
-	struct fk_err err = {0};
-	const char *reply = NULL;
-	int status = 0;
-
-	fk_arena_init(&arena);
-	assert_int_equal(tb_key_check("short", &err), FK_EINVAL);
-	assert_int_equal(tb_key_check("has space in it", &err), FK_EINVAL);
-	area_must(tb_key_check("0f8e2c1a-9b7d-4e5f-a1b2-c3d4e5f6a7b8", &err), &err);
-	assert_int_equal(
-	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 0);
-	area_must(tb_key_store(db, "key-00000001", 42, "tube.scan", 201, "{\"a\":1}", &err), &err);
-	assert_int_equal(
-	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 1);
-	assert_int_equal(status, 201);
-	assert_string_equal(reply, "{\"a\":1}");
-	must_fail(tb_key_find(db, &arena, "key-00000001", 43, "tube.scan", &status, &reply, &err),
-		  FK_ECONFLICT, "client_key_reused", &err);
-	must_fail(tb_key_find(db, &arena, "key-00000001", 42, "tube.open", &status, &reply, &err),
-		  FK_ECONFLICT, "client_key_reused", &err);
-	assert_int_equal(tb_key_store(db, "key-00000001", 42, "tube.scan", 201, "x", &err),
-			 FK_ECONFLICT);
-	area_must(tb_key_purge(db, fk_now_ms() + 1000, &err), &err);
-	assert_int_equal(
-	    tb_key_find(db, &arena, "key-00000001", 42, "tube.scan", &status, &reply, &err), 0);
-	fk_arena_release(&arena);
-}
-
 static void codes_cannot_be_guessed(void **state)
 {
 	struct fk_db *db = area_env_db(state);
@@ -428,7 +396,7 @@ static void registrars_only_at_their_sites(void **state)
 
 struct batch_case {
 	struct fk_req req;
-	struct tb_job job;
+	struct fk_batch_job job;
 	struct fk_err err;
 	char key[32];
 	bool fail;
@@ -438,10 +406,13 @@ static pthread_mutex_t batch_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t batch_cv = PTHREAD_COND_INITIALIZER;
 static int batch_done;
 
-static int batch_job(struct tb_job *job)
+static int batch_job(struct fk_batch_job *job)
 {
 	struct batch_case *c = (struct batch_case *)job->req;
-	int rc = tb_key_store(job->req->db, c->key, 42, "tube.scan", 201, "{}", job->err);
+	int rc = fk_db_write(job->req->db, job->err,
+			     "INSERT INTO client_keys (client_key, user_id, op, status, reply, at) "
+			     "VALUES (?, 42, 'tube.scan', 201, '{}', 0)",
+			     "t", c->key);
 
 	/* A refused write after a write of its own: only its savepoint rolls back. */
 	if (rc == 0 && c->fail)
@@ -449,7 +420,7 @@ static int batch_job(struct tb_job *job)
 	return rc;
 }
 
-static void batch_job_done(struct tb_job *job)
+static void batch_job_done(struct fk_batch_job *job)
 {
 	(void)job;
 	pthread_mutex_lock(&batch_mu);
@@ -474,9 +445,9 @@ static void batched_jobs_keep_their_own_outcome(void **state)
 	for (int i = 0; i < 8; i++) {
 		snprintf(c[i].key, sizeof(c[i].key), "batch-key-%d", i);
 		c[i].fail = i % 3 == 1;
-		c[i].job = (struct tb_job){
+		c[i].job = (struct fk_batch_job){
 		    .req = &c[i].req, .err = &c[i].err, .run = batch_job, .done = batch_job_done};
-		area_must(tb_batch_submit(store, &c[i].job, &err), &err);
+		area_must(fk_batch_submit(store, &c[i].job, &err), &err);
 	}
 	pthread_mutex_lock(&batch_mu);
 	while (batch_done < 8)
@@ -486,12 +457,12 @@ static void batched_jobs_keep_their_own_outcome(void **state)
 		assert_int_equal(c[i].job.rc, c[i].fail ? FK_ECONFLICT : 0);
 		assert_null(c[i].req.db); /* the writer's connection was only lent */
 	}
-	tb_batch_stop();
+	fk_batch_stop();
 	fk_store_close(store);
-	area_must(
-	    fk_db_one_i64(e->db, &err, &n,
-			  "SELECT COUNT(*) FROM scan_keys WHERE client_key LIKE 'batch-key-%'", ""),
-	    &err);
+	area_must(fk_db_one_i64(
+		      e->db, &err, &n,
+		      "SELECT COUNT(*) FROM client_keys WHERE client_key LIKE 'batch-key-%'", ""),
+		  &err);
 	assert_int_equal(n, 5); /* keys 1, 4 and 7 were refused */
 }
 
@@ -502,7 +473,6 @@ int main(void)
 	    cmocka_unit_test_setup(one_live_tube_per_person, setup),
 	    cmocka_unit_test_setup(undo_until_boxed, setup),
 	    cmocka_unit_test_setup(void_gives_counters_back, setup),
-	    cmocka_unit_test_setup(keys_store_the_first_reply, setup),
 	    cmocka_unit_test_setup(codes_cannot_be_guessed, setup),
 	    cmocka_unit_test_setup(code_key_kept_once_read, setup),
 	    cmocka_unit_test_setup(registrars_only_at_their_sites, setup),

@@ -1,23 +1,24 @@
-/* scan_key: idempotency of the writes a phone may retry (tube open, scan, visitor, result).
- * The client sends a key with each write; the first reply to it is stored with the write, in
- * its transaction, and a repeat of the key gets the stored bytes back and changes nothing.
- * Only successes are stored: a refused write changed nothing, so running it again is safe. */
+/* keyed: the writes a phone may retry, for every module (see keyed.h): the client's key, the
+ * reply stored with the write in its transaction (client_keys), the replay of a repeat, and
+ * the two ways a write runs: in the group commit on SQLite (batch.c), alone on PostgreSQL. */
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
 #include "base/xmalloc.h"
-#include "testing/internal.h"
+#include "base/json.h"
+#include "platform/keyed.h"
+#include "platform/module.h"
 
-int tb_key_check(const char *key, struct fk_err *err)
+int fk_keyed_check(const char *key, struct fk_err *err)
 {
 	size_t n = key ? strlen(key) : 0;
 
-	if (n < 8 || n > TB_KEY_MAX ||
+	if (n < 8 || n > FK_KEY_MAX ||
 	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-") != n)
 		return fk_err_set(err, FK_EINVAL, "invalid_client_key", "client_key",
 				  "client_key 应为 8 到 %d 位字母、数字或 _ . : -",
 				  "client_key must be 8 to %d letters, digits or _ . : -",
-				  TB_KEY_MAX);
+				  FK_KEY_MAX);
 	return 0;
 }
 
@@ -29,13 +30,13 @@ static int key_reused(struct fk_err *err)
 			  "operation");
 }
 
-int tb_key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64_t user_id,
-		const char *op, int *status, const char **reply, struct fk_err *err)
+static int key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64_t user_id,
+		    const char *op, int *status, const char **reply, struct fk_err *err)
 {
 	struct fk_q *q;
 	bool mine = false;
 	int rc = fk_db_query(
-	    db, &q, "SELECT user_id, op, status, reply FROM scan_keys WHERE client_key = ?", err);
+	    db, &q, "SELECT user_id, op, status, reply FROM client_keys WHERE client_key = ?", err);
 
 	if (rc < 0)
 		return rc;
@@ -52,19 +53,23 @@ int tb_key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64
 	return rc;
 }
 
-int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char *op, int status,
-		 const char *reply, struct fk_err *err)
+static int key_store(struct fk_db *db, const char *key, int64_t user_id, const char *op, int status,
+		     const char *reply, struct fk_err *err)
 {
-	int64_t rc = fk_db_run(db, err,
-			       "INSERT INTO scan_keys (client_key, user_id, op, status, reply, at) "
-			       "VALUES (?, ?, ?, ?, ?, ?)",
-			       "tititi", key, user_id, op, (int64_t)status, reply, fk_now_ms());
+	int64_t rc =
+	    fk_db_run(db, err,
+		      "INSERT INTO client_keys (client_key, user_id, op, status, reply, at) "
+		      "VALUES (?, ?, ?, ?, ?, ?)",
+		      "tititi", key, user_id, op, (int64_t)status, reply, fk_now_ms());
 	return rc < 0 ? (int)rc : 0;
 }
 
-int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err)
+int fk_keyed_purge(struct fk_db *db, int64_t before_ms, int64_t *purged, struct fk_err *err)
 {
-	int64_t rc = fk_db_run(db, err, "DELETE FROM scan_keys WHERE at < ?", "i", before_ms);
+	int64_t rc = fk_db_run(db, err, "DELETE FROM client_keys WHERE at < ?", "i", before_ms);
+
+	if (purged)
+		*purged = rc < 0 ? 0 : rc;
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -98,7 +103,7 @@ static const char *reply_text(struct fk_req *req, json_t *reply)
 
 /* Runs the op's write and stores its reply, inside the transaction the caller opened. */
 static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
-			 const struct tb_keyed_op *op, void *ctx, struct fk_err *err)
+			 const struct fk_keyed_op *op, void *ctx, struct fk_err *err)
 {
 	json_t *reply = NULL;
 	int status = 200;
@@ -112,7 +117,7 @@ static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *k
 		return fk_err_set(err, FK_EINTERNAL, "reply", NULL, "无法生成回复",
 				  "the reply could not be written");
 	answer(resp, status, text);
-	return tb_key_store(req->db, key, req->who->user_id, op->name, status, text, err);
+	return key_store(req->db, key, req->who->user_id, op->name, status, text, err);
 }
 
 /* The reply stored under key, if any: 1 found (answered), 0 not, <0 error. */
@@ -122,7 +127,7 @@ static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, con
 	const char *stored = NULL;
 	int status = 0;
 	int found =
-	    tb_key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored, err);
+	    key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored, err);
 
 	if (found > 0)
 		answer(resp, status, stored);
@@ -130,10 +135,10 @@ static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, con
 }
 
 struct keyed {
-	struct tb_job job; /* first: the batch hands this back */
+	struct fk_batch_job job; /* first: the batch hands this back */
 	struct fk_resp *resp;
 	const char *key;
-	const struct tb_keyed_op *op;
+	const struct fk_keyed_op *op;
 	void *ctx;
 	bool replayed; /* answered with a stored reply: nothing was written */
 };
@@ -171,7 +176,7 @@ static int before_write(struct keyed *k)
 
 /* Inside the write transaction: the key again (the same key may have been sent twice at
  * once), then the write and its stored reply. */
-static int keyed_in_tx(struct tb_job *job)
+static int keyed_in_tx(struct fk_batch_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
 	int rc = replay(job->req, k->resp, k->key, k->op->name, job->err);
@@ -185,7 +190,7 @@ static int keyed_in_tx(struct tb_job *job)
 /* In the group commit (SQLite), on the writer connection, whose cache the commits keep warm:
  * the reads and the write at once, since a key is new nearly always. A refusal is undone
  * before the key is looked up. */
-static int keyed_in_batch(struct tb_job *job)
+static int keyed_in_batch(struct fk_batch_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
 	int rc = k->op->prep ? k->op->prep(job->req, k->ctx, job->err) : 0;
@@ -194,7 +199,7 @@ static int keyed_in_batch(struct tb_job *job)
 		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
 	if (rc == 0)
 		return 0;
-	tb_batch_undo(job);
+	fk_batch_undo(job);
 	return stored_or(k, rc);
 }
 
@@ -225,14 +230,14 @@ static int keyed_alone(struct keyed *k)
 	return rc;
 }
 
-static void keyed_done(struct tb_job *job)
+static void keyed_done(struct fk_batch_job *job)
 {
 	committed((struct keyed *)job);
 	fk_req_done(job->req, job->rc);
 }
 
-int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed_op *op, void *ctx,
-		 struct fk_err *err)
+int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op *op, void *ctx,
+	     struct fk_err *err)
 {
 	struct keyed *k = fk_arena_alloc(req->arena, sizeof(*k));
 	int rc;
@@ -242,7 +247,7 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed
 			    .key = fk_json_str(req->body, "client_key"),
 			    .op = op,
 			    .ctx = ctx};
-	rc = tb_key_check(k->key, err);
+	rc = fk_keyed_check(k->key, err);
 	if (rc == 0 && op->parse)
 		rc = op->parse(req, ctx, err);
 	if (rc < 0)
@@ -252,7 +257,7 @@ int tb_api_keyed(struct fk_req *req, struct fk_resp *resp, const struct tb_keyed
 	/* SQLite: in the group commit, on the store's writer connection. */
 	k->job.run = keyed_in_batch;
 	fk_req_defer(req);
-	rc = tb_batch_submit(req->app->store, &k->job, err);
+	rc = fk_batch_submit(req->app->store, &k->job, err);
 	if (rc < 0)
 		fk_req_done(req, rc);
 	return FK_DEFERRED;

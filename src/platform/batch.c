@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <string.h>
 #include "base/log.h"
-#include "testing/internal.h"
+#include "platform/keyed.h"
 
 #define BATCH_MAX 256
 
@@ -23,7 +23,7 @@
 struct lane {
 	pthread_mutex_t mu;
 	pthread_cond_t work;
-	struct tb_job *head, *tail;
+	struct fk_batch_job *head, *tail;
 	pthread_t thread;
 	bool running, stopping;
 };
@@ -40,7 +40,7 @@ static struct lane q = LANE_INIT, fin = LANE_INIT;
 static struct fk_store *writer_store; /* under q.mu */
 
 /* Under l->mu: appends the jobs first..last and wakes the lane's thread. */
-static void lane_push(struct lane *l, struct tb_job *first, struct tb_job *last)
+static void lane_push(struct lane *l, struct fk_batch_job *first, struct fk_batch_job *last)
 {
 	if (l->tail)
 		l->tail->next = first;
@@ -80,28 +80,28 @@ static int savepoint(struct fk_db *db, const char *sql)
 }
 
 /* One job inside the batch's transaction, under its own savepoint. */
-static void run_one(struct fk_db *db, struct tb_job *j)
+static void run_one(struct fk_db *db, struct fk_batch_job *j)
 {
 	struct fk_db *own = j->req->db;
 
 	j->req->db = db;
-	j->rc = savepoint(db, "SAVEPOINT tb_job");
+	j->rc = savepoint(db, "SAVEPOINT fk_job");
 	if (j->rc == 0)
 		j->rc = j->run(j);
 	if (j->rc < 0)
-		savepoint(db, "ROLLBACK TO SAVEPOINT tb_job");
-	savepoint(db, "RELEASE SAVEPOINT tb_job");
+		savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
+	savepoint(db, "RELEASE SAVEPOINT fk_job");
 	j->req->db = own;
 }
 
-void tb_batch_undo(struct tb_job *job)
+void fk_batch_undo(struct fk_batch_job *job)
 {
-	savepoint(job->req->db, "ROLLBACK TO SAVEPOINT tb_job");
+	savepoint(job->req->db, "ROLLBACK TO SAVEPOINT fk_job");
 }
 
-static void fail_all(struct tb_job *jobs, int rc, const struct fk_err *err)
+static void fail_all(struct fk_batch_job *jobs, int rc, const struct fk_err *err)
 {
-	for (struct tb_job *j = jobs; j; j = j->next) {
+	for (struct fk_batch_job *j = jobs; j; j = j->next) {
 		if (j->rc < 0)
 			continue;
 		j->rc = rc;
@@ -110,9 +110,9 @@ static void fail_all(struct tb_job *jobs, int rc, const struct fk_err *err)
 }
 
 /* Takes up to max queued jobs off the queue (under q.mu); NULL when it is empty. */
-static struct tb_job *take(int max)
+static struct fk_batch_job *take(int max)
 {
-	struct tb_job *first = q.head, *last = q.head;
+	struct fk_batch_job *first = q.head, *last = q.head;
 
 	if (!first)
 		return NULL;
@@ -129,13 +129,13 @@ static struct tb_job *take(int max)
  * next batch: a batch that kept taking them in would hold every reply until the queue ran
  * dry, and the clients, answered all together, would send their next writes all together
  * while the writer sat idle. */
-static void run_batch(struct fk_db *db, struct tb_job *jobs)
+static void run_batch(struct fk_db *db, struct fk_batch_job *jobs)
 {
 	struct fk_tx tx;
 	struct fk_err err = {0};
 	int rc = fk_tx_begin(db, &tx, &err);
 
-	for (struct tb_job *j = jobs; rc == 0 && j; j = j->next)
+	for (struct fk_batch_job *j = jobs; rc == 0 && j; j = j->next)
 		run_one(db, j);
 	if (rc == 0)
 		rc = fk_tx_end(db, &tx, 0, &err);
@@ -144,15 +144,15 @@ static void run_batch(struct fk_db *db, struct tb_job *jobs)
 }
 
 /* Without a connection to write with (err says why), every job fails alike. */
-static void refuse(struct tb_job *jobs, const struct fk_err *err)
+static void refuse(struct fk_batch_job *jobs, const struct fk_err *err)
 {
 	fail_all(jobs, err->code, err);
 }
 
 /* Runs each job's done; a job belongs to its request again once done runs: read next first. */
-static void finish_now(struct tb_job *jobs)
+static void finish_now(struct fk_batch_job *jobs)
 {
-	for (struct tb_job *j = jobs, *next; j; j = next) {
+	for (struct fk_batch_job *j = jobs, *next; j; j = next) {
 		next = j->next;
 		j->done(j);
 	}
@@ -164,7 +164,7 @@ static void *finisher_loop(void *arg)
 	pthread_setname_np(pthread_self(), "fk-finisher");
 	pthread_mutex_lock(&fin.mu);
 	while (lane_wait(&fin)) {
-		struct tb_job *jobs = fin.head;
+		struct fk_batch_job *jobs = fin.head;
 		fin.head = fin.tail = NULL;
 		pthread_mutex_unlock(&fin.mu);
 		finish_now(jobs);
@@ -174,9 +174,9 @@ static void *finisher_loop(void *arg)
 	return NULL;
 }
 
-static void finish(struct tb_job *jobs)
+static void finish(struct fk_batch_job *jobs)
 {
-	struct tb_job *last = jobs;
+	struct fk_batch_job *last = jobs;
 
 	while (last->next)
 		last = last->next;
@@ -197,7 +197,7 @@ static void *writer_loop(void *arg)
 	pthread_setname_np(pthread_self(), "fk-writer");
 	pthread_mutex_lock(&q.mu);
 	while (lane_wait(&q)) {
-		struct tb_job *jobs = take(BATCH_MAX);
+		struct fk_batch_job *jobs = take(BATCH_MAX);
 		pthread_mutex_unlock(&q.mu);
 		struct fk_db *db = fk_store_writer(writer_store, &err);
 		if (db)
@@ -211,7 +211,7 @@ static void *writer_loop(void *arg)
 	return NULL;
 }
 
-int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *err)
+int fk_batch_submit(struct fk_store *store, struct fk_batch_job *job, struct fk_err *err)
 {
 	int rc = 0;
 
@@ -234,7 +234,7 @@ int tb_batch_submit(struct fk_store *store, struct tb_job *job, struct fk_err *e
 
 /* The writer first (its last batch goes to the finisher), then the finisher; submits are
  * refused until both are down. */
-void tb_batch_stop(void)
+void fk_batch_stop(void)
 {
 	lane_halt(&q);
 	lane_halt(&fin);
