@@ -8,6 +8,7 @@
 #include "events/events.h"
 #include "testing/testing.h"
 
+/* clang-format off */
 const struct fk_module *const fk_modules[] = {
     &fk_module_platform,
     &fk_module_audit,
@@ -18,3 +19,4 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_testing,
     NULL,
 };
+/* clang-format on */
