@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/mask.h"
+#include "base/norm.h"
 #include "testing/internal.h"
 
 const struct fk_field tb_body_tube_open[] = {
@@ -17,7 +18,7 @@ const struct fk_field tb_body_tube_open[] = {
 
 const struct fk_field tb_body_scan[] = {
     {"person_code", FK_J_STRING, false, true, 128},
-    {"id_number", FK_J_STRING, false, true, 64},
+    {"id_number", FK_J_STRING, false, true, FK_NORM_TYPED_MAX},
     {"client_key", FK_J_STRING, true, false, 128},
     FK_FIELDS_END,
 };
@@ -25,8 +26,8 @@ const struct fk_field tb_body_scan[] = {
 const struct fk_field tb_body_visitor[] = {
     {"name", FK_J_STRING, true, false, FK_PERSON_NAME_MAX * 4},
     {"id_type", FK_J_STRING, false, true, 64},
-    {"id_number", FK_J_STRING, true, false, 64},
-    {"phone", FK_J_STRING, false, true, 40},
+    {"id_number", FK_J_STRING, true, false, FK_NORM_TYPED_MAX},
+    {"phone", FK_J_STRING, false, true, FK_NORM_TYPED_MAX},
     {"household", FK_J_STRING, false, true, FK_PERSON_HOUSEHOLD_MAX * 4},
     {"area_id", FK_J_ID, false, true, 0},
     {"client_key", FK_J_STRING, true, false, 128},
