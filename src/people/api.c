@@ -44,7 +44,7 @@ static json_t *person_json(struct fk_req *req, const struct fk_person *p)
 
 /* What the audit log keeps of a search value: ID numbers and phones masked as the list
  * masks them, since the log is read by roles that may not see them in full, and masked as the
- * number searched for (folded, spaces dropped), not as typed. */
+ * number searched for (folded, spaces dropped, upper case), not as typed. */
 static json_t *audit_value(const char *name, const char *v)
 {
 	char folded[300], out[64];
@@ -52,7 +52,7 @@ static json_t *audit_value(const char *name, const char *v)
 
 	if (strcmp(name, "phone") != 0 && strcmp(name, "id_number") != 0 && strcmp(name, "q") != 0)
 		return json_string(v);
-	if (fk_norm_ascii(v, folded, sizeof(folded), name, NULL) < 0)
+	if (fk_norm_id_number(v, folded, sizeof(folded), NULL) < 0)
 		return json_string("");
 	digits = strspn(folded, "0123456789");
 	if (strcmp(name, "phone") == 0 ||
