@@ -1,10 +1,10 @@
 /* idcard: identity document types and numbers; the resident ID card (GB 11643-1999) in full:
  * length, characters, region, birth date and the ISO 7064 mod 11-2 check digit. */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include "base/clock.h"
 #include "base/idcard.h"
+#include "base/norm.h"
 
 static const struct {
 	const char *name;
@@ -82,26 +82,6 @@ char fk_idcard_check_digit(const char *first17)
 	for (int i = 0; i < 17; i++)
 		sum += (first17[i] - '0') * weights[i];
 	return map[sum % 11];
-}
-
-/* Copies number into out trimmed of spaces, upper-cased; -1 if it does not fit. */
-static int normalise(const char *number, char *out, size_t outsz)
-{
-	size_t n;
-
-	if (!number)
-		number = "";
-	while (*number == ' ' || *number == '\t')
-		number++;
-	n = strlen(number);
-	while (n > 0 && (number[n - 1] == ' ' || number[n - 1] == '\t'))
-		n--;
-	if (n >= outsz)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)toupper((unsigned char)number[i]);
-	out[n] = '\0';
-	return 0;
 }
 
 static int resident_birth(const char *num, struct fk_idcard *out, struct fk_err *err)
@@ -192,7 +172,7 @@ int fk_idcard_parse(enum fk_id_type type, const char *number, struct fk_idcard *
 	if ((unsigned)type > FK_IDT_OTHER)
 		return fk_err_set(err, FK_EINVAL, "id_type_invalid", "id_type", "证件类型无效",
 				  "The ID type is not valid");
-	if (normalise(number, tmp.number, sizeof(tmp.number)) < 0) {
+	if (fk_norm_id_number(number, tmp.number, sizeof(tmp.number), NULL) < 0) {
 		if (type != FK_IDT_RESIDENT)
 			return parse_other("", err);
 		return fk_err_set(err, FK_EINVAL, "id_number_length", "id_number",

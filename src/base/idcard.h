@@ -16,7 +16,7 @@ enum fk_id_type {
 
 struct fk_idcard {
 	enum fk_id_type type;
-	char number[40]; /* normalised: trimmed, upper case, 'x' -> 'X' */
+	char number[40]; /* fk_norm_id_number: ASCII, no spaces, upper case, 'x' -> 'X' */
 	char birth[11];	 /* "YYYY-MM-DD" or "" when unknown */
 	char sex;	 /* 'M', 'F' or 0 when unknown */
 	char region[7];	 /* first six digits of a resident ID, or "" */
@@ -37,7 +37,8 @@ char fk_idcard_check_digit(const char *first17);
  * "id_number_region" (first digit 0), "id_number_birth" (no such date, before 1900 or after
  * today, China time), "id_number_check" (check digit wrong); other types: "id_number_chars"
  * (not 5-20 of A-Z 0-9). A type out of range: "id_type_invalid" (field "id_type").
- * Leading/trailing spaces are ignored and a lower-case x is accepted. */
+ * The number is first passed through fk_norm_id_number (full-width forms folded, spaces
+ * anywhere dropped, a lower-case x read as X), so the errors speak of what is left. */
 int fk_idcard_parse(enum fk_id_type type, const char *number, struct fk_idcard *out,
 		    struct fk_err *err);
 

@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include "base/norm.h"
 #include "base/phone.h"
 
 #define PHONE_MAX_DIGITS 24
+#define PHONE_MAX_TEXT	 96 /* folded input, digits and separators */
 #define PHONE_MAX_GROUPS 8
 
 struct phone_digits {
@@ -32,8 +34,6 @@ static bool collect(const char *in, struct phone_digits *p)
 	bool in_group = false;
 
 	memset(p, 0, sizeof(*p));
-	while (*in == ' ')
-		in++;
 	if (*in == '+') {
 		p->plus = true;
 		in++;
@@ -84,11 +84,13 @@ static int landline(const struct phone_digits *p, const char *d, int n, char out
 int fk_phone_normalize(const char *in, char out[24], struct fk_err *err)
 {
 	struct phone_digits p;
+	char text[PHONE_MAX_TEXT];
 	char d[PHONE_MAX_DIGITS + 2];
 	int n;
 
 	out[0] = '\0';
-	if (!in || !collect(in, &p) || p.n == 0)
+	if (!in || fk_norm_phone(in, text, sizeof(text), NULL) < 0 || !collect(text, &p) ||
+	    p.n == 0)
 		return bad(err);
 	memcpy(d, p.d, (size_t)p.n + 1);
 	n = p.n;

@@ -1,4 +1,5 @@
-/* phone: Chinese phone numbers. Mobile: 11 digits starting 1[3-9]; an optional +86 / 86 prefix
+/* phone: Chinese phone numbers, read after fk_norm_phone (full-width forms folded, every kind of
+ * space read as a gap). Mobile: 11 digits starting 1[3-9]; an optional +86 / 86 prefix
  * and spaces or dashes are removed. Landline: 0 + 2-3 digit area code + 7-8 digits, optional
  * "-ext"; normalised to "0532-88886666". */
 #ifndef FK_PHONE_H

@@ -7,6 +7,7 @@
 #include "audit/audit.h"
 #include "base/id.h"
 #include "base/mask.h"
+#include "base/norm.h"
 #include "people/internal.h"
 
 #define ROLES_READ   (FK_ROLES_PEOPLE | FK_R(RESIDENT))
@@ -32,16 +33,24 @@ static json_t *person_json(struct fk_req *req, const struct fk_person *p)
 /* ---- reads ---- */
 
 /* What the audit log keeps of a search value: ID numbers and phones masked as the list
- * masks them, since the log is read by roles that may not see them in full. */
+ * masks them, since the log is read by roles that may not see them in full, and masked as the
+ * number searched for (folded, spaces dropped, upper case), not as typed. */
 static json_t *audit_value(const char *name, const char *v)
 {
-	char out[64];
-	size_t digits = strspn(v, "0123456789");
+	char folded[300], out[64];
+	size_t digits;
 
-	if (strcmp(name, "phone") == 0 || (strcmp(name, "q") == 0 && digits == 11 && v[0] == '1'))
-		return json_string(fk_mask_phone(v, out, sizeof(out)));
-	if (strcmp(name, "id_number") == 0 || (strcmp(name, "q") == 0 && strpbrk(v, "0123456789")))
-		return json_string(fk_mask_id(v, out, sizeof(out)));
+	if (strcmp(name, "phone") != 0 && strcmp(name, "id_number") != 0 && strcmp(name, "q") != 0)
+		return json_string(v);
+	if (fk_norm_id_number(v, folded, sizeof(folded), NULL) < 0)
+		return json_string("");
+	digits = strspn(folded, "0123456789");
+	if (strcmp(name, "phone") == 0 ||
+	    (strcmp(name, "q") == 0 && digits == 11 && folded[0] == '1'))
+		return json_string(fk_mask_phone(folded, out, sizeof(out)));
+	if (strcmp(name, "id_number") == 0 ||
+	    (strcmp(name, "q") == 0 && strpbrk(folded, "0123456789")))
+		return json_string(fk_mask_id(folded, out, sizeof(out)));
 	return json_string(v);
 }
 
@@ -125,8 +134,8 @@ static int api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 static const struct fk_field create_body[] = {
     {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_PERSON_NAME_MAX * 4},
     {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
-    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = 64},
-    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = FK_NORM_TYPED_MAX},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = FK_NORM_TYPED_MAX},
     {.name = "sex", .type = FK_J_STRING, .nullable = true, .max_len = 16},
     {.name = "birth_date", .type = FK_J_STRING, .nullable = true, .max_len = 16},
     {.name = "area_id", .type = FK_J_ID, .required = true},
@@ -144,8 +153,8 @@ static const struct fk_field create_body[] = {
 static const struct fk_field update_body[] = {
     {.name = "name", .type = FK_J_STRING, .max_len = FK_PERSON_NAME_MAX * 4},
     {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
-    {.name = "id_number", .type = FK_J_STRING, .max_len = 64},
-    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "id_number", .type = FK_J_STRING, .max_len = FK_NORM_TYPED_MAX},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = FK_NORM_TYPED_MAX},
     {.name = "sex", .type = FK_J_STRING, .nullable = true, .max_len = 16},
     {.name = "birth_date", .type = FK_J_STRING, .nullable = true, .max_len = 16},
     {.name = "area_id", .type = FK_J_ID},
@@ -222,10 +231,11 @@ static int body_person(json_t *b, struct fk_person *p, struct fk_err *err)
 		p->birth_date[0] = '\0';
 	if (rc == 0)
 		rc = body_text(b, "name", p->name, sizeof(p->name), err);
-	if (rc == 0)
-		rc = body_text(b, "id_number", p->id_number, sizeof(p->id_number), err);
-	if (rc == 0)
-		rc = body_text(b, "phone", p->phone, sizeof(p->phone), err);
+	if (rc == 0 && fk_json_has(b, "id_number"))
+		rc = fk_norm_id_number(fk_json_str(b, "id_number"), p->id_number,
+				       sizeof(p->id_number), err);
+	if (rc == 0 && fk_json_has(b, "phone"))
+		rc = fk_norm_phone(fk_json_str(b, "phone"), p->phone, sizeof(p->phone), err);
 	if (rc == 0 && fk_json_has(b, "sex"))
 		rc = pp_sex_parse(fk_json_str(b, "sex"), &p->sex, err);
 	if (rc == 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "base/norm.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "people/import.h"
@@ -382,7 +383,7 @@ static int text_fields(struct imp *im, char **f, size_t n, struct fk_person *p, 
 	int rc = pp_copy(p->name, sizeof(p->name), imp_val(m, f, n, IMP_NAME), "name", err);
 
 	if (rc == 0)
-		rc = pp_copy(p->phone, sizeof(p->phone), imp_val(m, f, n, IMP_PHONE), "phone", err);
+		rc = fk_norm_phone(imp_val(m, f, n, IMP_PHONE), p->phone, sizeof(p->phone), err);
 	if (rc == 0)
 		rc = pp_copy(p->note, sizeof(p->note), imp_val(m, f, n, IMP_NOTE), "note", err);
 	if (rc == 0)
@@ -406,22 +407,26 @@ static int id_fields(struct imp *im, char **f, size_t n, struct fk_person *p, st
 	const char *t = imp_val(&im->map, f, n, IMP_ID_TYPE);
 	const char *num = imp_val(&im->map, f, n, IMP_ID_NUMBER);
 	int type = fk_idtype_parse(t);
+	int rc;
 
 	if (type < 0)
 		return fk_err_set(err, FK_EINVAL, "invalid_id_type", "id_type", "证件类型“%s”无效",
 				  "ID type \"%s\" is not valid", t);
 	p->id_type = (enum fk_id_type)type;
-	if (strchr(num, 'E') && strchr(num, '+'))
+	rc = fk_norm_id_number(num, p->id_number, sizeof(p->id_number), err);
+	if (rc < 0)
+		return rc;
+	if (strchr(p->id_number, 'E') && strchr(p->id_number, '+'))
 		return fk_err_set(
 		    err, FK_EINVAL, "id_number_scientific", "id_number",
 		    "证件号码“%s”被表格软件转成了科学计数法，请将该列设为文本后重新导出",
 		    "the ID number \"%s\" was turned into a number by the spreadsheet; "
 		    "format the column as text and export again",
 		    num);
-	if (!*num)
+	if (!p->id_number[0])
 		return fk_err_set(err, FK_EINVAL, "required", "id_number", "证件号码不能为空",
 				  "the ID number is required");
-	return pp_copy(p->id_number, sizeof(p->id_number), num, "id_number", err);
+	return 0;
 }
 
 /* The household label, with the unit in front when the unit is not an area of its own. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "base/id.h"
+#include "base/norm.h"
 #include "base/phone.h"
 #include "base/xmalloc.h"
 #include "people/internal.h"
@@ -130,30 +131,31 @@ static int scope_depth(const struct search *s)
 	return min;
 }
 
+/* The ID number folded (base/norm.h: full-width, spaces, a lower-case x), as it is stored. */
 static int set_id(struct search *s, const char *v, struct fk_err *err)
 {
-	size_t n = strlen(v);
-
-	if (n >= sizeof(s->id_lo) - 1)
+	if (fk_norm_id_number(v, s->id_lo, sizeof(s->id_lo) - 1, NULL) < 0)
 		return bad_param(err, "id_number", "过长", "too long");
-	for (size_t i = 0; i <= n; i++)
-		s->id_lo[i] = (char)toupper((unsigned char)v[i]);
 	fk_prefix_upper(s->id_lo, s->id_hi);
 	return 0;
 }
 
+/* A whole phone is matched as stored; a prefix ("138 00", full-width) by its digits. */
 static int set_phone(struct search *s, const char *v, struct fk_err *err)
 {
-	size_t n = strlen(v);
+	char digits[20];
+	size_t n = 0;
 
 	if (fk_phone_normalize(v, s->phone, NULL) == 0) {
 		s->phone_exact = true;
 		return 0;
 	}
-	if (n < 3 || n >= 20 || !all_id_chars(v) || !isdigit((unsigned char)v[n - 1]))
+	if (fk_norm_ascii(v, digits, sizeof(digits), "phone", NULL) == 0)
+		n = strlen(digits);
+	if (n < 3 || !all_id_chars(digits) || !isdigit((unsigned char)digits[n - 1]))
 		return bad_param(err, "phone", "应为电话号码或其开头至少3位数字",
 				 "expected a phone number or at least its first 3 digits");
-	memcpy(s->phone, v, n + 1);
+	memcpy(s->phone, digits, n + 1);
 	fk_prefix_upper(s->phone, s->phone_hi);
 	return 0;
 }
@@ -359,6 +361,22 @@ static void bind_all(struct search *s, struct fk_q *q)
 	}
 }
 
+/* q is a mobile, an ID number (as typed: full-width, spaced) or else a name prefix. */
+static int set_q(struct search *s, const char *q, struct fk_err *err)
+{
+	char folded[64];
+
+	if (fk_norm_ascii(q, folded, sizeof(folded), "q", NULL) < 0)
+		folded[0] = '\0';
+	if (looks_like_mobile(folded) && !s->phone[0])
+		return set_phone(s, folded, err);
+	if (looks_like_id(folded) && !s->id_lo[0])
+		return set_id(s, folded, err);
+	if (!s->name)
+		return set_name(s, q, err);
+	return 0;
+}
+
 /* ---- running ---- */
 
 static int read_filters(struct fk_db *db, struct search *s, struct fk_err *err)
@@ -383,14 +401,8 @@ static int read_filters(struct fk_db *db, struct search *s, struct fk_err *err)
 		rc = set_phone(s, f->phone, err);
 	if (rc == 0 && f->name && *f->name)
 		rc = set_name(s, f->name, err);
-	if (rc == 0 && f->q && *f->q) {
-		if (looks_like_mobile(f->q) && !s->phone[0])
-			rc = set_phone(s, f->q, err);
-		else if (looks_like_id(f->q) && !s->id_lo[0])
-			rc = set_id(s, f->q, err);
-		else if (!s->name)
-			rc = set_name(s, f->q, err);
-	}
+	if (rc == 0 && f->q && *f->q)
+		rc = set_q(s, f->q, err);
 	return rc;
 }
 

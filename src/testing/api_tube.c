@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/mask.h"
+#include "base/norm.h"
 #include "testing/internal.h"
 
 const struct fk_field tb_body_tube_open[] = {
@@ -17,7 +18,7 @@ const struct fk_field tb_body_tube_open[] = {
 
 const struct fk_field tb_body_scan[] = {
     {.name = "person_code", .type = FK_J_STRING, .nullable = true, .max_len = 128},
-    {.name = "id_number", .type = FK_J_STRING, .nullable = true, .max_len = 64},
+    {.name = "id_number", .type = FK_J_STRING, .nullable = true, .max_len = FK_NORM_TYPED_MAX},
     FK_KEYED_FIELD,
     FK_FIELDS_END,
 };
@@ -25,8 +26,8 @@ const struct fk_field tb_body_scan[] = {
 const struct fk_field tb_body_visitor[] = {
     {.name = "name", .type = FK_J_STRING, .required = true, .max_len = FK_PERSON_NAME_MAX * 4},
     {.name = "id_type", .type = FK_J_STRING, .nullable = true, .max_len = 64},
-    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = 64},
-    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = 40},
+    {.name = "id_number", .type = FK_J_STRING, .required = true, .max_len = FK_NORM_TYPED_MAX},
+    {.name = "phone", .type = FK_J_STRING, .nullable = true, .max_len = FK_NORM_TYPED_MAX},
     {.name = "household",
      .type = FK_J_STRING,
      .nullable = true,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "base/idcard.h"
+#include "base/norm.h"
 #include "base/utf8.h"
 #include "testing/internal.h"
 
@@ -53,24 +54,23 @@ static int unknown_person(struct fk_err *err, const char *field)
 			  "no such person (or outside your areas): check, or add as a visitor");
 }
 
-/* Trimmed, upper case, spaces dropped: what a scanner or a typist may add. */
+/* The number as stored (base/norm.h: full-width forms folded, spaces dropped, upper case);
+ * what is left must be letters and digits. */
 static int norm_id(const char *in, char *out, size_t size, struct fk_err *err)
 {
-	size_t n = 0;
-
-	for (const char *s = in; *s; s++) {
-		if (isspace((unsigned char)*s))
-			continue;
-		if (n + 1 >= size || !isalnum((unsigned char)*s))
-			return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number",
-					  "证件号码无效", "the ID number is not valid");
-		out[n++] = (char)toupper((unsigned char)*s);
-	}
-	out[n] = '\0';
-	if (n == 0)
+	if (fk_norm_id_number(in, out, size, NULL) < 0)
+		goto bad;
+	if (!out[0])
 		return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number", "证件号码为空",
 				  "the ID number is empty");
+	for (const char *s = out; *s; s++) {
+		if (!isalnum((unsigned char)*s))
+			goto bad;
+	}
 	return 0;
+bad:
+	return fk_err_set(err, FK_EINVAL, "invalid_id_number", "id_number", "证件号码无效",
+			  "the ID number is not valid");
 }
 
 /* The person with this ID number (any ID type; a resident ID first), within who's scope.
@@ -133,11 +133,10 @@ static int visitor_fill(const struct tb_visitor *v, int64_t area_id, struct fk_p
 	p->id_type = (enum fk_id_type)type;
 	p->area_id = area_id;
 	snprintf(p->residence, sizeof(p->residence), "visitor");
+	if (fk_norm_id_number(v->id_number, p->id_number, sizeof(p->id_number), err) < 0 ||
+	    fk_norm_phone(v->phone, p->phone, sizeof(p->phone), err) < 0)
+		return FK_EINVAL;
 	if (snprintf(p->name, sizeof(p->name), "%s", v->name) >= (int)sizeof(p->name) ||
-	    snprintf(p->id_number, sizeof(p->id_number), "%s", v->id_number) >=
-		(int)sizeof(p->id_number) ||
-	    snprintf(p->phone, sizeof(p->phone), "%s", v->phone ? v->phone : "") >=
-		(int)sizeof(p->phone) ||
 	    snprintf(p->household, sizeof(p->household), "%s", v->household ? v->household : "") >=
 		(int)sizeof(p->household))
 		return fk_err_set(err, FK_EINVAL, "too_long", "name", "字段过长",

@@ -180,6 +180,13 @@ h.test('rename and update an area', async () => {
 	assert.equal(got.name, '滨海网格');
 	assert.equal(got.code, '370212001001G11');
 	assert.equal(got.responsible[0].name, '李强');
+	// A responsible phone typed full-width and spaced is kept in ASCII.
+	const wide = await c1.patch(`/api/v1/areas/${g11.id}`,
+		{ responsible: [{ title: '网格长', name: '李强', phone: '\uff11\uff13\uff19\u3000\uff10\uff10\uff10\uff10 0003' }] });
+	assert.equal(wide.status, 200, wide.what);
+	assert.equal((await c1.ok(`/api/v1/areas/${g11.id}`)).responsible[0].phone, '13900000003');
+	assertError(await c1.patch(`/api/v1/areas/${g11.id}`,
+		{ responsible: [{ name: '李强', phone: '\uff11\uff13\uff19号' }] }), 400, { field: 'responsible[0].phone' });
 	assertError(await c1.patch(`/api/v1/areas/${g11.id}`, { name: '' }), 400, { field: 'name' });
 	assertError(await c1.patch(`/api/v1/areas/${g11.id}`, { code: '370212001001G01' }), 409, { field: 'code' });
 	assertError(await c1.patch(`/api/v1/areas/${g11.id}`, { parent_id: '1' }), 400, { field: 'parent_id' });

@@ -4,7 +4,9 @@
 // rows form the browser sends for XLSX files.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { harness, assertError, areaByCode, allPeople, makeId, badCheckId } from './lib/harness.mjs';
+import {
+	harness, assertError, areaByCode, allPeople, makeId, makeIdX, badCheckId, fullWidth,
+} from './lib/harness.mjs';
 
 const h = harness('import');
 const GBK_FILE = new URL('./fixtures/residents-gbk.csv', import.meta.url);
@@ -251,6 +253,36 @@ h.test('imports are audited, and only people roles may import', async () => {
 	const noToken = await admin.req('POST', '/api/v1/people/import',
 		{ body: UTF8_FILE, type: 'text/csv', csrf: false });
 	assertError(noToken, 403, { code: 'csrf' });
+});
+
+h.test('full-width digits and spaces (as spreadsheets and input methods give them) merge with the ASCII number', async () => {
+	const admin = await h.login('admin');
+	const c1 = await h.login('community1');
+	const known = makeId('19500101', 701); // imported by the first test
+	const fresh = makeIdX('19520202', 721);
+	const csv = 'name,id_number,phone,building\n' +
+		`导入甲全角,${fullWidth(`${known.slice(0, 6)} ${known.slice(6)}`)},${fullWidth('139 0000 7103')},370212001001G01B05\n` +
+		`导入全角新,\u00a0${fullWidth(fresh.toLowerCase())}\u3000,１３９００００７１２１,370212001001G01B05\n` +
+		`导入全角坏,${fullWidth(makeId('19520303', 731).slice(0, 17))}号,13900007131,370212001001G01B05\n` +
+		`导入全角科学,３．７０２１２Ｅ＋１７,13900007141,370212001001G01B05\n`;
+	const r = await importCsv(admin, csv);
+	assert.equal(r.status, 200, r.what);
+	assert.deepEqual(counts(r.json), { total: 4, created: 1, updated: 1, unchanged: 0, failed: 2 }, r.what);
+	checkErrors(r.json);
+	const bad = r.json.errors.map((e) => [e.line, e.field, e.code]);
+	assert.deepEqual(bad, [[4, 'id_number', 'id_number_length'], [5, 'id_number', 'id_number_scientific']]);
+	const merged = await admin.ok('/api/v1/people', { query: { id_number: known } });
+	assert.equal(merged.items.length, 1, 'the full-width row merged with the resident, not doubled');
+	assert.equal(merged.items[0].name, '导入甲全角');
+	assert.equal((await c1.ok(`/api/v1/people/${merged.items[0].id}`)).phone, '13900007103');
+	const created = await admin.ok('/api/v1/people', { query: { id_number: fresh } });
+	assert.equal(created.items.length, 1);
+	const full = await c1.ok(`/api/v1/people/${created.items[0].id}`);
+	assert.equal(full.id_number, fresh, 'stored in ASCII with an upper-case X');
+	assert.equal(full.phone, '13900007121');
+	// The same file again changes nothing.
+	const again = await importCsv(admin, csv);
+	assert.deepEqual(counts(again.json), { total: 4, created: 0, updated: 0, unchanged: 2, failed: 2 }, again.what);
 });
 
 h.shutdownTest();

@@ -2,8 +2,8 @@
 // numbers and phones per role; audited reads; 404 for other scopes exactly as for missing ids.
 import assert from 'node:assert/strict';
 import {
-	harness, assertError, assertCreated, areaByCode, allPeople, newPerson, makeId, badCheckId,
-	phoneFor,
+	harness, assertError, assertCreated, areaByCode, allPeople, newPerson, makeId, makeIdX, badCheckId,
+	phoneFor, fullWidth,
 } from './lib/harness.mjs';
 
 const h = harness('people');
@@ -338,6 +338,61 @@ h.test('the audit log pages with before / next_before', async () => {
 	for (const e of first.items) assert.match(e.at, ISO);
 	assertError(await admin.get('/api/v1/audit', { query: { limit: 0 } }), 400, { field: 'limit' });
 	assertError(await admin.get('/api/v1/audit', { query: { user_id: 'x' } }), 400, { field: 'user_id' });
+});
+
+
+h.test('ID numbers and phones as people type them (full-width, spaced, lower-case x) are stored folded', async () => {
+	const admin = await h.login('admin');
+	const c1 = await h.login('community1'); // sees ID numbers and phones in full
+	const id = makeIdX('19700101', 501);
+	const typed = fullWidth(`${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14).toLowerCase()}`);
+	const r = await admin.post('/api/v1/people', {
+		name: '全角甲', id_type: 'resident', id_number: `\u00a0${typed} `,
+		phone: `${fullWidth('139 0000 0501')}\t`, area_id: b01.id,
+	});
+	const p = assertCreated(r);
+	const full = await c1.ok(`/api/v1/people/${p.id}`);
+	assert.equal(full.id_number, id, 'the ID number is stored in ASCII, spaces dropped, X upper case');
+	assert.equal(full.phone, '13900000501');
+	assert.equal(full.birth_date, '1970-01-01', 'derived from the folded number');
+	// The same person typed in another way is the same ID number: 409, not a second record.
+	for (const again of [id, fullWidth(id), ` ${id.slice(0, 9)} ${id.slice(9).toLowerCase()} `]) {
+		const e = assertError(await admin.post('/api/v1/people', {
+			name: '全角乙', id_type: 'resident', id_number: again, area_id: b01.id,
+		}), 409, { code: 'duplicate_id_number' });
+		assert.equal(e.field, 'id_number');
+	}
+	assert.equal((await allPeople(admin, { name: '全角' })).length, 1);
+	// Search takes the same forms.
+	const ids = async (query) => (await allPeople(c1, query)).map((x) => x.id);
+	assert.deepEqual(await ids({ id_number: typed }), [p.id]);
+	assert.deepEqual(await ids({ q: fullWidth(id.toLowerCase()) }), [p.id]);
+	assert.deepEqual(await ids({ phone: fullWidth('139 0000 0501') }), [p.id]);
+	assert.deepEqual(await ids({ q: fullWidth('13900000501') }), [p.id]);
+	assert.deepEqual(await ids({ phone: fullWidth('139 0000 05'), name: '全角' }), [p.id], 'a phone prefix, spaced');
+	// An update with a full-width phone stores it folded.
+	const u = await admin.patch(`/api/v1/people/${p.id}`, { phone: fullWidth('+86 139-0000-0502') });
+	assert.equal(u.status, 200, u.what);
+	assert.equal((await c1.ok(`/api/v1/people/${p.id}`)).phone, '13900000502');
+	// What is not a digit after folding is refused as before, naming the field.
+	const base = { name: '全角丙', id_type: 'resident', area_id: b01.id };
+	let e = assertError(await admin.post('/api/v1/people', { ...base, id_number: fullWidth(id.slice(0, 17)) + '号' }),
+		400, { field: 'id_number' });
+	assert.equal(e.code, 'id_number_length');
+	e = assertError(await admin.post('/api/v1/people', { ...base, id_number: fullWidth(badCheckId('19700101', 502)) }),
+		400, { field: 'id_number' });
+	assert.equal(e.code, 'id_number_check');
+	assertError(await admin.post('/api/v1/people', { ...base, id_number: makeId('19700101', 503), phone: fullWidth('139 0000 05O3') }),
+		400, { field: 'phone' });
+	assertError(await admin.post('/api/v1/people', { ...base, id_number: makeId('19700101', 503), phone: '1'.repeat(30) }),
+		400, { field: 'phone' });
+	assert.equal((await allPeople(admin, { name: '全角丙' })).length, 0, 'a refused resident was written');
+	// The audit log keeps the folded number masked, not the typed one in full.
+	const log = await admin.get('/api/v1/audit', { query: { user_id: c1.me.id, limit: 50 } });
+	assert.equal(log.status, 200, log.what);
+	for (const secret of [id, typed, id.slice(6, 14)])
+		assert.ok(!log.text.includes(secret), `the audit log shows ${secret}`);
+	assert.ok(log.text.includes(`${id.slice(0, 6)}********${id.slice(14)}`), 'the search is logged as the masked number');
 });
 
 h.shutdownTest();

@@ -4,7 +4,9 @@
 // void, visitors added at the desk, registrars only at their own sites, sampling codes as QR
 // images and printable sheets, tube labels.
 import assert from 'node:assert/strict';
-import { harness, assertError, assertCreated, areaByCode, makeId, badCheckId } from './lib/harness.mjs';
+import {
+	harness, assertError, assertCreated, areaByCode, makeId, makeIdX, badCheckId, fullWidth,
+} from './lib/harness.mjs';
 import {
 	COMMUNITY, GRID, OTHER_GRID, key, barcode, openRound, makeSite, residents, openTube, scan,
 	userId,
@@ -219,6 +221,43 @@ h.test('visitors are added at the desk after an ID check and scanned', async () 
 	});
 	const e = assertError(known, 409, { code: 'already_scanned' });
 	assert.equal(e.field, 'id_number');
+});
+
+h.test('a scan and a visitor by an ID number typed full-width or spaced match the number stored in ASCII', async () => {
+	const reg = await h.login('registrar1');
+	const community1 = await h.login('community1');
+	const grid = await areaByCode(community1, GRID);
+	const id = makeIdX('19880808', 621);
+	const p = assertCreated(await community1.post('/api/v1/people',
+		{ name: '全角扫码', id_type: 'resident', id_number: id, area_id: grid.id }));
+	const t = barcode('T');
+	assertCreated(await openTube(reg, round, site, t));
+	const typed = fullWidth(`${id.slice(0, 6)} ${id.slice(6).toLowerCase()}`);
+	const ok = await reg.post(`/api/v1/tubes/${t}/scans`, { id_number: `\u00a0${typed}\t`, client_key: key() });
+	assert.equal(ok.status, 201, ok.what);
+	assert.equal(ok.json.person.id, p.id);
+	// A visitor typed full-width is stored folded ...
+	const vid = makeIdX('19910909', 631);
+	const v = await reg.post(`/api/v1/tubes/${t}/visitors`, {
+		name: '全角访客', id_type: 'resident', id_number: `\u3000${fullWidth(vid.toLowerCase())}`,
+		phone: fullWidth('139 0000 6310'), client_key: key(),
+	});
+	assert.equal(v.status, 201, v.what);
+	assert.equal(v.json.visitor_created, true);
+	const found = await community1.ok('/api/v1/people', { query: { id_number: vid } });
+	assert.equal(found.items.length, 1);
+	assert.equal(found.items[0].id_number, vid);
+	assert.equal(found.items[0].phone, '13900006310');
+	// ... so the same person typed in ASCII is the one already there, not a second visitor.
+	assertError(await reg.post(`/api/v1/tubes/${t}/visitors`,
+		{ name: '全角访客', id_type: 'resident', id_number: vid, client_key: key() }), 409, { code: 'already_scanned' });
+	assert.equal((await community1.ok('/api/v1/people', { query: { name: '全角访客' } })).items.length, 1);
+	// Folded and still no number: the same 400 as before, naming the field.
+	assertError(await reg.post(`/api/v1/tubes/${t}/scans`, { id_number: `${fullWidth('3702')}号`, client_key: key() }),
+		400, { code: 'invalid_id_number', field: 'id_number' });
+	assertError(await reg.post(`/api/v1/tubes/${t}/visitors`, {
+		name: '全角访客乙', id_type: 'resident', id_number: fullWidth(badCheckId('19910909', 641)), client_key: key(),
+	}), 400, { code: 'id_number_check', field: 'id_number' });
 });
 
 h.test('registrars work only at the sites they are bound to', async () => {

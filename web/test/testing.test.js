@@ -33,6 +33,14 @@ describe('codes', () => {
     }
     expect(classify(first + 'x')).toEqual({ kind: 'id_number', value: first + 'X' })
   })
+  it('reads an ID number typed full-width or with spaces, as the server folds it', () => {
+    const id = validId('37021219800101001')
+    const wide = [...id].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')
+    expect(classify(wide)).toEqual({ kind: 'id_number', value: id })
+    expect(classify(`\u3000${id.slice(0, 6)} ${id.slice(6, 14)}\u00a0${id.slice(14)} `)).toEqual({ kind: 'id_number', value: id })
+    expect(classify('ＦＫ１：１２３：ａｂｃｄｅｆ０１')).toEqual({ kind: 'person_code', value: 'FK1:123:abcdef01' })
+    expect(classify('３７０２号').kind).toBe('other')
+  })
   it('never shows a whole ID number in the queue', () => {
     expect(maskCode('id_number', '370212198001010011')).toBe('370212********0011')
     expect(maskCode('person_code', 'FK1:42:deadbeef')).toBe('FK1:42')

@@ -229,6 +229,25 @@ export function badCheckId(birth, seq) {
 	return good.slice(0, 17) + wrong;
 }
 
+/* What a Chinese input method or a spreadsheet gives for s: each printable ASCII character as
+ * its full-width form (U+FF01..U+FF5E), a space as the ideographic space U+3000. */
+export function fullWidth(s) {
+	return [...s].map((c) => {
+		const code = c.codePointAt(0);
+		if (c === ' ') return '\u3000';
+		return code > 0x20 && code < 0x7f ? String.fromCodePoint(code + 0xfee0) : c;
+	}).join('');
+}
+
+/* A resident ID number whose check digit is X, born on birth, with a sequence from seq up. */
+export function makeIdX(birth, seq) {
+	for (let n = seq; n < seq + 100; n++) {
+		const id = makeId(birth, n);
+		if (id.endsWith('X')) return id;
+	}
+	throw new Error(`no X check digit for ${birth} from ${seq}`);
+}
+
 export function phoneFor(n) {
 	return '139' + String(n).padStart(8, '0');
 }

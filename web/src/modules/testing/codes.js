@@ -10,12 +10,19 @@ export function idCheckDigit(first17) {
   return '10X98765432'[s % 11]
 }
 
-/* {kind: 'person_code' | 'id_number' | 'bad_id' | 'other' | 'empty', value} */
+/* Full-width ASCII forms (U+FF01..U+FF5E, as Chinese input methods type them) to ASCII: the
+ * same folding the server applies to ID numbers and phones (src/base/norm.h). */
+export function foldWidth(raw) {
+  return String(raw || '').replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+}
+
+/* {kind: 'person_code' | 'id_number' | 'bad_id' | 'other' | 'empty', value}. An ID number may be
+ * typed full-width or with spaces ("3702 1219 ..."); its value is the folded number. */
 export function classify(raw) {
-  const value = String(raw || '').trim()
+  const value = foldWidth(raw).trim()
   if (!value) return { kind: 'empty', value }
   if (/^FK1:/i.test(value)) return { kind: 'person_code', value: 'FK1:' + value.slice(4) }
-  const id = value.toUpperCase()
+  const id = value.replace(/\s+/g, '').toUpperCase()
   if (/^\d{17}[\dX]$/.test(id))
     return { kind: idCheckDigit(id) === id[17] ? 'id_number' : 'bad_id', value: id }
   return { kind: 'other', value }
