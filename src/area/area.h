@@ -135,4 +135,31 @@ int fk_scope_sql(const struct fk_principal *who, const char *col, struct fk_buf 
  * next free index. */
 int fk_scope_bind(const struct fk_principal *who, struct fk_q *q, int first);
 
+/* Narrowing to one subtree (scope_sql.c): fk_subtree_sql appends " AND col >= ? AND col < ?"
+ * when path is not NULL (nothing when it is), and fk_subtree_bind binds those two from idx,
+ * returning the next free index. */
+void fk_subtree_sql(const char *col, const char *path, struct fk_buf *sql);
+int fk_subtree_bind(const char *path, struct fk_q *q, int idx);
+
+/* A list over the rows inside who's scopes, as one prepared statement (scope_sql.c): the SQL
+ * is head, then the scope condition on col (fk_scope_sql), narrowed to the subtree under
+ * when it is not NULL, then tail. */
+struct fk_scoped_query {
+	const char *head;  /* "SELECT ... WHERE c.round_id = ? AND " */
+	int nhead;	   /* its '?' placeholders, bound by the caller from 1 */
+	const char *col;   /* the rows' materialized path column, "p.area_path" */
+	const char *under; /* an area path the caller chose and checked, or NULL */
+	const char *tail;  /* " ORDER BY ... LIMIT ?", or NULL; its placeholders from *next */
+};
+/* Prepares the query and binds the scope's and the subtree's values; *next is the index of
+ * tail's first placeholder. The SQL text depends only on the query and on how many scopes who
+ * has, so the statement cache keeps one per shape. <0 with err filled: *out is NULL.
+ *   struct fk_scoped_query sq = {.head = "SELECT id FROM people p WHERE p.household = ? AND ",
+ *                                .nhead = 1, .col = "p.area_path", .tail = " LIMIT ?"};
+ *   rc = fk_scoped_query(db, who, &sq, &q, &i, err);
+ *   if (rc == 0) { fk_q_bind_text(q, 1, household); fk_q_bind_i64(q, i, limit); ... } */
+int fk_scoped_query(struct fk_db *db, const struct fk_principal *who,
+		    const struct fk_scoped_query *sq, struct fk_q **out, int *next,
+		    struct fk_err *err);
+
 #endif

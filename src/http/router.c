@@ -113,8 +113,10 @@ static int compile_module(struct fk_router *rt, const struct fk_module *mod, str
 {
 	for (const struct fk_route *r = mod->routes; r && r->method; r++) {
 		struct fk_croute *cr = &rt->routes[rt->n];
-		if (compile(cr, r, mod->name, err) < 0)
-			return err ? err->code : FK_EINVAL;
+		int rc = compile(cr, r, mod->name, err);
+
+		if (rc < 0)
+			return rc;
 		for (int j = 0; j < rt->n; j++)
 			if (same_shape(&rt->routes[j], cr))
 				return bad_route(err, mod->name, r, "the same route twice");

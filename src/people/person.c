@@ -389,22 +389,20 @@ static int not_found(struct fk_err *err)
 int fk_person_get(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		  struct fk_person *out, struct fk_err *err)
 {
-	struct fk_buf sql;
+	const struct fk_scoped_query sq = {.head = "SELECT " PP_COLS
+						   " FROM people p WHERE p.id = ? AND ",
+					   .nhead = 1,
+					   .col = "p.area_path"};
 	struct fk_q *q;
-	int rc;
+	int rc, next;
 
 	memset(out, 0, sizeof(*out));
 	if (!who || (who->role == FK_ROLE_RESIDENT && who->person_id != id))
 		return not_found(err);
-	fk_buf_init(&sql, 0);
-	fk_buf_puts(&sql, "SELECT " PP_COLS " FROM people p WHERE p.id = ? AND ");
-	fk_scope_sql(who, "p.area_path", &sql);
-	rc = fk_db_query(db, &q, sql.data, err);
-	fk_buf_release(&sql);
+	rc = fk_scoped_query(db, who, &sq, &q, &next, err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, id);
-	fk_scope_bind(who, q, 2);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
 		pp_row(q, out);

@@ -126,22 +126,19 @@ int tr_callup_done(struct fk_db *db, const struct fk_principal *who, const struc
 int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const struct fk_area *area, json_t *items, struct fk_err *err)
 {
-	struct fk_buf sql;
+	const struct fk_scoped_query sq = {.head = "SELECT " CALLUP_COLS CALLUP_FROM
+						   "WHERE c.round_id = ? AND ",
+					   .nhead = 1,
+					   .col = "c.area_path",
+					   .under = area ? area->path : NULL,
+					   .tail = " ORDER BY c.slot_start, a.code LIMIT 5000"};
 	struct fk_q *q;
-	int rc, idx = 2;
+	int rc, idx;
 
-	fk_buf_init(&sql, 0);
-	fk_buf_puts(&sql, "SELECT " CALLUP_COLS CALLUP_FROM "WHERE c.round_id = ? AND ");
-	fk_scope_sql(who, "c.area_path", &sql);
-	tr_subtree_sql("c.area_path", area, &sql);
-	fk_buf_puts(&sql, " ORDER BY c.slot_start, a.code LIMIT 5000");
-	rc = fk_db_query(db, &q, sql.data, err);
-	fk_buf_release(&sql);
+	rc = fk_scoped_query(db, who, &sq, &q, &idx, err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, round_id);
-	idx = fk_scope_bind(who, q, idx);
-	tr_subtree_bind(area, q, idx);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(items, callup_json(q));
 	fk_q_done(q);

@@ -144,24 +144,21 @@ int tr_exempt_remove(struct fk_db *db, const struct fk_principal *who, int64_t r
 int tr_exempt_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
 		   const struct fk_area *area, int limit, json_t *items, struct fk_err *err)
 {
-	struct fk_buf sql;
+	const struct fk_scoped_query sq = {
+	    .head = "SELECT " TR_PERSON_COLS ", e.reason, e.at, e.by_user "
+		    "FROM round_exempt e JOIN people p ON p.id = e.person_id "
+		    "JOIN areas a ON a.id = p.area_id WHERE e.round_id = ? AND ",
+	    .nhead = 1,
+	    .col = "p.area_path",
+	    .under = area ? area->path : NULL,
+	    .tail = " ORDER BY p.area_path, p.id LIMIT ?"};
 	struct fk_q *q;
-	int rc, idx = 2;
+	int rc, idx;
 
-	fk_buf_init(&sql, 0);
-	fk_buf_puts(&sql, "SELECT " TR_PERSON_COLS ", e.reason, e.at, e.by_user "
-			  "FROM round_exempt e JOIN people p ON p.id = e.person_id "
-			  "JOIN areas a ON a.id = p.area_id WHERE e.round_id = ? AND ");
-	fk_scope_sql(who, "p.area_path", &sql);
-	tr_subtree_sql("p.area_path", area, &sql);
-	fk_buf_puts(&sql, " ORDER BY p.area_path, p.id LIMIT ?");
-	rc = fk_db_query(db, &q, sql.data, err);
-	fk_buf_release(&sql);
+	rc = fk_scoped_query(db, who, &sq, &q, &idx, err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, round_id);
-	idx = fk_scope_bind(who, q, idx);
-	idx = tr_subtree_bind(area, q, idx);
 	fk_q_bind_i64(q, idx, limit);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		json_t *o = tr_person_row_json(q, who);

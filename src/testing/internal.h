@@ -32,11 +32,6 @@
 /* "[path, path~)": the exclusive upper bound of a materialized path's subtree for SQL that
  * compares with column ranges. out needs FK_AREA_PATH_MAX + 8 bytes. */
 char *tr_upper(const char *path, char *out);
-/* Narrows a listing to an area's subtree: when area is not NULL, appends
- * " AND col >= ? AND col < ?" to sql, and tr_subtree_bind binds those two from idx, returning
- * the next free index (idx unchanged when area is NULL). */
-void tr_subtree_sql(const char *col, const struct fk_area *area, struct fk_buf *sql);
-int tr_subtree_bind(const struct fk_area *area, struct fk_q *q, int idx);
 /* Copies s (NULL as "") into dst, truncating to size. */
 void tr_copy_text(char *dst, size_t size, const char *s);
 /* True when path lies in the subtree of prefix (prefix itself included). */

@@ -125,20 +125,17 @@ static void retest_row(struct fk_q *q, struct tb_retest *r)
 }
 
 static int list_query(struct fk_db *db, const struct fk_principal *who, const struct fk_area *a,
-		      struct fk_q **q, struct fk_err *err)
+		      struct fk_q **q, int *next, struct fk_err *err)
 {
-	struct fk_buf sql;
-	int rc;
+	const struct fk_scoped_query sq = {
+	    .head = "SELECT " RETEST_COLS RETEST_FROM "WHERE x.round_id = ? AND ",
+	    .nhead = 1,
+	    .col = "x.area_path",
+	    .under = a ? a->path : NULL,
+	    .tail = " ORDER BY CASE WHEN x.settled_at IS NULL THEN 0 ELSE 1 END, "
+		    "x.area_path, x.id LIMIT ?"};
 
-	fk_buf_init(&sql, 0);
-	fk_buf_puts(&sql, "SELECT " RETEST_COLS RETEST_FROM "WHERE x.round_id = ? AND ");
-	fk_scope_sql(who, "x.area_path", &sql);
-	tr_subtree_sql("x.area_path", a, &sql);
-	fk_buf_puts(&sql, " ORDER BY CASE WHEN x.settled_at IS NULL THEN 0 ELSE 1 END, "
-			  "x.area_path, x.id LIMIT ?");
-	rc = fk_db_query(db, q, sql.data, err);
-	fk_buf_release(&sql);
-	return rc;
+	return fk_scoped_query(db, who, &sq, q, next, err);
 }
 
 int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
@@ -151,14 +148,12 @@ int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 	*out = NULL;
 	*n = 0;
 	if (rc == 0)
-		rc = list_query(db, who, area_id > 0 ? &a : NULL, &q, err);
+		rc = list_query(db, who, area_id > 0 ? &a : NULL, &q, &i, err);
 	if (rc < 0) {
 		fk_area_release(&a);
 		return rc;
 	}
 	fk_q_bind_i64(q, 1, round_id);
-	i = fk_scope_bind(who, q, 2);
-	i = tr_subtree_bind(area_id > 0 ? &a : NULL, q, i);
 	fk_q_bind_i64(q, i, limit);
 	*out = fk_xcalloc((size_t)limit, sizeof(**out));
 	while (*n < limit && (rc = fk_q_step(q, err)) > 0)

@@ -329,7 +329,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 				  "AND r.user_id = ?)");
 	else
 		fk_scope_sql(who, "s.area_path", &sql);
-	tr_subtree_sql("s.area_path", area, &sql);
+	fk_subtree_sql("s.area_path", area ? area->path : NULL, &sql);
 	fk_buf_puts(&sql, " ORDER BY s.code LIMIT 1000");
 	rc = fk_db_query(db, q, sql.data, err);
 	fk_buf_release(&sql);
@@ -339,7 +339,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 		fk_q_bind_i64(*q, idx++, who->user_id);
 	else
 		idx = fk_scope_bind(who, *q, idx);
-	tr_subtree_bind(area, *q, idx);
+	fk_subtree_bind(area ? area->path : NULL, *q, idx);
 	return 0;
 }
 

@@ -535,32 +535,28 @@ int tb_tube_void(struct fk_db *db, const struct fk_principal *who, const char *c
 /* ---- samples of a tube ---- */
 
 static int samples_query(struct fk_db *db, const struct fk_principal *who, struct fk_q **q,
-			 struct fk_err *err)
+			 int *next, struct fk_err *err)
 {
-	struct fk_buf sql;
-	int rc;
+	const struct fk_scoped_query sq = {
+	    .head = "SELECT s.person_id, p.name, p.id_number, s.scanned_at, s.result, "
+		    "s.voided FROM samples s LEFT JOIN people p ON p.id = s.person_id AND ",
+	    .col = "p.area_path",
+	    .tail = " WHERE s.tube_id = ? ORDER BY s.scanned_at, s.id"};
 
-	fk_buf_init(&sql, 0);
-	fk_buf_puts(&sql, "SELECT s.person_id, p.name, p.id_number, s.scanned_at, s.result, "
-			  "s.voided FROM samples s LEFT JOIN people p ON p.id = s.person_id AND ");
-	fk_scope_sql(who, "p.area_path", &sql);
-	fk_buf_puts(&sql, " WHERE s.tube_id = ? ORDER BY s.scanned_at, s.id");
-	rc = fk_db_query(db, q, sql.data, err);
-	fk_buf_release(&sql);
-	return rc;
+	return fk_scoped_query(db, who, &sq, q, next, err);
 }
 
 int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tube_id,
 		    struct tb_sample **out, int *n, struct fk_err *err)
 {
 	struct fk_q *q;
-	int cap = 0, rc = samples_query(db, who, &q, err);
+	int next, cap = 0, rc = samples_query(db, who, &q, &next, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc < 0)
 		return rc;
-	fk_q_bind_i64(q, fk_scope_bind(who, q, 1), tube_id);
+	fk_q_bind_i64(q, next, tube_id);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;

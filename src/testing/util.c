@@ -12,23 +12,6 @@ char *tr_upper(const char *path, char *out)
 	return fk_prefix_upper(path, out);
 }
 
-void tr_subtree_sql(const char *col, const struct fk_area *area, struct fk_buf *sql)
-{
-	if (area)
-		fk_buf_printf(sql, " AND %s >= ? AND %s < ?", col, col);
-}
-
-int tr_subtree_bind(const struct fk_area *area, struct fk_q *q, int idx)
-{
-	char upper[FK_AREA_PATH_MAX + 8];
-
-	if (!area)
-		return idx;
-	fk_q_bind_text(q, idx++, area->path);
-	fk_q_bind_text(q, idx++, fk_prefix_upper(area->path, upper));
-	return idx;
-}
-
 void tr_copy_text(char *dst, size_t size, const char *s)
 {
 	snprintf(dst, size, "%s", s ? s : "");

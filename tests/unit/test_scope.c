@@ -195,6 +195,55 @@ static void test_rows_by_scope(void **state)
 	assert_int_equal(visible(db, &w), BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5));
 }
 
+/* fk_scoped_query: the ids of t_rows with id >= min inside who's scope, narrowed to under
+ * (or not), at most limit of them, as a sum of bits. */
+static int64_t scoped(struct fk_db *db, const struct fk_principal *who, const char *under,
+		      int64_t min, int64_t limit)
+{
+	const struct fk_scoped_query sq = {.head = "SELECT id FROM t_rows WHERE id >= ? AND ",
+					   .nhead = 1,
+					   .col = "area_path",
+					   .under = under,
+					   .tail = " ORDER BY id LIMIT ?"};
+	struct fk_err err = {0};
+	struct fk_q *q;
+	int64_t bits = 0;
+	int rc, next = 0;
+
+	area_must(fk_scoped_query(db, who, &sq, &q, &next, &err), &err);
+	fk_q_bind_i64(q, 1, min);
+	fk_q_bind_i64(q, next, limit);
+	while ((rc = fk_q_step(q, &err)) > 0)
+		bits |= (int64_t)1 << fk_q_i64(q, 0);
+	fk_q_done(q);
+	area_must(rc, &err);
+	return bits;
+}
+
+static void test_scoped_query(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct tree t;
+	struct fk_principal w;
+
+	build(state, &t);
+	/* the scope alone, then with the leading and trailing values bound around it */
+	w = who_of(FK_ROLE_COMMUNITY, (struct principal_paths){{t.cp1}});
+	assert_int_equal(scoped(db, &w, NULL, 0, 100), BIT(1) | BIT(2) | BIT(3) | BIT(5));
+	assert_int_equal(scoped(db, &w, NULL, 2, 100), BIT(2) | BIT(3) | BIT(5));
+	assert_int_equal(scoped(db, &w, NULL, 0, 2), BIT(1) | BIT(2));
+	/* narrowed to one grid's subtree: its rows only, not the look-alike path */
+	assert_int_equal(scoped(db, &w, t.gp1, 0, 100), BIT(1) | BIT(2));
+	assert_int_equal(scoped(db, &w, t.gp2, 0, 100), BIT(3));
+	/* a subtree outside the scope shows nothing; two scopes, both */
+	assert_int_equal(scoped(db, &w, t.gp3, 0, 100), 0);
+	w = who_of(FK_ROLE_GRID, (struct principal_paths){{t.gp1, t.gp3}});
+	assert_int_equal(scoped(db, &w, t.dp, 0, 100), BIT(1) | BIT(2) | BIT(4));
+	/* no scope: nothing */
+	w = who_of(FK_ROLE_GRID, none);
+	assert_int_equal(scoped(db, &w, NULL, 0, 100), 0);
+}
+
 static size_t count_list(struct fk_db *db, const struct fk_principal *who,
 			 const struct fk_area_query *f, int *rc)
 {
@@ -295,9 +344,10 @@ static void test_import_in_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_covers),    cmocka_unit_test(test_overlaps),
-	    cmocka_unit_test(test_sql_text),  cmocka_unit_test(test_rows_by_scope),
-	    cmocka_unit_test(test_area_list), cmocka_unit_test(test_import_in_scope),
+	    cmocka_unit_test(test_covers),	    cmocka_unit_test(test_overlaps),
+	    cmocka_unit_test(test_sql_text),	    cmocka_unit_test(test_rows_by_scope),
+	    cmocka_unit_test(test_scoped_query),    cmocka_unit_test(test_area_list),
+	    cmocka_unit_test(test_import_in_scope),
 	};
 
 	return area_env_run("scope", tests, sizeof(tests) / sizeof(tests[0]));
