@@ -6,13 +6,9 @@
 #include "people/people.h"
 #include "events/events.h"
 #include "testing/testing.h"
+#include "platform/jobs.h"
 
 const struct fk_module *const fk_modules[] = {
-    &fk_module_users,
-    &fk_module_audit,
-    &fk_module_area,
-    &fk_module_people,
-    &fk_module_events,
-    &fk_module_testing,
-    NULL,
+    &fk_module_users,  &fk_module_audit,   &fk_module_area, &fk_module_people,
+    &fk_module_events, &fk_module_testing, &fk_module_jobs, NULL,
 };

@@ -19,6 +19,7 @@
 #include "users/principal.h"
 
 struct fk_app;
+struct fk_job; /* platform/jobs.h */
 
 #define FK_MAX_PARAMS	    4
 #define FK_MAX_RESP_HEADERS 8
@@ -82,6 +83,8 @@ struct fk_route {
 struct fk_module {
 	const char *name;
 	const struct fk_route *routes; /* terminated by FK_ROUTES_END */
+	/* Work run on a schedule (platform/jobs.h), terminated by FK_JOBS_END; may be NULL. */
+	const struct fk_job *jobs;
 	int (*init)(struct fk_app *app, struct fk_err *err);
 	/* After the server stopped, before the store closes: stops what init or the module's
 	 * requests started (threads). May be NULL. */
@@ -99,6 +102,16 @@ struct fk_app {
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);
 	void *users;   /* the users module's private state (login throttle) */
 	void *testing; /* the testing module's (the sampling-code key, once read) */
+	/* The scheduler's counters, one per job, ended by a NULL name; GET /metrics shows them.
+	 * NULL while no scheduler exists. */
+	struct fk_job_stats *job_stats;
+};
+
+/* One scheduled job's counters in this process. The scheduler is the only writer. */
+struct fk_job_stats {
+	const char *name;
+	_Atomic uint64_t runs, failures, overruns;
+	_Atomic int64_t last_duration_ms;
 };
 
 /* Request accessors. Strings live as long as the request. */

@@ -3,6 +3,7 @@
  * retests (tubes part). The area hooks keep the module's copied area paths right when an area
  * moves, and refuse deleting an area a round or a site still names; fini stops the writer
  * thread of the group commit. */
+#include "platform/jobs.h"
 #include "testing/internal.h"
 
 #define ROLES_ROUND_WRITE (FK_R(ADMIN) | FK_R(COMMANDER))
@@ -95,9 +96,15 @@ static void testing_fini(struct fk_app *app)
 	app->testing = NULL;
 }
 
+static const struct fk_job tr_jobs[] = {
+    {.name = "testing.purge_scan_keys", .every_ms = 3600 * 1000, .run = tb_key_purge_job},
+    FK_JOBS_END,
+};
+
 const struct fk_module fk_module_testing = {
     .name = "testing",
     .routes = tr_routes,
+    .jobs = tr_jobs,
     .init = testing_init,
     .fini = testing_fini,
 };

@@ -67,6 +67,16 @@ int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err)
 	return rc < 0 ? (int)rc : 0;
 }
 
+/* How long a phone may retry a write and get its stored reply back. One constant until the
+ * retention becomes a policy. */
+#define TB_KEY_RETENTION_MS (7LL * 24 * 3600 * 1000)
+
+int tb_key_purge_job(struct fk_app *app, struct fk_db *db, struct fk_err *err)
+{
+	(void)app;
+	return tb_key_purge(db, fk_now_ms() - TB_KEY_RETENTION_MS, err);
+}
+
 /* ---- the HTTP side of a keyed write ---- */
 
 static void answer(struct fk_resp *resp, int status, const char *text)

@@ -161,6 +161,8 @@ int tb_key_store(struct fk_db *db, const char *key, int64_t user_id, const char 
 		 const char *reply, struct fk_err *err);
 /* Forgets keys older than before_ms. */
 int tb_key_purge(struct fk_db *db, int64_t before_ms, struct fk_err *err);
+/* The job that purges keys older than TB_KEY_RETENTION_MS (module.c runs it hourly). */
+int tb_key_purge_job(struct fk_app *app, struct fk_db *db, struct fk_err *err);
 
 /* A keyed write over HTTP: the body's client_key is checked, then the op's parse (may be
  * NULL) on the request's own thread and connection: what needs no lock nor the latest rows,
