@@ -63,8 +63,8 @@ static bool name_ok(const char *name)
 static int bad_job(struct fk_err *err, const char *module, int index, const char *name,
 		   const char *zh, const char *en)
 {
-	return fk_err_set(err, FK_EINVAL, "bad_job", "jobs", "模块 %s 的第 %d 个任务（%s）：%s",
-			  "module %s, job %d (%s): %s", module, index + 1, name ? name : "no name",
+	return fk_err_set(err, FK_EINVAL, "bad_job", "jobs", "模块 %s 的第 %d 个任务（%s）：%s%.0s",
+			  "module %s, job %d (%s): %.0s%s", module, index + 1, name ? name : "no name",
 			  zh, en);
 }
 
