@@ -112,6 +112,8 @@ struct fk_job_stats {
 	const char *name;
 	_Atomic uint64_t runs, failures, overruns;
 	_Atomic int64_t last_duration_ms;
+	_Atomic int64_t
+	    last_check_ms; /* when (by fk_now_ms) this server last looked if it was due */
 };
 
 /* Request accessors. Strings live as long as the request. */

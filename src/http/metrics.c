@@ -140,15 +140,19 @@ static const struct job_family job_families[] = {
     {"fk_job_failures_total", "counter", "Runs of a scheduled job that failed."},
     {"fk_job_overruns_total", "counter", "Runs of a scheduled job that took longer than allowed."},
     {"fk_job_last_duration_seconds", "gauge", "How long the last run of a scheduled job took."},
+    {"fk_job_last_check_timestamp_seconds", "gauge",
+     "When this server last looked whether a scheduled job was due (by its clock)."},
 };
 
 static void render_job(const struct fk_job_stats *st, int family, struct fk_buf *out)
 {
 	const char *name = job_families[family].name;
 
-	if (family == 3)
-		fk_buf_printf(out, "%s{job=\"%s\"} %.3f\n", name, st->name,
-			      (double)atomic_load(&st->last_duration_ms) / 1e3);
+	if (family >= 3)
+		fk_buf_printf(
+		    out, "%s{job=\"%s\"} %.3f\n", name, st->name,
+		    (double)atomic_load(family == 3 ? &st->last_duration_ms : &st->last_check_ms) /
+			1e3);
 	else
 		fk_buf_printf(out, "%s{job=\"%s\"} %" PRIu64 "\n", name, st->name,
 			      atomic_load(family == 0	? &st->runs
@@ -163,7 +167,7 @@ int fk_metrics_render_jobs(const struct fk_job_stats *stats, struct fk_buf *out)
 
 	if (!stats)
 		return 0;
-	for (int f = 0; f < 4; f++) {
+	for (int f = 0; f < (int)(sizeof(job_families) / sizeof(job_families[0])); f++) {
 		const struct job_family *jf = &job_families[f];
 		rc = fk_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", jf->name, jf->help,
 				   jf->name, jf->type);

@@ -42,8 +42,9 @@ static int api_jobs(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	struct fk_q *q = NULL;
 	int rc = fk_db_query(req->db, &q, SELECT_JOBS, err);
 
-	while (rc == 0 && (rc = fk_q_step(q, err)) > 0)
-		json_array_append_new(items, job_json(q));
+	if (rc == 0)
+		while ((rc = fk_q_step(q, err)) > 0)
+			json_array_append_new(items, job_json(q));
 	if (q)
 		fk_q_done(q);
 	if (rc < 0) {

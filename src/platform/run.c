@@ -191,12 +191,14 @@ static int execute(struct fk_sched *s, struct fk_db *db, int i, const struct cla
 }
 
 /* Returns 1 if the job ran here, 0 if it was not due or another connection holds it, or < 0;
- * *next is when to look at it again. */
+ * *next is when to look at it again. A job another server holds is passed over: that server
+ * moved next_due on before it started the run. */
 static int run_one(struct fk_sched *s, struct fk_db *db, int i, int64_t *next, struct fk_err *err)
 {
 	struct claim c = {0};
 	char lock[FK_JOB_NAME_MAX + 8];
 	bool got = false;
+	int64_t looked = fk_now_ms();
 	int rc;
 
 	snprintf(lock, sizeof lock, "job:%s", s->jobs[i].job->name);
@@ -204,7 +206,8 @@ static int run_one(struct fk_sched *s, struct fk_db *db, int i, int64_t *next, s
 	if (rc < 0)
 		return rc;
 	if (!got) {
-		*next = fk_now_ms() + SCHED_BUSY_RETRY_MS;
+		*next = looked + SCHED_BUSY_RETRY_MS;
+		atomic_store(&s->stats[i].last_check_ms, looked);
 		return 0;
 	}
 	rc = claim(db, &s->jobs[i], &c, err);
@@ -213,6 +216,8 @@ static int run_one(struct fk_sched *s, struct fk_db *db, int i, int64_t *next, s
 	*next = c.next_due;
 	if (fk_db_unlock(db, lock, rc < 0 ? NULL : err) < 0 && rc >= 0)
 		rc = err->code;
+	/* Set last, so that a check seen in /metrics is over (ran or passed over). */
+	atomic_store(&s->stats[i].last_check_ms, looked);
 	return rc;
 }
 

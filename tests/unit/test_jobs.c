@@ -149,6 +149,7 @@ static void test_every_runs_once_when_due(void **state)
 	assert_int_equal(every_runs, 1);
 	assert_true(next > fk_now_ms() && next <= fk_now_ms() + EVERY_MS);
 	assert_string_equal(app.job_stats[0].name, "t.every");
+	assert_true(atomic_load(&app.job_stats[0].last_check_ms) >= t0 + EVERY_MS);
 	assert_int_equal(atomic_load(&app.job_stats[0].runs), 1);
 	assert_int_equal(atomic_load(&app.job_stats[0].failures), 0);
 	assert_int_equal(one_i64(db, "SELECT runs FROM jobs WHERE name = ?", "t.every"), 1);
