@@ -94,6 +94,10 @@ static int claim(struct fk_db *db, const struct sched_job *j, struct claim *c, s
 	    db, err,
 	    "UPDATE jobs SET next_due = ?, last_started = ? WHERE name = ? AND next_due = ?",
 	    "iiti", c->next_due, now, name, c->due);
+	if (n == 0) { /* claimed meanwhile by a connection that did not take the lock */
+		fk_db_rollback(db);
+		return 0;
+	}
 	if (n >= 0)
 		n = fk_db_run(db, err,
 			      "INSERT INTO job_runs (id, name, due, started_at, result) "
