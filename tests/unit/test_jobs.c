@@ -140,10 +140,10 @@ static void test_every_runs_once_when_due(void **state)
 
 	assert_int_equal(run_due(s, db, &next), 0);
 	assert_true(next >= t0 + EVERY_MS && next <= fk_now_ms() + EVERY_MS);
-	assert_int_equal(fk_clock_advance_ms(EVERY_MS - 1000), 0);
+	assert_int_equal(fk_clock_advance_ms(EVERY_MS - 10000), 0);
 	assert_int_equal(run_due(s, db, NULL), 0);
 	assert_int_equal(every_runs, 0);
-	assert_int_equal(fk_clock_advance_ms(1000), 0);
+	assert_int_equal(fk_clock_advance_ms(10000), 0);
 	assert_int_equal(run_due(s, db, &next), 1);
 	assert_int_equal(run_due(s, db, NULL), 0);
 	assert_int_equal(every_runs, 1);
@@ -192,7 +192,7 @@ static void test_at_runs_at_eight_cst_daily(void **state)
 	assert_int_equal(one_i64(db, "SELECT next_due FROM jobs WHERE name = ?", "t.daily"),
 			 at_cst("2026-12-07T08:00:00+08:00"));
 	assert_int_equal(run_due(s, db, NULL), 0);
-	set_clock("2026-12-07T07:59:59.999+08:00");
+	set_clock("2026-12-07T07:59:50+08:00"); /* the clock goes on at real speed */
 	assert_int_equal(run_due(s, db, NULL), 0);
 	set_clock("2026-12-07T08:00:00+08:00");
 	assert_int_equal(run_due(s, db, &next), 1);
