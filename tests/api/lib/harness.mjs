@@ -7,6 +7,10 @@
 //   const h = harness('areas');
 //   h.test('name', async () => { const admin = await h.login('admin'); ... });
 //   h.shutdownTest();  // last: SIGTERM, exit status 0, no sanitizer reports
+// A server whose clock tests move: harness('jobs', { testClock: true }), then
+//   await h.moveClock(admin, { advance: 'PT11M' });
+//   await waitFor(async () => (await admin.get('/api/v1/jobs')).json..., 'the job to run');
+// startServer(dbUrl, opts) starts another server (two on one PostgreSQL database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
