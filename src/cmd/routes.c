@@ -1,5 +1,6 @@
 /* routes: `fangkong routes [--json]`, every HTTP route the server would answer (the built-in
- * ones, then each module's), read from the same tables the router compiles. The OpenAPI test
+ * ones, then each module's, then the test clock's, which only `serve --test-clock` adds),
+ * read from the same tables the router compiles. The OpenAPI test
  * compares the --json list with docs/openapi.yaml. */
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "http/server.h"
 #include "modules.h"
+#include "platform/jobs.h"
 
 static json_t *role_list(unsigned roles)
 {
@@ -71,6 +73,7 @@ int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx)
 	print_module(&fk_http_builtin, all);
 	for (int i = 0; fk_modules[i]; i++)
 		print_module(fk_modules[i], all);
+	print_module(&fk_module_test_clock, all);
 	if (all) {
 		json_dumpf(all, stdout, JSON_INDENT(2));
 		putchar('\n');

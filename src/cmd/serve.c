@@ -1,8 +1,8 @@
 /* serve: `fangkong serve`, the HTTP server. Its settings are one table (name, type, default,
  * FANGKONG_* variable, bounds, help) from which parsing, validation and `serve --help` all
  * come; a flag beats the variable, which beats the default. It opens the store, migrates it,
- * starts every module, serves until SIGTERM or SIGINT, then lets requests in progress finish
- * and frees everything. */
+ * starts every module and the job scheduler, serves until SIGTERM or SIGINT, then lets
+ * requests in progress finish, stops the scheduler and frees everything. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,13 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/clock.h"
 #include "base/log.h"
+#include "base/xmalloc.h"
 #include "cmd/cmd.h"
 #include "http/server.h"
 #include "modules.h"
+#include "platform/jobs.h"
 #include "store/migrate.h"
 
-enum setting_type { SET_STRING, SET_INT, SET_SIZE, SET_LEVEL };
+/* --test-clock is refused unless the environment says the server runs for tests. */
+#define TEST_MODE_ENV "FANGKONG_TEST_MODE"
+
+enum setting_type { SET_STRING, SET_INT, SET_SIZE, SET_LEVEL, SET_BOOL };
 
 struct setting {
 	const char *name;
@@ -39,6 +45,7 @@ enum {
 	S_TIMEOUT,
 	S_GRACE,
 	S_LOG_LEVEL,
+	S_TEST_CLOCK,
 	S_COUNT
 };
 
@@ -62,6 +69,9 @@ static const struct setting settings[S_COUNT] = {
 		 "time requests in progress get to finish at shutdown"},
     [S_LOG_LEVEL] = {"log-level", SET_LEVEL, "LEVEL", "info", "FANGKONG_LOG_LEVEL", 0, 3,
 		     "debug, info (one line per request), warn or error"},
+    [S_TEST_CLOCK] = {"test-clock", SET_BOOL, "", "off", "FANGKONG_TEST_CLOCK", 0, 1,
+		      "for tests only: a clock POST /api/v1/test/clock sets and advances; "
+		      "refused unless " TEST_MODE_ENV "=1 is set too"},
 };
 
 struct value {
@@ -86,13 +96,16 @@ static void print_help(void)
 	for (int i = 0; i < S_COUNT; i++) {
 		const struct setting *s = &settings[i];
 		char flag[48];
-		snprintf(flag, sizeof(flag), "--%s %s", s->name, s->metavar);
+		snprintf(flag, sizeof(flag), "--%s%s%s", s->name, *s->metavar ? " " : "",
+			 s->metavar);
 		printf("  %-24s %-22s %-16s %s", flag, s->env, s->def ? s->def : shown_default(i),
 		       s->help);
 		if (s->type == SET_INT || s->type == SET_SIZE)
 			printf(" [%lld..%lld]", s->min, s->max);
 		printf("\n");
 	}
+	printf("\n  %s=1 marks a server started for tests; --test-clock needs it.\n",
+	       TEST_MODE_ENV);
 }
 
 static int find_setting(const char *name, size_t len)
@@ -118,6 +131,11 @@ static int parse_flags(int argc, char **argv, struct value *vals)
 		k = find_setting(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
 		if (k < 0)
 			die("serve: unknown setting '%s'; see 'fangkong serve --help'", arg);
+		if (!eq && settings[k].type == SET_BOOL) {
+			vals[k].text = "on";
+			vals[k].source = "--";
+			continue;
+		}
 		if (!eq && i + 1 >= argc)
 			die("serve: %s needs a value (%s)", arg, settings[k].metavar);
 		vals[k].text = eq ? eq + 1 : argv[++i];
@@ -186,6 +204,20 @@ static int parse_level(const struct setting *s, struct value *v, struct fk_err *
 	    "%s: must be debug, info, warn or error", as_given(s, v, given, sizeof(given)));
 }
 
+static int parse_bool(const struct setting *s, struct value *v, struct fk_err *err)
+{
+	static const char *const words[] = {"0", "off", "false", "no", "1", "on", "true", "yes"};
+	char given[128];
+
+	for (int i = 0; i < 8; i++)
+		if (strcmp(v->text, words[i]) == 0) {
+			v->n = i >= 4;
+			return 0;
+		}
+	return fk_err_set(err, FK_EINVAL, "bad_setting", s->name, "%s：应为 on 或 off",
+			  "%s: must be on or off", as_given(s, v, given, sizeof(given)));
+}
+
 static long long default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -216,6 +248,8 @@ static void resolve(struct value *vals)
 			rc = parse_number(s, v, &err);
 		else if (v->text && s->type == SET_LEVEL)
 			rc = parse_level(s, v, &err);
+		else if (v->text && s->type == SET_BOOL)
+			rc = parse_bool(s, v, &err);
 		if (rc < 0)
 			die_err("serve", &err);
 	}
@@ -264,6 +298,36 @@ static int open_store(const char *url, int pool, struct fk_store **out, char *ki
 	return 0;
 }
 
+/* The test clock only for a server started for tests; it adds the route that moves it. */
+static void setup_test_clock(const struct value *v)
+{
+	const char *mode = getenv(TEST_MODE_ENV);
+
+	if (!v->n)
+		return;
+	if (!mode || strcmp(mode, "1") != 0)
+		die("serve: --test-clock (FANGKONG_TEST_CLOCK) is for tests only: it needs %s=1 in "
+		    "the environment as well",
+		    TEST_MODE_ENV);
+	fk_clock_test_enable();
+	fk_warn("event=test_clock_on route=\"POST /api/v1/test/clock\"");
+}
+
+/* fk_modules, and the test clock's routes when it is on; free the array after use. */
+static const struct fk_module **server_modules(bool test_clock)
+{
+	int n = 0;
+
+	while (fk_modules[n])
+		n++;
+	const struct fk_module **mods = fk_xcalloc((size_t)n + 2, sizeof(*mods));
+
+	memcpy(mods, fk_modules, (size_t)n * sizeof(*mods));
+	if (test_clock)
+		mods[n] = &fk_module_test_clock;
+	return mods;
+}
+
 static int wait_for_signal(const sigset_t *sigs)
 {
 	int sig = 0;
@@ -288,6 +352,8 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	struct value vals[S_COUNT] = {0};
 	struct fk_app app = {0};
 	struct fk_server *srv = NULL;
+	struct fk_sched *sched = NULL;
+	const struct fk_module **mods;
 	struct fk_err err = {0};
 	struct fk_server_opts opts;
 	struct sockaddr_storage addr;
@@ -300,6 +366,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 		return 0;
 	}
 	resolve(vals);
+	setup_test_clock(&vals[S_TEST_CLOCK]);
 	if (fk_server_parse_listen(vals[S_LISTEN].text, &addr, &err) < 0)
 		die_err("serve", &err);
 	fk_log_set_level((enum fk_log_level)vals[S_LOG_LEVEL].n);
@@ -318,16 +385,21 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	app.modules = fk_modules;
+	mods = server_modules(vals[S_TEST_CLOCK].n);
+	app.modules = mods;
 	app.web_dir = vals[S_WEB].text;
 	app.session_ttl_ms = vals[S_SESSION_TTL].n * 60 * 1000;
+	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
+		die_err("serve: jobs", &err);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
 		die_err(ctx->db_url, &err);
 	if (fk_modules_start(&app, &err) < 0) {
+		fk_sched_free(sched);
 		fk_store_close(app.store);
 		die_err("serve", &err);
 	}
-	if (fk_server_start(&app, &opts, &srv, &err) < 0) {
+	if (fk_sched_start(sched, &err) < 0 || fk_server_start(&app, &opts, &srv, &err) < 0) {
+		fk_sched_free(sched);
 		fk_modules_stop(&app);
 		fk_store_close(app.store);
 		die_err("serve", &err);
@@ -338,8 +410,10 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	sig = wait_for_signal(&sigs);
 	fk_info("serve stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
+	fk_sched_free(sched);
 	fk_modules_stop(&app);
 	fk_store_close(app.store);
+	free(mods);
 	fk_info("serve stopped");
 	return 0;
 }

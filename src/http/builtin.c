@@ -27,6 +27,7 @@ static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	(void)err;
 	fk_buf_init(&b, 0);
 	fk_metrics_render(srv->metrics, &srv->router, srv->version, &b);
+	fk_metrics_render_jobs(req->app->job_stats, &b);
 	resp->body = fk_arena_memdup(req->arena, b.data, b.len);
 	resp->body_len = b.len;
 	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -44,7 +45,8 @@ static const struct fk_route builtin_routes[] = {
      .path = "/metrics",
      .fn = metrics,
      .flags = FK_RF_NO_DB | FK_RF_NO_CSRF,
-     .summary = "Prometheus metrics: requests by route and status, latency, in flight"},
+     .summary =
+	 "Prometheus metrics: requests by route and status, latency, in flight, scheduled jobs"},
     FK_ROUTES_END,
 };
 

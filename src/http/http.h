@@ -19,6 +19,7 @@
 #include "users/principal.h"
 
 struct fk_app;
+struct fk_job; /* platform/jobs.h */
 
 #define FK_MAX_PARAMS	    4
 #define FK_MAX_RESP_HEADERS 8
@@ -81,6 +82,15 @@ struct fk_route {
 /* A module's descriptor (struct fk_module) and the server-wide state (struct fk_app) are in
  * platform/module.h. */
 struct fk_module;
+
+/* One scheduled job's counters in this process. The scheduler is the only writer. */
+struct fk_job_stats {
+	const char *name;
+	_Atomic uint64_t runs, failures, overruns;
+	_Atomic int64_t last_duration_ms;
+	_Atomic int64_t
+	    last_check_ms; /* when (by fk_now_ms) this server last looked if it was due */
+};
 
 /* Request accessors. Strings live as long as the request. */
 const char *fk_req_param(struct fk_req *req, const char *name); /* path parameter */

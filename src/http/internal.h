@@ -68,6 +68,8 @@ void fk_metrics_observe(struct fk_metrics *m, int slot, int status, uint64_t ns)
 int fk_metrics_in_flight(struct fk_metrics *m, int delta);
 int fk_metrics_render(struct fk_metrics *m, const struct fk_router *rt, const char *version,
 		      struct fk_buf *out);
+/* The scheduled jobs' counters (app->job_stats); nothing when stats is NULL. */
+int fk_metrics_render_jobs(const struct fk_job_stats *stats, struct fk_buf *out);
 
 struct fk_static;
 int fk_static_open(const char *dir, struct fk_static **out, struct fk_err *err);

@@ -1,5 +1,6 @@
 /* metrics: request counters and latency histograms per route, kept in relaxed atomics so the
- * request path takes no lock, and their Prometheus text rendering for GET /metrics. */
+ * request path takes no lock, and their Prometheus text rendering for GET /metrics, with the
+ * scheduled jobs' counters (kept by the scheduler). */
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -128,4 +129,50 @@ int fk_metrics_render(struct fk_metrics *m, const struct fk_router *rt, const ch
 			     "# TYPE fk_http_requests_in_flight gauge\n"
 			     "fk_http_requests_in_flight %d\n",
 			     atomic_load_explicit(&m->in_flight, memory_order_relaxed));
+}
+
+struct job_family {
+	const char *name, *type, *help;
+};
+
+static const struct job_family job_families[] = {
+    {"fk_job_runs_total", "counter", "Runs of a scheduled job by this server."},
+    {"fk_job_failures_total", "counter", "Runs of a scheduled job that failed."},
+    {"fk_job_overruns_total", "counter", "Runs of a scheduled job that took longer than allowed."},
+    {"fk_job_last_duration_seconds", "gauge", "How long the last run of a scheduled job took."},
+    {"fk_job_last_check_timestamp_seconds", "gauge",
+     "When this server last looked whether a scheduled job was due (by its clock)."},
+};
+
+static void render_job(const struct fk_job_stats *st, int family, struct fk_buf *out)
+{
+	const char *name = job_families[family].name;
+
+	if (family >= 3)
+		fk_buf_printf(
+		    out, "%s{job=\"%s\"} %.3f\n", name, st->name,
+		    (double)atomic_load(family == 3 ? &st->last_duration_ms : &st->last_check_ms) /
+			1e3);
+	else
+		fk_buf_printf(out, "%s{job=\"%s\"} %" PRIu64 "\n", name, st->name,
+			      atomic_load(family == 0	? &st->runs
+					  : family == 1 ? &st->failures
+							: &st->overruns));
+}
+
+/* Job names are [a-z0-9._-] (the scheduler refuses others), so labels need no escaping. */
+int fk_metrics_render_jobs(const struct fk_job_stats *stats, struct fk_buf *out)
+{
+	int rc = 0;
+
+	if (!stats)
+		return 0;
+	for (int f = 0; f < (int)(sizeof(job_families) / sizeof(job_families[0])); f++) {
+		const struct job_family *jf = &job_families[f];
+		rc = fk_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", jf->name, jf->help,
+				   jf->name, jf->type);
+		for (const struct fk_job_stats *st = stats; st->name; st++)
+			render_job(st, f, out);
+	}
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "base/json.h"
+#include "base/log.h"
 #include "platform/keyed.h"
 #include "platform/module.h"
 
@@ -71,6 +72,18 @@ int fk_keyed_purge(struct fk_db *db, int64_t before_ms, int64_t *purged, struct 
 	if (purged)
 		*purged = rc < 0 ? 0 : rc;
 	return rc < 0 ? (int)rc : 0;
+}
+
+int fk_keyed_purge_job(struct fk_app *app, struct fk_db *db, struct fk_err *err)
+{
+	int64_t purged = 0;
+	int rc;
+
+	(void)app;
+	rc = fk_keyed_purge(db, fk_now_ms() - FK_KEY_RETENTION_MS, &purged, err);
+	if (rc == 0 && purged > 0)
+		fk_info("event=client_keys_purged count=%lld", (long long)purged);
+	return rc;
 }
 
 /* ---- the HTTP side of a keyed write ---- */

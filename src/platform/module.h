@@ -9,6 +9,7 @@
  *           {.table = "zones", .column = "area_path", .blocks_delete = "zones"},
  *           {0},
  *       },
+ *       .jobs = zn_jobs,                     // lifts due, on a schedule (platform/jobs.h)
  *       .init = zn_init, .fini = zn_fini,    // private state, threads
  *   };
  *
@@ -42,6 +43,7 @@ struct fk_module {
 	const struct fk_route *routes;	       /* ends with FK_ROUTES_END; may be NULL */
 	const struct fk_migration *migrations; /* ends with {0}; may be NULL */
 	const struct fk_area_path *area_paths; /* ends with {0}; may be NULL */
+	const struct fk_job *jobs; /* work on a schedule (platform/jobs.h), ends with FK_JOBS_END */
 	/* At start, after migrations, before serving: makes the module's private state (found
 	 * again with fk_module_state) and starts what it runs. May be NULL. */
 	int (*init)(struct fk_app *app, void **state, struct fk_err *err);
@@ -60,6 +62,9 @@ struct fk_app {
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);
+	/* The scheduler's counters, one per job, ended by a NULL name; GET /metrics shows them.
+	 * NULL while no scheduler exists. */
+	struct fk_job_stats *job_stats;
 };
 
 /* ---- the process's modules ---- */

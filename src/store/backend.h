@@ -35,6 +35,10 @@ struct fk_backend {
 	/* Serializes schema changes between processes for the current transaction. */
 	int (*lock_schema)(struct fk_db *db, struct fk_err *err);
 	int (*has_table)(struct fk_db *db, const char *name, bool *out, struct fk_err *err);
+	/* A lock between connections (and processes) on key, held by this connection until
+	 * unlock or until it closes; *got is false when another connection holds it. */
+	int (*try_lock)(struct fk_db *db, int64_t key, bool *got, struct fk_err *err);
+	int (*unlock)(struct fk_db *db, int64_t key, struct fk_err *err);
 	/* False once the connection is unusable (the pool then drops it). */
 	bool (*healthy)(struct fk_db *db);
 	/* Makes a new statement; common code fills the fk_q header fields it owns. */

@@ -99,6 +99,29 @@ bool fk_db_in_tx(struct fk_db *db)
 	return db->in_tx;
 }
 
+/* FNV-1a over "fk:" + name: stable across builds and servers, which must agree on it. */
+static int64_t lock_key(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (const char *p = "fk:"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+	return (int64_t)h;
+}
+
+int fk_db_try_lock(struct fk_db *db, const char *name, bool *got, struct fk_err *err)
+{
+	*got = false;
+	return db->be->try_lock(db, lock_key(name), got, err);
+}
+
+int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err)
+{
+	return db->be->unlock(db, lock_key(name), err);
+}
+
 /* ---- statement cache: chained hash on the SQL text, LRU eviction of idle statements ---- */
 
 static uint64_t sql_hash(const char *s, size_t len)

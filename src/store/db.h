@@ -61,6 +61,20 @@ struct fk_tx {
 int fk_tx_begin(struct fk_db *db, struct fk_tx *tx, struct fk_err *err);
 int fk_tx_end(struct fk_db *db, struct fk_tx *tx, int rc, struct fk_err *err);
 
+/* A named lock that keeps one holder at a time among every connection to the store, in this
+ * process or another (one scheduled job on several servers). *got is true when this
+ * connection now holds it (until fk_db_unlock, or until the connection closes), false when
+ * someone else does: the caller then skips its work, it does not wait. On PostgreSQL it is an
+ * advisory lock on a key derived from name; on SQLite, where the database file has one writer
+ * at a time, it always succeeds and the caller's write transaction (fk_db_begin with write)
+ * is what keeps two writers apart, so the caller must re-check its state inside one.
+ * Returns 0 or FK_EDB.
+ *   bool got;
+ *   if (fk_db_try_lock(db, "job:purge", &got, err) < 0) return rc;
+ *   if (got) { ...; fk_db_unlock(db, "job:purge", NULL); } */
+int fk_db_try_lock(struct fk_db *db, const char *name, bool *got, struct fk_err *err);
+int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err);
+
 /* Queries. fk_db_query returns a reset, cached statement; bind parameters (1-based), then
  * call fk_q_step until it returns 0. Always end with fk_q_done (also after errors).
  *   struct fk_q *q;

@@ -199,6 +199,37 @@ static int pg_lock_schema(struct fk_db *db, struct fk_err *err)
 	return pg_exec(db, "SELECT pg_advisory_xact_lock(1718250087)", err);
 }
 
+/* A session-level advisory lock: it outlives transactions, so a job holds it while it runs. */
+static int pg_try_lock(struct fk_db *db, int64_t key, bool *got, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(
+	    db, &q, "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS BIGINT)) THEN 1 ELSE 0 END",
+	    err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, key);
+	rc = fk_q_step(q, err);
+	if (rc > 0)
+		*got = fk_q_i64(q, 0) == 1;
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int pg_unlock(struct fk_db *db, int64_t key, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q, "SELECT pg_advisory_unlock(CAST(? AS BIGINT))", err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, key);
+	rc = fk_q_step(q, err);
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 static int pg_has_table(struct fk_db *db, const char *name, bool *found, struct fk_err *err)
 {
 	struct fk_q *q;
@@ -408,6 +439,8 @@ static const struct fk_backend pg_backend = {
     .rollback = pg_rollback,
     .lock_schema = pg_lock_schema,
     .has_table = pg_has_table,
+    .try_lock = pg_try_lock,
+    .unlock = pg_unlock,
     .healthy = pg_healthy,
     .prepare = pg_prepare,
     .finalize = pg_finalize,

@@ -194,16 +194,13 @@ static int open_known(struct fk_db *db, const struct fk_principal *who, int64_t 
 static int open_insert(struct fk_db *db, const struct fk_principal *who, const struct fk_round *r,
 		       int64_t site_id, const char *code, struct fk_err *err)
 {
-	int64_t now = fk_now_ms();
-	int64_t rc = fk_keyed_purge(db, now - 7LL * 24 * 3600 * 1000, NULL, err);
+	int64_t rc =
+	    fk_db_run(db, err,
+		      "INSERT INTO tubes (id, round_id, code, site_id, status, capacity, n, "
+		      "opened_by, opened_at) VALUES (?, ?, ?, ?, 'open', ?, 0, ?, ?)",
+		      "iitiiii", fk_id_next(), r->id, code, site_id, (int64_t)r->pool_size,
+		      who->user_id, fk_now_ms());
 
-	if (rc == 0)
-		rc = fk_db_run(
-		    db, err,
-		    "INSERT INTO tubes (id, round_id, code, site_id, status, capacity, n, "
-		    "opened_by, opened_at) VALUES (?, ?, ?, ?, 'open', ?, 0, ?, ?)",
-		    "iitiiii", fk_id_next(), r->id, code, site_id, (int64_t)r->pool_size,
-		    who->user_id, now);
 	return rc < 0 ? (int)rc : 0;
 }
 

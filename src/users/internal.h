@@ -160,6 +160,8 @@ int users_session_find(struct fk_db *db, const char *hash, int64_t now_ms,
 		       struct users_session *out, struct fk_err *err);
 int users_session_touch(struct fk_db *db, int64_t id, int64_t now_ms, struct fk_err *err);
 int users_session_delete(struct fk_db *db, int64_t id, struct fk_err *err);
+/* Deletes every session that expired at or before now_ms; *n (may be NULL) gets how many. */
+int users_session_purge(struct fk_db *db, int64_t now_ms, int64_t *n, struct fk_err *err);
 /* Ends every session of a user but keep_session (password changed, account disabled). */
 int users_sessions_drop(struct fk_db *db, int64_t user_id, int64_t keep_session,
 			struct fk_err *err);

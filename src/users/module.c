@@ -8,7 +8,10 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "platform/module.h"
+#include "platform/jobs.h"
 #include "users/internal.h"
+
+#define PURGE_SESSIONS_EVERY_MS (10 * 60 * 1000)
 
 static struct users_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
@@ -118,10 +121,30 @@ int users_authenticate(struct fk_req *req, struct fk_err *err)
 }
 
 extern const struct fk_migration fk_migrations_users[]; /* from schema/ */
+/* Sessions end by themselves at expires_at; their rows go here, and at the user's next login. */
+static int users_purge_sessions(struct fk_app *app, struct fk_db *db, struct fk_err *err)
+{
+	int64_t n = 0;
+	int rc;
+
+	(void)app;
+	rc = users_session_purge(db, fk_now_ms(), &n, err);
+	if (rc == 0 && n > 0)
+		fk_info("event=sessions_purged count=%lld", (long long)n);
+	return rc;
+}
+
+static const struct fk_job users_jobs[] = {
+    {.name = "users.purge_sessions",
+     .every_ms = PURGE_SESSIONS_EVERY_MS,
+     .run = users_purge_sessions},
+    FK_JOBS_END,
+};
 
 const struct fk_module fk_module_users = {
     .name = "users",
     .routes = users_routes,
     .migrations = fk_migrations_users,
+    .jobs = users_jobs,
     .init = users_init,
 };

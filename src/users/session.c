@@ -107,3 +107,12 @@ int users_sessions_drop(struct fk_db *db, int64_t user_id, int64_t keep_session,
 	users_cache_forget_all();
 	return rc < 0 ? (int)rc : 0;
 }
+
+int users_session_purge(struct fk_db *db, int64_t now_ms, int64_t *n, struct fk_err *err)
+{
+	int64_t rc = fk_db_run(db, err, "DELETE FROM sessions WHERE expires_at <= ?", "i", now_ms);
+
+	if (rc >= 0 && n)
+		*n = rc;
+	return rc < 0 ? (int)rc : 0;
+}

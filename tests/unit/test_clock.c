@@ -81,12 +81,34 @@ static void test_clocks(void **state)
 	assert_true(fk_now_ms() > 1704067200000LL);
 }
 
+static void test_duration_parse(void **state)
+{
+	int64_t ms = -1;
+
+	(void)state;
+	assert_int_equal(fk_duration_parse("PT3H", &ms), 0);
+	assert_true(ms == 3 * 3600000LL);
+	assert_int_equal(fk_duration_parse("PT11M", &ms), 0);
+	assert_true(ms == 11 * 60000LL);
+	assert_int_equal(fk_duration_parse("P1DT2H30M15S", &ms), 0);
+	assert_true(ms == 86400000LL + 2 * 3600000LL + 30 * 60000LL + 15000LL);
+	assert_int_equal(fk_duration_parse("P2W", &ms), 0);
+	assert_true(ms == 14 * 86400000LL);
+	assert_int_equal(fk_duration_parse("PT0S", &ms), 0);
+	assert_true(ms == 0);
+	const char *bad[] = {
+	    NULL,  "",	  "P",	 "PT",	  "3H",	   "PT3",  "PT3H2H",	    "PT2M3H",
+	    "P1H", "P1M", "P1Y", "PT-3H", "PT3H ", "pt3h", "PT1234567890S", "P1DT"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (fk_duration_parse(bad[i], &ms) != FK_EINVAL)
+			fail_msg("\"%s\" was taken", bad[i] ? bad[i] : "(null)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_iso8601),
-	    cmocka_unit_test(test_iso8601_parse),
-	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_iso8601),	   cmocka_unit_test(test_iso8601_parse),
+	    cmocka_unit_test(test_duration_parse), cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_clocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

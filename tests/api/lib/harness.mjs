@@ -7,6 +7,10 @@
 //   const h = harness('areas');
 //   h.test('name', async () => { const admin = await h.login('admin'); ... });
 //   h.shutdownTest();  // last: SIGTERM, exit status 0, no sanitizer reports
+// A server whose clock tests move: harness('jobs', { testClock: true }), then
+//   await h.moveClock(admin, { advance: 'PT11M' });
+//   await waitFor(async () => (await admin.get('/api/v1/jobs')).json..., 'the job to run');
+// startServer(dbUrl, opts) starts another server (two on one PostgreSQL database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -254,7 +258,9 @@ export function phoneFor(n) {
 
 /* ---------------- the server ---------------- */
 
-export function harness(label) {
+/* opts: testClock (start serve with --test-clock and FANGKONG_TEST_MODE=1), args (more
+ * flags for serve). */
+export function harness(label, opts = {}) {
 	const h = {
 		label,
 		base: null,
@@ -275,9 +281,11 @@ export function harness(label) {
 			tail(h.stderr, n);
 	};
 
-	/* node:test's test(), with the server log appended to any failure. */
-	h.test = (name, fn) =>
-		test(name, async (t) => {
+	/* node:test's test(), with the server log appended to any failure; options (skip...)
+	 * may come between name and fn, as for test(). */
+	h.test = (name, options, fn) => {
+		if (typeof options === 'function') [options, fn] = [{}, options];
+		return test(name, options, async (t) => {
 			try {
 				await fn(t);
 			} catch (e) {
@@ -285,6 +293,7 @@ export function harness(label) {
 				throw e;
 			}
 		});
+	};
 
 	/* A fresh anonymous client. */
 	h.anon = () => new Client(h.base);
@@ -329,50 +338,19 @@ export function harness(label) {
 	});
 
 	async function startServe() {
-		const log = fs.createWriteStream(h.logFile);
-		h.proc = spawn(bin(), ['serve', '--db', h.dbUrl, '--listen', '127.0.0.1:0'], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		exited = new Promise((resolve) => {
-			h.proc.on('exit', (code, signal) => {
-				h.exit = { code, signal };
-				resolve(h.exit);
-			});
-		});
-		h.proc.stderr.on('data', (d) => {
-			h.stderr += d;
-			log.write(d);
-		});
-		const port = await new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(
-				`serve printed no "http://127.0.0.1:PORT" line in 30 s\n${h.logTail()}`)), 30_000);
-			h.proc.stdout.on('data', (d) => {
-				h.stdout += d;
-				const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(h.stdout);
-				if (m) {
-					clearTimeout(timer);
-					resolve(Number(m[1]));
-				}
-			});
-			exited.then((x) => {
-				clearTimeout(timer);
-				reject(new Error(`serve exited early (${JSON.stringify(x)})\n${h.logTail()}`));
-			});
-		});
-		assert.ok(port > 0, `serve reported port ${port}`);
-		h.base = `http://127.0.0.1:${port}`;
-		const deadline = Date.now() + 20_000;
-		for (;;) {
-			try {
-				const r = await fetch(h.base + '/healthz');
-				if (r.status === 200) break;
-			} catch {
-				/* not up yet */
-			}
-			assert.ok(Date.now() < deadline, `/healthz never answered 200\n${h.logTail()}`);
-			await new Promise((r) => setTimeout(r, 100));
-		}
+		const srv = await startServer(h.dbUrl, { ...opts, logFile: h.logFile });
+		h.proc = srv.proc;
+		h.base = srv.base;
+		exited = srv.exited;
+		exited.then((x) => (h.exit = x));
+		Object.defineProperty(h, 'stderr', { get: () => srv.stderr, configurable: true });
+		Object.defineProperty(h, 'stdout', { get: () => srv.stdout, configurable: true });
 	}
+
+	/* Moves the test clock of this file's server (harness(label, {testClock: true})):
+	 * body is {set: ISO time} or {advance: 'PT3H'} or {advance_ms: n}; resolves to the reply
+	 * {now, now_ms, offset_ms}. */
+	h.moveClock = (client, body) => moveClock(client, body);
 
 	/* The last test of a file: SIGTERM, exit status 0, no sanitizer reports. */
 	h.shutdownTest = () =>
@@ -390,6 +368,97 @@ export function harness(label) {
 		});
 
 	return h;
+}
+
+/* Starts `fangkong serve` on dbUrl and a free port, and waits for /healthz. opts: testClock,
+ * args (more flags), logFile (stderr is copied there). Resolves to {proc, base, exited (a
+ * promise of {code, signal}), stderr and stdout (as read so far), stop()} where stop sends
+ * SIGTERM and checks exit status 0 and no sanitizer report. */
+export async function startServer(dbUrl, opts = {}) {
+	const srv = { proc: null, base: null, stderr: '', stdout: '', exit: null };
+	const log = opts.logFile ? fs.createWriteStream(opts.logFile) : null;
+	const args = ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', ...(opts.args || [])];
+	const env = { ...process.env };
+	if (opts.testClock) {
+		args.push('--test-clock');
+		env.FANGKONG_TEST_MODE = '1';
+	}
+	srv.proc = spawn(bin(), args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+	srv.exited = new Promise((resolve) => {
+		srv.proc.on('exit', (code, signal) => {
+			srv.exit = { code, signal };
+			resolve(srv.exit);
+		});
+	});
+	srv.proc.stderr.on('data', (d) => {
+		srv.stderr += d;
+		if (log) log.write(d);
+	});
+	const logTail = () => `--- fangkong serve stderr (last 40 lines) ---\n${tail(srv.stderr, 40)}`;
+	const port = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(
+			`serve printed no "http://127.0.0.1:PORT" line in 30 s\n${logTail()}`)), 30_000);
+		srv.proc.stdout.on('data', (d) => {
+			srv.stdout += d;
+			const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(srv.stdout);
+			if (m) {
+				clearTimeout(timer);
+				resolve(Number(m[1]));
+			}
+		});
+		srv.exited.then((x) => {
+			clearTimeout(timer);
+			reject(new Error(`serve exited early (${JSON.stringify(x)})\n${logTail()}`));
+		});
+	});
+	assert.ok(port > 0, `serve reported port ${port}`);
+	srv.base = `http://127.0.0.1:${port}`;
+	await waitFor(async () => {
+		try {
+			return (await fetch(srv.base + '/healthz')).status === 200;
+		} catch {
+			return false; /* not up yet */
+		}
+	}, `/healthz answering 200\n${logTail()}`, 20_000);
+	srv.stop = async () => {
+		srv.proc.kill('SIGTERM');
+		let timer;
+		const timeout = new Promise((r) => (timer = setTimeout(() => r('timeout'), 20_000)));
+		const x = await Promise.race([srv.exited, timeout]);
+		clearTimeout(timer);
+		assert.notEqual(x, 'timeout', `serve did not exit within 20 s of SIGTERM\n${logTail()}`);
+		assert.deepEqual(x, { code: 0, signal: null }, `serve exit status\n${logTail()}`);
+		noSanitizerReport(srv.stderr, 'fangkong serve');
+	};
+	return srv;
+}
+
+/* Polls cond (sync or async) every 50 ms until it returns a truthy value, which it resolves
+ * to; fails naming what after timeoutMs. For conditions another thread makes true (a job run
+ * by the scheduler), never a fixed sleep. */
+export async function waitFor(cond, what, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await cond();
+		if (v) return v;
+		assert.ok(Date.now() < deadline, `gave up after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/* POST /api/v1/test/clock as client (an admin) on a server started with the test clock. */
+export async function moveClock(client, body) {
+	const r = await client.post('/api/v1/test/clock', body);
+	assert.equal(r.status, 200, r.what);
+	return r.json;
+}
+
+/* The value of one Prometheus sample line, e.g. metric('fk_job_runs_total{job="x"}'); 0 when
+ * absent. */
+export function metricValue(text, sample) {
+	for (const line of text.split('\n'))
+		if (line.startsWith(sample + ' ')) return Number(line.slice(sample.length + 1));
+	return 0;
 }
 
 /* ---------------- demo-district lookups ---------------- */
