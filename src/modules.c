@@ -1,6 +1,7 @@
 /* modules: every domain module, in the order their routes are matched. */
 #include "modules.h"
 #include "audit/audit.h"
+#include "policy/policy.h"
 #include "users/users.h"
 #include "area/area.h"
 #include "people/people.h"
@@ -8,6 +9,7 @@
 #include "testing/testing.h"
 
 const struct fk_module *const fk_modules[] = {
+    &fk_module_policy, /* first: the others' start hooks may read policies */
     &fk_module_users,
     &fk_module_audit,
     &fk_module_area,

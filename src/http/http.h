@@ -19,6 +19,7 @@
 #include "users/principal.h"
 
 struct fk_app;
+struct fk_policy_def;
 
 #define FK_MAX_PARAMS	    4
 #define FK_MAX_RESP_HEADERS 8
@@ -82,6 +83,9 @@ struct fk_route {
 struct fk_module {
 	const char *name;
 	const struct fk_route *routes; /* terminated by FK_ROUTES_END */
+	/* The policies the module reads (policy/policy.h), terminated by FK_POLICIES_END; may be
+	 * NULL. The policy module collects them at start. */
+	const struct fk_policy_def *policies;
 	int (*init)(struct fk_app *app, struct fk_err *err);
 	/* After the server stopped, before the store closes: stops what init or the module's
 	 * requests started (threads). May be NULL. */
@@ -93,7 +97,6 @@ struct fk_app {
 	struct fk_store *store;
 	const struct fk_module *const *modules; /* NULL-terminated */
 	const char *web_dir;			/* static files, or NULL */
-	int64_t session_ttl_ms;
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);

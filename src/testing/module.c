@@ -98,6 +98,7 @@ static void testing_fini(struct fk_app *app)
 const struct fk_module fk_module_testing = {
     .name = "testing",
     .routes = tr_routes,
+    .policies = tr_policies,
     .init = testing_init,
     .fini = testing_fini,
 };

@@ -83,9 +83,13 @@ static int login_count_failure(struct fk_db *db, const struct login_row *row, in
 			       struct fk_err *err)
 {
 	struct users_lock cur = row->lock;
+	struct fk_policy_snap *pol = fk_policy_snap(db);
+	struct users_lock_rule rule = {fk_policy_snap_i64(pol, USERS_POLICY(LOCK_AFTER)),
+				       fk_policy_snap_ms(pol, USERS_POLICY(LOCK_MINUTES))};
 
+	fk_policy_snap_release(pol);
 	for (int tries = 0; tries < 8; tries++) {
-		struct users_lock next = users_lock_fail(cur, now);
+		struct users_lock next = users_lock_fail(cur, now, &rule);
 		int rc;
 		int64_t n = fk_db_run(db, err,
 				      "UPDATE users SET failed_count = ?, locked_until = ? "

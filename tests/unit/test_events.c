@@ -337,7 +337,7 @@ static const struct fk_route ping_routes[] = {
     {"GET", "/api/v1/ping", h_ping, 0, FK_RF_NO_DB, NULL, 0, "ping"},
     FK_ROUTES_END,
 };
-static const struct fk_module ping_module = {"ping", ping_routes, NULL, NULL};
+static const struct fk_module ping_module = {.name = "ping", .routes = ping_routes};
 static const struct fk_module *const stream_modules[] = {&fk_module_events, &ping_module, NULL};
 
 #define CLIENTS 150

@@ -161,7 +161,7 @@ static const struct fk_route test_routes[] = {
     {"GET", "/api/v1/later/{ms}", h_later, 0, NODB, NULL, 0, "deferred"},
     FK_ROUTES_END,
 };
-static const struct fk_module test_module = {"test", test_routes, NULL, NULL};
+static const struct fk_module test_module = {.name = "test", .routes = test_routes};
 static const struct fk_module *const test_modules[] = {&test_module, NULL};
 
 /* Session from the cookie "t=ROLE": CSRF token "tok". */
@@ -273,7 +273,7 @@ static void test_match_404_405(void **state)
 
 static void expect_bad(const struct fk_route *routes)
 {
-	const struct fk_module mod = {"bad", routes, NULL, NULL};
+	const struct fk_module mod = {.name = "bad", .routes = routes};
 	const struct fk_module *const mods[] = {&mod, NULL};
 	struct fk_router r;
 	struct fk_err err = {0};
