@@ -26,6 +26,7 @@
 /* ---- policy.c ---- */
 enum users_policy {
 	USERS_POL_LOCK_AFTER,
+	USERS_POL_LOCK_WINDOW_MINUTES,
 	USERS_POL_LOCK_MINUTES,
 	USERS_POL_SESSION_MINUTES,
 	USERS_POL_COUNT,
@@ -86,17 +87,21 @@ void users_throttle_init(struct users_throttle *t, int per_min);
 bool users_throttle_take(struct users_throttle *t, const char *ip, int64_t now_ms);
 
 struct users_lock {
-	int failed;	      /* consecutive failures since the last success or lock */
+	int failed;	      /* failures counted since the last success or lock */
 	int64_t locked_until; /* epoch ms, 0 = not locked */
+	int64_t failed_at;    /* epoch ms of the last failure counted, 0 = none */
 };
-/* The lockout policy in force: users.lock_after and users.lock_minutes. */
+/* The lockout policy in force: users.lock_after, users.lock_window_minutes and
+ * users.lock_minutes. */
 struct users_lock_rule {
-	int64_t after;	 /* consecutive failures that lock an account */
-	int64_t lock_ms; /* how long it stays locked */
+	int64_t after;	   /* failures in a row that lock an account */
+	int64_t window_ms; /* a failure longer than this after the last one starts a new count */
+	int64_t lock_ms;   /* how long it stays locked */
 };
 bool users_lock_active(const struct users_lock *s, int64_t now_ms);
-/* The state after one more failed password at now_ms: the rule->after-th failure locks the
- * account for rule->lock_ms and starts the count again. */
+/* The state after one more failed password at now_ms: the rule->after-th failure in a row,
+ * each within rule->window_ms of the one before, locks the account for rule->lock_ms and
+ * starts the count again. */
 struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms,
 				  const struct users_lock_rule *rule);
 

@@ -1,5 +1,6 @@
 /* policy: the numbers the users module reads from policies (SPEC §12): how many wrong
- * passwords in a row lock an account and for how long, and how long a login session lasts. */
+ * passwords in a row, each within a window of the last, lock an account and for how long, and
+ * how long a login session lasts. */
 #include "users/internal.h"
 
 const struct fk_policy_def users_policies[] = {
@@ -12,6 +13,18 @@ const struct fk_policy_def users_policies[] = {
 			      .label_en = "Wrong passwords before a lock",
 			      .help_zh = "连续输错这么多次密码，账号即被锁定",
 			      .help_en = "This many wrong passwords in a row lock the account"},
+    [USERS_POL_LOCK_WINDOW_MINUTES] = {.key = "users.lock_window_minutes",
+				       .type = FK_POLICY_DURATION,
+				       .def = "60",
+				       .min = 1,
+				       .max = 10080,
+				       .unit = FK_POLICY_MINUTES,
+				       .label_zh = "输错密码计数时段",
+				       .label_en = "Wrong-password window",
+				       .help_zh = "距上次输错超过此时间，重新开始计数",
+				       .help_en =
+					   "A wrong password longer than this after the last one "
+					   "starts the count again"},
     [USERS_POL_LOCK_MINUTES] = {.key = "users.lock_minutes",
 				.type = FK_POLICY_DURATION,
 				.def = "15",

@@ -170,7 +170,7 @@ static void test_throttle_long_ip(void **state)
 static void test_lockout(void **state)
 {
 	struct users_lock s = {0};
-	struct users_lock_rule rule = {5, 15 * 60 * 1000};
+	struct users_lock_rule rule = {5, 60 * 60 * 1000, 15 * 60 * 1000};
 	int64_t now = 1700000000000LL;
 
 	(void)state;
@@ -191,6 +191,27 @@ static void test_lockout(void **state)
 	s = users_lock_fail(s, s.locked_until + 1, &rule);
 	assert_int_equal(s.failed, 1);
 	assert_false(users_lock_active(&s, s.locked_until + 2));
+}
+
+/* Failures spread wider than the window never lock; within it they do. */
+static void test_lockout_window(void **state)
+{
+	struct users_lock s = {0};
+	struct users_lock_rule rule = {3, 60 * 1000, 15 * 60 * 1000};
+	int64_t now = 1700000000000LL;
+
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		now += rule.window_ms + 1;
+		s = users_lock_fail(s, now, &rule);
+		assert_int_equal(s.failed, 1);
+		assert_int_equal(s.failed_at, now);
+		assert_false(users_lock_active(&s, now));
+	}
+	s = users_lock_fail(s, now + rule.window_ms, &rule);
+	assert_int_equal(s.failed, 2);
+	s = users_lock_fail(s, now + 2 * rule.window_ms, &rule);
+	assert_true(users_lock_active(&s, now + 2 * rule.window_ms + 1));
 }
 
 static void test_role_masks(void **state)
@@ -262,7 +283,8 @@ int main(void)
 	    cmocka_unit_test(test_tokens_differ),    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_throttle_limit),   cmocka_unit_test(test_throttle_many_ips),
 	    cmocka_unit_test(test_throttle_long_ip), cmocka_unit_test(test_lockout),
-	    cmocka_unit_test(test_role_masks),	     cmocka_unit_test(test_principal_cache),
+	    cmocka_unit_test(test_lockout_window),   cmocka_unit_test(test_role_masks),
+	    cmocka_unit_test(test_principal_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,14 @@
+-- Columns that decisions following a policy (policy module, 008_policies.sql) need.
+--
+-- A round remembers the policy version it followed: the one it was created with (its pool
+-- size, its targets) and the one it was opened with (the 24 h / 6 h targets then in force,
+-- copied beside it so the round keeps them when the policy changes later). Rounds made
+-- before policies were versioned followed the defaults: version 0.
+ALTER TABLE rounds ADD COLUMN policy_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rounds ADD COLUMN opened_policy_version BIGINT;
+ALTER TABLE rounds ADD COLUMN round_target_ms BIGINT NOT NULL DEFAULT 86400000;
+ALTER TABLE rounds ADD COLUMN sampling_target_ms BIGINT NOT NULL DEFAULT 21600000;
+
+-- The lockout counts wrong passwords within a window (users.lock_window_minutes): the time of
+-- the last one counted, epoch ms (0 = none).
+ALTER TABLE users ADD COLUMN failed_at BIGINT NOT NULL DEFAULT 0;
