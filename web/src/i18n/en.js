@@ -81,7 +81,7 @@ export default {
       progress: 'Progress', chart: 'Sampling progress per area', deadline: 'Deadline {at}', missingList: 'Not yet sampled in {name}',
       noneMissing: 'Nobody missing', turnaround: 'Turnaround', tubes: '{n} tubes', interval: 'Step', count: 'Tubes',
       sampled_to_received: 'Sampled → received', received_to_resulted: 'Received → resulted', sampled_to_resulted: 'Sampled → resulted',
-      remaining: '{d} left', elapsed: '{d} elapsed', samplingTarget: '6-hour sampling target {at}', roundTarget: '24-hour round target {at}', ack: 'Acknowledge', positivePool: 'Positive pool: tube {code}, {people} people to retest singly ({buildings})',
+      remaining: '{d} left', elapsed: '{d} elapsed', samplingTarget: '{h}-hour sampling target {at}', roundTarget: '{h}-hour round target {at}', ack: 'Acknowledge', positivePool: 'Positive pool: tube {code}, {people} people to retest singly ({buildings})',
     },
     rounds: {
       title: 'Testing rounds', new: 'New round', name: 'Name', status: 'Status', areas: 'Areas', pool: 'Pooling', starts: 'Starts', deadline: 'Deadline',

@@ -81,7 +81,7 @@ export default {
       progress: '采样进度', chart: '各区域采样进度图', deadline: '截止时间 {at}', missingList: '{name} 未采人员',
       noneMissing: '没有未采人员', turnaround: '周转时间', tubes: '共 {n} 管', interval: '环节', count: '管数',
       sampled_to_received: '采样 → 实验室接收', received_to_resulted: '接收 → 出结果', sampled_to_resulted: '采样 → 出结果',
-      remaining: '剩余 {d}', elapsed: '已用 {d}', samplingTarget: '6 小时采样目标 {at}', roundTarget: '24 小时完成目标 {at}', ack: '已知悉', positivePool: '混采阳性：试管 {code}，{people} 人待单管复核（{buildings}）',
+      remaining: '剩余 {d}', elapsed: '已用 {d}', samplingTarget: '{h} 小时采样目标 {at}', roundTarget: '{h} 小时完成目标 {at}', ack: '已知悉', positivePool: '混采阳性：试管 {code}，{people} 人待单管复核（{buildings}）',
     },
     rounds: {
       title: '检测轮次', new: '新建轮次', name: '名称', status: '状态', areas: '范围', pool: '混采', starts: '开始时间', deadline: '截止时间',
