@@ -2,6 +2,7 @@
 #include "modules.h"
 #include "platform/platform.h"
 #include "audit/audit.h"
+#include "policy/policy.h"
 #include "users/users.h"
 #include "area/area.h"
 #include "people/people.h"
@@ -11,6 +12,7 @@
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
     &fk_module_platform,
+    &fk_module_policy, /* before the others: their start hooks may read policies */
     &fk_module_audit,
     &fk_module_area,
     &fk_module_users,

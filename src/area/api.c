@@ -122,18 +122,22 @@ static json_t *ancestors_json(struct fk_req *req, const struct fk_area_list *l)
 	return arr;
 }
 
-static json_t *warnings_json(const struct fk_area *a, int64_t residents)
+static json_t *warnings_json(struct fk_req *req, const struct fk_area *a, int64_t residents)
 {
 	json_t *w = json_array();
+	int64_t most =
+	    strcmp(a->kind, "grid") == 0
+		? fk_policy_i64(req->db, &area_policies[AREA_POL_GRID_RESIDENTS_MAX], NULL)
+		: 0;
 
-	if (strcmp(a->kind, "grid") == 0 && residents > FK_GRID_MAX_RESIDENTS)
+	if (most && residents > most)
 		json_array_append_new(
 		    w, json_pack("{s:s, s:o, s:o}", "code", "grid_too_large", "message_zh",
-				 json_sprintf("网格有 %lld 名居民，超过 %d 人的上限",
-					      (long long)residents, FK_GRID_MAX_RESIDENTS),
+				 json_sprintf("网格有 %lld 名居民，超过 %lld 人的上限",
+					      (long long)residents, (long long)most),
 				 "message_en",
-				 json_sprintf("the grid has %lld residents, over the limit of %d",
-					      (long long)residents, FK_GRID_MAX_RESIDENTS)));
+				 json_sprintf("the grid has %lld residents, over the limit of %lld",
+					      (long long)residents, (long long)most)));
 	return w;
 }
 
@@ -157,7 +161,7 @@ static int api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		json_object_set_new(o, "ancestors", ancestors_json(req, &anc));
 		json_object_set_new(o, "children_count", json_integer(children));
 		json_object_set_new(o, "residents_count", json_integer(residents));
-		json_object_set_new(o, "warnings", warnings_json(&a, residents));
+		json_object_set_new(o, "warnings", warnings_json(req, &a, residents));
 		fk_resp_json(resp, 200, o);
 	}
 	fk_area_list_release(&anc);

@@ -27,11 +27,10 @@
 
 extern const struct fk_module fk_module_area;
 
-#define FK_AREA_PATH_MAX      256  /* bytes with the NUL; limits the depth to about 12 */
-#define FK_AREA_NAME_MAX      64   /* characters (UTF-8) */
-#define FK_AREA_CODE_MAX      32   /* bytes of [A-Za-z0-9_-] */
-#define FK_AREA_RESP_MAX      20   /* responsible persons per area */
-#define FK_GRID_MAX_RESIDENTS 2500 /* policy default: GET /areas/{id} warns above it */
+#define FK_AREA_PATH_MAX 256 /* bytes with the NUL; limits the depth to about 12 */
+#define FK_AREA_NAME_MAX 64  /* characters (UTF-8) */
+#define FK_AREA_CODE_MAX 32  /* bytes of [A-Za-z0-9_-] */
+#define FK_AREA_RESP_MAX 20  /* responsible persons per area */
 
 struct fk_area {
 	int64_t id;

@@ -2,6 +2,17 @@
 #ifndef FK_AREA_INT_H
 #define FK_AREA_INT_H
 #include "area/area.h"
+#include "policy/policy.h"
+
+/* ---- policy.c: grid size bounds ---- */
+enum area_policy {
+	AREA_POL_GRID_RESIDENTS_MAX,
+	AREA_POL_GRID_HOUSEHOLDS_MIN,
+	AREA_POL_GRID_HOUSEHOLDS_MAX,
+	AREA_POL_RURAL_GRID_HOUSEHOLDS,
+	AREA_POL_COUNT,
+};
+extern const struct fk_policy_def area_policies[];
 
 /* The columns area_row reads, in its order. */
 #define AREA_COLS "id, parent_id, path, depth, kind, name, code, responsible, lat, lng"

@@ -1,5 +1,5 @@
-/* module: the area module's descriptor. It needs no start hook: the path columns other
- * modules declare are read from their descriptors (paths.c). */
+/* module: the area module's descriptor (routes, grid size policies). It needs no start hook:
+ * the path columns other modules declare are read from their descriptors (paths.c). */
 #include "area/area_int.h"
 #include "platform/module.h"
 
@@ -9,4 +9,5 @@ const struct fk_module fk_module_area = {
     .name = "area",
     .routes = area_routes,
     .migrations = fk_migrations_area,
+    .policies = area_policies,
 };

@@ -40,7 +40,6 @@ enum {
 	S_POOL,
 	S_WEB,
 	S_MAX_BODY,
-	S_SESSION_TTL,
 	S_MAX_CONNS,
 	S_TIMEOUT,
 	S_GRACE,
@@ -59,8 +58,6 @@ static const struct setting settings[S_COUNT] = {
 	       "serve the built web app from DIR (without it, GET / answers JSON)"},
     [S_MAX_BODY] = {"max-body", SET_SIZE, "BYTES", "1M", "FANGKONG_MAX_BODY", 1024, 1LL << 30,
 		    "largest request body of routes without their own cap (K, M, G suffixes)"},
-    [S_SESSION_TTL] = {"session-ttl", SET_INT, "MINUTES", "720", "FANGKONG_SESSION_TTL", 5, 43200,
-		       "how long a login session lasts"},
     [S_MAX_CONNS] = {"max-conns", SET_INT, "N", "1024", "FANGKONG_MAX_CONNS", 16, 65536,
 		     "concurrent connections accepted"},
     [S_TIMEOUT] = {"timeout", SET_INT, "SECONDS", "60", "FANGKONG_TIMEOUT", 1, 3600,
@@ -388,7 +385,6 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	mods = server_modules(vals[S_TEST_CLOCK].n);
 	app.modules = mods;
 	app.web_dir = vals[S_WEB].text;
-	app.session_ttl_ms = vals[S_SESSION_TTL].n * 60 * 1000;
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)

@@ -10,6 +10,7 @@
  *           {0},
  *       },
  *       .jobs = zn_jobs,                     // lifts due, on a schedule (platform/jobs.h)
+ *       .policies = zn_policies,             // the rules it reads (policy/policy.h)
  *       .init = zn_init, .fini = zn_fini,    // private state, threads
  *   };
  *
@@ -44,6 +45,9 @@ struct fk_module {
 	const struct fk_migration *migrations; /* ends with {0}; may be NULL */
 	const struct fk_area_path *area_paths; /* ends with {0}; may be NULL */
 	const struct fk_job *jobs; /* work on a schedule (platform/jobs.h), ends with FK_JOBS_END */
+	/* The policies the module reads (policy/policy.h), ended by FK_POLICIES_END; the policy
+	 * module collects them at start. May be NULL. */
+	const struct fk_policy_def *policies;
 	/* At start, after migrations, before serving: makes the module's private state (found
 	 * again with fk_module_state) and starts what it runs. May be NULL. */
 	int (*init)(struct fk_app *app, void **state, struct fk_err *err);
@@ -58,7 +62,6 @@ struct fk_app {
 	const struct fk_module *const *modules; /* NULL-terminated */
 	void **states;				/* parallel to modules: what each init made */
 	const char *web_dir;			/* static files, or NULL */
-	int64_t session_ttl_ms;
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);

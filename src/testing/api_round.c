@@ -178,8 +178,11 @@ static int body_input(struct fk_req *req, struct tr_round_input *in, struct fk_e
 	in->has_note = fk_json_has(b, "note");
 	if (fk_json_has(b, "pool_size") && !json_is_null(json_object_get(b, "pool_size"))) {
 		int64_t k = fk_json_int(b, "pool_size", 0);
-		if (tr_round_check_pool(k, err) < 0)
-			return FK_EINVAL;
+		struct fk_policy_snap *pol = fk_policy_snap(req->db);
+		rc = tr_round_check_pool(pol, k, err);
+		fk_policy_snap_release(pol);
+		if (rc < 0)
+			return rc;
 		in->pool_size = (int)k;
 	}
 	rc = tr_body_time(b, "starts_at", &in->starts_at, err);

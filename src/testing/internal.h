@@ -10,17 +10,27 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "platform/module.h"
+#include "policy/policy.h"
 #include "testing/testing.h"
 
-/* ---- planning rules and guideline targets (SPEC §3; policy defaults) ---- */
+/* ---- planning rules and guideline targets (SPEC §3): policies (policy.c) ---- */
 
-#define TR_SITE_PEOPLE_MIN    2000 /* one sampling site per 2,000-3,000 people */
-#define TR_SITE_PEOPLE_MAX    3000
-#define TR_DESK_PEOPLE_MIN    600 /* one desk per 600-800 people */
-#define TR_DESK_PEOPLE_MAX    800
-#define TR_SAMPLER_PEOPLE     360		   /* samplers ~ population / 360 */
-#define TR_ROUND_TARGET_MS    (24LL * 3600 * 1000) /* 2022 guideline: a round within 24 h */
-#define TR_SAMPLING_TARGET_MS (6LL * 3600 * 1000)  /* all sampling within 6 h */
+enum tr_policy {
+	TR_POL_POOL_SIZES,	/* allowed pool sizes */
+	TR_POL_POOL_DEFAULT,	/* a new round's pool size when it names none */
+	TR_POL_POOL_BY_GROUP,	/* pool size by group and zone kind */
+	TR_POL_ROUND_TARGET,	/* hours: a round within 24 h */
+	TR_POL_SAMPLING_TARGET, /* hours: all sampling within 6 h */
+	TR_POL_SAMPLING_HARD,	/* hours: 12 h where truly hard */
+	TR_POL_SITE_PEOPLE_MIN, /* one site per 2,000-3,000 people */
+	TR_POL_SITE_PEOPLE_MAX,
+	TR_POL_DESK_PEOPLE_MIN, /* one desk per 600-800 people */
+	TR_POL_DESK_PEOPLE_MAX,
+	TR_POL_SAMPLER_PEOPLE, /* samplers ~ population / 360 */
+	TR_POL_COUNT,
+};
+extern const struct fk_policy_def tr_policies[];
+#define TR_POLICY(name) (&tr_policies[TR_POL_##name])
 
 #define TR_ROUND_MAX_AREAS 64
 #define TR_REASON_MAX	   200 /* characters of an exemption reason */
@@ -71,8 +81,8 @@ struct tr_round_input {
 	int nareas;
 };
 
-/* FK_EINVAL "invalid_pool_size" unless k is 1, 5, 10 or 20. */
-int tr_round_check_pool(int64_t k, struct fk_err *err);
+/* FK_EINVAL "invalid_pool_size" unless k is among the allowed pool sizes of s. */
+int tr_round_check_pool(const struct fk_policy_snap *s, int64_t k, struct fk_err *err);
 int tr_round_create(struct fk_db *db, const struct fk_principal *who,
 		    const struct tr_round_input *in, struct fk_round *out, struct fk_err *err);
 int tr_round_update(struct fk_db *db, const struct fk_principal *who, int64_t id,

@@ -193,6 +193,7 @@ const struct fk_module fk_module_testing = {
     .routes = tr_routes,
     .migrations = fk_migrations_testing,
     .area_paths = tr_area_paths,
+    .policies = tr_policies,
     .init = testing_init,
     .fini = testing_fini,
 };

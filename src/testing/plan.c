@@ -1,19 +1,58 @@
 /* plan: the round plan — how many people each sampling site serves in the round and whether
- * its desks and the round's sites are enough by the planning rules of SPEC §3 (one site per
- * 2,000-3,000 people, one desk per 600-800, samplers about population / 360), and which
- * buildings no site serves. Counted within the caller's part of the round. People are the
- * round's expected counters once it is open, the residents before. */
+ * its desks and the round's sites are enough by the planning rules of SPEC §3, read from the
+ * current policies (one site per 2,000-3,000 people, one desk per 600-800, samplers about
+ * population / 360 by default), and which buildings no site serves. Counted within the
+ * caller's part of the round. People are the round's expected counters once it is open, the
+ * residents before. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/xmalloc.h"
 #include "testing/internal.h"
+
+/* The planning rules of one policy version. */
+struct rules {
+	int64_t version;
+	int64_t site_min, site_max, desk_min, desk_max, sampler;
+};
 
 struct plan {
 	struct fk_db *db;
 	const struct fk_round *r;
 	struct tr_round_areas *top; /* the caller's part of the round */
 	json_t *warnings;
+	struct rules rules;
 };
+
+static void rules_read(struct fk_db *db, struct rules *out)
+{
+	struct fk_policy_snap *s = fk_policy_snap(db);
+
+	out->version = fk_policy_snap_version(s);
+	out->site_min = fk_policy_snap_i64(s, TR_POLICY(SITE_PEOPLE_MIN));
+	out->site_max = fk_policy_snap_i64(s, TR_POLICY(SITE_PEOPLE_MAX));
+	out->desk_min = fk_policy_snap_i64(s, TR_POLICY(DESK_PEOPLE_MIN));
+	out->desk_max = fk_policy_snap_i64(s, TR_POLICY(DESK_PEOPLE_MAX));
+	out->sampler = fk_policy_snap_i64(s, TR_POLICY(SAMPLER_PEOPLE));
+	fk_policy_snap_release(s);
+}
+
+static json_t *rules_json(const struct rules *r)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "policy_version", (json_int_t)r->version,
+			 "site_people_min", (json_int_t)r->site_min, "site_people_max",
+			 (json_int_t)r->site_max, "desk_people_min", (json_int_t)r->desk_min,
+			 "desk_people_max", (json_int_t)r->desk_max, "sampler_people",
+			 (json_int_t)r->sampler);
+}
+
+/* "one site per 2000-3000 people" / "one desk per 600-800 people", in each language. */
+static void per_people(char *zh, char *en, size_t n, const char *zh_what, const char *en_what,
+		       int64_t lo, int64_t hi)
+{
+	snprintf(zh, n, "%s：每 %lld–%lld 人需 1 个", zh_what, (long long)lo, (long long)hi);
+	snprintf(en, n, "%s: one per %lld-%lld people", en_what, (long long)lo, (long long)hi);
+}
 
 static int64_t ceil_div(int64_t a, int64_t b)
 {
@@ -124,30 +163,31 @@ static int read_assigned(struct plan *p, const char *t, struct site_load **l, in
 	return rc < 0 ? rc : 0;
 }
 
-static json_t *site_json(const struct site_load *s)
+static json_t *site_json(const struct rules *ru, const struct site_load *s)
 {
-	int64_t need_desks = ceil_div(s->people, TR_DESK_PEOPLE_MAX);
-	int64_t need_sites = ceil_div(s->people, TR_SITE_PEOPLE_MAX);
+	int64_t need_desks = ceil_div(s->people, ru->desk_max);
+	int64_t need_sites = ceil_div(s->people, ru->site_max);
 	json_t *w = json_array();
-	json_t *o =
-	    json_pack("{s:o, s:s, s:s, s:s, s:i, s:I, s:I, s:I, s:I}", "id", fk_json_idv(s->id),
-		      "code", s->code, "name", s->name, "kind", s->kind, "desks", s->desks,
-		      "people", (json_int_t)s->people, "sites_needed", (json_int_t)need_sites,
-		      "desks_needed", (json_int_t)need_desks, "samplers_needed",
-		      (json_int_t)ceil_div(s->people, TR_SAMPLER_PEOPLE));
+	json_t *o = json_pack("{s:o, s:s, s:s, s:s, s:i, s:I, s:I, s:I, s:I}", "id",
+			      fk_json_idv(s->id), "code", s->code, "name", s->name, "kind", s->kind,
+			      "desks", s->desks, "people", (json_int_t)s->people, "sites_needed",
+			      (json_int_t)need_sites, "desks_needed", (json_int_t)need_desks,
+			      "samplers_needed", (json_int_t)ceil_div(s->people, ru->sampler));
+	char zh[160], en[160];
 
+	per_people(zh, en, sizeof zh, "该采样点服务人数超标，需增设采样点",
+		   "the site serves too many people; add sites", ru->site_min, ru->site_max);
 	if (need_sites > 1)
 		warn(w, "site_overloaded",
 		     json_pack("{s:s, s:I}", "site", s->code, "sites_needed",
 			       (json_int_t)need_sites),
-		     "该采样点服务人数超过每点 2000–3000 人的标准，需增设采样点",
-		     "the site serves more than one site per 2,000-3,000 people allows; add sites");
+		     zh, en);
+	per_people(zh, en, sizeof zh, "采样台不足", "too few desks", ru->desk_min, ru->desk_max);
 	if (s->desks < need_desks)
 		warn(w, "desks_short",
 		     json_pack("{s:s, s:I}", "site", s->code, "desks_needed",
 			       (json_int_t)need_desks),
-		     "采样台不足：每 600–800 人需 1 个采样台",
-		     "too few desks: one desk per 600-800 people");
+		     zh, en);
 	json_object_set_new(o, "warnings", w);
 	return o;
 }
@@ -206,21 +246,24 @@ static int unassigned(struct plan *p, int64_t *out, struct fk_err *err)
 static json_t *totals_json(struct plan *p, int64_t population, int nsites, int64_t desks,
 			   int64_t no_site)
 {
-	int64_t need_sites = ceil_div(population, TR_SITE_PEOPLE_MAX);
-	int64_t need_desks = ceil_div(population, TR_DESK_PEOPLE_MAX);
+	const struct rules *ru = &p->rules;
+	int64_t need_sites = ceil_div(population, ru->site_max);
+	int64_t need_desks = ceil_div(population, ru->desk_max);
+	char zh[160], en[160];
 
+	per_people(zh, en, sizeof zh, "采样点不足", "too few sampling sites", ru->site_min,
+		   ru->site_max);
 	if (nsites < need_sites)
 		warn(p->warnings, "sites_short",
 		     json_pack("{s:i, s:I}", "sites", nsites, "sites_needed",
 			       (json_int_t)need_sites),
-		     "采样点不足：每 2000–3000 人需 1 个采样点",
-		     "too few sampling sites: one site per 2,000-3,000 people");
+		     zh, en);
+	per_people(zh, en, sizeof zh, "采样台不足", "too few desks", ru->desk_min, ru->desk_max);
 	if (desks < need_desks)
 		warn(p->warnings, "desks_short",
 		     json_pack("{s:I, s:I}", "desks", (json_int_t)desks, "desks_needed",
 			       (json_int_t)need_desks),
-		     "采样台不足：每 600–800 人需 1 个采样台",
-		     "too few desks: one desk per 600-800 people");
+		     zh, en);
 	if (no_site > 0)
 		warn(p->warnings, "buildings_without_site",
 		     json_pack("{s:I}", "buildings", (json_int_t)no_site), "有楼栋未分配采样点",
@@ -229,8 +272,8 @@ static json_t *totals_json(struct plan *p, int64_t population, int nsites, int64
 			 (json_int_t)population, "sites", nsites, "desks", (json_int_t)desks,
 			 "sites_needed", (json_int_t)need_sites, "desks_needed",
 			 (json_int_t)need_desks, "samplers_needed",
-			 (json_int_t)ceil_div(population, TR_SAMPLER_PEOPLE),
-			 "buildings_without_site", (json_int_t)no_site);
+			 (json_int_t)ceil_div(population, ru->sampler), "buildings_without_site",
+			 (json_int_t)no_site);
 }
 
 static int plan_sites(struct plan *p, json_t *sites, int *nsites, int64_t *desks,
@@ -245,7 +288,7 @@ static int plan_sites(struct plan *p, json_t *sites, int *nsites, int64_t *desks
 	if (rc == 0)
 		rc = site_people(p, l, n, as, nas, err);
 	for (int i = 0; rc == 0 && i < n; i++) {
-		json_t *o = site_json(&l[i]);
+		json_t *o = site_json(&p->rules, &l[i]);
 		json_array_extend(p->warnings, json_object_get(o, "warnings"));
 		json_array_append_new(sites, o);
 		*desks += l[i].desks;
@@ -259,13 +302,14 @@ static int plan_sites(struct plan *p, json_t *sites, int *nsites, int64_t *desks
 int tr_round_plan(struct fk_db *db, const struct fk_principal *who, const struct fk_round *r,
 		  const struct tr_round_areas *ra, json_t **out, struct fk_err *err)
 {
-	struct plan p = {db, r, fk_xmalloc(sizeof(*p.top)), json_array()};
+	struct plan p = {db, r, fk_xmalloc(sizeof(*p.top)), json_array(), {0}};
 	json_t *sites = json_array();
 	int64_t population = 0, desks = 0, no_site = 0;
 	int nsites = 0, rc = 0;
 
 	if (rc == 0)
 		tr_top_areas(who, ra, p.top);
+	rules_read(db, &p.rules);
 	for (int i = 0; rc == 0 && i < p.top->n; i++) {
 		int64_t n = 0;
 		rc = people_under(&p, p.top->a[i].path, &n, err);
@@ -278,8 +322,9 @@ int tr_round_plan(struct fk_db *db, const struct fk_principal *who, const struct
 	*out = NULL;
 	if (rc == 0) {
 		json_t *totals = totals_json(&p, population, nsites, desks, no_site);
-		*out = json_pack("{s:o, s:o, s:o, s:o}", "round_id", fk_json_idv(r->id), "totals",
-				 totals, "sites", sites, "warnings", p.warnings);
+		*out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "round_id", fk_json_idv(r->id),
+				 "totals", totals, "sites", sites, "warnings", p.warnings, "rules",
+				 rules_json(&p.rules));
 	} else {
 		json_decref(sites);
 		json_decref(p.warnings);

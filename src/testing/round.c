@@ -17,7 +17,8 @@
 
 #define ROUND_COLS                                                                                 \
 	"id, name, status, pool_size, starts_at, deadline_at, opened_at, closed_at, created_by, "  \
-	"created_at, note"
+	"created_at, note, policy_version, opened_policy_version, round_target_ms, "               \
+	"sampling_target_ms"
 
 static const char *const status_names[] = {"", "planned", "sampling", "closed"};
 
@@ -48,6 +49,10 @@ static void round_row(struct fk_q *q, struct fk_round *r)
 	r->created_by = fk_q_i64(q, 8);
 	r->created_at = fk_q_i64(q, 9);
 	snprintf(r->note, sizeof(r->note), "%s", fk_q_text(q, 10) ? fk_q_text(q, 10) : "");
+	r->policy_version = fk_q_i64(q, 11);
+	r->opened_policy_version = fk_q_i64(q, 12);
+	r->round_target_ms = fk_q_i64(q, 13);
+	r->sampling_target_ms = fk_q_i64(q, 14);
 }
 
 static int round_not_found(struct fk_err *err)
@@ -161,11 +166,6 @@ int tr_round_visible(struct fk_db *db, const struct fk_principal *who, int64_t i
 
 /* ---- create and change ---- */
 
-static bool pool_ok(int k)
-{
-	return k == 1 || k == 5 || k == 10 || k == 20;
-}
-
 static int check_name(const char *name, struct fk_err *err)
 {
 	size_t n = name ? fk_utf8_chars(name) : 0;
@@ -189,14 +189,22 @@ static int check_times(int64_t starts, int64_t deadline, struct fk_err *err)
 	return 0;
 }
 
-int tr_round_check_pool(int64_t k, struct fk_err *err)
+int tr_round_check_pool(const struct fk_policy_snap *s, int64_t k, struct fk_err *err)
 {
-	if (k < 1 || k > 20 || !pool_ok((int)k))
-		return fk_err_set(err, FK_EINVAL, "invalid_pool_size", "pool_size",
-				  "混采比例 %lld 无效（可用 1、5、10、20）",
-				  "pool size %lld is not allowed (use 1, 5, 10 or 20)",
-				  (long long)k);
-	return 0;
+	json_t *sizes;
+	char *list;
+
+	if (fk_policy_snap_has(s, TR_POLICY(POOL_SIZES), k))
+		return 0;
+	sizes = fk_policy_snap_json(s, TR_POLICY(POOL_SIZES));
+	list = json_dumps(sizes, JSON_COMPACT);
+	fk_err_set(err, FK_EINVAL, "invalid_pool_size", "pool_size",
+		   "混采比例 %lld 无效（策略第 %lld 版允许 %s）",
+		   "pool size %lld is not allowed (policy version %lld allows %s)", (long long)k,
+		   (long long)fk_policy_snap_version(s), list);
+	free(list);
+	json_decref(sizes);
+	return FK_EINVAL;
 }
 
 /* Is area i inside another of the list (or a repeat of an earlier one)? */
@@ -259,12 +267,14 @@ int tr_round_create(struct fk_db *db, const struct fk_principal *who,
 		    const struct tr_round_input *in, struct fk_round *out, struct fk_err *err)
 {
 	struct tr_round_areas *ra = fk_xcalloc(1, sizeof(*ra));
+	struct fk_policy_snap *pol = fk_policy_snap(db);
 	int64_t now = fk_now_ms(), starts = in->starts_at ? in->starts_at : now;
-	int pool = in->pool_size ? in->pool_size : 10;
+	int64_t pool =
+	    in->pool_size ? in->pool_size : fk_policy_snap_i64(pol, TR_POLICY(POOL_DEFAULT));
 	int rc = check_name(in->name, err);
 
 	if (rc == 0)
-		rc = tr_round_check_pool(pool, err);
+		rc = tr_round_check_pool(pol, pool, err);
 	if (rc == 0)
 		rc = check_times(starts, in->deadline_at, err);
 	if (rc == 0)
@@ -273,16 +283,21 @@ int tr_round_create(struct fk_db *db, const struct fk_principal *who,
 		int64_t id = fk_id_next();
 		rc = fk_db_write(db, err,
 				 "INSERT INTO rounds (id, name, status, pool_size, starts_at, "
-				 "deadline_at, created_by, created_at, updated_at, note) "
-				 "VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)",
-				 "itiiiiiit", id, in->name, (int64_t)pool, starts, in->deadline_at,
+				 "deadline_at, created_by, created_at, updated_at, note, "
+				 "policy_version, round_target_ms, sampling_target_ms) "
+				 "VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				 "itiiiiiitiii", id, in->name, pool, starts, in->deadline_at,
 				 who ? who->user_id : (int64_t)0, now, now,
-				 in->note && *in->note ? in->note : NULL);
+				 in->note && *in->note ? in->note : NULL,
+				 fk_policy_snap_version(pol),
+				 fk_policy_snap_ms(pol, TR_POLICY(ROUND_TARGET)),
+				 fk_policy_snap_ms(pol, TR_POLICY(SAMPLING_TARGET)));
 		if (rc == 0)
 			rc = write_areas(db, id, ra, err);
 		if (rc == 0)
 			rc = fk_round_get(db, id, out, err);
 	}
+	fk_policy_snap_release(pol);
 	free(ra);
 	return rc;
 }
@@ -299,8 +314,8 @@ static int round_for_write(struct fk_db *db, const struct fk_principal *who, int
 	return rc;
 }
 
-static int update_checks(const struct fk_round *r, const struct tr_round_input *in,
-			 struct fk_err *err)
+static int update_checks(const struct fk_policy_snap *pol, const struct fk_round *r,
+			 const struct tr_round_input *in, struct fk_err *err)
 {
 	int64_t starts = in->starts_at ? in->starts_at : r->starts_at;
 	int64_t deadline = in->deadline_at ? in->deadline_at : r->deadline_at;
@@ -315,7 +330,7 @@ static int update_checks(const struct fk_round *r, const struct tr_round_input *
 				  "the round has started: its areas and pool size are fixed");
 	if (in->name && check_name(in->name, err) < 0)
 		return err->code;
-	if (in->pool_size && tr_round_check_pool(in->pool_size, err) < 0)
+	if (in->pool_size && tr_round_check_pool(pol, in->pool_size, err) < 0)
 		return err->code;
 	return check_times(starts, deadline, err);
 }
@@ -324,11 +339,12 @@ int tr_round_update(struct fk_db *db, const struct fk_principal *who, int64_t id
 		    const struct tr_round_input *in, struct fk_round *out, struct fk_err *err)
 {
 	struct tr_round_areas *ra = fk_xcalloc(1, sizeof(*ra));
+	struct fk_policy_snap *pol = fk_policy_snap(db);
 	struct fk_round r;
 	int rc = round_for_write(db, who, id, &r, ra, err);
 
 	if (rc == 0)
-		rc = update_checks(&r, in, err);
+		rc = update_checks(pol, &r, in, err);
 	if (rc == 0 && in->area_ids)
 		rc = resolve_areas(db, who, in->area_ids, in->nareas, ra, err);
 	if (rc == 0 && in->area_ids)
@@ -337,16 +353,18 @@ int tr_round_update(struct fk_db *db, const struct fk_principal *who, int64_t id
 		rc = fk_db_write(
 		    db, err,
 		    "UPDATE rounds SET name = ?, pool_size = ?, starts_at = ?, deadline_at = ?, "
-		    "note = ?, updated_at = ? WHERE id = ?",
-		    "tiiitii", in->name ? in->name : r.name,
+		    "note = ?, updated_at = ?, policy_version = ? WHERE id = ?",
+		    "tiiitiii", in->name ? in->name : r.name,
 		    (int64_t)(in->pool_size ? in->pool_size : r.pool_size),
 		    in->starts_at ? in->starts_at : r.starts_at,
 		    in->deadline_at ? in->deadline_at : r.deadline_at,
 		    in->has_note ? (in->note && *in->note ? in->note : NULL)
 				 : (r.note[0] ? r.note : NULL),
-		    fk_now_ms(), id);
+		    fk_now_ms(), in->pool_size ? fk_policy_snap_version(pol) : r.policy_version,
+		    id);
 	if (rc == 0)
 		rc = fk_round_get(db, id, out, err);
+	fk_policy_snap_release(pol);
 	free(ra);
 	return rc;
 }
@@ -396,18 +414,23 @@ static int set_status(struct fk_db *db, int64_t id, bool opening, int64_t *chang
 		      struct fk_err *err)
 {
 	int64_t now = fk_now_ms(), n;
+	struct fk_policy_snap *pol = opening ? fk_policy_snap(db) : NULL;
 
 	if (opening)
 		n = fk_db_run(
 		    db, err,
-		    "UPDATE rounds SET status = 'sampling', opened_at = ?, updated_at = ? "
-		    "WHERE id = ? AND status = 'planned'",
-		    "iii", now, now, id);
+		    "UPDATE rounds SET status = 'sampling', opened_at = ?, updated_at = ?, "
+		    "opened_policy_version = ?, round_target_ms = ?, "
+		    "sampling_target_ms = ? WHERE id = ? AND status = 'planned'",
+		    "iiiiii", now, now, fk_policy_snap_version(pol),
+		    fk_policy_snap_ms(pol, TR_POLICY(ROUND_TARGET)),
+		    fk_policy_snap_ms(pol, TR_POLICY(SAMPLING_TARGET)), id);
 	else
 		n = fk_db_run(db, err,
 			      "UPDATE rounds SET status = 'closed', closed_at = ?, updated_at = ? "
 			      "WHERE id = ? AND status = 'sampling'",
 			      "iii", now, now, id);
+	fk_policy_snap_release(pol);
 	*changed = n;
 	return n < 0 ? (int)n : 0;
 }
@@ -541,14 +564,20 @@ json_t *tr_round_json(const struct fk_round *r, const struct tr_round_areas *are
 		    a, json_pack("{s:o, s:s, s:s, s:s, s:s}", "id", fk_json_idv(areas->a[i].id),
 				 "name", areas->a[i].name, "code", areas->a[i].code, "kind",
 				 areas->a[i].kind, "path", areas->a[i].path));
-	return json_pack("{s:o, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-			 fk_json_idv(r->id), "name", r->name, "status",
-			 fk_round_status_name(r->status), "pool_size", r->pool_size, "starts_at",
-			 fk_json_timev(r->starts_at), "deadline_at", fk_json_timev(r->deadline_at),
-			 "opened_at", fk_json_timev(r->opened_at), "closed_at",
-			 fk_json_timev(r->closed_at), "created_by", fk_json_idv(r->created_by),
-			 "created_at", fk_json_timev(r->created_at), "note",
-			 r->note[0] ? json_string(r->note) : json_null(), "areas", a);
+	json_t *o = json_pack(
+	    "{s:o, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	    fk_json_idv(r->id), "name", r->name, "status", fk_round_status_name(r->status),
+	    "pool_size", r->pool_size, "starts_at", fk_json_timev(r->starts_at), "deadline_at",
+	    fk_json_timev(r->deadline_at), "opened_at", fk_json_timev(r->opened_at), "closed_at",
+	    fk_json_timev(r->closed_at), "created_by", fk_json_idv(r->created_by), "created_at",
+	    fk_json_timev(r->created_at), "note", r->note[0] ? json_string(r->note) : json_null(),
+	    "areas", a);
+
+	json_object_set_new(
+	    o, "policy",
+	    json_pack("{s:I, s:o}", "version", (json_int_t)r->policy_version, "opened_version",
+		      r->opened_at ? json_integer(r->opened_policy_version) : json_null()));
+	return o;
 }
 
 static void note(json_t *notes, const char *code, const char *zh, const char *en)
@@ -557,25 +586,39 @@ static void note(json_t *notes, const char *code, const char *zh, const char *en
 	    notes, json_pack("{s:s, s:s, s:s}", "code", code, "message_zh", zh, "message_en", en));
 }
 
-/* Notes on how the round stands against the guideline: the planned deadline, the 6-hour
- * sampling target and the 24-hour round target. */
+/* A note whose texts name the round's target in hours (one %lld in each format). */
+static void note_hours(json_t *notes, const char *code, const char *zh, const char *en,
+		       int64_t target_ms)
+{
+	char tzh[160], ten[160];
+
+	snprintf(tzh, sizeof tzh, zh, (long long)(target_ms / 3600000));
+	snprintf(ten, sizeof ten, en, (long long)(target_ms / 3600000));
+	note(notes, code, tzh, ten);
+}
+
+/* Notes on how the round stands against the guideline: the planned deadline, the sampling
+ * target and the round target (6 h and 24 h by default: the round's policy). */
 static json_t *deadline_notes(const struct fk_round *r, int64_t start, int64_t now, int64_t missing)
 {
 	json_t *n = json_array();
 	bool closed = r->status == FK_ROUND_CLOSED, open = r->opened_at > 0;
 	int64_t end = closed ? r->closed_at : now;
 
-	if (r->deadline_at - start > TR_ROUND_TARGET_MS)
-		note(n, "deadline_beyond_target", "计划截止时间超过 24 小时完成区域核酸检测的要求",
-		     "the deadline is later than the 24-hour target for a regional round");
+	if (r->deadline_at - start > r->round_target_ms)
+		note_hours(n, "deadline_beyond_target",
+			   "计划截止时间超过 %lld 小时完成区域核酸检测的要求",
+			   "the deadline is later than the %lld-hour target for a regional round",
+			   r->round_target_ms);
 	if (!closed && now > r->deadline_at)
 		note(n, "deadline_passed", "已过截止时间", "the deadline has passed");
-	if (open && missing > 0 && end > start + TR_SAMPLING_TARGET_MS)
-		note(n, "sampling_over_target", "采样已超过 6 小时仍有人员未采",
-		     "sampling has run past the 6-hour target with people still missing");
-	if (open && end > start + TR_ROUND_TARGET_MS && (!closed || missing > 0))
-		note(n, "round_over_target", "本轮已超过 24 小时目标",
-		     "the round has run past the 24-hour target");
+	if (open && missing > 0 && end > start + r->sampling_target_ms)
+		note_hours(n, "sampling_over_target", "采样已超过 %lld 小时仍有人员未采",
+			   "sampling has run past the %lld-hour target with people still missing",
+			   r->sampling_target_ms);
+	if (open && end > start + r->round_target_ms && (!closed || missing > 0))
+		note_hours(n, "round_over_target", "本轮已超过 %lld 小时目标",
+			   "the round has run past the %lld-hour target", r->round_target_ms);
 	return n;
 }
 
@@ -587,11 +630,11 @@ json_t *tr_round_deadline_json(const struct fk_round *r, int64_t missing)
 	return json_pack(
 	    "{s:o, s:o, s:o, s:{s:i, s:i}, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "starts_at",
 	    fk_json_timev(r->starts_at), "deadline_at", fk_json_timev(r->deadline_at), "now",
-	    fk_json_timev(now), "targets", "round_hours", (int)(TR_ROUND_TARGET_MS / 3600000),
-	    "sampling_hours", (int)(TR_SAMPLING_TARGET_MS / 3600000), "round_target_at",
-	    fk_json_timev(start + TR_ROUND_TARGET_MS), "sampling_target_at",
-	    fk_json_timev(start + TR_SAMPLING_TARGET_MS), "deadline_within_target",
-	    r->deadline_at - start <= TR_ROUND_TARGET_MS, "elapsed_ms",
+	    fk_json_timev(now), "targets", "round_hours", (int)(r->round_target_ms / 3600000),
+	    "sampling_hours", (int)(r->sampling_target_ms / 3600000), "round_target_at",
+	    fk_json_timev(start + r->round_target_ms), "sampling_target_at",
+	    fk_json_timev(start + r->sampling_target_ms), "deadline_within_target",
+	    r->deadline_at - start <= r->round_target_ms, "elapsed_ms",
 	    r->opened_at ? json_integer(end - start) : json_null(), "remaining_ms",
 	    r->status == FK_ROUND_CLOSED ? json_null() : json_integer(r->deadline_at - now),
 	    "missing", missing >= 0 ? json_integer(missing) : json_null(), "notes",

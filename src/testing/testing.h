@@ -38,6 +38,13 @@ struct fk_round {
 	int64_t created_by;  /* user id, 0 = system */
 	int64_t created_at;
 	char note[FK_ROUND_NOTE_MAX * 4 + 1];
+	/* The policy versions the round followed (0 = the defaults): made (pool size, targets)
+	 * and opened (targets then in force; 0 until opened), and the targets themselves, kept
+	 * so a later policy change does not move them. */
+	int64_t policy_version;
+	int64_t opened_policy_version;
+	int64_t round_target_ms;
+	int64_t sampling_target_ms;
 };
 
 /* "planned", "sampling", "closed". */

@@ -64,8 +64,7 @@ static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	struct users_login *lg = fk_arena_alloc(req->arena, sizeof *lg);
 	const char *username = fk_json_str(req->body, "username");
 	const char *password = fk_json_str(req->body, "password");
-	int64_t ttl =
-	    req->app->session_ttl_ms > 0 ? req->app->session_ttl_ms : USERS_SESSION_TTL_MS;
+	int64_t ttl = fk_policy_ms(req->db, USERS_POLICY(SESSION_MINUTES), NULL);
 	int rc;
 
 	rc = users_login(&users_state(req->app)->throttle, req->db, username, password,

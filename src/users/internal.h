@@ -7,6 +7,7 @@
  *   principal.c who a user is: role, scopes with paths, masking policy
  *   login.c     the login flow (throttle, lockout, verify, session)
  *   render.c    JSON of users and principals
+ *   policy.c    the lockout and session policies
  *   api.c, api_users.c  HTTP handlers; module.c  descriptor, init, authenticate hook */
 #ifndef FK_USERS_INTERNAL_H
 #define FK_USERS_INTERNAL_H
@@ -18,19 +19,28 @@
 #include "base/err.h"
 #include "http/http.h"
 #include "platform/module.h"
+#include "policy/policy.h"
 #include "store/db.h"
 #include "users/principal.h"
 #include "users/users.h"
+
+/* ---- policy.c ---- */
+enum users_policy {
+	USERS_POL_LOCK_AFTER,
+	USERS_POL_LOCK_WINDOW_MINUTES,
+	USERS_POL_LOCK_MINUTES,
+	USERS_POL_SESSION_MINUTES,
+	USERS_POL_COUNT,
+};
+extern const struct fk_policy_def users_policies[];
+#define USERS_POLICY(name) (&users_policies[USERS_POL_##name])
 
 #define USERS_NAME_MIN	   3
 #define USERS_NAME_MAX	   63 /* fits struct fk_user.username with its NUL */
 #define USERS_PASSWORD_MIN 8
 #define USERS_PASSWORD_MAX 1024
 
-#define USERS_LOCK_AFTER       5		  /* consecutive failures that lock an account */
-#define USERS_LOCK_MS	       (15LL * 60 * 1000) /* how long it stays locked */
-#define USERS_THROTTLE_PER_MIN 20		  /* login attempts per client IP per minute */
-#define USERS_SESSION_TTL_MS   (12LL * 3600 * 1000)
+#define USERS_THROTTLE_PER_MIN 20	     /* login attempts per client IP per minute */
 #define USERS_TOUCH_MS	       (60LL * 1000) /* last_seen_at is written at most this often */
 
 #define USERS_COOKIE "fk_session"
@@ -78,13 +88,23 @@ void users_throttle_init(struct users_throttle *t, int per_min);
 bool users_throttle_take(struct users_throttle *t, const char *ip, int64_t now_ms);
 
 struct users_lock {
-	int failed;	      /* consecutive failures since the last success or lock */
+	int failed;	      /* failures counted since the last success or lock */
 	int64_t locked_until; /* epoch ms, 0 = not locked */
+	int64_t failed_at;    /* epoch ms of the last failure counted, 0 = none */
+};
+/* The lockout policy in force: users.lock_after, users.lock_window_minutes and
+ * users.lock_minutes. */
+struct users_lock_rule {
+	int64_t after;	   /* failures in a row that lock an account */
+	int64_t window_ms; /* a failure longer than this after the last one starts a new count */
+	int64_t lock_ms;   /* how long it stays locked */
 };
 bool users_lock_active(const struct users_lock *s, int64_t now_ms);
-/* The state after one more failed password at now_ms: the USERS_LOCK_AFTER-th failure locks
- * the account for USERS_LOCK_MS and starts the count again. */
-struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms);
+/* The state after one more failed password at now_ms: the rule->after-th failure in a row,
+ * each within rule->window_ms of the one before, locks the account for rule->lock_ms and
+ * starts the count again. */
+struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms,
+				  const struct users_lock_rule *rule);
 
 /* ---- account.c ---- */
 struct users_row {

@@ -40,8 +40,8 @@ static int login_find(struct fk_db *db, const char *username, struct login_row *
 
 	rc =
 	    fk_db_query(db, &q,
-			"SELECT id, password_hash, disabled, failed_count, locked_until FROM users "
-			"WHERE username = ?",
+			"SELECT id, password_hash, disabled, failed_count, locked_until, failed_at "
+			"FROM users WHERE username = ?",
 			err);
 	if (rc < 0)
 		return rc;
@@ -53,6 +53,7 @@ static int login_find(struct fk_db *db, const char *username, struct login_row *
 		row->disabled = fk_q_i64(q, 2) != 0;
 		row->lock.failed = (int)fk_q_i64(q, 3);
 		row->lock.locked_until = fk_q_i64(q, 4);
+		row->lock.failed_at = fk_q_i64(q, 5);
 	}
 	fk_q_done(q);
 	return rc;
@@ -64,7 +65,8 @@ static int login_read_lock(struct fk_db *db, int64_t id, struct users_lock *lock
 	struct fk_q *q;
 	int rc;
 
-	rc = fk_db_query(db, &q, "SELECT failed_count, locked_until FROM users WHERE id = ?", err);
+	rc = fk_db_query(
+	    db, &q, "SELECT failed_count, locked_until, failed_at FROM users WHERE id = ?", err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, id);
@@ -72,6 +74,7 @@ static int login_read_lock(struct fk_db *db, int64_t id, struct users_lock *lock
 	if (rc > 0) {
 		lock->failed = (int)fk_q_i64(q, 0);
 		lock->locked_until = fk_q_i64(q, 1);
+		lock->failed_at = fk_q_i64(q, 2);
 	}
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
@@ -83,15 +86,22 @@ static int login_count_failure(struct fk_db *db, const struct login_row *row, in
 			       struct fk_err *err)
 {
 	struct users_lock cur = row->lock;
+	struct fk_policy_snap *pol = fk_policy_snap(db);
+	struct users_lock_rule rule = {fk_policy_snap_i64(pol, USERS_POLICY(LOCK_AFTER)),
+				       fk_policy_snap_ms(pol, USERS_POLICY(LOCK_WINDOW_MINUTES)),
+				       fk_policy_snap_ms(pol, USERS_POLICY(LOCK_MINUTES))};
 
+	fk_policy_snap_release(pol);
 	for (int tries = 0; tries < 8; tries++) {
-		struct users_lock next = users_lock_fail(cur, now);
+		struct users_lock next = users_lock_fail(cur, now, &rule);
 		int rc;
-		int64_t n = fk_db_run(db, err,
-				      "UPDATE users SET failed_count = ?, locked_until = ? "
-				      "WHERE id = ? AND failed_count = ? AND locked_until = ?",
-				      "iiiii", (int64_t)next.failed, next.locked_until, row->id,
-				      (int64_t)cur.failed, cur.locked_until);
+		int64_t n =
+		    fk_db_run(db, err,
+			      "UPDATE users SET failed_count = ?, locked_until = ?, failed_at = ? "
+			      "WHERE id = ? AND failed_count = ? AND locked_until = ? AND "
+			      "failed_at = ?",
+			      "iiiiiii", (int64_t)next.failed, next.locked_until, next.failed_at,
+			      row->id, (int64_t)cur.failed, cur.locked_until, cur.failed_at);
 		if (n != 0)
 			return n < 0 ? (int)n : 0;
 		rc = login_read_lock(db, row->id, &cur, err);

@@ -1,6 +1,6 @@
-/* module: the users module's descriptor, its start hook (libsodium, the login throttle, the
- * session lifetime) and the authenticate hook the router calls on every non-public route,
- * which takes who is calling from the principal cache or else from the store. */
+/* module: the users module's descriptor (routes, the lockout and session policies), its start
+ * hook (libsodium, the login throttle) and the authenticate hook the router calls on every
+ * non-public route, which takes who is calling from the principal cache or else from the store. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -59,8 +59,6 @@ static int users_init(struct fk_app *app, void **mine, struct fk_err *err)
 	pthread_once(&state_once, state_init);
 	*mine = &state;
 	app->authenticate = users_authenticate;
-	if (app->session_ttl_ms <= 0)
-		app->session_ttl_ms = USERS_SESSION_TTL_MS;
 	/* Made now, not at the first login with an unknown name, which would take twice as long. */
 	users_dummy_hash();
 	return 0;
@@ -146,5 +144,6 @@ const struct fk_module fk_module_users = {
     .routes = users_routes,
     .migrations = fk_migrations_users,
     .jobs = users_jobs,
+    .policies = users_policies,
     .init = users_init,
 };

@@ -1,6 +1,6 @@
 /* throttle: the two brakes on password guessing. Per client IP, a token bucket in memory
  * (per_min attempts at once, refilled at per_min a minute), so one address cannot try many
- * accounts; per account, a lock after USERS_LOCK_AFTER consecutive failures, so many
+ * accounts; per account, a lock after users.lock_after failures in a row within the window, so many
  * addresses cannot try one account. The lock state itself is kept in the users table. */
 #include <stdio.h>
 #include <string.h>
@@ -71,14 +71,18 @@ bool users_lock_active(const struct users_lock *s, int64_t now_ms)
 	return s->locked_until > now_ms;
 }
 
-struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms)
+struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms,
+				  const struct users_lock_rule *rule)
 {
 	if (users_lock_active(&s, now_ms))
 		return s;
-	s.failed++;
-	if (s.failed >= USERS_LOCK_AFTER) {
+	if (s.failed > 0 && now_ms - s.failed_at > rule->window_ms)
 		s.failed = 0;
-		s.locked_until = now_ms + USERS_LOCK_MS;
+	s.failed++;
+	s.failed_at = now_ms;
+	if (s.failed >= rule->after) {
+		s.failed = 0;
+		s.locked_until = now_ms + rule->lock_ms;
 	}
 	return s;
 }

@@ -52,6 +52,7 @@ await shoot(browser, 'areas-desktop', 'admin', '/areas', desktop, async (page) =
 });
 await shoot(browser, 'import-desktop', 'community1', '/people/import', desktop);
 await shoot(browser, 'users-desktop', 'admin', '/users', desktop);
+await shoot(browser, 'policies-desktop', 'admin', '/policies', desktop);
 await shoot(browser, 'home-phone', 'grid1', '/', phone);
 
 const round = await demoRound(base, process.env.FK_PASSWORD || 'Demo-pass-1');

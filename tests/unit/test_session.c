@@ -170,26 +170,48 @@ static void test_throttle_long_ip(void **state)
 static void test_lockout(void **state)
 {
 	struct users_lock s = {0};
+	struct users_lock_rule rule = {5, 60 * 60 * 1000, 15 * 60 * 1000};
 	int64_t now = 1700000000000LL;
 
 	(void)state;
-	for (int i = 1; i < USERS_LOCK_AFTER; i++) {
-		s = users_lock_fail(s, now + i);
+	for (int i = 1; i < rule.after; i++) {
+		s = users_lock_fail(s, now + i, &rule);
 		assert_int_equal(s.failed, i);
 		assert_false(users_lock_active(&s, now + i));
 	}
-	s = users_lock_fail(s, now + 10);
+	s = users_lock_fail(s, now + 10, &rule);
 	assert_int_equal(s.failed, 0);
 	assert_int_equal(s.locked_until, now + 10 + 15 * 60 * 1000);
 	assert_true(users_lock_active(&s, now + 11));
 	/* failures while locked change nothing */
-	assert_int_equal(users_lock_fail(s, now + 20).locked_until, s.locked_until);
+	assert_int_equal(users_lock_fail(s, now + 20, &rule).locked_until, s.locked_until);
 	assert_true(users_lock_active(&s, s.locked_until - 1));
 	assert_false(users_lock_active(&s, s.locked_until));
 	/* after the lock, counting starts again */
-	s = users_lock_fail(s, s.locked_until + 1);
+	s = users_lock_fail(s, s.locked_until + 1, &rule);
 	assert_int_equal(s.failed, 1);
 	assert_false(users_lock_active(&s, s.locked_until + 2));
+}
+
+/* Failures spread wider than the window never lock; within it they do. */
+static void test_lockout_window(void **state)
+{
+	struct users_lock s = {0};
+	struct users_lock_rule rule = {3, 60 * 1000, 15 * 60 * 1000};
+	int64_t now = 1700000000000LL;
+
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		now += rule.window_ms + 1;
+		s = users_lock_fail(s, now, &rule);
+		assert_int_equal(s.failed, 1);
+		assert_int_equal(s.failed_at, now);
+		assert_false(users_lock_active(&s, now));
+	}
+	s = users_lock_fail(s, now + rule.window_ms, &rule);
+	assert_int_equal(s.failed, 2);
+	s = users_lock_fail(s, now + 2 * rule.window_ms, &rule);
+	assert_true(users_lock_active(&s, now + 2 * rule.window_ms + 1));
 }
 
 static void test_role_masks(void **state)
@@ -261,7 +283,8 @@ int main(void)
 	    cmocka_unit_test(test_tokens_differ),    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_throttle_limit),   cmocka_unit_test(test_throttle_many_ips),
 	    cmocka_unit_test(test_throttle_long_ip), cmocka_unit_test(test_lockout),
-	    cmocka_unit_test(test_role_masks),	     cmocka_unit_test(test_principal_cache),
+	    cmocka_unit_test(test_lockout_window),   cmocka_unit_test(test_role_masks),
+	    cmocka_unit_test(test_principal_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

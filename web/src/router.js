@@ -11,6 +11,8 @@ const DESK = ['registrar', 'community', 'commander', 'admin']
 const LAB = ['lab', 'admin']
 const COVERAGE = ['admin', 'commander', 'community', 'grid', 'building']
 const DOOR = ['community', 'grid', 'building']
+// policies: the admin edits them; the command centre reads the rules it works under
+const POLICIES = ['admin', 'commander']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -25,6 +27,7 @@ export const menu = [
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
+  { path: '/policies', name: 'policies', icon: 'Operation', roles: POLICIES },
 ]
 
 const routes = [
@@ -46,6 +49,7 @@ const routes = [
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
+      { path: 'policies', component: () => import('./modules/policy/PoliciesPage.vue'), meta: { roles: POLICIES } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },

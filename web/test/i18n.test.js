@@ -16,7 +16,7 @@ describe('i18n', () => {
     const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } })
     for (const lang of ['zh-CN', 'en']) {
       i18n.global.locale.value = lang
-      for (const k of keys(zh)) expect(typeof i18n.global.t(k, { n: 1, k: 10, code: 'X', name: 'N', at: 'T', msg: 'M', kind: 'K', tests: '1', d: 'D' })).toBe('string')
+      for (const k of keys(zh)) expect(typeof i18n.global.t(k, { n: 1, k: 10, code: 'X', name: 'N', at: 'T', msg: 'M', kind: 'K', tests: '1', d: 'D', h: 6, v: 1, o: 2 })).toBe('string')
     }
   })
 })

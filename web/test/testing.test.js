@@ -54,11 +54,16 @@ describe('codes', () => {
 
 describe('pooling advice', () => {
   it('follows Dorfman: big pools at low positivity, single tubes at high', () => {
-    expect(advisePool(0.0001)).toBe(20)
-    expect(advisePool(0.01)).toBe(10)
-    expect(advisePool(0.05)).toBe(5)
-    expect(advisePool(0.4)).toBe(1)
+    const sizes = [1, 5, 10, 20]
+    expect(advisePool(0.0001, sizes)).toBe(20)
+    expect(advisePool(0.01, sizes)).toBe(10)
+    expect(advisePool(0.05, sizes)).toBe(5)
+    expect(advisePool(0.4, sizes)).toBe(1)
     expect(dorfman(0.01, 10)).toBeCloseTo(0.1 + 1 - 0.99 ** 10, 10)
+  })
+  it('advises only among the sizes the policies allow', () => {
+    expect(advisePool(0.0001, [1, 5, 10])).toBe(10)
+    expect(advisePool(0.05, [1, 10, 20])).toBe(10)
   })
   it('formats durations and percentages', () => {
     expect(duration(42000)).toBe('42 s')

@@ -19,6 +19,10 @@ export const endpoints = {
   userCreate: ['POST', '/api/v1/users'],
   userUpdate: ['PATCH', '/api/v1/users/{id}'],
   audit: ['GET', '/api/v1/audit'],
+  // policies: the numbers an administrator changes at run time
+  policies: ['GET', '/api/v1/policies'],
+  policiesUpdate: ['PUT', '/api/v1/policies'],
+  policiesHistory: ['GET', '/api/v1/policies/history'],
   // testing rounds (SPEC §3): rounds, exemptions, coverage, sites, call-ups, door-to-door
   rounds: ['GET', '/api/v1/rounds'],
   roundCreate: ['POST', '/api/v1/rounds'],

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me' },
+  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -49,6 +49,16 @@ export default {
     areaCodes: 'Area codes (comma separated)', password: 'Password', disabled: 'Disabled', newUser: 'New user',
   },
   audit: { at: 'Time', user: 'User', action: 'Action', target: 'Target', ip: 'IP' },
+  policy: {
+    title: 'Policies', version: 'Version {v}', versionCol: 'Version', current: 'Current', default: 'Default', changed: 'Changed',
+    reason: 'Reason for the change', reasonHint: 'Required: why the rules change (e.g. the new national guideline)',
+    save: 'Save as a new version', nothing: 'Nothing changed yet', history: 'History', who: 'By', when: 'When', changes: 'Changes',
+    reset: 'Undo my edits', useDefault: 'Default', savedAs: 'Saved as version {v}', notAdmin: 'Only an administrator changes policies.',
+    units: { minutes: 'min', hours: 'h', days: 'days' },
+    modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids' },
+    prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention' },
+    badJson: 'Not valid JSON',
+  },
   testing: {
     round: 'Round', site: 'Site', pick: 'Choose', pickRound: 'Choose a testing round', unknownArea: 'No area with code {code} (or outside your jurisdiction)',
     status: { planned: 'Planned', sampling: 'Sampling', closed: 'Closed' },
@@ -71,13 +81,14 @@ export default {
       progress: 'Progress', chart: 'Sampling progress per area', deadline: 'Deadline {at}', missingList: 'Not yet sampled in {name}',
       noneMissing: 'Nobody missing', turnaround: 'Turnaround', tubes: '{n} tubes', interval: 'Step', count: 'Tubes',
       sampled_to_received: 'Sampled → received', received_to_resulted: 'Received → resulted', sampled_to_resulted: 'Sampled → resulted',
-      remaining: '{d} left', elapsed: '{d} elapsed', samplingTarget: '6-hour sampling target {at}', roundTarget: '24-hour round target {at}', ack: 'Acknowledge', positivePool: 'Positive pool: tube {code}, {people} people to retest singly ({buildings})',
+      remaining: '{d} left', elapsed: '{d} elapsed', samplingTarget: '{h}-hour sampling target {at}', roundTarget: '{h}-hour round target {at}', ack: 'Acknowledge', positivePool: 'Positive pool: tube {code}, {people} people to retest singly ({buildings})',
     },
     rounds: {
       title: 'Testing rounds', new: 'New round', name: 'Name', status: 'Status', areas: 'Areas', pool: 'Pooling', starts: 'Starts', deadline: 'Deadline',
       open: 'Start sampling', close: 'Close round', confirmOpen: 'Start sampling for "{name}"? Every building in its areas gets its list of people expected.',
       confirmClose: 'Close "{name}"? No more sampling can be registered.', plan: 'Plan', exemptions: 'Exempt people', reason: 'Reason', exempt: 'Exempt',
       areaCodes: 'Areas (codes)', areaCodesHint: 'e.g. 370212001, 370212002', single: 'Single', pooled: '{k} in 1',
+      policyMade: 'Made under policy version {v}', policyOpened: 'Made under policy version {v}, opened under version {o}',
       positivity: 'Recent positivity', advice: 'Advice: {k} in 1 (about {tests} tests per 100 people)',
     },
     sites: {

@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的' },
+  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -49,6 +49,16 @@ export default {
     areaCodes: '区域编码（逗号分隔）', password: '密码', disabled: '停用', newUser: '新建用户',
   },
   audit: { at: '时间', user: '用户', action: '操作', target: '对象', ip: 'IP' },
+  policy: {
+    title: '防控策略', version: '第 {v} 版', versionCol: '版本', current: '当前值', default: '默认值', changed: '已修改',
+    reason: '修改原因', reasonHint: '必填：为何调整（如新版国家指南）',
+    save: '保存为新版本', nothing: '尚未修改', history: '修改记录', who: '修改人', when: '时间', changes: '修改内容',
+    reset: '撤销我的修改', useDefault: '恢复默认', savedAs: '已保存为第 {v} 版', notAdmin: '只有系统管理员可以修改策略。',
+    units: { minutes: '分钟', hours: '小时', days: '天' },
+    modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格' },
+    prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存' },
+    badJson: '不是有效的 JSON',
+  },
   testing: {
     round: '检测轮次', site: '采样点', pick: '请选择', pickRound: '选择检测轮次', unknownArea: '找不到区域编码 {code}（或不在管辖范围内）',
     status: { planned: '计划中', sampling: '采样中', closed: '已结束' },
@@ -71,13 +81,14 @@ export default {
       progress: '采样进度', chart: '各区域采样进度图', deadline: '截止时间 {at}', missingList: '{name} 未采人员',
       noneMissing: '没有未采人员', turnaround: '周转时间', tubes: '共 {n} 管', interval: '环节', count: '管数',
       sampled_to_received: '采样 → 实验室接收', received_to_resulted: '接收 → 出结果', sampled_to_resulted: '采样 → 出结果',
-      remaining: '剩余 {d}', elapsed: '已用 {d}', samplingTarget: '6 小时采样目标 {at}', roundTarget: '24 小时完成目标 {at}', ack: '已知悉', positivePool: '混采阳性：试管 {code}，{people} 人待单管复核（{buildings}）',
+      remaining: '剩余 {d}', elapsed: '已用 {d}', samplingTarget: '{h} 小时采样目标 {at}', roundTarget: '{h} 小时完成目标 {at}', ack: '已知悉', positivePool: '混采阳性：试管 {code}，{people} 人待单管复核（{buildings}）',
     },
     rounds: {
       title: '检测轮次', new: '新建轮次', name: '名称', status: '状态', areas: '范围', pool: '混采', starts: '开始时间', deadline: '截止时间',
       open: '开始采样', close: '结束本轮', confirmOpen: '开始「{name}」的采样？将为范围内每栋楼生成应检名单。',
       confirmClose: '结束「{name}」？结束后不能再登记采样。', plan: '采样计划', exemptions: '免检人员', reason: '免检原因', exempt: '免检',
       areaCodes: '范围（区域编码）', areaCodesHint: '如 370212001, 370212002', single: '单采', pooled: '{k}混1',
+      policyMade: '按第 {v} 版策略创建', policyOpened: '按第 {v} 版策略创建，按第 {o} 版策略开始采样',
       positivity: '近期阳性率', advice: '建议 {k} 混 1（每百人约 {tests} 次检测）',
     },
     sites: {

@@ -1,6 +1,8 @@
-// Helpers the testing screens share: list replies, rounds, area codes, durations, percentages.
+// Helpers the testing screens share: list replies, rounds, area codes, durations, percentages,
+// the pool sizes the policies allow.
 import { get } from '../../api/client.js'
 import { url } from '../../api/endpoints.js'
+import { loadPolicies } from '../policy/policies.js'
 
 /* The items of a list reply ({items:[...]}, or a bare array). */
 export function items(reply) {
@@ -66,11 +68,19 @@ export function dorfman(p, k) {
   return 1 / k + 1 - (1 - p) ** k
 }
 
-/* The validated pool size (1, 5, 10, 20) with the fewest expected tests per person. */
-export function advisePool(p, sizes = [1, 5, 10, 20]) {
-  let best = 1
+/* Of the allowed pool sizes, the one with the fewest expected tests per person. */
+export function advisePool(p, sizes) {
+  let best = sizes[0]
   for (const k of sizes) if (dorfman(p, k) < dorfman(p, best) - 1e-12) best = k
   return best
+}
+
+/* The pool sizes the policies allow now and a new round's default:
+ * {sizes: [1, 5, 10, 20], default: 10, version} (testing.pool_sizes, testing.pool_default). */
+export async function loadPools() {
+  const p = await loadPolicies(true)
+  const value = (key) => (p.items.find((i) => i.key === key) || {}).value
+  return { sizes: value('testing.pool_sizes') || [], default: value('testing.pool_default'), version: p.version }
 }
 
 /* How a registrar account reads in pickers and tags: display name (username). */
