@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	c = cmd_find(argv[1]);
 	if (!c)
 		die("'%s' is not a command; see 'fangkong help'", argv[1]);
+	cmd_settings_common(c->name);
 	argc--;
 	argv++;
 	if (c->flags & (CMD_DB_URL | CMD_STORE))

@@ -15,27 +15,12 @@
 #define ID_NODE_MAX  ((1 << ID_NODE_BITS) - 1)
 
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t id_once = PTHREAD_ONCE_INIT;
 static unsigned id_node;
 static int64_t id_last_ms = -1;
 static int id_seq;
 
-static void id_init(void)
-{
-	const char *env = getenv("FANGKONG_NODE");
-	char *end;
-	long v;
-
-	if (!env || !*env)
-		return;
-	v = strtol(env, &end, 10);
-	if (*end == '\0' && v >= 0 && v <= ID_NODE_MAX)
-		id_node = (unsigned)v;
-}
-
 void fk_id_set_node(unsigned node)
 {
-	pthread_once(&id_once, id_init);
 	pthread_mutex_lock(&id_lock);
 	id_node = node & ID_NODE_MAX;
 	pthread_mutex_unlock(&id_lock);
@@ -68,7 +53,6 @@ int64_t fk_id_next(void)
 {
 	int64_t now, id;
 
-	pthread_once(&id_once, id_init);
 	pthread_mutex_lock(&id_lock);
 	now = id_clock();
 	if (now > id_last_ms) {

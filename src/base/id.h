@@ -9,7 +9,7 @@
 
 #define FK_ID_EPOCH_MS 1704067200000LL
 
-void fk_id_set_node(unsigned node); /* 0..1023, default 0 or FANGKONG_NODE */
+void fk_id_set_node(unsigned node); /* 0..1023, default 0 (commands: --node / FANGKONG_NODE) */
 /* Next id. If the wall clock steps back, ids continue from the last millisecond used; when
  * 4096 ids are used up in one millisecond it waits for the next (or, with the clock far behind,
  * takes the next millisecond ahead of the clock). FANGKONG_NODE is read on first use. */

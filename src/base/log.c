@@ -1,5 +1,6 @@
 /* log: key=value lines to stderr, each written with one write(2) so lines from different
- * threads never interleave. The threshold comes from FANGKONG_LOG_LEVEL on first use. */
+ * threads never interleave. The threshold is info until fk_log_set_level (the commands set it
+ * from --log-level or FANGKONG_LOG_LEVEL, through serve's settings table). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -14,26 +15,10 @@
 #define LOG_LINE_MAX 4096
 
 static atomic_int log_level = FK_LOG_INFO;
-static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
-
-static void log_init(void)
-{
-	const char *env = getenv("FANGKONG_LOG_LEVEL");
-
-	if (!env)
-		return;
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(env, level_names[i]) == 0)
-			atomic_store(&log_level, i);
-	}
-	if (strcmp(env, "warning") == 0)
-		atomic_store(&log_level, FK_LOG_WARN);
-}
 
 void fk_log_set_level(enum fk_log_level level)
 {
-	pthread_once(&log_once, log_init);
 	atomic_store(&log_level, (int)level);
 }
 
@@ -74,7 +59,6 @@ void fk_log(enum fk_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_once(&log_once, log_init);
 	if ((int)level < atomic_load(&log_level))
 		return;
 	va_start(ap, fmt);

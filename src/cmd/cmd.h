@@ -37,6 +37,11 @@ int cmd_errors(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
 
+/* Applies the settings every command shares, from their FANGKONG_* variables through serve's
+ * settings table: the log level and the node number of the ids it makes. Dies naming a bad
+ * value, with command as the context. */
+void cmd_settings_common(const char *command);
+
 /* "--opt VALUE" or "--opt=VALUE" at argv[*i]: the value (advancing *i past it), or NULL
  * when argv[*i] is not that option; dies when the value is missing. */
 const char *cmd_opt_value(int argc, char **argv, int *i, const char *opt);

@@ -1,6 +1,8 @@
 /* serve: `fangkong serve`, the HTTP server. Its settings are one table (name, type, default,
  * FANGKONG_* variable, bounds, help) from which parsing, validation and `serve --help` all
- * come; a flag beats the variable, which beats the default. It opens the store, migrates it,
+ * come; a flag beats the variable, which beats the default. It is the one place settings are
+ * read from the environment: the ones every command shares (log level, node) are applied for
+ * every command by cmd_settings_common. It opens the store, migrates it,
  * starts every module and the job scheduler, serves until SIGTERM or SIGINT, then lets
  * requests in progress finish, stops the scheduler and frees everything. */
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/clock.h"
+#include "base/id.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
@@ -44,6 +47,8 @@ enum {
 	S_TIMEOUT,
 	S_GRACE,
 	S_LOG_LEVEL,
+	S_NODE,
+	S_LOGIN_RATE,
 	S_TEST_CLOCK,
 	S_COUNT
 };
@@ -66,6 +71,11 @@ static const struct setting settings[S_COUNT] = {
 		 "time requests in progress get to finish at shutdown"},
     [S_LOG_LEVEL] = {"log-level", SET_LEVEL, "LEVEL", "info", "FANGKONG_LOG_LEVEL", 0, 3,
 		     "debug, info (one line per request), warn or error"},
+    [S_NODE] = {"node", SET_INT, "N", "0", "FANGKONG_NODE", 0, 1023,
+		"this process's node number, part of every id it makes; give each server (and "
+		"each import) writing to one PostgreSQL database its own"},
+    [S_LOGIN_RATE] = {"login-rate", SET_INT, "N", "20", "FANGKONG_LOGIN_RATE", 1, 1000000,
+		      "login attempts allowed per client address per minute"},
     [S_TEST_CLOCK] = {"test-clock", SET_BOOL, "", "off", "FANGKONG_TEST_CLOCK", 0, 1,
 		      "for tests only: a clock POST /api/v1/test/clock sets and advances; "
 		      "refused unless " TEST_MODE_ENV "=1 is set too"},
@@ -223,33 +233,46 @@ static long long default_threads(void)
 	return n > 256 ? 256 : n;
 }
 
+/* The flag's value, else the variable's, else the default; dies naming a bad one. */
+static void resolve_one(int i, struct value *v, const char *command)
+{
+	const struct setting *s = &settings[i];
+	const char *env = getenv(s->env);
+	struct fk_err err = {0};
+	int rc = 0;
+
+	if (!v->text && env && *env) {
+		v->text = env;
+		v->source = s->env;
+	}
+	if (!v->text) {
+		v->text = s->def;
+		v->source = "default";
+	}
+	if (v->text && (s->type == SET_INT || s->type == SET_SIZE))
+		rc = parse_number(s, v, &err);
+	else if (v->text && s->type == SET_LEVEL)
+		rc = parse_level(s, v, &err);
+	else if (v->text && s->type == SET_BOOL)
+		rc = parse_bool(s, v, &err);
+	if (rc < 0)
+		die_err(command, &err);
+}
+
+void cmd_settings_common(const char *command)
+{
+	struct value level = {0}, node = {0};
+
+	resolve_one(S_LOG_LEVEL, &level, command);
+	resolve_one(S_NODE, &node, command);
+	fk_log_set_level((enum fk_log_level)level.n);
+	fk_id_set_node((unsigned)node.n);
+}
+
 static void resolve(struct value *vals)
 {
-	struct fk_err err = {0};
-
-	for (int i = 0; i < S_COUNT; i++) {
-		const struct setting *s = &settings[i];
-		struct value *v = &vals[i];
-		const char *env = getenv(s->env);
-		int rc = 0;
-
-		if (!v->text && env && *env) {
-			v->text = env;
-			v->source = s->env;
-		}
-		if (!v->text) {
-			v->text = s->def;
-			v->source = "default";
-		}
-		if (v->text && (s->type == SET_INT || s->type == SET_SIZE))
-			rc = parse_number(s, v, &err);
-		else if (v->text && s->type == SET_LEVEL)
-			rc = parse_level(s, v, &err);
-		else if (v->text && s->type == SET_BOOL)
-			rc = parse_bool(s, v, &err);
-		if (rc < 0)
-			die_err("serve", &err);
-	}
+	for (int i = 0; i < S_COUNT; i++)
+		resolve_one(i, &vals[i], "serve");
 	if (!vals[S_THREADS].text)
 		vals[S_THREADS].n = default_threads();
 	if (!vals[S_POOL].text)
@@ -367,6 +390,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	if (fk_server_parse_listen(vals[S_LISTEN].text, &addr, &err) < 0)
 		die_err("serve", &err);
 	fk_log_set_level((enum fk_log_level)vals[S_LOG_LEVEL].n);
+	fk_id_set_node((unsigned)vals[S_NODE].n);
 	opts = (struct fk_server_opts){
 	    .listen = vals[S_LISTEN].text,
 	    .threads = (int)vals[S_THREADS].n,
@@ -385,6 +409,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	mods = server_modules(vals[S_TEST_CLOCK].n);
 	app.modules = mods;
 	app.web_dir = vals[S_WEB].text;
+	app.login_rate = (int)vals[S_LOGIN_RATE].n;
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)

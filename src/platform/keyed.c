@@ -76,11 +76,12 @@ int fk_keyed_purge(struct fk_db *db, int64_t before_ms, int64_t *purged, struct 
 
 int fk_keyed_purge_job(struct fk_app *app, struct fk_db *db, struct fk_err *err)
 {
+	int64_t keep = app->policy_ms
+			   ? app->policy_ms(db, FK_KEY_RETENTION_POLICY, FK_KEY_RETENTION_MS)
+			   : FK_KEY_RETENTION_MS;
 	int64_t purged = 0;
-	int rc;
+	int rc = fk_keyed_purge(db, fk_now_ms() - keep, &purged, err);
 
-	(void)app;
-	rc = fk_keyed_purge(db, fk_now_ms() - FK_KEY_RETENTION_MS, &purged, err);
 	if (rc == 0 && purged > 0)
 		fk_info("event=client_keys_purged count=%lld", (long long)purged);
 	return rc;

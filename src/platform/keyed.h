@@ -70,9 +70,10 @@ int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op 
 int fk_keyed_check(const char *key, struct fk_err *err);
 /* Forgets keys stored before before_ms; *purged (may be NULL) gets how many. */
 int fk_keyed_purge(struct fk_db *db, int64_t before_ms, int64_t *purged, struct fk_err *err);
-/* How long a phone may retry a write and get its stored reply back. */
-#define FK_KEY_RETENTION_MS (7LL * 24 * 3600 * 1000)
-/* The platform's job (hourly): purges keys older than FK_KEY_RETENTION_MS. */
+/* How long a phone may retry a write and get its stored reply back: the policy, else 7 days. */
+#define FK_KEY_RETENTION_POLICY "retention.client_key_days"
+#define FK_KEY_RETENTION_MS	(7LL * 24 * 3600 * 1000)
+/* The platform's job (hourly): purges keys older than the retention. */
 int fk_keyed_purge_job(struct fk_app *app, struct fk_db *db, struct fk_err *err);
 
 /* ---- the group commit (batch.c) ---- */

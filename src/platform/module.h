@@ -62,9 +62,14 @@ struct fk_app {
 	const struct fk_module *const *modules; /* NULL-terminated */
 	void **states;				/* parallel to modules: what each init made */
 	const char *web_dir;			/* static files, or NULL */
+	int login_rate; /* login attempts per client address per minute; 0 = the default */
 	/* Fills req->who from the session cookie; FK_EAUTH when there is none or it expired.
 	 * Installed by the users module's init. */
 	int (*authenticate)(struct fk_req *req, struct fk_err *err);
+	/* A policy's current value in ms (a duration) by its key, for the platform, which sits
+	 * below the policy module; fallback when the key is unknown. Installed by the policy
+	 * module's init; NULL without it. */
+	int64_t (*policy_ms)(struct fk_db *db, const char *key, int64_t fallback);
 	/* The scheduler's counters, one per job, ended by a NULL name; GET /metrics shows them.
 	 * NULL while no scheduler exists. */
 	struct fk_job_stats *job_stats;

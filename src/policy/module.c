@@ -5,6 +5,13 @@
 #include "platform/module.h"
 #include "policy/internal.h"
 
+static int64_t policy_ms_by_key(struct fk_db *db, const char *key, int64_t fallback)
+{
+	const struct fk_policy_def *d = fk_policy_find(key, NULL);
+
+	return d ? fk_policy_ms(db, d, NULL) : fallback;
+}
+
 static int policy_init(struct fk_app *app, void **state, struct fk_err *err)
 {
 	struct fk_db *db;
@@ -14,6 +21,7 @@ static int policy_init(struct fk_app *app, void **state, struct fk_err *err)
 	if (rc < 0)
 		return rc;
 	fk_policy_cache_reset();
+	app->policy_ms = policy_ms_by_key;
 	db = fk_store_acquire(app->store);
 	rc = fk_policy_cache_refresh(db, err);
 	fk_store_release(app->store, db);

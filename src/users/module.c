@@ -16,28 +16,9 @@
 static struct users_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 
-/* FANGKONG_LOGIN_RATE: login attempts per client IP per minute (default 20). */
-static int users_login_rate(void)
-{
-	const char *s = getenv("FANGKONG_LOGIN_RATE");
-	char *end = NULL;
-	long v;
-
-	if (!s || !s[0])
-		return USERS_THROTTLE_PER_MIN;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 1 || v > 1000000) {
-		fk_warn("event=bad_setting name=FANGKONG_LOGIN_RATE value=\"%s\" using=%d", s,
-			USERS_THROTTLE_PER_MIN);
-		return USERS_THROTTLE_PER_MIN;
-	}
-	return (int)v;
-}
-
 static void state_init(void)
 {
-	users_throttle_init(&state.throttle, users_login_rate());
+	users_throttle_init(&state.throttle, USERS_THROTTLE_PER_MIN);
 }
 
 /* The server's state, or (the CLI, tests) the process's. */
@@ -57,6 +38,8 @@ static int users_init(struct fk_app *app, void **mine, struct fk_err *err)
 		return fk_err_set(err, FK_EINTERNAL, "crypto_unavailable", NULL, "加密库初始化失败",
 				  "the crypto library failed to start");
 	pthread_once(&state_once, state_init);
+	if (app->login_rate > 0)
+		state.throttle.per_min = app->login_rate;
 	*mine = &state;
 	app->authenticate = users_authenticate;
 	/* Made now, not at the first login with an unknown name, which would take twice as long. */
