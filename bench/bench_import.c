@@ -83,7 +83,7 @@ static void write_csv(const char *path, const struct row *rows, long long n)
 		perror(path);
 		exit(1);
 	}
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_TEXT_MAX); /* one row at a time */
 	fputs("name,id_number,phone,building,household,residence,tags\n", f);
 	for (long long i = 0; i < n; i++) {
 		const struct row *r = &rows[i];

@@ -41,7 +41,7 @@ static char *like_pattern(const char *s)
 {
 	struct fk_buf b;
 
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_TEXT_MAX);
 	fk_buf_putc(&b, '%');
 	for (; *s; s++) {
 		if (*s == '%' || *s == '_' || *s == '\\')
@@ -86,7 +86,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who,
 	struct fk_q *q;
 	int rc, i = 1;
 
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	fk_buf_puts(&sql, "SELECT " AREA_COLS " FROM areas WHERE ");
 	if (f->parent_id)
 		fk_buf_puts(&sql, "parent_id = ?");

@@ -28,7 +28,7 @@ int fk_scoped_query(struct fk_db *db, const struct fk_principal *who,
 	int rc;
 
 	*out = NULL;
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	fk_buf_puts(&sql, sq->head);
 	fk_scope_sql(who, sq->col, &sql);
 	fk_subtree_sql(sq->col, sq->under, &sql);

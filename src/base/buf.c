@@ -7,12 +7,15 @@
 #include <string.h>
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
 
 static char buf_empty[1];
 
 void fk_buf_init(struct fk_buf *b, size_t max)
 {
+	if (max == 0)
+		FK_BUG("fk_buf_init: a buffer needs a cap");
 	b->data = buf_empty;
 	b->len = 0;
 	b->cap = 0;

@@ -10,9 +10,15 @@ struct fk_buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	size_t max; /* 0 = unlimited */
+	size_t max; /* the cap: appends past it fail */
 };
 
+/* Caps for the common uses; a buffer of another kind names its own. */
+#define FK_BUF_SQL_MAX	(64 * 1024)	   /* a statement built from parts */
+#define FK_BUF_TEXT_MAX (64 * 1024)	   /* a message, a pattern, a summary line */
+#define FK_BUF_PAGE_MAX (32 * 1024 * 1024) /* a whole reply built in memory (a page, metrics) */
+
+/* Every buffer has a cap: max 0 is a bug (FK_BUG), not "unlimited". */
 void fk_buf_init(struct fk_buf *b, size_t max);
 int fk_buf_append(struct fk_buf *b, const void *data, size_t len);
 int fk_buf_puts(struct fk_buf *b, const char *s);

@@ -34,8 +34,8 @@ typedef int (*fk_csv_row_fn)(void *ctx, long line, char **fields, size_t nfields
 int fk_csv_parse(const char *data, size_t len, enum fk_csv_enc enc, fk_csv_row_fn fn, void *ctx,
 		 enum fk_csv_enc *enc_used, struct fk_err *err);
 
-/* Reads path into memory (cap max_bytes, 0 = none) and parses it; errors name the file:
- * "csv_file" (FK_EINVAL, cannot read), "file_too_big" (FK_ETOOBIG). */
+/* Reads path into memory (at most max_bytes, which must be > 0) and parses it; errors name the
+ * file: "csv_file" (FK_EINVAL, cannot read), "file_too_big" (FK_ETOOBIG). */
 int fk_csv_parse_file(const char *path, size_t max_bytes, enum fk_csv_enc enc, fk_csv_row_fn fn,
 		      void *ctx, enum fk_csv_enc *enc_used, struct fk_err *err);
 

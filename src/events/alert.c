@@ -178,7 +178,7 @@ int ev_alert_list(struct fk_db *db, const struct fk_principal *who, const struct
 	*out = (struct ev_alert_list){0};
 	if (f->under && strlen(f->under) >= FK_AREA_PATH_MAX)
 		return 0;
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	list_sql(who, f, &sql);
 	rc = fk_db_query(db, &q, sql.data, err);
 	if (rc < 0) {

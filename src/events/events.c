@@ -239,7 +239,7 @@ int ev_sub_open(const struct fk_principal *who, bool resume, int64_t last_id, st
 
 	*out = NULL;
 	s->who = *who;
-	fk_buf_init(&s->out, 0);
+	fk_buf_init(&s->out, FK_BUF_PAGE_MAX);
 	s->next_ping_ns = now + (uint64_t)EV_PING_MS * 1000000u;
 	s->end_ns = now + (uint64_t)EV_STREAM_MAX_MS * 1000000u;
 	pthread_mutex_lock(&ev.mu);

@@ -25,7 +25,7 @@ static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	struct fk_buf b;
 
 	(void)err;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	fk_metrics_render(srv->metrics, &srv->router, srv->version, &b);
 	fk_metrics_render_jobs(req->app->job_stats, &b);
 	resp->body = fk_arena_memdup(req->arena, b.data, b.len);

@@ -480,7 +480,7 @@ static int feed_json(struct imp *im, void *arg, struct fk_err *err)
 
 	(void)err;
 	rc = row_cb(im, 1, (char **)s->names, s->n);
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX); /* one row at a time */
 	for (size_t i = 0; rc == 0 && i < json_array_size(s->rows); i++)
 		rc = feed_json_row(im, s, i, &b);
 	fk_buf_release(&b);

@@ -440,7 +440,7 @@ int fk_people_search(struct fk_db *db, const struct fk_principal *who,
 	s->who = who;
 	s->f = f;
 	s->limit = f->limit > 0 ? f->limit : LIMIT_DEFAULT;
-	fk_buf_init(&s->sql, 0);
+	fk_buf_init(&s->sql, FK_BUF_SQL_MAX);
 	if (s->limit > LIMIT_MAX) {
 		rc = bad_param(err, "limit", "应为 1-500", "expected 1-500");
 		goto out;

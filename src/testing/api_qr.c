@@ -81,7 +81,7 @@ int tb_api_qr_sheet(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	int count = 0;
 	int rc = fk_req_param_id(req, "id", &area_id, err);
 
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	if (rc == 0)
 		rc = tb_qr_sheet(req->db, req->who, area_id, &b, &count, err);
 	if (rc == 0)

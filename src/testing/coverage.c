@@ -387,8 +387,8 @@ json_t *tr_summary_json(const struct tr_counts *c, const char *lang)
 	json_t *o = tr_counts_json(c);
 	int64_t pending = c->sampled > c->resulted ? c->sampled - c->resulted : 0;
 
-	fk_buf_init(&zh, 0);
-	fk_buf_init(&en, 0);
+	fk_buf_init(&zh, FK_BUF_TEXT_MAX);
+	fk_buf_init(&en, FK_BUF_TEXT_MAX);
 	summary_text(c, &zh, &en);
 	json_object_set_new(o, "pending", json_integer(pending));
 	json_object_set_new(o, "complete", json_boolean(c->missing == 0 && pending == 0));

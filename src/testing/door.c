@@ -145,7 +145,7 @@ int tr_missing_list(struct fk_db *db, const struct fk_principal *who, const stru
 	next_cursor[0] = '\0';
 	if (rc < 0)
 		return rc;
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	list_sql(who, f, in_round, &sql);
 	rc = fk_db_query(db, &q, sql.data, err);
 	fk_buf_release(&sql);

@@ -532,7 +532,7 @@ int tr_round_list(struct fk_db *db, const struct fk_principal *who, const char *
 	struct fk_q *q;
 	int idx = 1, rc;
 
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	fk_buf_puts(&sql, "SELECT " ROUND_COLS " FROM rounds r WHERE 1 = 1");
 	if (status)
 		fk_buf_puts(&sql, " AND r.status = ?");

@@ -322,7 +322,7 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 	struct fk_buf sql;
 	int rc, idx = 1;
 
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	fk_buf_puts(&sql, "SELECT " SITE_COLS " FROM sites s WHERE ");
 	if (registrar)
 		fk_buf_puts(&sql, "EXISTS (SELECT 1 FROM site_registrars r WHERE r.site_id = s.id "

@@ -312,7 +312,7 @@ int tb_box_list(struct fk_db *db, const struct fk_principal *who, int64_t round_
 
 	*out = NULL;
 	*n = 0;
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	list_sql(who, round_id, status, &sql);
 	rc = fk_db_query(db, &q, sql.data, err);
 	fk_buf_release(&sql);

@@ -81,7 +81,7 @@ static void check_write_back(char **fields, size_t nfields)
 	struct fk_err err;
 	int rc;
 
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	CHECK(fk_buf_puts(&b, "\r\n") == 0);
 	for (size_t i = 0; i < nfields; i++) {
 		if (i)

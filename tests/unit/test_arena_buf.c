@@ -71,7 +71,7 @@ static void test_buf(void **state)
 	size_t len = 99;
 
 	(void)state;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_TEXT_MAX);
 	assert_non_null(b.data);
 	assert_string_equal(b.data, "");
 	d = fk_buf_detach(&b, &len);

@@ -171,7 +171,7 @@ static void test_too_big(void **state)
 	struct fk_buf b;
 
 	(void)state;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	fk_buf_puts(&b, "a,b\n");
 	for (int i = 0; i < FK_CSV_MAX_FIELDS + 1; i++)
 		fk_buf_puts(&b, "x,");
@@ -204,7 +204,7 @@ static void test_stop_and_many(void **state)
 	struct fk_buf b;
 
 	(void)state;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	for (int i = 1; i <= 20000; i++)
 		fk_buf_printf(&b, i % 1000 == 0 ? "%d,\"multi\nline\"\n" : "%d,row\n", i);
 	memset(&r, 0, sizeof(r));
@@ -239,7 +239,7 @@ static void test_file(void **state)
 			 FK_ETOOBIG);
 	assert_string_equal(err.key, "file_too_big");
 	unlink(path);
-	assert_int_equal(fk_csv_parse_file(path, 0, FK_ENC_AUTO, collect, &r, &used, &err),
+	assert_int_equal(fk_csv_parse_file(path, 1024, FK_ENC_AUTO, collect, &r, &used, &err),
 			 FK_EINVAL);
 	assert_string_equal(err.key, "csv_file");
 	assert_non_null(strstr(err.en, path));
@@ -252,7 +252,7 @@ static void test_write_and_names(void **state)
 	struct fk_err err;
 
 	(void)state;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	fk_csv_put_field(&b, "plain");
 	fk_buf_putc(&b, ',');
 	fk_csv_put_field(&b, "a,b");

@@ -87,7 +87,7 @@ static void test_sql_text(void **state)
 	struct fk_buf b;
 
 	(void)state;
-	fk_buf_init(&b, 0);
+	fk_buf_init(&b, FK_BUF_SQL_MAX);
 	assert_int_equal(fk_scope_sql(&one, "p.area_path", &b), 2);
 	assert_string_equal(b.data, "((p.area_path >= ? AND p.area_path < ?))");
 	fk_buf_reset(&b);
@@ -157,7 +157,7 @@ static int64_t visible(struct fk_db *db, const struct fk_principal *who)
 	int64_t bits = 0;
 	int rc, n;
 
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	fk_buf_puts(&sql, "SELECT id FROM t_rows WHERE ");
 	n = fk_scope_sql(who, "area_path", &sql);
 	fk_buf_puts(&sql, " ORDER BY id");
