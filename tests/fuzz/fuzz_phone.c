@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/mask.h"
+#include "base/norm.h"
 #include "base/phone.h"
 
 #define CHECK(cond)                                                                                \
@@ -99,7 +100,7 @@ static void check_mask(const char *s, size_t outsz)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1), out[24], again[24];
+	char *s = malloc(size + 1), out[24], again[24], typed[256];
 	struct fk_err err;
 	int rc;
 
@@ -116,9 +117,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	CHECK(rc == 0 && memchr(out, '\0', sizeof(out)) != NULL);
-	CHECK(strspn(s, "0123456789 -()+") == strlen(s));
+	/* Accepted as typed: once full-width forms are folded and spaces tidied (norm.h), only
+	 * digits and separators are left, and every digit is kept. */
+	CHECK(fk_norm_phone(s, typed, sizeof(typed), NULL) == 0);
+	CHECK(strspn(typed, "0123456789 -()+") == strlen(typed));
 	CHECK(is_mobile(out) || is_landline(out));
-	check_digits_kept(s, out);
+	check_digits_kept(typed, out);
 	CHECK(fk_phone_normalize(out, again, NULL) == 0 && strcmp(again, out) == 0);
 	check_mask(out, sizeof(out));
 	check_mask(out, 5);
