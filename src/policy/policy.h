@@ -3,9 +3,9 @@
  * fk_policy_def (fk_module.policies); the policy module collects every table at start,
  * refusing two definitions with one key and a default that breaks its own bounds.
  *
- * Values are versioned in the store (008_policies.sql): every accepted edit is one new
- * version (who, when, the reason, what changed). Version 0 is "nothing edited yet": a key
- * with no stored value has its default, so a policy declared later needs no migration.
+ * Values are versioned in the store (policy/schema/001_policies.sql): every accepted edit is one
+ * new version (who, when, the reason, what changed). Version 0 is "nothing edited yet": a key with
+ * no stored value has its default, so a policy declared later needs no migration.
  *
  * Reads go through a process cache of immutable snapshots: cheap (a lock, a lookup), with
  * the version the value came from, refreshed at once by a local edit and checked against the
