@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "events/internal.h"
 #include "http/internal.h"
+#include "http_client.h"
 
 static struct fk_principal who_at(enum fk_role role, int64_t user_id, const char *path)
 {
@@ -355,29 +356,6 @@ struct client {
 
 static struct client clients[CLIENTS + 1];
 
-static int connect_to(uint16_t port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	return fd;
-}
-
-static void send_text(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-		assert_true(n > 0);
-		text += n;
-		len -= (size_t)n;
-	}
-}
-
 static void client_open(struct client *c, uint16_t port, const char *role, const char *path,
 			int user, const char *extra)
 {
@@ -388,7 +366,7 @@ static void client_open(struct client *c, uint16_t port, const char *role, const
 	snprintf(req, sizeof(req),
 		 "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nCookie: t=%s; p=%s; u=%d\r\n%s\r\n",
 		 role, path, user, extra ? extra : "");
-	send_text(c->fd, req);
+	send_all(c->fd, req, strlen(req));
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 }
 
@@ -432,7 +410,7 @@ static void plain_get(uint16_t port, const char *path, char *out, size_t size)
 	ssize_t n;
 
 	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", path);
-	send_text(fd, req);
+	send_all(fd, req, strlen(req));
 	while (got < size - 1 && (n = read(fd, out + got, size - 1 - got)) > 0)
 		got += (size_t)n;
 	out[got] = '\0';
