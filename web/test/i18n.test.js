@@ -16,7 +16,13 @@ describe('i18n', () => {
     const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } })
     for (const lang of ['zh-CN', 'en']) {
       i18n.global.locale.value = lang
-      for (const k of keys(zh)) expect(typeof i18n.global.t(k, { n: 1, k: 10, code: 'X', name: 'N', at: 'T', msg: 'M', kind: 'K', tests: '1', d: 'D', h: 6, v: 1, o: 2 })).toBe('string')
+      const all = keys(zh)
+      expect(all.length).toBeGreaterThan(100)
+      for (const k of all) {
+        const text = i18n.global.t(k, { n: 1, k: 10, code: 'X', name: 'N', at: 'T', msg: 'M', kind: 'K', tests: '1', d: 'D', h: 6, v: 1, o: 2 })
+        expect(text.length, k).toBeGreaterThan(0)
+        expect(text, `${lang} has no message for ${k}`).not.toBe(k)
+      }
     }
   })
 })
