@@ -38,6 +38,16 @@ static int bad_route(struct fk_err *err, const char *module, const struct fk_rou
 			  r->path ? r->path : "?", why);
 }
 
+/* Two routes of one shape: both named, whichever modules they are in. */
+static int same_route(struct fk_err *err, const char *module, const struct fk_route *r,
+		      const struct fk_croute *first)
+{
+	return fk_err_set(err, FK_EINVAL, "bad_route", "path",
+			  "模块 %s 的路由 %s %s 与模块 %s 的 %s 重复",
+			  "module %s: route %s %s is the same as module %s's %s", module, r->method,
+			  r->path, first->module, first->pattern);
+}
+
 static bool known_method(const char *m)
 {
 	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
@@ -119,7 +129,7 @@ static int compile_module(struct fk_router *rt, const struct fk_module *mod, str
 			return rc;
 		for (int j = 0; j < rt->n; j++)
 			if (same_shape(&rt->routes[j], cr))
-				return bad_route(err, mod->name, r, "the same route twice");
+				return same_route(err, mod->name, r, &rt->routes[j]);
 		cr->index = rt->n++;
 	}
 	return 0;

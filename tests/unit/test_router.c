@@ -336,7 +336,22 @@ static void test_bad_routes(void **state)
 	const struct fk_route empty[] = {{.method = "GET", .path = "/a//b", .fn = h_me},
 					 FK_ROUTES_END};
 
+	const struct fk_route mine[] = {{.method = "GET", .path = "/x/{id}", .fn = h_me},
+					FK_ROUTES_END};
+	const struct fk_route theirs[] = {{.method = "GET", .path = "/x/{code}", .fn = h_me},
+					  FK_ROUTES_END};
+	const struct fk_module m1 = {.name = "zones", .routes = mine};
+	const struct fk_module m2 = {.name = "gates", .routes = theirs};
+	const struct fk_module *const two[] = {&m1, &m2, NULL};
+	struct fk_router r;
+	struct fk_err err = {0};
+
 	(void)state;
+	/* Two modules with one route: the start fails naming both. */
+	assert_int_equal(fk_router_init(&r, two, &err), FK_EINVAL);
+	assert_string_equal(err.key, "bad_route");
+	assert_non_null(strstr(err.en, "module gates: route GET /x/{code}"));
+	assert_non_null(strstr(err.en, "module zones's /x/{id}"));
 	expect_bad(dup);
 	expect_bad(noslash);
 	expect_bad(brace);
