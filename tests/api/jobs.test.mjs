@@ -1,5 +1,5 @@
 // jobs: the scheduler and the test clock through a real server started with --test-clock
-// (and sessions of 10 minutes): GET /api/v1/jobs, POST /api/v1/test/clock and its refusals,
+// (and sessions of 10 minutes, by the users.session_minutes policy): GET /api/v1/jobs, POST /api/v1/test/clock and its refusals,
 // the session purge run by moving the clock (once, counted in /metrics, logged), the hourly
 // scan-key purge, the route's absence without the flag, serve's refusal of the flag outside
 // test mode, and on PostgreSQL two servers on one database running each due job once.
@@ -10,7 +10,7 @@ import {
 	metricValue,
 } from './lib/harness.mjs';
 
-const h = harness('jobs', { testClock: true, args: ['--session-ttl', '10'] });
+const h = harness('jobs', { testClock: true });
 const PURGE = 'users.purge_sessions';
 const KEYS = 'platform.purge_client_keys';
 
@@ -43,6 +43,17 @@ function checkedSince(base, job, sinceMs) {
 	return waitFor(async () => lastCheckMs(await metrics(base), job) >= sinceMs,
 		`the scheduler at ${base} to look at ${job} after the clock moved`);
 }
+
+h.test('sessions last 10 minutes here (the users.session_minutes policy, set first)', async () => {
+	const admin = await freshAdmin();
+	const r = await admin.req('PUT', '/api/v1/policies', {
+		json: { values: { 'users.session_minutes': 10 }, reason: 'short sessions for the purge test' },
+	});
+	assert.equal(r.status, 200, r.what);
+	const later = await freshAdmin();
+	const me = await later.get('/api/v1/auth/me');
+	assert.equal(me.status, 200, me.what);
+});
 
 h.test('GET /api/v1/jobs lists every module\'s jobs with their schedule, for admins only', async () => {
 	const admin = await freshAdmin();
