@@ -181,6 +181,12 @@ function pgRows(job, due) {
 
 h.test('on PostgreSQL two servers on one database, both clocks past the due times: each job runs once',
 	{ skip: storeKind() !== 'postgres' && 'PostgreSQL only' }, async () => {
+		/* Sessions of 720 minutes again, before the second server starts: a purge run by one
+		 * server's moved clock must not end the session the other is being moved with. */
+		const r = await (await freshAdmin()).req('PUT', '/api/v1/policies', {
+			json: { values: { 'users.session_minutes': 720 }, reason: 'long sessions again' },
+		});
+		assert.equal(r.status, 200, r.what);
 		const other = await startServer(h.dbUrl, { testClock: true });
 		try {
 			const servers = [h.base, other.base];
