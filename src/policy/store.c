@@ -1,5 +1,5 @@
-/* store: policy versions in the store (008_policies.sql). An edit is checked whole — every
- * key known, every value valid, every cross-field rule kept over the values it would leave —
+/* store: policy versions in the store (policy/schema/001_policies.sql). An edit is checked whole —
+ * every key known, every value valid, every cross-field rule kept over the values it would leave —
  * and then written as one version row (who, when, why, each change from -> to) and the
  * changed values, in the caller's transaction: all of it or none. */
 #include <stdlib.h>
