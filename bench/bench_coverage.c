@@ -102,7 +102,7 @@ static size_t coverage_once(struct fk_db *db, int64_t round, const struct job *j
 	size_t n;
 
 	must(tr_round_visible(db, j->who, round, &r, ra, &err), "round", &err);
-	must(tr_area_in_scope(db, j->who, j->area->id, "area_id", &a, &err), "area", &err);
+	must(fk_area_get_in_scope(db, j->who, j->area->id, "area_id", &a, &err), "area", &err);
 	must(tr_coverage(db, j->who, round, ra, &a, j->kind, rows, &totals, &err), "coverage",
 	     &err);
 	json_t *o = json_pack("{s:o, s:o, s:o}", "rows", rows, "totals", tr_counts_json(&totals),

@@ -17,6 +17,7 @@
 #include "bench.h"
 #include "demo_store.h"
 #include "testing/internal.h"
+#include "tubes/internal.h"
 
 #define POOL 10
 

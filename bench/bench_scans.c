@@ -31,7 +31,7 @@
 #include "base/xmalloc.h"
 #include "bench.h"
 #include "cmd/demo.h"
-#include "testing/tube_int.h"
+#include "tubes/internal.h"
 
 #define PASSWORD "bench-pass-1"
 #define POOL	 10

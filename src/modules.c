@@ -8,6 +8,7 @@
 #include "people/people.h"
 #include "events/events.h"
 #include "testing/testing.h"
+#include "tubes/tubes.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -19,6 +20,7 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_people,
     &fk_module_events,
     &fk_module_testing,
+    &fk_module_tubes, /* stands on testing: a tube belongs to a round and a site */
     NULL,
 };
 /* clang-format on */

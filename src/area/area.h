@@ -64,6 +64,11 @@ int fk_area_get(struct fk_db *db, int64_t id, struct fk_area *out, struct fk_err
 int fk_area_get_by_code(struct fk_db *db, const char *code, struct fk_area *out,
 			struct fk_err *err);
 void fk_area_release(struct fk_area *a);
+/* Reads area id for a caller and checks it lies in who's scope (who NULL: no check). An
+ * area missing or outside the scope is the same FK_ENOTFOUND "area_not_found" naming field,
+ * so a caller learns nothing of areas it may not see. Call fk_area_release after. */
+int fk_area_get_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
+			 const char *field, struct fk_area *out, struct fk_err *err);
 /* Writes kind, name, code, responsible and the point of the area a->id (its parent, path
  * and depth are not touched: see fk_area_move). FK_ENOTFOUND, FK_ECONFLICT "code_taken". */
 int fk_area_update(struct fk_db *db, const struct fk_area *a, struct fk_err *err);

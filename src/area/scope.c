@@ -1,7 +1,7 @@
 /* scope: a principal's jurisdiction as path ranges — the filter every people query carries
  * (fk_scope_sql/bind), the read/write rules of the area API, and the overlap rule of hints
- * about a whole subtree. An empty scope path never matches: it would otherwise be a prefix of
- * every path. */
+ * about a whole subtree, and an area read for a caller. An empty scope path never matches: it would
+ * otherwise be a prefix of every path. */
 #include <string.h>
 #include "area/area_int.h"
 
@@ -116,5 +116,20 @@ int area_check_parent(struct fk_db *db, const struct fk_principal *who, int64_t 
 	if (rc == FK_ENOTFOUND)
 		return fk_err_set(err, FK_ENOTFOUND, "parent_not_found", field, "上级区域不存在",
 				  "the parent area does not exist");
+	return rc;
+}
+
+int fk_area_get_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
+			 const char *field, struct fk_area *out, struct fk_err *err)
+{
+	int rc = fk_area_get(db, id, out, err);
+
+	if (rc == 0 && who && !fk_scope_covers(who, out->path)) {
+		fk_area_release(out);
+		rc = FK_ENOTFOUND;
+	}
+	if (rc == FK_ENOTFOUND)
+		return fk_err_set(err, FK_ENOTFOUND, "area_not_found", field, "区域不存在",
+				  "the area does not exist");
 	return rc;
 }

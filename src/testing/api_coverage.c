@@ -46,7 +46,7 @@ static int view_open(struct fk_req *req, struct view *v, struct fk_err *err)
 		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
 				"area_id is not a valid id");
 	if (rc == 0 && area_id) {
-		rc = tr_area_in_scope(req->db, req->who, area_id, "area_id", &v->area, err);
+		rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &v->area, err);
 		v->has_area = rc == 0;
 	}
 	return rc;
@@ -63,7 +63,7 @@ static int view_default_area(struct fk_req *req, struct view *v, struct fk_err *
 	if (tr_top_areas(req->who, &v->ra, top) != 1)
 		return fk_err_set(err, FK_EINVAL, "missing_parameter", "area_id",
 				  "请指定区域 area_id", "area_id is required");
-	rc = tr_area_in_scope(req->db, req->who, top->a[0].id, "area_id", &v->area, err);
+	rc = fk_area_get_in_scope(req->db, req->who, top->a[0].id, "area_id", &v->area, err);
 	v->has_area = rc == 0;
 	return rc;
 }

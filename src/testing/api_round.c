@@ -271,7 +271,7 @@ int tr_api_exempt_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
 				"area_id is not a valid id");
 	if (rc == 0 && area_id)
-		rc = tr_area_in_scope(req->db, req->who, area_id, "area_id", &area, err);
+		rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &area, err);
 	if (rc == 0 && fk_req_query_int(req, "limit", 500, 1, 5000, &limit, err) < 0)
 		rc = FK_EINVAL;
 	if (rc == 0)
@@ -326,7 +326,7 @@ int tr_api_exempt_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	e.detail = json_pack("{s:o, s:s}", "round_id", fk_json_idv(round_id), "reason", reason);
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
-		tr_coverage_pulse(round_id, NULL);
+		fk_testing_coverage_moved(round_id, NULL);
 	if (rc == 0)
 		fk_resp_json(resp, created ? 201 : 200,
 			     json_pack("{s:o, s:o, s:s, s:b}", "round_id", fk_json_idv(round_id),
@@ -353,7 +353,7 @@ int tr_api_exempt_remove(struct fk_req *req, struct fk_resp *resp, struct fk_err
 	e.detail = json_pack("{s:o}", "round_id", fk_json_idv(round_id));
 	rc = fk_audit_tx_end(req, rc, &e, err);
 	if (rc == 0)
-		tr_coverage_pulse(round_id, NULL);
+		fk_testing_coverage_moved(round_id, NULL);
 	if (rc == 0)
 		resp->status = 204;
 	return rc;

@@ -176,7 +176,7 @@ int tr_api_site_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
 				"area_id is not a valid id");
 	if (rc == 0 && area_id)
-		rc = tr_area_in_scope(req->db, req->who, area_id, "area_id", &area, err);
+		rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &area, err);
 	if (rc == 0)
 		rc = tr_site_list(req->db, req->who, area_id ? &area : NULL, items, err);
 	fk_area_release(&area);

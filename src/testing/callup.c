@@ -110,7 +110,7 @@ int tr_callup_done(struct fk_db *db, const struct fk_principal *who, const struc
 
 	*out = NULL;
 	if (rc == 0)
-		rc = tr_area_in_scope(db, who, area_id, "area_id", &a, err);
+		rc = fk_area_get_in_scope(db, who, area_id, "area_id", &a, err);
 	fk_area_release(&a);
 	if (rc == 0)
 		rc = fk_db_write(

@@ -1,6 +1,6 @@
-/* internal: what the files of the testing module share and nobody else uses. The rounds part
- * (rounds, exemptions, sites, call-ups, coverage, door-to-door) comes first; the tubes part
- * adds its declarations below. */
+/* internal: what the files of the testing module (rounds, exemptions, sites, call-ups,
+ * coverage, door-to-door) share and nobody else uses. Other modules, tubes among them, use
+ * testing.h. */
 #ifndef FK_TESTING_INTERNAL_H
 #define FK_TESTING_INTERNAL_H
 #include <stdbool.h>
@@ -48,10 +48,7 @@ void tr_copy_text(char *dst, size_t size, const char *s);
 bool tr_path_under(const char *path, const char *prefix);
 /* Parses an ISO 8601 member of a checked body; FK_EINVAL "invalid_time" naming it. */
 int tr_body_time(json_t *body, const char *name, int64_t *out, struct fk_err *err);
-/* Reads the area id for an API call and checks it is in who's scope; FK_ENOTFOUND
- * "area_not_found" naming field otherwise. out is released by the caller. */
-int tr_area_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
-		     const char *field, struct fk_area *out, struct fk_err *err);
+/* An area in the caller's scope: fk_area_get_in_scope (area/area.h). */
 /* {id, name, code, kind, path} of an area. */
 json_t *tr_area_brief(const struct fk_area *a);
 
@@ -260,23 +257,8 @@ int tr_callup_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 
 /* ---- the coverage pulse (pulse.c) ---- */
 
-/* Tells every screen showing round_id's coverage that its figures moved: publishes the wide
- * event "coverage" {round_id} (events.h), at most once a second per round (the first call of
- * a quiet second publishes, the others of that second do nothing). Call it after the change
- * is committed; round_id <= 0 does nothing, so a reply replayed from a client key (no tube
- * read) may pass what it has. Thread-safe and cheap enough for every scan: it never touches
- * the store nor waits (one short mutex), and publishes nothing personal.
- *
- * Where the event goes: the deepest area path all the round's areas lie in, published wide,
- * so every user whose scope overlaps one of the round's areas receives it — a scope that
- * overlaps an area lies inside that ancestor or covers the area, and so overlaps the
- * ancestor too. Others under the ancestor (a sibling community, when a round spans two)
- * receive it as well; it names only the round, so that costs them one refresh. While the
- * round's areas are not known here (see tr_coverage_pulse_learn), or share no ancestor, the
- * event goes to path instead — the caller's best cheap guess, such as the site's area path
- * of the tube (users overlapping the site then hear of it); NULL: nothing is published. */
-void tr_coverage_pulse(int64_t round_id, const char *path);
-/* tr_coverage_pulse at a given monotonic time in ms (tests); true when it published. */
+/* fk_testing_coverage_moved (testing.h) is the pulse; these are its parts. */
+/* fk_testing_coverage_moved at a given monotonic time in ms (tests); true when it published. */
 bool tr_coverage_pulse_at(int64_t round_id, const char *path, int64_t now_ms);
 /* Teaches the pulse the areas of round_id (tr_round_visible does it on every read). */
 void tr_coverage_pulse_learn(int64_t round_id, const struct tr_round_areas *ra);
@@ -312,9 +294,5 @@ int tr_api_summary(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 int tr_api_callup_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_callup_set(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int tr_api_callup_done(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
-
-/* ==== tubes part: declarations below ==== */
-
-#include "testing/tube_int.h"
 
 #endif

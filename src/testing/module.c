@@ -1,8 +1,8 @@
-/* module: the testing module's descriptor and its one route table — rounds, exemptions, sites,
- * call-ups, coverage and door-to-door (rounds part) followed by tubes, boxes, lab results and
- * retests (tubes part). It declares the columns where it keeps area paths (the area module
- * keeps them right on a move and refuses deleting an area a round or a site still names);
- * init keeps the sampling-code key, fini lets it go. */
+/* module: the testing module's descriptor and its route table — rounds, exemptions, sites,
+ * call-ups, coverage and door-to-door. It declares the columns where it keeps area paths (the
+ * area module keeps them right on a move and refuses deleting an area a round or a site still
+ * names). Its migrations 002 and 003 made the tables the tubes module now owns (tubes/module.c);
+ * they stay here, as a migration never moves once it has landed. */
 #include "platform/module.h"
 #include "testing/internal.h"
 
@@ -15,7 +15,6 @@
 #define ROLES_TURNAROUND  (FK_ROLES_PEOPLE | FK_R(LAB))
 
 const struct fk_route tr_routes[] = {
-    /* ---- rounds part ---- */
     {.method = "GET",
      .path = "/api/v1/rounds",
      .fn = tr_api_round_list,
@@ -153,24 +152,8 @@ const struct fk_route tr_routes[] = {
      .summary = "Registrar accounts that may be bound to the site (id, username, display name): q, "
 		"cursor, "
 		"limit"},
-    /* ---- tubes part ---- */
-    TB_ROUTES,
     FK_ROUTES_END,
 };
-
-/* The module's state: the sampling-code key, kept once read. */
-static int testing_init(struct fk_app *app, void **state, struct fk_err *err)
-{
-	(void)app, (void)err;
-	*state = tb_code_key_new();
-	return 0;
-}
-
-static void testing_fini(struct fk_app *app, void *state)
-{
-	(void)app;
-	tb_code_key_free(state);
-}
 
 extern const struct fk_migration fk_migrations_testing[]; /* from schema/ */
 
@@ -183,8 +166,6 @@ static const struct fk_area_path tr_area_paths[] = {
     {.table = "round_exempt", .column = "area_path"},
     {.table = "round_stats", .column = "area_path"},
     {.table = "callups", .column = "area_path"},
-    {.table = "samples", .column = "area_path"},
-    {.table = "retests", .column = "area_path"},
     {0},
 };
 
@@ -194,6 +175,4 @@ const struct fk_module fk_module_testing = {
     .migrations = fk_migrations_testing,
     .area_paths = tr_area_paths,
     .policies = tr_policies,
-    .init = testing_init,
-    .fini = testing_fini,
 };

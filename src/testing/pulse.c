@@ -151,7 +151,7 @@ bool tr_coverage_pulse_at(int64_t round_id, const char *path, int64_t now_ms)
 				      json_pack("{s:o}", "round_id", fk_json_idv(round_id))) == 0;
 }
 
-void tr_coverage_pulse(int64_t round_id, const char *path)
+void fk_testing_coverage_moved(int64_t round_id, const char *path)
 {
 	tr_coverage_pulse_at(round_id, path, mono_ms());
 }

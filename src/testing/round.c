@@ -1,7 +1,7 @@
 /* round: testing rounds (SPEC §3) — a name, the areas in scope, start and deadline, the pool
  * size, and the status planned -> sampling -> closed. Opening a round fills round_stats with
  * one row per building (and per other area where people live) in its areas, expected = the
- * residents there less the exempt; the tubes part changes the counters from then on.
+ * residents there less the exempt; the tubes module changes the counters from then on.
  *
  * Rounds carry no people data, but who may see one is still scoped: a round is visible when
  * one of its areas meets one of the caller's scopes, and writable by a commander or admin whose

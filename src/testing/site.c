@@ -1,7 +1,8 @@
 /* site: sampling sites 采样点 (SPEC §3) — where, fixed or mobile, desks and hours, the
  * buildings and grids each serves, and the registrars bound to it (who register people at
  * that site only). A site is seen and changed by roles whose scope holds its area; a
- * registrar sees the sites it is bound to. The round plan (plan.c) reads them. */
+ * registrar sees the sites it is bound to. The round plan (plan.c) reads them, and a tubes
+ * desk reads one through fk_testing_site_desk (testing.h). */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -368,4 +369,34 @@ int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct 
 	}
 	free(l);
 	return rc < 0 ? rc : 0;
+}
+
+int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
+			 struct fk_site_desk *out, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q,
+			     "SELECT s.area_path, s.active, s.area_id, (SELECT COUNT(*) FROM "
+			     "site_registrars sr WHERE sr.site_id = s.id AND sr.user_id = ?) "
+			     "FROM sites s WHERE s.id = ?",
+			     err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, user_id);
+	fk_q_bind_i64(q, 2, site_id);
+	rc = fk_q_step(q, err);
+	if (rc > 0) {
+		tr_copy_text(out->path, sizeof(out->path), fk_q_text(q, 0));
+		out->active = fk_q_i64(q, 1) != 0;
+		out->area_id = fk_q_i64(q, 2);
+		out->bound = fk_q_i64(q, 3) > 0;
+	}
+	fk_q_done(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return fk_err_set(err, FK_ENOTFOUND, "site_not_found", "site_id", "采样点不存在",
+				  "the site does not exist");
+	return 0;
 }

@@ -1,13 +1,15 @@
 /* testing: whole-population nucleic-acid testing rounds (SPEC §3) — rounds over a set of areas,
  * exemptions, sampling sites and their desks and registrars, per-building call-up slots, live
- * coverage per area level, turnaround and door-to-door lists (rounds part); tubes, scans,
- * boxes, lab results and positive-pool retests (tubes part).
+ * coverage per area level, turnaround and door-to-door lists. Tubes, scans, boxes and lab
+ * results are the tubes module's (tubes/tubes.h), which stands on this one.
  *
- * This header is what other modules, and the two halves of the module, may call. */
+ * This header is what other modules may call: rounds, the counters a sample moves, the desk's
+ * view of a site, and the hint that a round's coverage moved. */
 #ifndef FK_TESTING_H
 #define FK_TESTING_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "area/area.h"
 #include "base/err.h"
 #include "store/db.h"
 #include "http/http.h"
@@ -65,5 +67,40 @@ int fk_round_covers_path(struct fk_db *db, int64_t round_id, const char *area_pa
  * building_id is not an area. */
 int fk_round_stats_add(struct fk_db *db, int64_t round_id, int64_t building_id, int sampled,
 		       int resulted, int positive, struct fk_err *err);
+
+/* ---- sites, as a sampling desk sees one ---- */
+
+struct fk_site_desk {
+	int64_t area_id;
+	char path[FK_AREA_PATH_MAX]; /* the site's area path */
+	bool active;
+	bool bound; /* user_id is one of the site's registrars */
+};
+
+/* Reads site site_id for a desk of user_id, in one query (a tube open runs it). No scope
+ * check: the caller checks the path against its principal. FK_ENOTFOUND "site_not_found"
+ * naming site_id if there is none. */
+int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
+			 struct fk_site_desk *out, struct fk_err *err);
+
+/* ---- the coverage pulse ---- */
+
+/* Tells every screen showing round_id's coverage that its figures moved: publishes the wide
+ * event "coverage" {round_id} (events.h), at most once a second per round (the first call of
+ * a quiet second publishes, the others of that second do nothing). Call it after the change
+ * is committed; round_id <= 0 does nothing, so a reply replayed from a client key (no tube
+ * read) may pass what it has. Thread-safe and cheap enough for every scan: it never touches
+ * the store nor waits (one short mutex), and publishes nothing personal.
+ *
+ * Where the event goes: the deepest area path all the round's areas lie in, published wide,
+ * so every user whose scope overlaps one of the round's areas receives it — a scope that
+ * overlaps an area lies inside that ancestor or covers the area, and so overlaps the
+ * ancestor too. Others under the ancestor (a sibling community, when a round spans two)
+ * receive it as well; it names only the round, so that costs them one refresh. While the
+ * round's areas are not known here (the module learns them whenever it reads a round for a caller),
+ * or share no ancestor, the event goes to path instead — the caller's best cheap guess, such as the
+ * site's area path of the tube (users overlapping the site then hear of it); NULL: nothing is
+ * published. */
+void fk_testing_coverage_moved(int64_t round_id, const char *path);
 
 #endif

@@ -1,5 +1,5 @@
 /* util: what every file of the testing module leans on — subtree ranges of materialized
- * paths, ISO 8601 body members, and areas checked against the caller's scope. Audited write
+ * paths, ISO 8601 body members, an area's brief JSON. Audited write
  * transactions are fk_audit_tx_begin/_end, audit rows fk_audit_json (audit/audit.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,21 +36,6 @@ int tr_body_time(json_t *body, const char *name, int64_t *out, struct fk_err *er
 				  "%s 不是有效的时间（例如 2022-04-01T08:00:00+08:00）",
 				  "%s is not a valid time (e.g. 2022-04-01T08:00:00+08:00)", name);
 	return 0;
-}
-
-int tr_area_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
-		     const char *field, struct fk_area *out, struct fk_err *err)
-{
-	int rc = fk_area_get(db, id, out, err);
-
-	if (rc == 0 && who && !fk_scope_covers(who, out->path)) {
-		fk_area_release(out);
-		rc = FK_ENOTFOUND;
-	}
-	if (rc == FK_ENOTFOUND)
-		return fk_err_set(err, FK_ENOTFOUND, "area_not_found", field, "区域不存在",
-				  "the area does not exist");
-	return rc;
 }
 
 json_t *tr_area_brief(const struct fk_area *a)

@@ -274,6 +274,16 @@ h.test('registrars work only at the sites they are bound to', async () => {
 	// Community staff of another community do not see the tube.
 	const community2 = await h.login('community2');
 	assertError(await community2.get(`/api/v1/tubes/${t}`), 404, { code: 'unknown_tube' });
+	// The same for a box at the other site: read, listed, filled.
+	const box = barcode('B');
+	assertCreated(await commander.post('/api/v1/boxes', { code: box, round_id: round.id, site_id: otherSite.id }));
+	assert.equal((await commander.get(`/api/v1/boxes/${box}`)).status, 200);
+	assertError(await reg.get(`/api/v1/boxes/${box}`), 403, { code: 'not_site_registrar' });
+	assertError(await reg.post(`/api/v1/boxes/${box}/seal`), 403, { code: 'not_site_registrar' });
+	assertError(await community2.get(`/api/v1/boxes/${box}`), 404, { code: 'unknown_box' });
+	const listed = async (who) => (await who.ok('/api/v1/boxes', { query: { round_id: round.id } })).items.map((b) => b.code);
+	assert.ok((await listed(commander)).includes(box));
+	assert.ok(!(await listed(reg)).includes(box), 'a registrar lists the boxes of its own sites only');
 });
 
 h.test('sampling codes as SVG and PNG; a resident gets only its own', async () => {

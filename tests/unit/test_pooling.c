@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "testing/internal.h"
+#include "tubes/internal.h"
 
 #define NPEOPLE 8
 
@@ -81,6 +82,7 @@ static int setup(void **state)
 	struct fk_err err = {0};
 
 	assert_non_null(fk_module_testing.routes);
+	assert_non_null(fk_module_tubes.routes);
 	for (size_t i = 0; i < sizeof(wipe) / sizeof(wipe[0]); i++)
 		area_must(fk_db_exec(db, wipe[i], &err), &err);
 	people_case_setup(state);

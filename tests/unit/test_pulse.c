@@ -193,7 +193,7 @@ static void test_real_clock(void **state)
 
 	(void)state;
 	for (int i = 0; i < 20000; i++)
-		tr_coverage_pulse(501, "/1/2/");
+		fk_testing_coverage_moved(501, "/1/2/");
 	ms = (fk_mono_ns() - t0) / 1000000u;
 	assert_true(pulses(s) >= 1);
 	assert_true((uint64_t)pulses(s) <= ms / 1000 + 1);

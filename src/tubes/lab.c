@@ -10,7 +10,7 @@
 #include <strings.h>
 #include "base/clock.h"
 #include "base/csv.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 const char *tb_result_norm(const char *s)
 {

@@ -8,7 +8,7 @@
 #include "base/idcard.h"
 #include "base/norm.h"
 #include "base/utf8.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 static void from_person(const struct fk_person *p, struct tb_person *out)
 {
@@ -37,9 +37,9 @@ static int person_by_id(struct fk_db *db, const struct fk_principal *who, int64_
 		memset(out, 0, sizeof(*out));
 		out->id = fk_q_i64(q, 0);
 		out->area_id = fk_q_i64(q, 1);
-		tr_copy_text(out->name, sizeof(out->name), fk_q_text(q, 2));
-		tr_copy_text(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
-		tr_copy_text(out->area_path, sizeof(out->area_path), fk_q_text(q, 4));
+		tb_copy_text(out->name, sizeof(out->name), fk_q_text(q, 2));
+		tb_copy_text(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
+		tb_copy_text(out->area_path, sizeof(out->area_path), fk_q_text(q, 4));
 	} else if (rc > 0) {
 		rc = 0;
 	}
@@ -154,7 +154,7 @@ int tb_visitor_register(struct fk_db *db, const struct fk_principal *who, const 
 {
 	struct fk_person p;
 	struct tb_tube t;
-	struct tb_site s;
+	struct fk_site_desk s;
 	struct fk_idcard card;
 	int rc = tb_tube_read(db, who, code, &t, err);
 	int type = fk_idtype_parse(v->id_type);

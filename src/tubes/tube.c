@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/xmalloc.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 /* ---- reading tubes ---- */
 
@@ -54,9 +54,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->site_id = fk_q_i64(q, 2);
 	t->box_id = fk_q_i64(q, 3);
 	t->opened_by = fk_q_i64(q, 4);
-	tr_copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
-	tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
-	tr_copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
+	tb_copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
+	tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
+	tb_copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
 	t->capacity = (int)fk_q_i64(q, 8);
 	t->n = (int)fk_q_i64(q, 9);
 	t->opened_at = fk_q_i64(q, 10);
@@ -65,9 +65,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->received_at = fk_q_i64(q, 13);
 	t->resulted_at = fk_q_i64(q, 14);
 	t->voided_at = fk_q_i64(q, 15);
-	tr_copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
-	tr_copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
-	tr_copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
+	tb_copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
+	tb_copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
+	tb_copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
 	t->round_status = round_status_parse(fk_q_text(q, 19));
 	t->bound = fk_q_i64(q, 20) > 0;
 }
@@ -146,33 +146,11 @@ static int round_not_sampling(int status, struct fk_err *err)
 /* ---- opening ---- */
 
 int tb_site_read(struct fk_db *db, const struct fk_principal *who, int64_t site_id,
-		 struct tb_site *s, struct fk_err *err)
+		 struct fk_site_desk *s, struct fk_err *err)
 {
-	struct fk_q *q;
-	int rc = fk_db_query(db, &q,
-			     "SELECT s.area_path, s.active, s.area_id, (SELECT COUNT(*) FROM "
-			     "site_registrars sr WHERE sr.site_id = s.id AND sr.user_id = ?) "
-			     "FROM sites s WHERE s.id = ?",
-			     err);
+	int rc = fk_testing_site_desk(db, site_id, who ? who->user_id : 0, s, err);
 
-	if (rc < 0)
-		return rc;
-	fk_q_bind_i64(q, 1, who ? who->user_id : 0);
-	fk_q_bind_i64(q, 2, site_id);
-	rc = fk_q_step(q, err);
-	if (rc > 0) {
-		tr_copy_text(s->path, sizeof(s->path), fk_q_text(q, 0));
-		s->active = fk_q_i64(q, 1) != 0;
-		s->area_id = fk_q_i64(q, 2);
-		s->bound = fk_q_i64(q, 3) > 0;
-	}
-	fk_q_done(q);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return fk_err_set(err, FK_ENOTFOUND, "site_not_found", "site_id", "采样点不存在",
-				  "the site does not exist");
-	return tb_site_access(who, s->bound, s->path, "site_not_found", err);
+	return rc < 0 ? rc : tb_site_access(who, s->bound, s->path, "site_not_found", err);
 }
 
 /* The barcode is known: the same open tube at the same site and round is given back. */
@@ -209,7 +187,7 @@ int tb_tube_open(struct fk_db *db, const struct fk_principal *who, int64_t round
 		 struct fk_err *err)
 {
 	struct fk_round r;
-	struct tb_site s;
+	struct fk_site_desk s;
 	int64_t known = 0;
 	int rc = tb_code_check(code, "code", err);
 
@@ -268,7 +246,7 @@ static int live_tube(struct fk_db *db, int64_t round_id, int64_t person_id, char
 	fk_q_bind_i64(q, 2, person_id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
-		tr_copy_text(other, size, fk_q_text(q, 0));
+		tb_copy_text(other, size, fk_q_text(q, 0));
 	fk_q_done(q);
 	return rc;
 }
@@ -324,7 +302,7 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
 		t->n = (int)fk_q_i64(q, 0);
-		tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
 		t->closed_at = fk_q_i64(q, 2);
 	}
 	fk_q_done(q);
@@ -483,7 +461,7 @@ int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out
 		}
 		out[*n].id = fk_q_i64(q, 0);
 		out[*n].people = (int)fk_q_i64(q, 1);
-		tr_copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
+		tb_copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
 		++*n;
 	}
 	fk_q_done(q);
@@ -562,10 +540,10 @@ int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tu
 		struct tb_sample *s = &(*out)[(*n)++];
 		memset(s, 0, sizeof(*s));
 		s->person_id = fk_q_i64(q, 0);
-		tr_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
-		tr_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
+		tb_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
+		tb_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
 		s->scanned_at = fk_q_i64(q, 3);
-		tr_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
+		tb_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
 		s->voided = fk_q_i64(q, 5) != 0;
 	}
 	fk_q_done(q);

@@ -15,7 +15,7 @@
 #include "base/id.h"
 #include "base/mask.h"
 #include "base/xmalloc.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 #define CODE_PREFIX "FK1:"
 #define MAC_HEX	    8
@@ -431,7 +431,7 @@ int tb_qr_sheet(struct fk_db *db, const struct fk_principal *who, int64_t area_i
 	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
 	struct fk_area a = {0};
 	int64_t residents = 0;
-	int rc = tr_area_in_scope(db, who, area_id, "id", &a, err);
+	int rc = fk_area_get_in_scope(db, who, area_id, "id", &a, err);
 
 	*count = 0;
 	if (rc == 0)

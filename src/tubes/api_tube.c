@@ -7,7 +7,7 @@
 #include <string.h>
 #include "base/mask.h"
 #include "base/norm.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 const struct fk_field tb_body_tube_open[] = {
     {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
@@ -139,7 +139,7 @@ static int scan_parse(struct fk_req *req, void *ctx, struct fk_err *err)
 				  "请给出 person_code（采样码）或 id_number（证件号码）之一",
 				  "give one of person_code (sampling code) or id_number");
 	return person_code
-		   ? tb_person_code_parse(req->db, fk_module_state(req->app, &fk_module_testing),
+		   ? tb_person_code_parse(req->db, fk_module_state(req->app, &fk_module_tubes),
 					  person_code, &c->person_id, err)
 		   : 0;
 }
@@ -181,7 +181,7 @@ static void scan_committed(struct fk_req *req, void *ctx)
 	struct scan_ctx *c = ctx;
 
 	(void)req;
-	tr_coverage_pulse(c->t.round_id, c->t.site_path);
+	fk_testing_coverage_moved(c->t.round_id, c->t.site_path);
 }
 
 static const struct fk_keyed_op scan_op = {.name = "tube.scan",
@@ -216,7 +216,7 @@ int tb_api_scan_undo(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 				   json_pack("{s:s}", "tube", code), err);
 	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0) {
-		tr_coverage_pulse(t.round_id, t.site_path);
+		fk_testing_coverage_moved(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
 	}
 	return rc;
@@ -243,7 +243,7 @@ static int tube_write(struct fk_req *req, struct fk_resp *resp, tube_op op, cons
 		rc = fk_audit(req, &e, err);
 	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0) {
-		tr_coverage_pulse(t.round_id, t.site_path);
+		fk_testing_coverage_moved(t.round_id, t.site_path);
 		fk_resp_json(resp, 200, tb_tube_json(&t));
 	}
 	return rc;

@@ -10,7 +10,7 @@
 #include "base/id.h"
 #include "base/xmalloc.h"
 #include "events/events.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 struct flagged {
 	int64_t person_id, building_id;
@@ -143,7 +143,7 @@ int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 {
 	struct fk_area a = {0};
 	struct fk_q *q;
-	int i, rc = area_id > 0 ? tr_area_in_scope(db, who, area_id, "area_id", &a, err) : 0;
+	int i, rc = area_id > 0 ? fk_area_get_in_scope(db, who, area_id, "area_id", &a, err) : 0;
 
 	*out = NULL;
 	*n = 0;

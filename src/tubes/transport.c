@@ -2,19 +2,27 @@
  * is opened at a site for a round, filled with closed tubes, sealed, handed over to a courier
  * and received by the lab; each step keeps its time and who did it, so the chain of custody
  * of every tube can be read back. Receipt makes every tube in the box "received", which is
- * what the lab needs before it may record a result. */
+ * what the lab needs before it may record a result.
+ *
+ * A box's site comes through testing.h (fk_testing_site_desk); only the box list joins
+ * testing's sites and site_registrars, to filter by scope and registrar in SQL. */
 #include <stdio.h>
 #include <string.h>
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 #define BOX_COLS                                                                                   \
 	"b.id, b.round_id, b.site_id, b.created_by, b.sealed_by, b.handed_by, b.received_by, "     \
 	"b.code, b.status, b.n, b.created_at, b.sealed_at, b.handed_at, b.received_at, "           \
-	"b.handed_to, s.area_path, (SELECT COUNT(*) FROM site_registrars sr "                      \
+	"b.handed_to"
+#define BOX_NCOLS 15
+
+/* The box list's site columns: a list filters by the site's path and registrars in SQL. */
+#define BOX_SITE_COLS                                                                              \
+	", s.area_path, (SELECT COUNT(*) FROM site_registrars sr "                                 \
 	"WHERE sr.site_id = b.site_id AND sr.user_id = ?)"
 
 static void box_row(struct fk_q *q, struct tb_box *b)
@@ -27,16 +35,28 @@ static void box_row(struct fk_q *q, struct tb_box *b)
 	b->sealed_by = fk_q_i64(q, 4);
 	b->handed_by = fk_q_i64(q, 5);
 	b->received_by = fk_q_i64(q, 6);
-	tr_copy_text(b->code, sizeof(b->code), fk_q_text(q, 7));
-	tr_copy_text(b->status, sizeof(b->status), fk_q_text(q, 8));
+	tb_copy_text(b->code, sizeof(b->code), fk_q_text(q, 7));
+	tb_copy_text(b->status, sizeof(b->status), fk_q_text(q, 8));
 	b->n = (int)fk_q_i64(q, 9);
 	b->created_at = fk_q_i64(q, 10);
 	b->sealed_at = fk_q_i64(q, 11);
 	b->handed_at = fk_q_i64(q, 12);
 	b->received_at = fk_q_i64(q, 13);
-	tr_copy_text(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
-	tr_copy_text(b->site_path, sizeof(b->site_path), fk_q_text(q, 15));
-	b->bound = fk_q_i64(q, 16) > 0;
+	tb_copy_text(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
+}
+
+/* The box's site, as the testing module gives it to a desk. */
+static int box_site(struct fk_db *db, const struct fk_principal *who, struct tb_box *b,
+		    struct fk_err *err)
+{
+	struct fk_site_desk s;
+	int rc = fk_testing_site_desk(db, b->site_id, who ? who->user_id : 0, &s, err);
+
+	if (rc < 0)
+		return rc;
+	tb_copy_text(b->site_path, sizeof(b->site_path), s.path);
+	b->bound = s.bound;
+	return 0;
 }
 
 static int unknown_box(const char *code, struct fk_err *err)
@@ -49,22 +69,18 @@ static int box_read(struct fk_db *db, const struct fk_principal *who, const char
 		    struct tb_box *out, struct fk_err *err)
 {
 	struct fk_q *q;
-	int rc = fk_db_query(db, &q,
-			     "SELECT " BOX_COLS " FROM boxes b JOIN sites s ON s.id = b.site_id "
-			     "WHERE b.code = ?",
-			     err);
+	int rc = fk_db_query(db, &q, "SELECT " BOX_COLS " FROM boxes b WHERE b.code = ?", err);
 
 	if (rc < 0)
 		return rc;
-	fk_q_bind_i64(q, 1, who ? who->user_id : 0);
-	fk_q_bind_text(q, 2, code);
+	fk_q_bind_text(q, 1, code);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
 		box_row(q, out);
 	fk_q_done(q);
 	if (rc < 0)
 		return rc;
-	return rc == 0 ? unknown_box(code, err) : 0;
+	return rc == 0 ? unknown_box(code, err) : box_site(db, who, out, err);
 }
 
 int tb_box_get(struct fk_db *db, const struct fk_principal *who, const char *code,
@@ -98,7 +114,7 @@ int tb_box_create(struct fk_db *db, const struct fk_principal *who, const char *
 		  struct fk_err *err)
 {
 	struct fk_round r;
-	struct tb_site s;
+	struct fk_site_desk s;
 	int64_t known = 0, rc = tb_code_check(code, "code", err);
 
 	*created = false;
@@ -277,21 +293,28 @@ int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int
 			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
 		}
 		struct tb_box_tube *t = &(*out)[(*n)++];
-		tr_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
-		tr_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
-		tr_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
+		tb_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
+		tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		tb_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
 		t->n = (int)fk_q_i64(q, 3);
 	}
 	fk_q_done(q);
 	return rc;
 }
 
+static void list_row(struct fk_q *q, struct tb_box *b)
+{
+	box_row(q, b);
+	tb_copy_text(b->site_path, sizeof(b->site_path), fk_q_text(q, BOX_NCOLS));
+	b->bound = fk_q_i64(q, BOX_NCOLS + 1) > 0;
+}
+
 /* Boxes at sites in who's scope; a registrar's only at the sites it is bound to. */
 static void list_sql(const struct fk_principal *who, int64_t round_id, const char *status,
 		     struct fk_buf *sql)
 {
-	fk_buf_puts(sql,
-		    "SELECT " BOX_COLS " FROM boxes b JOIN sites s ON s.id = b.site_id WHERE ");
+	fk_buf_puts(sql, "SELECT " BOX_COLS BOX_SITE_COLS
+			 " FROM boxes b JOIN sites s ON s.id = b.site_id WHERE ");
 	fk_scope_sql(who, "s.area_path", sql);
 	if (who->role == FK_ROLE_REGISTRAR)
 		fk_buf_puts(sql, " AND EXISTS (SELECT 1 FROM site_registrars r "
@@ -329,7 +352,7 @@ int tb_box_list(struct fk_db *db, const struct fk_principal *who, int64_t round_
 	fk_q_bind_i64(q, i, limit);
 	*out = fk_xcalloc((size_t)limit, sizeof(**out));
 	while (*n < limit && (rc = fk_q_step(q, err)) > 0)
-		box_row(q, &(*out)[(*n)++]);
+		list_row(q, &(*out)[(*n)++]);
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/id.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 const struct fk_field tb_body_box[] = {
     {.name = "code", .type = FK_J_STRING, .required = true, .max_len = 64},
@@ -251,7 +251,7 @@ static void result_committed(struct fk_req *req, void *ctx)
 	struct result_ctx *c = ctx;
 
 	(void)req;
-	tr_coverage_pulse(c->t.round_id, c->t.site_path);
+	fk_testing_coverage_moved(c->t.round_id, c->t.site_path);
 }
 
 static const struct fk_keyed_op result_op = {
@@ -285,7 +285,7 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (fk_audit(req, &e, rc == 0 ? err : NULL) < 0 && rc == 0)
 		rc = err->code;
 	if (rc == 0 && rep.created > 0)
-		tr_coverage_pulse(r.id, NULL);
+		fk_testing_coverage_moved(r.id, NULL);
 	if (rc == 0) {
 		o = fk_report_to_json(&rep, req->lang);
 		json_object_set_new(o, "applied", json_integer(rep.created));
@@ -366,7 +366,7 @@ int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err
 				   json_pack("{s:s}", "result", result), err);
 	rc = fk_tx_end(req->db, &tx, rc, err);
 	if (rc == 0)
-		tr_coverage_pulse(r.round_id, r.area_path);
+		fk_testing_coverage_moved(r.round_id, r.area_path);
 	if (rc == 0)
 		fk_resp_json(resp, 200, retest_json(req->who, &r));
 	return rc;

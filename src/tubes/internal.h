@@ -1,25 +1,28 @@
-/* tube_int: what the tubes half of the testing module shares inside the module — tubes and
- * scans (tube.c), desk visitors (visitor.c), sampling codes and
- * QR images (qr.c), transport boxes (transport.c), lab results and plates (lab.c) and the
- * positive-pool reflex with its retests (positive.c); and the route entries module.c lists.
+/* internal: what the files of the tubes module share and nobody else uses — tubes and scans
+ * (tube.c), desk visitors (visitor.c), sampling codes and QR images (qr.c), transport boxes
+ * (transport.c), lab results and plates (lab.c), the positive-pool reflex with its retests
+ * (positive.c), and the route table (module.c). What it needs of rounds and sites comes
+ * through testing/testing.h.
  *
  * Rules take a principal and do their own access checks: a registrar works only at the sites
  * it is bound to (site_registrars), other roles only where the site's area is in their scope.
  * Unless said otherwise a function that writes expects the caller to hold a write
  * transaction (fk_tx_begin), so that the HTTP layer can store the reply of a keyed write in
  * the same transaction. */
-#ifndef FK_TESTING_TUBE_INT_H
-#define FK_TESTING_TUBE_INT_H
+#ifndef FK_TUBES_INTERNAL_H
+#define FK_TUBES_INTERNAL_H
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 #include "area/area.h"
+#include "audit/audit.h"
 #include "base/buf.h"
 #include "base/report.h"
 #include "http/http.h"
 #include "people/people.h"
 #include "platform/keyed.h"
 #include "testing/testing.h"
+#include "tubes/tubes.h"
 
 #define TB_CODE_MAX 32 /* tube and box barcodes: 1..32 of [A-Za-z0-9_-] */
 
@@ -64,14 +67,10 @@ int tb_tube_read(struct fk_db *db, const struct fk_principal *who, const char *c
 int tb_site_access(const struct fk_principal *who, bool bound, const char *site_path,
 		   const char *what_key, struct fk_err *err);
 
-struct tb_site {
-	int64_t area_id;
-	char path[FK_AREA_PATH_MAX];
-	bool active, bound;
-};
-/* Reads a site who may work at (tb_site_access); FK_ENOTFOUND "site_not_found". */
+/* Reads a site who may work at (fk_testing_site_desk, then tb_site_access); FK_ENOTFOUND
+ * "site_not_found". */
 int tb_site_read(struct fk_db *db, const struct fk_principal *who, int64_t site_id,
-		 struct tb_site *out, struct fk_err *err);
+		 struct fk_site_desk *out, struct fk_err *err);
 
 /* Opens a tube with this barcode at site_id in round_id (status sampling, else FK_EUNPROC
  * "round_closed"/"round_not_open"); capacity = the round's pool size. Scanning the barcode of
@@ -322,55 +321,12 @@ int tb_api_tube_label(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 #define TB_ROLES_RETEST_WRITE (TB_ROLES_RETEST | FK_R(LAB) | FK_R(REGISTRAR))
 #define TB_ROLES_BOX	      (TB_ROLES_DESK | FK_R(LAB))
 
-/* The tubes half's entries of the module's route table (module.c). */
-/* clang-format off */
-#define TB_ROUTES \
-	{.method = "POST", .path = "/api/v1/rounds/{id}/tubes", .fn = tb_api_tube_open, .roles = TB_ROLES_DESK, .body = tb_body_tube_open, \
-	 .summary = "Open a tube by its barcode at a site (registrars: their sites only); idempotent by client_key"}, \
-	{.method = "GET", .path = "/api/v1/tubes/{code}", .fn = tb_api_tube_get, .roles = TB_ROLES_DESK | FK_R(LAB), \
-	 .summary = "A tube: status, chain-of-custody times, result; its people (not for the lab)"}, \
-	{.method = "POST", .path = "/api/v1/tubes/{code}/scans", .fn = tb_api_scan, .roles = TB_ROLES_DESK, .body = tb_body_scan, \
-	 .summary = "Scan a person (sampling code or ID number) into an open tube; idempotent by client_key"}, \
-	{.method = "DELETE", .path = "/api/v1/tubes/{code}/scans/{person_id}", .fn = tb_api_scan_undo, .roles = TB_ROLES_DESK, \
-	 .summary = "Undo a wrong scan while the tube is not yet boxed"}, \
-	{.method = "POST", .path = "/api/v1/tubes/{code}/close", .fn = tb_api_tube_close, .roles = TB_ROLES_DESK, \
-	 .summary = "Close a tube by hand"}, \
-	{.method = "POST", .path = "/api/v1/tubes/{code}/void", .fn = tb_api_tube_void, .roles = TB_ROLES_DESK, \
-	 .summary = "Void an open or closed tube; its people may be sampled again"}, \
-	{.method = "POST", .path = "/api/v1/tubes/{code}/visitors", .fn = tb_api_visitor, .roles = TB_ROLES_DESK, .body = tb_body_visitor, \
-	 .summary = "Register a visitor at the desk (ID checked) and scan them into the tube"}, \
-	{.method = "GET", .path = "/api/v1/tubes/{code}/label.svg", .fn = tb_api_tube_label, .roles = TB_ROLES_DESK, \
-	 .summary = "Printable tube label: QR code of the barcode and its text (SVG)"}, \
-	{.method = "GET", .path = "/api/v1/people/{id}/sampling-code", .fn = tb_api_person_code, .roles = TB_ROLES_PEOPLE_QR, \
-	 .summary = "A resident's personal sampling code as text (what the QR code holds)"}, \
-	{.method = "GET", .path = "/api/v1/people/{id}/qr.svg", .fn = tb_api_person_qr_svg, .roles = TB_ROLES_PEOPLE_QR, \
-	 .summary = "A resident's personal sampling code as SVG"}, \
-	{.method = "GET", .path = "/api/v1/people/{id}/qr.png", .fn = tb_api_person_qr_png, .roles = TB_ROLES_PEOPLE_QR, \
-	 .summary = "A resident's personal sampling code as PNG (?scale=1..32)"}, \
-	{.method = "GET", .path = "/api/v1/areas/{id}/qr-sheet", .fn = tb_api_qr_sheet, .roles = FK_ROLES_PEOPLE, \
-	 .summary = "Printable HTML sheet of the sampling codes of everyone in a building (audited)"}, \
-	{.method = "GET", .path = "/api/v1/boxes", .fn = tb_api_box_list, .roles = TB_ROLES_BOX, \
-	 .summary = "Transport boxes: round_id, status, limit"}, \
-	{.method = "POST", .path = "/api/v1/boxes", .fn = tb_api_box_create, .roles = TB_ROLES_DESK, .body = tb_body_box, \
-	 .summary = "Open a transport box at a site for a round"}, \
-	{.method = "GET", .path = "/api/v1/boxes/{code}", .fn = tb_api_box_get, .roles = TB_ROLES_BOX, \
-	 .summary = "A box with its chain of custody and tube codes"}, \
-	{.method = "POST", .path = "/api/v1/boxes/{code}/tubes", .fn = tb_api_box_add, .roles = TB_ROLES_DESK, .body = tb_body_box_tube, \
-	 .summary = "Put a closed tube into an open box"}, \
-	{.method = "POST", .path = "/api/v1/boxes/{code}/seal", .fn = tb_api_box_seal, .roles = TB_ROLES_DESK, \
-	 .summary = "Seal a box"}, \
-	{.method = "POST", .path = "/api/v1/boxes/{code}/handover", .fn = tb_api_box_handover, .roles = TB_ROLES_DESK, .body = tb_body_handover, \
-	 .summary = "Hand a sealed box over to a courier"}, \
-	{.method = "POST", .path = "/api/v1/boxes/{code}/receive", .fn = tb_api_box_receive, .roles = FK_R(LAB) | FK_R(ADMIN), \
-	 .summary = "Lab receipt of a handed-over box; its tubes become received"}, \
-	{.method = "POST", .path = "/api/v1/tubes/{code}/result", .fn = tb_api_result, .roles = TB_ROLES_LAB, .body = tb_body_result, \
-	 .summary = "Record a received tube's result (negative, positive, invalid); idempotent by client_key"}, \
-	{.method = "POST", .path = "/api/v1/rounds/{id}/plate", .fn = tb_api_plate, .roles = TB_ROLES_LAB, .flags = FK_RF_RAW_BODY, .max_body = 8u << 20, \
-	 .summary = "Apply a plate file (CSV tube_code,result): bad rows reported, good rows applied"}, \
-	{.method = "GET", .path = "/api/v1/rounds/{id}/retests", .fn = tb_api_retests, .roles = TB_ROLES_RETEST, \
-	 .summary = "Single-tube retests of people in positive pools, in scope (area_id, limit)"}, \
-	{.method = "POST", .path = "/api/v1/retests/{id}/result", .fn = tb_api_retest_result, .roles = TB_ROLES_RETEST_WRITE, .body = tb_body_retest_result, \
-	 .summary = "Mark a retest sampled, or settle it negative or positive"}
-/* clang-format on */
+/* The route table (module.c). */
+extern const struct fk_route tb_routes[];
+
+/* ---- small helpers (util.c) ---- */
+
+/* Copies s (NULL as "") into dst, truncating to size. */
+void tb_copy_text(char *dst, size_t size, const char *s);
 
 #endif

@@ -3,7 +3,7 @@
  * (an export of names: audited), and tube labels. */
 #include <string.h>
 #include "base/buf.h"
-#include "testing/internal.h"
+#include "tubes/internal.h"
 
 #define IMAGE_MAX (8u << 20)
 
