@@ -203,10 +203,11 @@ static int by_code(struct imp *im, const char *code, int64_t *id, struct fk_err 
 		return 0;
 	}
 	rc = fk_area_get_by_code(im->db, code, &a, err);
-	fk_area_release(&a);
 	if (rc < 0 && rc != FK_ENOTFOUND)
 		return rc;
-	*id = rc == 0 ? a.id : 0;
+	/* An area the caller may not see reads exactly as one that does not exist. */
+	*id = rc == 0 && (!im->who || fk_scope_covers(im->who, a.path)) ? a.id : 0;
+	fk_area_release(&a);
 	memo_put(&im->areas, key, *id);
 	return 0;
 }
@@ -459,6 +460,6 @@ int imp_row_person(struct imp *im, char **f, size_t n, struct fk_person *p, stru
 	if (rc == 0)
 		rc = pp_person_check(p, err);
 	if (rc == 0)
-		rc = pp_person_area(im->db, im->cache, im->who, p, "area_out_of_scope", err);
+		rc = pp_person_area(im->db, im->cache, im->who, p, NULL, err);
 	return rc;
 }

@@ -100,7 +100,8 @@ void fk_person_list_release(struct fk_person_list *l);
 
 /* Imports a CSV of residents (headers in Chinese or English, see import.c). Rows go to
  * default_area_id unless their building, unit or area code columns say otherwise. who NULL =
- * the system, no scope limit; else rows outside who's scope fail as "area_out_of_scope".
+ * the system, no scope limit; else a row naming an area outside who's scope fails exactly as
+ * one naming an area that does not exist (the code as typed, nothing of the area behind it).
  * A missing required column, a broken quote or a bad encoding fail with FK_EINVAL naming it
  * and nothing written; bad rows are reported in rep (initialised and released by the caller)
  * while good rows are kept. Commits every few thousand rows unless the caller holds a

@@ -349,17 +349,33 @@ static void scoped_import(void **state)
 	struct fk_principal grid_b = who_over(db, FK_ROLE_GRID, T.grid_b);
 	struct fk_import_report rep;
 	struct fk_err err = {0};
-	char id1[19], id2[19], csv[1024];
+	const struct fk_report_error *out, *missing;
+	char id1[19], id2[19], id3[19], csv[1024], want[320];
 
 	snprintf(csv, sizeof(csv),
 		 "姓名,身份证号,楼栋\n"
 		 "甲,%s,A1\n"
-		 "乙,%s,B1\n",
-		 valid_id("19600101", 111, id1), valid_id("19600101", 112, id2));
+		 "乙,%s,B1\n"
+		 "丙,%s,Q9\n",
+		 valid_id("19600101", 111, id1), valid_id("19600101", 112, id2),
+		 valid_id("19600101", 113, id3));
 	area_must(import_text(db, csv, 0, &grid_a, &rep, &err), &err);
-	expect_counts(&rep, 2, 1, 0, 0, 1);
-	assert_string_equal(error_on(&rep, 3)->key, "area_out_of_scope");
-	assert_int_equal(error_on(&rep, 3)->column, 3);
+	expect_counts(&rep, 3, 1, 0, 0, 2);
+	/* B1 is grid B's building, Q9 no building at all: the two refusals read alike, the
+	 * code as typed and nothing of the area behind it. */
+	out = error_on(&rep, 3);
+	missing = error_on(&rep, 4);
+	assert_string_equal(out->key, missing->key);
+	assert_int_equal(out->column, 3);
+	assert_int_equal(missing->column, 3);
+	assert_string_equal(out->field, missing->field);
+	snprintf(want, sizeof(want), "%s", missing->en);
+	assert_non_null(strstr(want, "Q9"));
+	memcpy(strstr(want, "Q9"), "B1", 2);
+	assert_string_equal(out->en, want);
+	snprintf(want, sizeof(want), "%s", missing->zh);
+	memcpy(strstr(want, "Q9"), "B1", 2);
+	assert_string_equal(out->zh, want);
 	fk_report_release(&rep);
 
 	/* Grid B cannot take over grid A's resident by importing the same ID. */
