@@ -1,7 +1,8 @@
 /* http: what a module sees of HTTP. A module exports a table of routes (method, path pattern,
  * handler, roles allowed, body schema); the router checks session, role, CSRF, body size and
- * JSON shape once, before any handler runs, then calls the handler with a request whose arena,
- * store connection and principal are set up and torn down in exactly one place (router.c).
+ * JSON shape once, before any handler runs (the first four on the headers, before a byte of a
+ * body is read), then calls the handler with a request whose arena, store connection and
+ * principal are set up and torn down in exactly one place (router.c).
  *
  * A handler parses, calls module functions and renders; it returns 0 with resp filled, or a
  * negative FK_E* code with err filled, which the router turns into

@@ -418,7 +418,8 @@ static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk
 	return 0;
 }
 
-static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+/* What the headers alone settle: route, session, role, CSRF. */
+static int header_checks(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 {
 	const struct fk_route *r = x->match.cr->r;
 	int rc;
@@ -432,6 +433,15 @@ static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 		rc = check_role(x, r, err);
 	if (rc == 0)
 		rc = check_csrf(x, r, err);
+	return rc;
+}
+
+static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+{
+	const struct fk_route *r = x->match.cr->r;
+	int rc;
+
+	rc = header_checks(x, resp, err);
 	if (rc == 0)
 		rc = check_body(x, r, err);
 	if (rc == 0) {
@@ -571,6 +581,32 @@ static void setup(struct fk_exchange *x)
 	req->lang = fk_http_lang(fk_req_header(req, "Accept-Language"));
 }
 
+/* The request's store connection back and its arena freed (the principal lives there). */
+static void teardown(struct fk_exchange *x)
+{
+	struct fk_req *req = &x->req;
+
+	req->who = NULL;
+	if (req->db)
+		fk_store_release(x->srv->app->store, req->db);
+	req->db = NULL;
+	fk_arena_release(&x->arena);
+}
+
+bool fk_router_admit(struct fk_exchange *x)
+{
+	int rc;
+
+	setup(x);
+	rc = header_checks(x, &x->resp, &x->err);
+	if (rc < 0) {
+		x->rc = rc;
+		return false;
+	}
+	teardown(x);
+	return true;
+}
+
 /* A deferred request's rc, resp and err are another thread's until fk_req_done. */
 int fk_router_run(struct fk_exchange *x)
 {
@@ -595,15 +631,11 @@ struct MHD_Response *fk_router_reply(struct fk_exchange *x, unsigned *status)
 	mr = render(x, resp);
 	*status = (unsigned)resp->status;
 	user_id = req->who ? req->who->user_id : 0;
-	req->who = NULL; /* it lives in the arena */
-	if (req->db)
-		fk_store_release(x->srv->app->store, req->db);
-	req->db = NULL;
 	json_decref(req->body);
 	req->body = NULL;
 	json_decref(resp->json);
 	resp->json = NULL;
-	fk_arena_release(&x->arena);
+	teardown(x);
 	finish(x, *status, user_id);
 	return mr;
 }

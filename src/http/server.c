@@ -122,8 +122,9 @@ static enum MHD_Result respond(struct fk_exchange *x)
 }
 
 /* MHD calls this once when the headers are in, once per piece of body, and once at the end.
- * Answering before the end makes MHD close the connection, so that is kept for bodies too big
- * to read at all. */
+ * Answering before the end makes MHD close the connection, so that is kept for requests whose
+ * headers settle the refusal (no route, no session, a role or CSRF token that may not write:
+ * not a byte of the body is read) and for bodies too big to read at all. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *data,
 				  size_t *size, void **ctx)
@@ -137,6 +138,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*ctx = x;
 		if (!expects_body(c))
 			return MHD_YES;
+		if (!fk_router_admit(x)) {
+			x->responded = true;
+			return reply(x);
+		}
 		len = declared_length(c);
 		x->too_big = len > x->body.max;
 		if (!keeps_body(x) && len > x->body.max + LINGER_BYTES)

@@ -4,6 +4,7 @@
 // rows form the browser sends for XLSX files.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import {
 	harness, assertError, areaByCode, allPeople, makeId, makeIdX, badCheckId, fullWidth,
 } from './lib/harness.mjs';
@@ -253,6 +254,51 @@ h.test('imports are audited, and only people roles may import', async () => {
 	const noToken = await admin.req('POST', '/api/v1/people/import',
 		{ body: UTF8_FILE, type: 'text/csv', csrf: false });
 	assertError(noToken, 403, { code: 'csrf' });
+});
+
+/* Sends only the headers of a 100 MB upload and reads what comes back: the reply must come
+ * before any of the body is sent (a server that read the body first would wait for it). */
+function headersOnly(headers) {
+	const url = new URL(h.base);
+	return new Promise((resolve, reject) => {
+		const sock = net.connect(Number(url.port), url.hostname);
+		let got = Buffer.alloc(0);
+		const timer = setTimeout(() => {
+			sock.destroy();
+			reject(new Error(`no reply within 10 s to the headers alone; got ${JSON.stringify(String(got))}`));
+		}, 10_000);
+		sock.on('connect', () => sock.write(
+			'POST /api/v1/people/import HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\n' +
+			`Content-Length: ${100 * 1024 * 1024}\r\n${headers}\r\n`));
+		sock.on('data', (d) => {
+			got = Buffer.concat([got, d]);
+			const end = got.indexOf('\r\n\r\n');
+			const len = /content-length: (\d+)/i.exec(String(got.subarray(0, end < 0 ? 0 : end)));
+			if (end >= 0 && len && got.length >= end + 4 + Number(len[1])) {
+				clearTimeout(timer);
+				sock.destroy();
+				resolve({
+					status: Number(String(got.subarray(9, 12))),
+					body: JSON.parse(String(got.subarray(end + 4))),
+				});
+			}
+		});
+		sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+	});
+}
+
+h.test('an upload refused by its headers (no session, a role that may not, no CSRF token) is answered before its body', async () => {
+	let r = await headersOnly('');
+	assert.equal(r.status, 401, JSON.stringify(r));
+	assert.equal(r.body.error.code, 'login_required');
+	const lab = await h.login('lab1');
+	r = await headersOnly(`Cookie: ${lab.cookie}\r\nX-CSRF-Token: ${lab.csrf}\r\n`);
+	assert.equal(r.status, 403, JSON.stringify(r));
+	assert.equal(r.body.error.code, 'forbidden');
+	const admin = await h.login('admin');
+	r = await headersOnly(`Cookie: ${admin.cookie}\r\n`);
+	assert.equal(r.status, 403, JSON.stringify(r));
+	assert.equal(r.body.error.code, 'csrf');
 });
 
 h.test('full-width digits and spaces (as spreadsheets and input methods give them) merge with the ASCII number', async () => {
