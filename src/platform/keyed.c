@@ -1,8 +1,10 @@
 /* keyed: the writes a phone may retry, for every module (see keyed.h): the client's key, the
- * reply stored with the write in its transaction (client_keys), the replay of a repeat, and
- * the two ways a write runs: in the group commit on SQLite (batch.c), alone on PostgreSQL. */
+ * reply stored with the write in its transaction (client_keys) beside a hash of what the write
+ * asked, the replay of a repeat, and the two ways a write runs: in the group commit on SQLite
+ * (batch.c), alone on PostgreSQL. */
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "base/json.h"
@@ -31,38 +33,93 @@ static int key_reused(struct fk_err *err)
 			  "operation");
 }
 
-static int key_find(struct fk_db *db, struct fk_arena *arena, const char *key, int64_t user_id,
-		    const char *op, int *status, const char **reply, struct fk_err *err)
+static int key_asked_otherwise(struct fk_err *err)
+{
+	return fk_err_set(err, FK_EUNPROC, "key_reused", "client_key",
+			  "此 client_key 已用于另一个请求",
+			  "this client_key was used for a different request");
+}
+
+/* A keyed write as the key table sees it: whose, for what, and the hash of what it asked. */
+struct key_use {
+	const char *key;
+	int64_t user_id;
+	const char *op;
+	const char *asked; /* hex of the request's hash (request_hash) */
+};
+
+/* 1 when the stored use of the key is the same user's, for the same operation (else 409),
+ * asking the same (else 422); a row from before request_hash has NULL there and is not
+ * checked. */
+static int key_same_use(struct fk_q *q, const struct key_use *u, struct fk_err *err)
+{
+	const char *asked = fk_q_text(q, 2);
+
+	if (fk_q_i64(q, 0) != u->user_id || strcmp(fk_q_text(q, 1), u->op) != 0)
+		return key_reused(err);
+	if (asked && strcmp(asked, u->asked) != 0)
+		return key_asked_otherwise(err);
+	return 1;
+}
+
+static int key_find(struct fk_db *db, struct fk_arena *arena, const struct key_use *u, int *status,
+		    const char **reply, struct fk_err *err)
 {
 	struct fk_q *q;
-	bool mine = false;
-	int rc = fk_db_query(
-	    db, &q, "SELECT user_id, op, status, reply FROM client_keys WHERE client_key = ?", err);
+	int rc = fk_db_query(db, &q,
+			     "SELECT user_id, op, request_hash, status, reply FROM client_keys "
+			     "WHERE client_key = ?",
+			     err);
 
 	if (rc < 0)
 		return rc;
-	fk_q_bind_text(q, 1, key);
+	fk_q_bind_text(q, 1, u->key);
 	rc = fk_q_step(q, err);
+	if (rc > 0)
+		rc = key_same_use(q, u, err);
 	if (rc > 0) {
-		mine = fk_q_i64(q, 0) == user_id && strcmp(fk_q_text(q, 1), op) == 0;
-		*status = (int)fk_q_i64(q, 2);
-		*reply = fk_arena_strdup(arena, fk_q_text(q, 3));
+		*status = (int)fk_q_i64(q, 3);
+		*reply = fk_arena_strdup(arena, fk_q_text(q, 4));
 	}
 	fk_q_done(q);
-	if (rc > 0 && !mine)
-		return key_reused(err);
 	return rc;
 }
 
-static int key_store(struct fk_db *db, const char *key, int64_t user_id, const char *op, int status,
-		     const char *reply, struct fk_err *err)
+static int key_store(struct fk_db *db, const struct key_use *u, int status, const char *reply,
+		     struct fk_err *err)
 {
-	int64_t rc =
-	    fk_db_run(db, err,
-		      "INSERT INTO client_keys (client_key, user_id, op, status, reply, at) "
-		      "VALUES (?, ?, ?, ?, ?, ?)",
-		      "tititi", key, user_id, op, (int64_t)status, reply, fk_now_ms());
+	int64_t rc = fk_db_run(db, err,
+			       "INSERT INTO client_keys (client_key, user_id, op, request_hash, "
+			       "status, reply, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			       "tittiti", u->key, u->user_id, u->op, u->asked, (int64_t)status,
+			       reply, fk_now_ms());
 	return rc < 0 ? (int)rc : 0;
+}
+
+/* What the request asks, as a hash in hex (arena): its method, its path and its body without
+ * client_key, with sorted keys and no spaces, so a retry of it hashes the same. NULL when the
+ * body cannot be written. */
+static const char *request_hash(struct fk_req *req)
+{
+	unsigned char h[crypto_generichash_BYTES];
+	char *hex = fk_arena_alloc(req->arena, 2 * sizeof(h) + 1);
+	json_t *body = req->body ? json_copy(req->body) : json_object();
+	char *text;
+	crypto_generichash_state st;
+
+	json_object_del(body, "client_key");
+	text = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return NULL;
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)req->method, strlen(req->method));
+	crypto_generichash_update(&st, (const unsigned char *)" ", 1);
+	crypto_generichash_update(&st, (const unsigned char *)req->path, strlen(req->path) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)text, strlen(text));
+	crypto_generichash_final(&st, h, sizeof(h));
+	free(text);
+	return sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
 }
 
 int fk_keyed_purge(struct fk_db *db, int64_t before_ms, int64_t *purged, struct fk_err *err)
@@ -115,14 +172,24 @@ static const char *reply_text(struct fk_req *req, json_t *reply)
 	return out;
 }
 
+struct keyed {
+	struct fk_batch_job job; /* first: the batch hands this back */
+	struct fk_resp *resp;
+	struct key_use use;
+	const struct fk_keyed_op *op;
+	void *ctx;
+	bool replayed; /* answered with a stored reply: nothing was written */
+};
+
 /* Runs the op's write and stores its reply, inside the transaction the caller opened. */
-static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *key,
-			 const struct fk_keyed_op *op, void *ctx, struct fk_err *err)
+static int run_and_store(struct keyed *k)
 {
+	struct fk_req *req = k->job.req;
+	struct fk_err *err = k->job.err;
 	json_t *reply = NULL;
 	int status = 200;
 	const char *text;
-	int rc = op->write(req, ctx, &status, &reply, err);
+	int rc = k->op->write(req, k->ctx, &status, &reply, err);
 
 	if (rc < 0)
 		return rc;
@@ -130,32 +197,22 @@ static int run_and_store(struct fk_req *req, struct fk_resp *resp, const char *k
 	if (!text)
 		return fk_err_set(err, FK_EINTERNAL, "reply", NULL, "无法生成回复",
 				  "the reply could not be written");
-	answer(resp, status, text);
-	return key_store(req->db, key, req->who->user_id, op->name, status, text, err);
+	answer(k->resp, status, text);
+	return key_store(req->db, &k->use, status, text, err);
 }
 
-/* The reply stored under key, if any: 1 found (answered), 0 not, <0 error. */
-static int replay(struct fk_req *req, struct fk_resp *resp, const char *key, const char *op,
-		  struct fk_err *err)
+/* The reply stored under the key, if any: 1 found (answered), 0 not, <0 error. */
+static int replay(struct keyed *k)
 {
+	struct fk_req *req = k->job.req;
 	const char *stored = NULL;
 	int status = 0;
-	int found =
-	    key_find(req->db, req->arena, key, req->who->user_id, op, &status, &stored, err);
+	int found = key_find(req->db, req->arena, &k->use, &status, &stored, k->job.err);
 
 	if (found > 0)
-		answer(resp, status, stored);
+		answer(k->resp, status, stored);
 	return found;
 }
-
-struct keyed {
-	struct fk_batch_job job; /* first: the batch hands this back */
-	struct fk_resp *resp;
-	const char *key;
-	const struct fk_keyed_op *op;
-	void *ctx;
-	bool replayed; /* answered with a stored reply: nothing was written */
-};
 
 /* A refused write may be the retry of one done before (the person is in the tube, the tube
  * it filled is closed, the key is taken): a reply stored under the key wins over the
@@ -163,7 +220,7 @@ struct keyed {
 static int stored_or(struct keyed *k, int rc)
 {
 	struct fk_err refused = *k->job.err;
-	int found = replay(k->job.req, k->resp, k->key, k->op->name, k->job.err);
+	int found = replay(k);
 
 	k->replayed = found > 0;
 	if (found == 0)
@@ -193,11 +250,11 @@ static int before_write(struct keyed *k)
 static int keyed_in_tx(struct fk_batch_job *job)
 {
 	struct keyed *k = (struct keyed *)job;
-	int rc = replay(job->req, k->resp, k->key, k->op->name, job->err);
+	int rc = replay(k);
 
 	k->replayed = rc > 0;
 	if (rc == 0)
-		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
+		rc = run_and_store(k);
 	return rc > 0 ? 0 : rc;
 }
 
@@ -210,7 +267,7 @@ static int keyed_in_batch(struct fk_batch_job *job)
 	int rc = k->op->prep ? k->op->prep(job->req, k->ctx, job->err) : 0;
 
 	if (rc == 0)
-		rc = run_and_store(job->req, k->resp, k->key, k->op, k->ctx, job->err);
+		rc = run_and_store(k);
 	if (rc == 0)
 		return 0;
 	fk_batch_undo(job);
@@ -250,6 +307,17 @@ static void keyed_done(struct fk_batch_job *job)
 	fk_req_done(job->req, job->rc);
 }
 
+/* The rest of what the key table keeps of the request: the user and what was asked. */
+static int keyed_use(struct fk_req *req, struct key_use *u, struct fk_err *err)
+{
+	u->user_id = req->who->user_id;
+	u->asked = request_hash(req);
+	if (!u->asked)
+		return fk_err_set(err, FK_EINTERNAL, "request_hash", NULL, "无法读取请求",
+				  "the request could not be read");
+	return 0;
+}
+
 int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op *op, void *ctx,
 	     struct fk_err *err)
 {
@@ -258,10 +326,12 @@ int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op 
 
 	*k = (struct keyed){.job = {.req = req, .err = err, .done = keyed_done},
 			    .resp = resp,
-			    .key = fk_json_str(req->body, "client_key"),
+			    .use = {.key = fk_json_str(req->body, "client_key"), .op = op->name},
 			    .op = op,
 			    .ctx = ctx};
-	rc = fk_keyed_check(k->key, err);
+	rc = fk_keyed_check(k->use.key, err);
+	if (rc == 0)
+		rc = keyed_use(req, &k->use, err);
 	if (rc == 0 && op->parse)
 		rc = op->parse(req, ctx, err);
 	if (rc < 0)

@@ -1,10 +1,12 @@
 /* keyed: writes a phone may retry (a scan, a lab result, a gate pass, a health report, a
  * delivery sign-off), made safe to repeat. The client sends a key with each write, in the JSON
  * body as "client_key"; the first reply to it is stored with the write, in its transaction,
- * and a repeat of the key by the same user for the same operation gets the stored bytes back
- * and changes nothing. Only successes are stored: a refused write changed nothing, so running
- * it again is safe. A key used by another user or for another operation is 409
- * "client_key_reused".
+ * beside a hash of what the write asked (method, path, and the body without client_key, with
+ * sorted keys), and a repeat of the key by the same user for the same operation asking the same
+ * gets the stored bytes back and changes nothing. Only successes are stored: a refused write
+ * changed nothing, so running it again is safe. A key used by another user or for another
+ * operation is 409 "client_key_reused"; the key asking something else (another body or path)
+ * is 422 "key_reused" naming client_key, and changes nothing.
  *
  * On SQLite the writes of every module go through one writer thread that commits what queued
  * up together (the group commit, batch.c); the request's reply is deferred meanwhile. On
@@ -62,7 +64,8 @@ struct fk_keyed_op {
  * request (allocate it in req->arena). Returns what a handler returns: 0 with resp filled (the
  * write's reply, or the stored one), FK_DEFERRED (SQLite: the reply goes out when the group
  * commit is over; return it as it is), or a negative code with err filled (FK_EINVAL
- * "invalid_client_key", FK_ECONFLICT "client_key_reused", or what a step refused). */
+ * "invalid_client_key", FK_ECONFLICT "client_key_reused", FK_EUNPROC "key_reused", or what a
+ * step refused). */
 int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op *op, void *ctx,
 	     struct fk_err *err);
 /* FK_EINVAL "invalid_client_key" naming client_key unless key is 8..FK_KEY_MAX of

@@ -32,7 +32,8 @@ h.test('setup: an open round over a community, a site with its registrar, reside
 h.test('a registrar opens a tube by its barcode; the same barcode again resumes it', async () => {
 	const reg = await h.login('registrar1');
 	t1 = barcode('T');
-	const r = await openTube(reg, round, site, t1);
+	const k = key();
+	const r = await openTube(reg, round, site, t1, k);
 	const tube = assertCreated(r);
 	assert.equal(r.status, 201);
 	assert.equal(tube.code, t1);
@@ -42,6 +43,18 @@ h.test('a registrar opens a tube by its barcode; the same barcode again resumes 
 	const again = await openTube(reg, round, site, t1);
 	assert.equal(again.status, 200, again.what);
 	assert.equal(again.json.id, tube.id);
+	// The same key asking for another tube, here or at another site, is refused: it does not
+	// answer with the first tube, and opens nothing.
+	for (const where of [site, otherSite]) {
+		const other = barcode('OTHER');
+		const e = assertError(await openTube(reg, round, where, other, k), 422, { code: 'key_reused', field: 'client_key' });
+		assert.equal(e.message_en, 'this client_key was used for a different request');
+		assert.equal(e.message_zh, '此 client_key 已用于另一个请求');
+		assertError(await reg.get(`/api/v1/tubes/${other}`), 404);
+	}
+	const same = await openTube(reg, round, site, t1, k);
+	assert.equal(same.status, 201, same.what);
+	assert.equal(same.text, r.text, 'the first request still replays byte for byte');
 	// Bad barcodes and unknown sites.
 	assertError(await openTube(reg, round, site, 'bad code!'), 400, { code: 'invalid_code', field: 'code' });
 	assertError(await reg.post(`/api/v1/rounds/${round.id}/tubes`, { code: barcode('T'), site_id: '999', client_key: key() }),
@@ -95,9 +108,8 @@ h.test('a retry with the same client_key gets the same bytes and changes nothing
 	const again = await scan(reg, t2, people[11], { key: k });
 	assert.equal(again.status, 201, again.what);
 	assert.equal(again.text, first.text, 'byte for byte');
-	// Even a retry sent with a different person answers the first reply: the key decides.
-	const other = await scan(reg, t2, people[12], { key: k });
-	assert.equal(other.text, first.text);
+	// A retry sent with a different person is another request: refused, nothing scanned.
+	assertError(await scan(reg, t2, people[12], { key: k }), 422, { code: 'key_reused', field: 'client_key' });
 	const tube = await reg.ok(`/api/v1/tubes/${t2}`);
 	assert.equal(tube.n, 2, 'counted once');
 	// The same key for another operation is refused.

@@ -1,8 +1,8 @@
 /* test_keyed: the idempotent writes of platform/keyed.h used by a module of the tests' own
  * (notes), through a real server over a real store — the group commit on SQLite, a transaction
  * of its own on PostgreSQL: a repeat gets the first reply byte for byte and writes nothing, a
- * key is one user's and one operation's, a refused write stores no key, twins sent at once
- * write once, and a purged key is new again. */
+ * key is one user's and one operation's and one request's (another body is 422 key_reused), a
+ * refused write stores no key, twins sent at once write once, and a purged key is new again. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,9 +210,42 @@ static void repeat_gets_the_first_reply(void **state)
 	post("/api/v1/t/notes", 7, "key-0000-0001", "hello", &again);
 	assert_int_equal(again.status, 201);
 	assert_string_equal(again.body, first.body);
-	/* The same key with another body is still the same write: its first reply. */
-	post("/api/v1/t/notes", 7, "key-0000-0001", "changed", &again);
+	assert_int_equal(notes(state), 1);
+}
+
+static void same_key_other_body_is_refused(void **state)
+{
+	static struct reply first, other, again;
+
+	post("/api/v1/t/notes", 7, "key-0000-0006", "hello", &first);
+	assert_int_equal(first.status, 201);
+	post("/api/v1/t/notes", 7, "key-0000-0006", "changed", &other);
+	assert_int_equal(other.status, 422);
+	assert_non_null(strstr(other.body, "\"code\":\"key_reused\""));
+	assert_non_null(strstr(other.body, "\"field\":\"client_key\""));
+	assert_non_null(strstr(other.body, "used for a different request"));
+	assert_null(strstr(other.body, "changed"));
+	assert_int_equal(notes(state), 1);
+	/* The refusal took nothing from the key: the first body still replays. */
+	post("/api/v1/t/notes", 7, "key-0000-0006", "hello", &again);
+	assert_int_equal(again.status, 201);
 	assert_string_equal(again.body, first.body);
+	assert_int_equal(notes(state), 1);
+}
+
+static void key_stored_before_the_hash_is_not_checked(void **state)
+{
+	static struct reply first, other;
+	struct fk_err err = {0};
+
+	post("/api/v1/t/notes", 7, "key-0000-0007", "old", &first);
+	assert_int_equal(first.status, 201);
+	area_must(
+	    fk_db_exec(area_env_db(state), "UPDATE client_keys SET request_hash = NULL", &err),
+	    &err);
+	post("/api/v1/t/notes", 7, "key-0000-0007", "changed", &other);
+	assert_int_equal(other.status, 201);
+	assert_string_equal(other.body, first.body);
 	assert_int_equal(notes(state), 1);
 }
 
@@ -256,6 +289,7 @@ static void bad_keys_and_refusals_store_nothing(void **state)
 struct twin {
 	struct reply r;
 	pthread_t th;
+	const char *text; /* what the twin asks (odd twins) */
 };
 
 static void *twin_run(void *arg)
@@ -263,6 +297,14 @@ static void *twin_run(void *arg)
 	struct twin *t = arg;
 
 	post("/api/v1/t/notes", 7, "key-0000-0004", "twin", &t->r);
+	return NULL;
+}
+
+static void *odd_twin_run(void *arg)
+{
+	struct twin *t = arg;
+
+	post("/api/v1/t/notes", 7, "key-0000-0008", t->text, &t->r);
 	return NULL;
 }
 
@@ -278,6 +320,37 @@ static void twins_at_once_write_once(void **state)
 		assert_int_equal(t[i].r.status, 201);
 		assert_string_equal(t[i].r.body, t[0].r.body);
 	}
+	assert_int_equal(notes(state), 1);
+}
+
+/* Twins with the same key asking different things at once: one write; the twins that asked
+ * what won get its reply, the others 422 key_reused, whichever store and whoever is first. */
+static void odd_twins_at_once_write_once(void **state)
+{
+	static struct twin t[TWINS];
+	const char *winner = NULL;
+	int won = 0, refused = 0;
+
+	for (int i = 0; i < TWINS; i++) {
+		t[i].text = i % 2 ? "right" : "left";
+		assert_int_equal(pthread_create(&t[i].th, NULL, odd_twin_run, &t[i]), 0);
+	}
+	for (int i = 0; i < TWINS; i++)
+		pthread_join(t[i].th, NULL);
+	for (int i = 0; i < TWINS; i++) {
+		if (t[i].r.status == 201) {
+			won++;
+			winner = winner ? winner : t[i].r.body;
+			assert_string_equal(t[i].r.body, winner);
+			assert_non_null(strstr(t[i].r.body, t[i].text));
+		} else {
+			refused++;
+			assert_int_equal(t[i].r.status, 422);
+			assert_non_null(strstr(t[i].r.body, "\"code\":\"key_reused\""));
+		}
+	}
+	assert_int_equal(won, TWINS / 2);
+	assert_int_equal(refused, TWINS / 2);
 	assert_int_equal(notes(state), 1);
 }
 
@@ -303,9 +376,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(repeat_gets_the_first_reply, setup_case),
+	    cmocka_unit_test_setup(same_key_other_body_is_refused, setup_case),
+	    cmocka_unit_test_setup(key_stored_before_the_hash_is_not_checked, setup_case),
 	    cmocka_unit_test_setup(key_is_one_users_and_one_ops, setup_case),
 	    cmocka_unit_test_setup(bad_keys_and_refusals_store_nothing, setup_case),
 	    cmocka_unit_test_setup(twins_at_once_write_once, setup_case),
+	    cmocka_unit_test_setup(odd_twins_at_once_write_once, setup_case),
 	    cmocka_unit_test_setup(purged_key_is_new_again, setup_case),
 	};
 	const char *pg = getenv("FK_PG_URL");
