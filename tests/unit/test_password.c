@@ -1,5 +1,5 @@
-/* Unit tests for users/password.c: username and password rules, argon2id hashing and
- * verification, generated passwords. */
+/* Unit tests for users/password.c: username and password rules (length, libpwquality's
+ * dictionary check, the username), argon2id hashing and verification, generated passwords. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,8 @@ static void test_password_too_simple(void **state)
 
 static void test_password_contains_username(void **state)
 {
+	struct fk_err err = {0};
+
 	(void)state;
 	assert_refused("grid_worker.2", "grid_worker.2", "password_contains_username");
 	assert_refused("My-admin-2026", "admin", "password_contains_username");
@@ -98,7 +100,6 @@ static void test_password_contains_username(void **state)
 	/* pwquality lets a name under 4 characters pass; ours does not */
 	assert_refused("Xk7-ops-Rt9z", "ops", "password_contains_username");
 	/* the same password is fine for another user */
-	struct fk_err err = {0};
 	assert_int_equal(users_check_password("My-admin-2026", "grid1", &err), 0);
 }
 
