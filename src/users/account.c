@@ -352,7 +352,7 @@ static int users_validate_new(struct fk_db *db, struct fk_user *u, const char *p
 	int rc = users_check_username(u->username, err);
 
 	if (rc == 0)
-		rc = users_check_password(password, err);
+		rc = users_check_password(password, u->username, err);
 	if (rc == 0)
 		rc = users_check_display(u->display_name, err);
 	if (rc == 0)
@@ -451,7 +451,7 @@ static int users_patch_check(struct fk_db *db, const struct users_row *cur, stru
 	if (rc == 0 && p->set_scopes)
 		rc = users_check_scopes(db, p->scope_ids, &p->nscopes, grantor, err);
 	if (rc == 0 && p->password)
-		rc = users_check_password(p->password, err);
+		rc = users_check_password(p->password, cur->u.username, err);
 	if (rc == 0 && self && (p->disabled == 1 || (p->role >= 0 && p->role != FK_ROLE_ADMIN)))
 		rc = fk_err_set(err, FK_EUNPROC, "self_lockout",
 				p->disabled == 1 ? "disabled" : "role",
@@ -545,7 +545,7 @@ int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 	struct fk_tx tx;
 	int rc;
 
-	rc = users_check_password(password, err);
+	rc = users_check_password(password, username, err);
 	if (rc == 0)
 		rc = fk_password_hash(password, hash, err);
 	if (rc == 0)

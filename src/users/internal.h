@@ -1,5 +1,5 @@
 /* users internals: what the files of the users module share and nothing outside uses.
- *   password.c  username/password rules, argon2id hashing, generated passwords
+ *   password.c  username/password rules (libpwquality), argon2id hashing, generated passwords
  *   token.c     session tokens, their hashes and CSRF tokens (pure, libsodium only)
  *   throttle.c  per-IP login throttle and per-account lockout rules (pure, in memory)
  *   account.c   the users and user_scopes tables
@@ -47,7 +47,12 @@ extern const struct fk_policy_def users_policies[];
 
 /* ---- password.c ---- */
 int users_check_username(const char *s, struct fk_err *err);
-int users_check_password(const char *s, struct fk_err *err);
+/* 0 if s may be a password; FK_EINVAL if it is under USERS_PASSWORD_MIN characters or over
+ * USERS_PASSWORD_MAX bytes; FK_EUNPROC (field "password", key naming the rule) if it contains
+ * username (ASCII case folded; username may be NULL: no such rule) or libpwquality refuses it
+ * (password_too_simple: cracklib's dictionary; weak_password: the other rules); FK_EINTERNAL
+ * if the cracklib dictionary cannot be read. */
+int users_check_password(const char *s, const char *username, struct fk_err *err);
 bool users_password_verify(const char *hash, const char *password);
 /* A hash of a random password, computed once; unknown users are verified against it so
  * that they take as long as known ones. */

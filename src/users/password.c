@@ -1,8 +1,11 @@
-/* password: the rules for usernames and passwords, argon2id hashing (libsodium, interactive
- * limits), and generated passwords for the CLI and the demo. */
+/* password: the rules for usernames and passwords (length, the username, libpwquality's
+ * strength check with cracklib's dictionary), argon2id hashing (libsodium, interactive limits),
+ * and generated passwords for the CLI and the demo. */
 #include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 #include "base/log.h"
 #include "base/utf8.h"
 #include "users/internal.h"
@@ -28,7 +31,7 @@ int users_check_username(const char *s, struct fk_err *err)
 	return 0;
 }
 
-int users_check_password(const char *s, struct fk_err *err)
+static int check_length(const char *s, struct fk_err *err)
 {
 	size_t bytes = s ? strlen(s) : 0;
 	size_t chars = bytes;
@@ -44,6 +47,84 @@ int users_check_password(const char *s, struct fk_err *err)
 				  "密码不能超过 %d 字节", "password must not exceed %d bytes",
 				  USERS_PASSWORD_MAX);
 	return 0;
+}
+
+/* Usernames are [a-z0-9_.-], so an ASCII case fold finds "Admin" in "Admin-2026". */
+static bool contains_name(const char *s, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (strncasecmp(p, name, n) == 0)
+			return true;
+	return false;
+}
+
+/* cracklib keeps the open dictionary in static state: one check at a time. Checks are rare
+ * (an account made or a password set), so the lock costs nothing. */
+static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* libpwquality's built-in defaults, not /etc/security/pwquality.conf, so that every host
+ * applies the same rules: minlen 8, the cracklib dictionary, the username, palindromes. */
+static int pwq_check(const char *pw, const char *user, char *why, size_t size)
+{
+	pwquality_settings_t *set = pwquality_default_settings();
+	void *aux = NULL;
+	int rc;
+
+	if (!set)
+		return PWQ_ERROR_MEM_ALLOC;
+	pwquality_set_int_value(set, PWQ_SETTING_MIN_LENGTH, USERS_PASSWORD_MIN);
+	pthread_mutex_lock(&pwq_lock);
+	rc = pwquality_check(set, pw, NULL, user, &aux);
+	pthread_mutex_unlock(&pwq_lock);
+	if (rc < 0) /* also frees aux */
+		pwquality_strerror(why, size, rc, aux);
+	pwquality_free_settings(set);
+	return rc;
+}
+
+static int username_refused(struct fk_err *err)
+{
+	return fk_err_set(err, FK_EUNPROC, "password_contains_username", "password",
+			  "密码不能包含用户名", "password must not contain the username");
+}
+
+static int pwq_refused(int rc, const char *why, struct fk_err *err)
+{
+	if (rc == PWQ_ERROR_USER_CHECK)
+		return username_refused(err);
+	if (rc == PWQ_ERROR_MEM_ALLOC || strstr(why, "error loading dictionary"))
+		return fk_err_set(err, FK_EINTERNAL, "password_check_unavailable", NULL,
+				  "密码强度检查不可用（%s），请安装 cracklib-runtime",
+				  "the password strength check is unavailable (%s): install "
+				  "cracklib-runtime",
+				  why);
+	if (rc == PWQ_ERROR_CRACKLIB_CHECK)
+		return fk_err_set(
+		    err, FK_EUNPROC, "password_too_simple", "password",
+		    "密码太简单：是字典中的单词或有规律的字符（如 password、12345678）%.0s",
+		    "password is too simple, a dictionary word or a systematic sequence "
+		    "(%s)",
+		    why);
+	return fk_err_set(err, FK_EUNPROC, "weak_password", "password",
+			  "密码强度不足，请换一个更复杂的密码%.0s", "password is too weak (%s)",
+			  why);
+}
+
+int users_check_password(const char *s, const char *username, struct fk_err *err)
+{
+	char why[256] = "";
+	int rc = check_length(s, err);
+
+	if (rc < 0)
+		return rc;
+	if (contains_name(s, username)) /* even where pwquality would let it pass */
+		return username_refused(err);
+	rc = pwq_check(s, username, why, sizeof why);
+	return rc < 0 ? pwq_refused(rc, why, err) : 0;
 }
 
 int fk_password_hash(const char *password, char *out, struct fk_err *err)

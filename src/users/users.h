@@ -27,7 +27,8 @@ struct fk_user {
 	int64_t scope_ids[FK_MAX_SCOPES];
 };
 
-/* Creates a user. Username: 3-64 of [a-z0-9_.-]; password: at least 8 characters.
+/* Creates a user. Username: 3-64 of [a-z0-9_.-]; password: at least 8 characters, not
+ * containing the username, passing libpwquality (not a dictionary word, not 12345678).
  * Scope areas must exist. FK_ECONFLICT if the username is taken. */
 int fk_user_add(struct fk_db *db, const struct fk_user *u, const char *password, int64_t *id,
 		struct fk_err *err);

@@ -110,6 +110,42 @@ h.test('a new password works and the old one does not', async () => {
 	assertError(await admin.patch(`/api/v1/users/${created.id}`, { password: 'short' }), 400, { field: 'password' });
 });
 
+/* The weak passwords and the rule each breaks: code, and a word of the rule in each language. */
+const WEAK = [
+	{ password: '12345678', code: 'password_too_simple', en: /too simple/, zh: /太简单/ },
+	{ password: 'password', code: 'password_too_simple', en: /too simple/, zh: /太简单/ },
+	{ password: 'strong.check', code: 'password_contains_username', en: /username/, zh: /用户名/ },
+	{ password: 'My-Strong.Check-9', code: 'password_contains_username', en: /username/, zh: /用户名/ },
+];
+
+function assertWeak(r, w) {
+	const e = assertError(r, 422, { field: 'password', code: w.code });
+	assert.match(e.message_en, w.en, r.what);
+	assert.match(e.message_zh, w.zh, r.what);
+}
+
+h.test('weak passwords and the username are refused on create and reset, naming the rule', async () => {
+	const admin = await h.login('admin');
+	const grid = await areaByCode(admin, '370212001001G02');
+	const base = { username: 'strong.check', display_name: '强度检查', role: 'grid', area_ids: [grid.id] };
+	for (const w of WEAK)
+		assertWeak(await admin.post('/api/v1/users', { ...base, password: w.password }), w);
+	let list = await admin.ok('/api/v1/users');
+	assert.ok(!list.items.some((u) => u.username === 'strong.check'), 'a user with a weak password was created');
+
+	const made = assertCreated(await admin.post('/api/v1/users', { ...base, password: 'Wq7-pine-36' }));
+	for (const w of WEAK)
+		assertWeak(await admin.patch(`/api/v1/users/${made.id}`, { password: w.password }), w);
+	for (const w of WEAK)
+		assertError(await new Client(h.base).login('strong.check', w.password), 401);
+	const ok = await new Client(h.base).login('strong.check', 'Wq7-pine-36');
+	assert.equal(ok.status, 200, `a refused reset changed the password: ${ok.what}`);
+	const r = await admin.patch(`/api/v1/users/${made.id}`, { password: 'Lark-stone-58' });
+	assert.equal(r.status, 200, r.what);
+	const again = await new Client(h.base).login('strong.check', 'Lark-stone-58');
+	assert.equal(again.status, 200, again.what);
+});
+
 h.test('a disabled user cannot log in and loses its open session', async () => {
 	const admin = await h.login('admin');
 	const open = new Client(h.base);

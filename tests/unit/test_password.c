@@ -1,5 +1,5 @@
-/* Unit tests for users/password.c: username and password rules, argon2id hashing and
- * verification, generated passwords. */
+/* Unit tests for users/password.c: username and password rules (length, libpwquality's
+ * dictionary check, the username), argon2id hashing and verification, generated passwords. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,15 +40,67 @@ static void test_password_rules(void **state)
 	struct fk_err err = {0};
 
 	(void)state;
-	assert_int_equal(users_check_password("12345678", &err), 0);
-	assert_int_equal(users_check_password("1234567", &err), FK_EINVAL);
+	assert_int_equal(users_check_password("Good-horse-42", NULL, &err), 0);
+	assert_int_equal(users_check_password("Wq7-pine-36", NULL, &err), 0);
+	assert_int_equal(users_check_password("Tq7-zm4", NULL, &err), FK_EINVAL);
 	assert_string_equal(err.field, "password");
 	assert_string_equal(err.key, "weak_password");
-	assert_int_equal(users_check_password("", &err), FK_EINVAL);
-	assert_int_equal(users_check_password(NULL, &err), FK_EINVAL);
+	assert_int_equal(users_check_password("", NULL, &err), FK_EINVAL);
+	assert_int_equal(users_check_password(NULL, NULL, &err), FK_EINVAL);
 	/* characters, not bytes: 7 Chinese characters are 21 bytes but too short */
-	assert_int_equal(users_check_password("防控系统密码七", &err), FK_EINVAL);
-	assert_int_equal(users_check_password("防控系统密码八个", &err), 0);
+	assert_int_equal(users_check_password("防控系统密码七", NULL, &err), FK_EINVAL);
+	assert_int_equal(users_check_password("防控系统密码八个", NULL, &err), 0);
+}
+
+/* The passwords the demo, the benchmarks and the tests log in with must stay allowed. */
+static void test_password_fixtures_pass(void **state)
+{
+	const char *ok[] = {"Demo-pass-1",   "bench-pass-1",  "Long-pass-99", "Grid-pass-22",
+			    "Fresh-pass-33", "Unlock-pass-1", "Reg-pass-123", NULL};
+	const char *names[] = {"admin", "grid1", "grid_worker.2", "newuser", "volunteer1", NULL};
+	struct fk_err err = {0};
+
+	(void)state;
+	for (int i = 0; ok[i]; i++)
+		for (int j = 0; names[j]; j++)
+			if (users_check_password(ok[i], names[j], &err) != 0)
+				fail_msg("%s for %s: %s", ok[i], names[j], err.en);
+}
+
+static void assert_refused(const char *pw, const char *user, const char *key)
+{
+	struct fk_err err = {0};
+
+	if (users_check_password(pw, user, &err) != FK_EUNPROC)
+		fail_msg("%s (user %s) was not refused: %s", pw, user ? user : "-", err.en);
+	assert_string_equal(err.field, "password");
+	assert_string_equal(err.key, key);
+	assert_true(err.zh[0] && err.en[0]);
+}
+
+static void test_password_too_simple(void **state)
+{
+	(void)state;
+	assert_refused("12345678", NULL, "password_too_simple");
+	assert_refused("password", NULL, "password_too_simple");
+	assert_refused("password", "grid1", "password_too_simple");
+	assert_refused("abcdefgh", NULL, "password_too_simple");
+	assert_refused("qwertyuiop", "admin", "password_too_simple");
+}
+
+static void test_password_contains_username(void **state)
+{
+	struct fk_err err = {0};
+
+	(void)state;
+	assert_refused("grid_worker.2", "grid_worker.2", "password_contains_username");
+	assert_refused("My-admin-2026", "admin", "password_contains_username");
+	assert_refused("ADMIN-pass-77", "admin", "password_contains_username");
+	assert_refused("Xk7-lab1-Rt9z", "lab1", "password_contains_username");
+	/* pwquality lets a name under 4 characters pass; ours does not */
+	assert_refused("Xk7-ops-Rt9z", "ops", "password_contains_username");
+	/* the same password is fine for another user */
+	assert_int_equal(users_check_password("My-admin-2026", "grid1", &err), 0);
 }
 
 static void test_password_too_long(void **state)
@@ -57,11 +109,14 @@ static void test_password_too_long(void **state)
 	char pw[USERS_PASSWORD_MAX + 2];
 
 	(void)state;
-	memset(pw, 'x', sizeof pw - 1);
+	/* varied characters, so that only the length decides */
+	for (size_t i = 0; i < sizeof pw - 1; i++)
+		pw[i] = "Kq7-Wz3!Hb9_Pm4"[i % 15];
 	pw[sizeof pw - 1] = '\0';
-	assert_int_equal(users_check_password(pw, &err), FK_EINVAL);
+	assert_int_equal(users_check_password(pw, NULL, &err), FK_EINVAL);
+	assert_string_equal(err.key, "invalid_password");
 	pw[USERS_PASSWORD_MAX] = '\0';
-	assert_int_equal(users_check_password(pw, &err), 0);
+	assert_int_equal(users_check_password(pw, NULL, &err), 0);
 }
 
 static void test_hash_verify(void **state)
@@ -107,15 +162,21 @@ static void test_generate(void **state)
 	assert_string_not_equal(a, b);
 	for (int i = 0; i < FK_PASSWORD_GEN_LEN; i++)
 		assert_null(strchr("0O1lI", a[i]));
-	assert_int_equal(users_check_password(a, &err), 0);
+	assert_int_equal(users_check_password(a, "admin", &err), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_username),	      cmocka_unit_test(test_password_rules),
-	    cmocka_unit_test(test_password_too_long), cmocka_unit_test(test_hash_verify),
-	    cmocka_unit_test(test_dummy_hash),	      cmocka_unit_test(test_generate),
+	    cmocka_unit_test(test_username),
+	    cmocka_unit_test(test_password_rules),
+	    cmocka_unit_test(test_password_fixtures_pass),
+	    cmocka_unit_test(test_password_too_simple),
+	    cmocka_unit_test(test_password_contains_username),
+	    cmocka_unit_test(test_password_too_long),
+	    cmocka_unit_test(test_hash_verify),
+	    cmocka_unit_test(test_dummy_hash),
+	    cmocka_unit_test(test_generate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
