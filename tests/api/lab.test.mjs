@@ -31,6 +31,18 @@ async function fill(reg, name, group, close = false) {
 	return code;
 }
 
+/* Puts a resident of grid1's grid (path) and one from outside it first in the positive pool
+ * (people 10..14), so that grid1's retests are a proper, non-empty part of the round's. */
+function mixPositivePool(list, path) {
+	const swapInto = (at, pred) => {
+		const i = list.findIndex((p, j) => j >= at && pred(p));
+		assert.ok(i >= 0, `no resident ${pred.name} ${path} among ${list.length}`);
+		[list[at], list[i]] = [list[i], list[at]];
+	};
+	swapInto(10, function inside(p) { return p.area_path.startsWith(path); });
+	swapInto(11, function outside(p) { return !p.area_path.startsWith(path); });
+}
+
 async function coverage(commander) {
 	const r = await commander.get(`/api/v1/rounds/${round.id}/coverage`, { query: { area_id: community.id } });
 	assert.equal(r.status, 200, r.what);
@@ -60,6 +72,7 @@ h.test('setup: a round, a site and tubes filled at it', async () => {
 	round = await openRound(commander, '实验室测试轮');
 	site = await makeSite(community1, GRID, [await userId(admin, 'registrar1')]);
 	people = await residents(community1, COMMUNITY, 40);
+	mixPositivePool(people, (await areaByCode(community1, GRID)).path);
 	await fill(reg, 'neg', people.slice(0, 10)); // closes itself at 10
 	await fill(reg, 'pos', people.slice(10, 15), true);
 	await fill(reg, 'kept', people.slice(15, 18), true); // never shipped
@@ -167,6 +180,7 @@ h.test('a negative result reaches everyone in the tube; a retry answers the same
 	assertError(await lab.post(`/api/v1/tubes/${tubes.neg}/result`, { result: 'positive', client_key: key() }),
 		409, { code: 'already_resulted' });
 	const tube = await commander.ok(`/api/v1/tubes/${tubes.neg}`);
+	assert.deepEqual(tube.samples.map((s) => s.person_id).sort(), people.slice(0, 10).map((p) => p.id).sort());
 	assert.ok(tube.samples.every((s) => s.result === 'negative'), JSON.stringify(tube.samples));
 });
 
@@ -192,9 +206,13 @@ h.test('a positive pool flags everyone at once: retests, counters, an alert', as
 	const g = await grid1.get(`/api/v1/rounds/${round.id}/retests`);
 	assert.equal(g.status, 200, g.what);
 	const gridArea = await areaByCode(commander, GRID);
-	assert.ok(g.json.items.every((x) => x.area_path.startsWith(gridArea.path)));
+	const inGrid = rt.json.items.filter((x) => x.area_path.startsWith(gridArea.path)).map((x) => x.id).sort();
+	assert.ok(inGrid.length > 0 && inGrid.length < rt.json.items.length,
+		`the positives lie both inside and outside grid1's grid: ${rt.what}`);
+	assert.deepEqual(g.json.items.map((x) => x.id).sort(), inGrid, 'grid1 sees exactly the retests of its grid');
 	const tube = await commander.ok(`/api/v1/tubes/${tubes.pos}`);
-	assert.ok(tube.samples.every((s) => s.result === 'positive'));
+	assert.deepEqual(tube.samples.map((s) => s.person_id).sort(), people.slice(10, 15).map((p) => p.id).sort());
+	assert.ok(tube.samples.every((s) => s.result === 'positive'), JSON.stringify(tube.samples));
 });
 
 h.test('the retest result settles each person', async () => {

@@ -161,6 +161,7 @@ h.test('a voided tube frees its people for another tube', async () => {
 	const r = await scan(reg, t2, people[13]);
 	assert.equal(r.status, 201, r.what);
 	const tube = await reg.ok(`/api/v1/tubes/${t3}`);
+	assert.deepEqual(tube.samples.map((s) => s.person_id), [people[13].id], 'the voided tube keeps its sample');
 	assert.ok(tube.samples.every((s) => s.voided), JSON.stringify(tube.samples));
 });
 
@@ -346,7 +347,11 @@ h.test('the printable sheet of a building holds every resident once (audited)', 
 	const admin = await h.login('admin');
 	const audit = await admin.get('/api/v1/audit', { query: { action: 'people.qr_sheet' } });
 	assert.equal(audit.status, 200, audit.what);
-	assert.ok(audit.json.items.length >= 1);
+	// The one sheet printed (the refused one leaves nothing): by whom, of which building, how many.
+	assert.deepEqual(audit.json.items.map((e) => [e.username, e.action, e.target_kind, e.target_id]),
+		[['building1', 'people.qr_sheet', 'area', b01.id]], audit.what);
+	assert.equal(audit.json.items[0].user_id, building1.me.id);
+	assert.deepEqual(JSON.parse(audit.json.items[0].detail), { people: list.json.items.length });
 });
 
 h.test('tube labels are SVG with the QR code and the barcode text', async () => {

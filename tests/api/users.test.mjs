@@ -180,8 +180,22 @@ h.test('user changes are audited', async () => {
 	const admin = await h.login('admin');
 	const r = await admin.get('/api/v1/audit', { query: { target_kind: 'user', target_id: created.id } });
 	assert.equal(r.status, 200, r.what);
-	assert.ok(r.json.items.length >= 2, `expected create and update entries: ${r.what}`);
-	for (const e of r.json.items) assert.match(e.action, /^users?\./, JSON.stringify(e));
+	// Oldest first: who did what to which user, and which fields changed (refused changes leave
+	// nothing).
+	const entries = r.json.items.slice().reverse();
+	const detail = (e) => JSON.parse(e.detail);
+	assert.deepEqual(entries.map((e) => [e.username, e.role, e.action, e.target_kind, e.target_id]), [
+		['admin', 'admin', 'user.create', 'user', created.id],
+		['admin', 'admin', 'user.update', 'user', created.id],
+		['admin', 'admin', 'user.update', 'user', created.id],
+		['admin', 'admin', 'user.update', 'user', created.id],
+	], r.what);
+	const admin1 = (await admin.ok('/api/v1/users')).items.find((u) => u.username === 'admin');
+	assert.ok(entries.every((e) => e.user_id === admin1.id), r.what);
+	assert.equal(detail(entries[0]).username, 'grid_worker.2');
+	assert.equal(detail(entries[0]).role, 'grid');
+	assert.deepEqual(entries.slice(1).map((e) => detail(e).fields.sort()),
+		[['area_ids', 'display_name', 'role'], ['password'], ['disabled']]);
 	assert.ok(!r.text.includes('Fresh-pass-33'), 'the audit log holds a password');
 });
 

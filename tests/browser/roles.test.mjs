@@ -37,17 +37,33 @@ h.test('a wrong password shows the error and stays on login', async (page) => {
 h.test('lab cannot open the residents screen even by URL', async (page) => {
 	await h.login(page, 'lab1');
 	await page.goto(h.base + '/people');
-	await page.waitForSelector('[data-test=role]');
-	assert.equal(await page.locator('[data-test=people-table]').count(), 0);
+	// The router sends it home (the screen never mounts), and the API refuses it as well.
+	await page.waitForURL((u) => u.pathname === '/');
+	assert.equal(await page.textContent('[data-test=role]'), '检测机构');
+	assert.equal(await page.locator('.people').count(), 0, 'the residents screen mounted');
+	const r = await page.request.get(h.base + '/api/v1/people');
+	assert.equal(r.status(), 403, await r.text());
 });
 
 h.test('a grid worker finds only residents of its own grid', async (page) => {
 	await h.login(page, 'grid1');
+	const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/people');
 	await page.goto(h.base + '/people');
+	const people = await (await listed).json();
 	await page.waitForSelector('[data-test=people-table] .el-table__row');
+	// grid1 is 370212001001G01: every row shown is a resident of an area inside that grid.
+	const me = await (await page.request.get(h.base + '/api/v1/auth/me')).json();
+	assert.deepEqual(me.user.scopes.map((s) => s.code), ['370212001001G01']);
+	const grid = await (await page.request.get(h.base + '/api/v1/areas/' + me.user.scopes[0].id)).json();
+	assert.match(grid.path, /^\/\d+\/\d+\/\d+\/\d+\/$/, 'a grid four levels down');
+	assert.ok(people.items.length > 0, 'grid1 has residents');
+	const outside = people.items.filter((p) => !p.area_path.startsWith(grid.path));
+	assert.deepEqual(outside.map((p) => [p.name, p.area_name]), [], 'residents outside grid1\'s grid');
+	const names = await page.locator('[data-test=people-table] .el-table__row td:nth-child(1)').allInnerTexts();
 	const areas = await page.locator('[data-test=people-table] .el-table__row td:nth-child(6)').allInnerTexts();
-	assert.ok(areas.length > 0);
-	// grid1 is 370212001001G01: its buildings are named within that grid only
+	assert.deepEqual(names.map((s) => s.trim()), people.items.map((p) => p.name), 'the table shows the rows read');
+	assert.deepEqual(areas.map((s) => s.trim()), people.items.map((p) => p.area_name));
+	// Its buildings are named within that grid only: another grid's building is refused.
 	await page.fill('[data-test=people-area]', '370212001002G01B01');
 	await page.click('[data-test=people-search]');
 	await page.waitForSelector('.error');

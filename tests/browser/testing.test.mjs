@@ -171,47 +171,82 @@ h.test('a scan made offline waits in the queue and lands exactly once', async (p
 }, PHONE);
 
 h.test('undo takes a wrong scan out of the tube', async (page) => {
-	await openDesk(page);
-	await wedge(page, 'TUBE-WEB-0003'); // the open tube of the last test, at the same site
+	await setup();
+	// A tube of its own with two scans, made from another phone (the API here).
+	const reg = api.registrar1;
+	const key = () => `web-undo-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+	const [a, b] = fx.people.slice(16, 18);
+	ok(await reg.post(`/api/v1/rounds/${fx.round.id}/tubes`, { code: 'TUBE-WEB-0006', site_id: fx.site.id, client_key: key() }));
+	for (const p of [a, b]) ok(await reg.post('/api/v1/tubes/TUBE-WEB-0006/scans', { id_number: p.id_number, client_key: key() }));
+	await openDeskOn(page);
+	await wedge(page, 'TUBE-WEB-0006');
 	await page.waitForFunction(() => document.querySelector('[data-test=tube-count]').innerText === '2/10');
+	const shown = await page.locator('[data-test=tube-name]').allInnerTexts();
+	assert.deepEqual(shown.slice().sort(), [a.name, b.name].sort());
 	await page.locator('[data-test=undo]').last().click();
 	await page.waitForFunction(() => document.querySelector('[data-test=tube-count]').innerText === '1/10');
 	await page.waitForFunction(() => document.querySelector('[data-test=queued]').innerText === '待发送 0');
-	assert.equal((await tube('TUBE-WEB-0003')).n, 1);
+	const left = await page.locator('[data-test=tube-name]').allInnerTexts();
+	assert.equal(left.length, 1);
+	const t = await tube('TUBE-WEB-0006');
+	assert.equal(t.n, 1);
+	assert.deepEqual(t.samples.map((x) => x.name), left, 'the server kept the one the desk shows');
 }, PHONE);
 
-h.test('the coverage page counts new scans within seconds, from the event stream', async (page) => {
+h.test('the coverage page counts new scans from the event stream, not the poll', async (page) => {
 	await setup();
+	const sampledNow = async () =>
+		ok(await api.commander.get(`/api/v1/rounds/${fx.round.id}/coverage`, { query: { area_id: fx.area.id } }), [200]).totals.sampled;
+	// The page's own clock is the test's: its 10 s poll fires only when the test moves time. The
+	// coverage events the page receives are counted beside the app's own listener.
+	await page.addInitScript(() => {
+		const Real = window.EventSource;
+		window.__coverageEvents = 0;
+		window.EventSource = class extends Real {
+			constructor(...args) {
+				super(...args);
+				this.addEventListener('coverage', () => window.__coverageEvents++);
+			}
+		};
+	});
+	await page.clock.install();
 	await h.login(page, 'community1');
 	await page.goto(`${h.base}/testing/coverage?round=${fx.round.id}`);
-	const shown = Date.now(); // the page's 10 s poll fires first at about shown + 10 s
+	const before = await sampledNow();
+	const sampled = (n) => page.waitForFunction((m) =>
+		Number(document.querySelector('[data-test=total-sampled]')?.innerText.replace(/\D/g, '') || NaN) === m, n, { polling: 50 });
 	await page.waitForSelector('[data-test=total-sampled]');
-	await page.waitForFunction(() => document.querySelector('[data-test=total-sampled]').innerText !== '');
-	await page.waitForFunction(() => document.querySelector('[data-test=live]').innerText === '实时');
-	const before = Number((await text(page, '[data-test=total-sampled]')).replace(/\D/g, ''));
-	assert.equal(before, 11, 'ten in the closed tube and one left in the open one');
+	await sampled(before);
+	await page.waitForFunction(() => document.querySelector('[data-test=live]').innerText === '实时', null, { polling: 50 });
 	const expected = Number((await text(page, '[data-test=total-expected]')).replace(/\D/g, ''));
 	assert.ok(expected >= fx.people.length);
+	// Stop the page's time, then let one poll pass: the next is 10 s of page time away, and the
+	// steps below move it by 1.9 s, so whatever the page shows after them came from the stream.
+	await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 100);
+	const polled = page.waitForResponse((r) => /\/coverage\b/.test(new URL(r.url()).pathname));
+	await page.clock.runFor(10_000);
+	await polled;
+	await sampled(before);
 
 	// The registrar scans two more residents from its own phone (the API here).
 	const reg = api.registrar1;
 	const key = () => `web-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 	ok(await reg.post(`/api/v1/rounds/${fx.round.id}/tubes`, { code: 'TUBE-WEB-0004', site_id: fx.site.id, client_key: key() }));
-	// Two scans inside one second: the first pulses "coverage" and shows; the second, made once
-	// the page has shown the first, sends no event of its own and shows with the page's refresh
-	// after that pulse's second. Both within 3 s of the first scan, long before the poll.
-	const sampled = (n) => page.waitForFunction((m) => Number(document.querySelector('[data-test=total-sampled]').innerText.replace(/\D/g, '')) === m,
-		n, { timeout: 3000 });
 	const [p1, p2] = fx.people.slice(13, 15);
-	const first = Date.now();
 	ok(await reg.post('/api/v1/tubes/TUBE-WEB-0004/scans', { id_number: p1.id_number, client_key: key() }));
+	// The scan pulses "coverage"; the page refreshes 0.6 s (its debounce) after the event.
+	await page.waitForFunction(() => window.__coverageEvents >= 1, null, { polling: 50 });
+	await page.clock.runFor(600);
 	await sampled(before + 1);
+	// A second scan inside the pulse's second sends no event of its own: the one more refresh
+	// 1.3 s after the last pulse shows it.
 	ok(await reg.post('/api/v1/tubes/TUBE-WEB-0004/scans', { id_number: p2.id_number, client_key: key() }));
+	await page.clock.runFor(1300);
 	await sampled(before + 2);
-	assert.ok(Date.now() - first < 3000, `the scans showed ${Date.now() - first} ms after the first`);
-	assert.ok(Date.now() - shown < 9500, `the page was open ${Date.now() - shown} ms: the poll may have counted the scans`);
+	assert.equal(await sampledNow(), before + 2);
 	const missing = Number((await text(page, '[data-test=total-missing]')).replace(/\D/g, ''));
 	assert.equal(missing, expected - before - 2);
+	await page.clock.resume();
 
 	// drill down to a building and read who is missing there
 	await page.locator('[data-test=coverage-table] .el-table__row').first().click();

@@ -11,6 +11,7 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "modules.h"
+#include "pg_required.h"
 
 struct area_env {
 	char url[512];
@@ -167,20 +168,19 @@ static inline void area_path_of(struct fk_db *db, int64_t id, char *out, size_t 
 	fk_area_release(&a);
 }
 
-/* Runs the sqlite group, then the postgres group when FK_PG_URL is set. */
+/* Runs the sqlite group, then the postgres group when FK_PG_URL is set (required under CI=true). */
 static inline int area_env_run(const char *name, const struct CMUnitTest *tests, size_t n)
 {
 	char gname[64];
-	const char *pg = getenv("FK_PG_URL");
 	int failed;
 
 	snprintf(gname, sizeof(gname), "%s sqlite", name);
 	failed = _cmocka_run_group_tests(gname, tests, n, area_setup_sqlite, area_teardown_sqlite);
-	if (pg && *pg) {
+	if (pg_url()) {
 		snprintf(gname, sizeof(gname), "%s postgres", name);
 		failed += _cmocka_run_group_tests(gname, tests, n, area_setup_pg, area_teardown_pg);
 	} else {
-		printf("FK_PG_URL not set: PostgreSQL cases skipped\n");
+		failed += pg_missing(name);
 	}
 	return failed ? 1 : 0;
 }

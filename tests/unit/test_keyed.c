@@ -384,15 +384,14 @@ int main(void)
 	    cmocka_unit_test_setup(odd_twins_at_once_write_once, setup_case),
 	    cmocka_unit_test_setup(purged_key_is_new_again, setup_case),
 	};
-	const char *pg = getenv("FK_PG_URL");
 	int failed;
 
 	area_env_modules = t_modules;
 	failed = cmocka_run_group_tests_name("keyed sqlite", tests, setup_sqlite, teardown_sqlite);
-	if (pg && *pg)
+	if (pg_url())
 		failed +=
 		    cmocka_run_group_tests_name("keyed postgres", tests, setup_pg, teardown_pg);
 	else
-		printf("FK_PG_URL not set: PostgreSQL cases skipped\n");
+		failed += pg_missing("keyed");
 	return failed ? 1 : 0;
 }

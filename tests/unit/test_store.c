@@ -16,6 +16,7 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "modules.h"
+#include "pg_required.h"
 
 struct env {
 	char url[512];
@@ -978,15 +979,15 @@ int main(void)
 	    cmocka_unit_test(test_writer_and_checkpoints),
 	};
 	int failed = cmocka_run_group_tests_name("sqlite", tests, setup_sqlite, teardown_sqlite);
-	const char *pg = getenv("FK_PG_URL");
 	const struct CMUnitTest pg_tests[] = {
 	    cmocka_unit_test(test_pg_collation),
 	};
-	if (pg && *pg) {
+	if (pg_url()) {
 		failed += cmocka_run_group_tests_name("postgres", tests, setup_pg, teardown_pg);
 		failed +=
 		    cmocka_run_group_tests_name("postgres only", pg_tests, setup_pg, teardown_pg);
-	} else
-		printf("FK_PG_URL not set: PostgreSQL cases skipped\n");
+	} else {
+		failed += pg_missing("store");
+	}
 	return failed ? 1 : 0;
 }
