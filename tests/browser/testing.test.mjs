@@ -166,6 +166,7 @@ h.test('a scan made offline waits in the queue and lands exactly once', async (p
 	assert.equal(t.n, 2);
 	const ids = t.samples.map((s) => String(s.person_id));
 	assert.deepEqual(ids.sort(), [String(a.id), String(b.id)].sort(), 'each scan landed exactly once');
+	await page.waitForFunction(() => document.querySelectorAll('[data-test=tube-name]').length === 2);
 	const names = await page.locator('[data-test=tube-name]').allInnerTexts();
 	assert.deepEqual(names.sort(), [a.name, b.name].sort());
 }, PHONE);
@@ -181,11 +182,14 @@ h.test('undo takes a wrong scan out of the tube', async (page) => {
 	await openDeskOn(page);
 	await wedge(page, 'TUBE-WEB-0006');
 	await page.waitForFunction(() => document.querySelector('[data-test=tube-count]').innerText === '2/10');
+	// The names come with the tube's people, which may render after its count.
+	await page.waitForFunction(() => document.querySelectorAll('[data-test=tube-name]').length === 2);
 	const shown = await page.locator('[data-test=tube-name]').allInnerTexts();
 	assert.deepEqual(shown.slice().sort(), [a.name, b.name].sort());
 	await page.locator('[data-test=undo]').last().click();
 	await page.waitForFunction(() => document.querySelector('[data-test=tube-count]').innerText === '1/10');
 	await page.waitForFunction(() => document.querySelector('[data-test=queued]').innerText === '待发送 0');
+	await page.waitForFunction(() => document.querySelectorAll('[data-test=tube-name]').length === 1);
 	const left = await page.locator('[data-test=tube-name]').allInnerTexts();
 	assert.equal(left.length, 1);
 	const t = await tube('TUBE-WEB-0006');
