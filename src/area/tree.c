@@ -2,15 +2,11 @@
  * transaction unless the caller holds one. Moving a subtree lives in move.c. */
 #include <stdlib.h>
 #include <string.h>
+#include "base/buf.h"
 #include "area/area_int.h"
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/xmalloc.h"
-
-static void copy_col(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
 
 void area_row(struct fk_q *q, struct fk_area *out)
 {
@@ -19,11 +15,11 @@ void area_row(struct fk_q *q, struct fk_area *out)
 	memset(out, 0, sizeof(*out));
 	out->id = fk_q_i64(q, 0);
 	out->parent_id = fk_q_i64(q, 1);
-	copy_col(out->path, sizeof(out->path), fk_q_text(q, 2));
+	fk_copy_text(out->path, sizeof(out->path), fk_q_text(q, 2));
 	out->depth = (int)fk_q_i64(q, 3);
-	copy_col(out->kind, sizeof(out->kind), fk_q_text(q, 4));
-	copy_col(out->name, sizeof(out->name), fk_q_text(q, 5));
-	copy_col(out->code, sizeof(out->code), fk_q_text(q, 6));
+	fk_copy_text(out->kind, sizeof(out->kind), fk_q_text(q, 4));
+	fk_copy_text(out->name, sizeof(out->name), fk_q_text(q, 5));
+	fk_copy_text(out->code, sizeof(out->code), fk_q_text(q, 6));
 	out->responsible = fk_xstrdup(resp ? resp : "[]");
 	out->has_point = !fk_q_isnull(q, 8) && !fk_q_isnull(q, 9);
 	out->lat = out->has_point ? fk_q_double(q, 8) : 0;

@@ -12,6 +12,11 @@
 
 static char buf_empty[1];
 
+void fk_copy_text(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
 void fk_buf_init(struct fk_buf *b, size_t max)
 {
 	if (max == 0)

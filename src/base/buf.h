@@ -18,6 +18,10 @@ struct fk_buf {
 #define FK_BUF_TEXT_MAX (64 * 1024)	   /* a message, a pattern, a summary line */
 #define FK_BUF_PAGE_MAX (32 * 1024 * 1024) /* a whole reply built in memory (a page, metrics) */
 
+/* Copies s (NULL reads as "") into dst of size bytes, cut to fit and always NUL-terminated:
+ * the text columns a row reader copies into fixed fields. */
+void fk_copy_text(char *dst, size_t size, const char *s);
+
 /* Every buffer has a cap: max 0 is a bug (FK_BUG), not "unlimited". */
 void fk_buf_init(struct fk_buf *b, size_t max);
 int fk_buf_append(struct fk_buf *b, const void *data, size_t len);

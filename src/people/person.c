@@ -10,11 +10,6 @@
 #include "base/id.h"
 #include "people/internal.h"
 
-static void copy_col(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 static void tags_split(const char *list, struct fk_person *p)
 {
 	p->ntags = 0;
@@ -37,18 +32,18 @@ void pp_row(struct fk_q *q, struct fk_person *out)
 
 	memset(out, 0, sizeof(*out));
 	out->id = fk_q_i64(q, 0);
-	copy_col(out->name, sizeof(out->name), fk_q_text(q, 1));
+	fk_copy_text(out->name, sizeof(out->name), fk_q_text(q, 1));
 	out->id_type = t < 0 ? FK_IDT_OTHER : (enum fk_id_type)t;
-	copy_col(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
-	copy_col(out->phone, sizeof(out->phone), fk_q_text(q, 4));
+	fk_copy_text(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
+	fk_copy_text(out->phone, sizeof(out->phone), fk_q_text(q, 4));
 	out->sex = sex && (sex[0] == 'M' || sex[0] == 'F') ? sex[0] : 0;
-	copy_col(out->birth_date, sizeof(out->birth_date), fk_q_text(q, 6));
+	fk_copy_text(out->birth_date, sizeof(out->birth_date), fk_q_text(q, 6));
 	out->area_id = fk_q_i64(q, 7);
-	copy_col(out->area_path, sizeof(out->area_path), fk_q_text(q, 8));
-	copy_col(out->household, sizeof(out->household), fk_q_text(q, 9));
-	copy_col(out->residence, sizeof(out->residence), fk_q_text(q, 10));
+	fk_copy_text(out->area_path, sizeof(out->area_path), fk_q_text(q, 8));
+	fk_copy_text(out->household, sizeof(out->household), fk_q_text(q, 9));
+	fk_copy_text(out->residence, sizeof(out->residence), fk_q_text(q, 10));
 	tags_split(fk_q_text(q, 11), out);
-	copy_col(out->note, sizeof(out->note), fk_q_text(q, 12));
+	fk_copy_text(out->note, sizeof(out->note), fk_q_text(q, 12));
 	out->created_at = fk_q_i64(q, 13);
 	out->updated_at = fk_q_i64(q, 14);
 	out->version = fk_q_i64(q, 15);
@@ -77,7 +72,7 @@ int pp_person_area(struct fk_db *db, struct pp_cache *c, const struct fk_princip
 		    "people cannot be filed directly under the %s \"%s\"; choose a grid, "
 		    "building, unit or household",
 		    a->kind, a->name);
-	copy_col(p->area_path, sizeof(p->area_path), a->path);
+	fk_copy_text(p->area_path, sizeof(p->area_path), a->path);
 	return 0;
 }
 

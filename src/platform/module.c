@@ -168,17 +168,24 @@ int fk_modules_check(struct fk_db *db, const struct fk_module *const *mods, stru
 	return 0;
 }
 
+/* The fini of the first n modules, last first, then the states go. */
+static void stop_first(struct fk_app *app, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		if (app->modules[i]->fini)
+			app->modules[i]->fini(app, app->states[i]);
+	free(app->states);
+	app->states = NULL;
+}
+
 void fk_modules_stop(struct fk_app *app)
 {
 	int n = 0;
 
 	while (app->modules && app->modules[n])
 		n++;
-	for (int i = n - 1; i >= 0; i--)
-		if (app->modules[i]->fini && app->states)
-			app->modules[i]->fini(app, app->states[i]);
-	free(app->states);
-	app->states = NULL;
+	if (app->states)
+		stop_first(app, n);
 }
 
 int fk_modules_start(struct fk_app *app, struct fk_err *err)
@@ -194,11 +201,7 @@ int fk_modules_start(struct fk_app *app, struct fk_err *err)
 		if (rc < 0) {
 			fk_error("event=module_init_failed module=%s error=\"%s\"", m->name,
 				 err ? err->en : "");
-			for (int j = i - 1; j >= 0; j--)
-				if (app->modules[j]->fini)
-					app->modules[j]->fini(app, app->states[j]);
-			free(app->states);
-			app->states = NULL;
+			stop_first(app, i);
 			return rc;
 		}
 	}

@@ -229,10 +229,12 @@ bool fk_policy_snap_has(const struct fk_policy_snap *s, const struct fk_policy_d
 
 /* ---- one value ---- */
 
-int64_t fk_policy_i64(struct fk_db *db, const struct fk_policy_def *d, int64_t *version)
+/* One integer read through get from a snapshot taken and released here. */
+static int64_t one_i64(struct fk_db *db, const struct fk_policy_def *d, int64_t *version,
+		       int64_t (*get)(const struct fk_policy_snap *, const struct fk_policy_def *))
 {
 	struct fk_policy_snap *s = fk_policy_snap(db);
-	int64_t n = fk_policy_snap_i64(s, d);
+	int64_t n = get(s, d);
 
 	if (version)
 		*version = s->version;
@@ -240,15 +242,14 @@ int64_t fk_policy_i64(struct fk_db *db, const struct fk_policy_def *d, int64_t *
 	return n;
 }
 
+int64_t fk_policy_i64(struct fk_db *db, const struct fk_policy_def *d, int64_t *version)
+{
+	return one_i64(db, d, version, fk_policy_snap_i64);
+}
+
 int64_t fk_policy_ms(struct fk_db *db, const struct fk_policy_def *d, int64_t *version)
 {
-	struct fk_policy_snap *s = fk_policy_snap(db);
-	int64_t n = fk_policy_snap_ms(s, d);
-
-	if (version)
-		*version = s->version;
-	fk_policy_snap_release(s);
-	return n;
+	return one_i64(db, d, version, fk_policy_snap_ms);
 }
 
 json_t *fk_policy_get(struct fk_db *db, const struct fk_policy_def *d, int64_t *version)

@@ -42,8 +42,6 @@ extern const struct fk_policy_def tr_policies[];
 /* "[path, path~)": the exclusive upper bound of a materialized path's subtree for SQL that
  * compares with column ranges. out needs FK_AREA_PATH_MAX + 8 bytes. */
 char *tr_upper(const char *path, char *out);
-/* Copies s (NULL as "") into dst, truncating to size. */
-void tr_copy_text(char *dst, size_t size, const char *s);
 /* True when path lies in the subtree of prefix (prefix itself included). */
 bool tr_path_under(const char *path, const char *prefix);
 /* Parses an ISO 8601 member of a checked body; FK_EINVAL "invalid_time" naming it. */

@@ -387,7 +387,7 @@ int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
 	fk_q_bind_i64(q, 2, site_id);
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
-		tr_copy_text(out->path, sizeof(out->path), fk_q_text(q, 0));
+		fk_copy_text(out->path, sizeof(out->path), fk_q_text(q, 0));
 		out->active = fk_q_i64(q, 1) != 0;
 		out->area_id = fk_q_i64(q, 2);
 		out->bound = fk_q_i64(q, 3) > 0;

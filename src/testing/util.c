@@ -12,11 +12,6 @@ char *tr_upper(const char *path, char *out)
 	return fk_prefix_upper(path, out);
 }
 
-void tr_copy_text(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 bool tr_path_under(const char *path, const char *prefix)
 {
 	size_t n = strlen(prefix);

@@ -324,9 +324,4 @@ int tb_api_tube_label(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 /* The route table (module.c). */
 extern const struct fk_route tb_routes[];
 
-/* ---- small helpers (util.c) ---- */
-
-/* Copies s (NULL as "") into dst, truncating to size. */
-void tb_copy_text(char *dst, size_t size, const char *s);
-
 #endif

@@ -35,14 +35,14 @@ static void box_row(struct fk_q *q, struct tb_box *b)
 	b->sealed_by = fk_q_i64(q, 4);
 	b->handed_by = fk_q_i64(q, 5);
 	b->received_by = fk_q_i64(q, 6);
-	tb_copy_text(b->code, sizeof(b->code), fk_q_text(q, 7));
-	tb_copy_text(b->status, sizeof(b->status), fk_q_text(q, 8));
+	fk_copy_text(b->code, sizeof(b->code), fk_q_text(q, 7));
+	fk_copy_text(b->status, sizeof(b->status), fk_q_text(q, 8));
 	b->n = (int)fk_q_i64(q, 9);
 	b->created_at = fk_q_i64(q, 10);
 	b->sealed_at = fk_q_i64(q, 11);
 	b->handed_at = fk_q_i64(q, 12);
 	b->received_at = fk_q_i64(q, 13);
-	tb_copy_text(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
+	fk_copy_text(b->handed_to, sizeof(b->handed_to), fk_q_text(q, 14));
 }
 
 /* The box's site, as the testing module gives it to a desk. */
@@ -54,7 +54,7 @@ static int box_site(struct fk_db *db, const struct fk_principal *who, struct tb_
 
 	if (rc < 0)
 		return rc;
-	tb_copy_text(b->site_path, sizeof(b->site_path), s.path);
+	fk_copy_text(b->site_path, sizeof(b->site_path), s.path);
 	b->bound = s.bound;
 	return 0;
 }
@@ -293,9 +293,9 @@ int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int
 			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
 		}
 		struct tb_box_tube *t = &(*out)[(*n)++];
-		tb_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
-		tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
-		tb_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
+		fk_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
+		fk_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		fk_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
 		t->n = (int)fk_q_i64(q, 3);
 	}
 	fk_q_done(q);
@@ -305,7 +305,7 @@ int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int
 static void list_row(struct fk_q *q, struct tb_box *b)
 {
 	box_row(q, b);
-	tb_copy_text(b->site_path, sizeof(b->site_path), fk_q_text(q, BOX_NCOLS));
+	fk_copy_text(b->site_path, sizeof(b->site_path), fk_q_text(q, BOX_NCOLS));
 	b->bound = fk_q_i64(q, BOX_NCOLS + 1) > 0;
 }
 

@@ -54,9 +54,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->site_id = fk_q_i64(q, 2);
 	t->box_id = fk_q_i64(q, 3);
 	t->opened_by = fk_q_i64(q, 4);
-	tb_copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
-	tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
-	tb_copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
+	fk_copy_text(t->code, sizeof(t->code), fk_q_text(q, 5));
+	fk_copy_text(t->status, sizeof(t->status), fk_q_text(q, 6));
+	fk_copy_text(t->result, sizeof(t->result), fk_q_text(q, 7));
 	t->capacity = (int)fk_q_i64(q, 8);
 	t->n = (int)fk_q_i64(q, 9);
 	t->opened_at = fk_q_i64(q, 10);
@@ -65,9 +65,9 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->received_at = fk_q_i64(q, 13);
 	t->resulted_at = fk_q_i64(q, 14);
 	t->voided_at = fk_q_i64(q, 15);
-	tb_copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
-	tb_copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
-	tb_copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
+	fk_copy_text(t->box_code, sizeof(t->box_code), fk_q_text(q, 16));
+	fk_copy_text(t->site_path, sizeof(t->site_path), fk_q_text(q, 17));
+	fk_copy_text(t->site_name, sizeof(t->site_name), fk_q_text(q, 18));
 	t->round_status = round_status_parse(fk_q_text(q, 19));
 	t->bound = fk_q_i64(q, 20) > 0;
 }
@@ -246,7 +246,7 @@ static int live_tube(struct fk_db *db, int64_t round_id, int64_t person_id, char
 	fk_q_bind_i64(q, 2, person_id);
 	rc = fk_q_step(q, err);
 	if (rc > 0)
-		tb_copy_text(other, size, fk_q_text(q, 0));
+		fk_copy_text(other, size, fk_q_text(q, 0));
 	fk_q_done(q);
 	return rc;
 }
@@ -302,7 +302,7 @@ static int claim_place(struct fk_db *db, const struct fk_principal *who, struct 
 	rc = fk_q_step(q, err);
 	if (rc > 0) {
 		t->n = (int)fk_q_i64(q, 0);
-		tb_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+		fk_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
 		t->closed_at = fk_q_i64(q, 2);
 	}
 	fk_q_done(q);
@@ -461,7 +461,7 @@ int tb_tube_buildings(struct fk_db *db, int64_t tube_id, struct tb_building *out
 		}
 		out[*n].id = fk_q_i64(q, 0);
 		out[*n].people = (int)fk_q_i64(q, 1);
-		tb_copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
+		fk_copy_text(out[*n].path, sizeof(out[*n].path), fk_q_text(q, 2));
 		++*n;
 	}
 	fk_q_done(q);
@@ -540,10 +540,10 @@ int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tu
 		struct tb_sample *s = &(*out)[(*n)++];
 		memset(s, 0, sizeof(*s));
 		s->person_id = fk_q_i64(q, 0);
-		tb_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
-		tb_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
+		fk_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
+		fk_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
 		s->scanned_at = fk_q_i64(q, 3);
-		tb_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
+		fk_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
 		s->voided = fk_q_i64(q, 5) != 0;
 	}
 	fk_q_done(q);

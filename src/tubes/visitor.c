@@ -37,9 +37,9 @@ static int person_by_id(struct fk_db *db, const struct fk_principal *who, int64_
 		memset(out, 0, sizeof(*out));
 		out->id = fk_q_i64(q, 0);
 		out->area_id = fk_q_i64(q, 1);
-		tb_copy_text(out->name, sizeof(out->name), fk_q_text(q, 2));
-		tb_copy_text(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
-		tb_copy_text(out->area_path, sizeof(out->area_path), fk_q_text(q, 4));
+		fk_copy_text(out->name, sizeof(out->name), fk_q_text(q, 2));
+		fk_copy_text(out->id_number, sizeof(out->id_number), fk_q_text(q, 3));
+		fk_copy_text(out->area_path, sizeof(out->area_path), fk_q_text(q, 4));
 	} else if (rc > 0) {
 		rc = 0;
 	}
