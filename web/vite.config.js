@@ -2,8 +2,24 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
+// Vant's icon font is embedded (woff2) and also named on a public CDN as a fallback. The app
+// runs on district networks that may not reach it, and its Content-Security-Policy allows
+// fonts from the server only: keep the embedded one alone.
+const CDN_FONT = /,\s*url\(\/\/at\.alicdn\.com\/[^)]*\)\s*format\("woff"\)/g
+
+function localFontsOnly() {
+  return {
+    name: 'fangkong-local-fonts-only',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('/node_modules/vant/') || !id.endsWith('.css')) return null
+      return { code: code.replace(CDN_FONT, ''), map: null }
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [localFontsOnly(), vue()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

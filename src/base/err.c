@@ -69,6 +69,12 @@ const struct fk_code_info fk_codes[] = {
      "the store failed (logged)"},
     {FK_EMETHOD, "method_not_allowed", 405, "method_not_allowed", "不支持此方法",
      "method not allowed", "the path exists, the method does not"},
+    {FK_EBUSY, "busy", 503, "server_busy", "服务器繁忙，请稍后再试",
+     "the server is busy; try again shortly", "past the connection limit (--max-conns)"},
+    {FK_EURI, "uri_too_long", 414, "uri_too_long", "请求地址过长",
+     "the request address is too long", "path and query over 8 KiB"},
+    {FK_EHEAD, "headers_too_large", 431, "headers_too_large", "请求头过大",
+     "the request headers are too large", "headers over 12 KiB"},
 };
 const int fk_ncodes = (int)(sizeof(fk_codes) / sizeof(fk_codes[0]));
 

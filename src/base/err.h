@@ -20,6 +20,9 @@ enum fk_code {
 	FK_EINTERNAL = -9, /* a bug or a failing dependency: 500, logged */
 	FK_EDB = -10,	   /* the store failed: 500, logged */
 	FK_EMETHOD = -11,  /* method not allowed: 405 */
+	FK_EBUSY = -12,	   /* the server is at its connection limit: 503 */
+	FK_EURI = -13,	   /* the request's address is over its cap: 414 */
+	FK_EHEAD = -14,	   /* the request's headers are over their cap: 431 */
 };
 
 struct fk_err {

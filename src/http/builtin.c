@@ -1,5 +1,6 @@
 /* builtin: the routes every server has, whatever modules it runs: GET /healthz (is the store
  * answering?) and GET /metrics (Prometheus text). Both are public. */
+#include <inttypes.h>
 #include <string.h>
 #include "base/buf.h"
 #include "http/internal.h"
@@ -28,6 +29,15 @@ static int metrics(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	fk_buf_init(&b, FK_BUF_PAGE_MAX);
 	fk_metrics_render(srv->metrics, &srv->router, srv->version, &b);
 	fk_metrics_render_jobs(req->app->job_stats, &b);
+	fk_buf_printf(&b,
+		      "# HELP fk_http_connections_open Client connections open now.\n"
+		      "# TYPE fk_http_connections_open gauge\n"
+		      "fk_http_connections_open %u\n"
+		      "# HELP fk_http_connections_reaped_total Connections shut for sending no "
+		      "request head in time.\n"
+		      "# TYPE fk_http_connections_reaped_total counter\n"
+		      "fk_http_connections_reaped_total %" PRIu64 "\n",
+		      fk_guard_open(srv->guard), fk_guard_reaped(srv->guard));
 	resp->body = fk_arena_memdup(req->arena, b.data, b.len);
 	resp->body_len = b.len;
 	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,7 +49,7 @@ static const struct fk_route builtin_routes[] = {
     {.method = "GET",
      .path = "/healthz",
      .fn = healthz,
-     .flags = FK_RF_NO_CSRF,
+     .flags = FK_RF_NO_CSRF | FK_RF_PAST_LIMIT,
      .summary = "Liveness and store check: {status, store, version}"},
     {.method = "GET",
      .path = "/metrics",

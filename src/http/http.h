@@ -60,9 +60,10 @@ struct fk_resp {
 typedef int (*fk_handler)(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 
 enum fk_route_flags {
-	FK_RF_RAW_BODY = 1 << 0, /* keep the body as bytes (CSV upload), no JSON check */
-	FK_RF_NO_CSRF = 1 << 1,	 /* writes that need no CSRF token (login) */
-	FK_RF_NO_DB = 1 << 2,	 /* the handler needs no store connection */
+	FK_RF_RAW_BODY = 1 << 0,   /* keep the body as bytes (CSV upload), no JSON check */
+	FK_RF_NO_CSRF = 1 << 1,	   /* writes that need no CSRF token (login) */
+	FK_RF_NO_DB = 1 << 2,	   /* the handler needs no store connection */
+	FK_RF_PAST_LIMIT = 1 << 3, /* served past --max-conns too (the liveness probe) */
 };
 
 struct fk_route {

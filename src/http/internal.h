@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <microhttpd.h>
 #include "base/buf.h"
+#include "http/guard.h"
 #include "http/http.h"
 #include "http/server.h"
 #include "platform/module.h"
@@ -92,6 +93,7 @@ struct fk_server {
 	atomic_uint_fast64_t rid_next;
 	void (*json_free)(void *);
 	struct fk_streams *streams; /* the live streaming replies (stream.c) */
+	struct fk_guard *guard;	    /* head deadlines, open connections (guard.c) */
 	pthread_mutex_t defer_mu;   /* the deferred flags of every exchange (defer.c) */
 	int deferred_pending;	    /* deferred requests not done yet, under defer_mu */
 };
@@ -104,6 +106,7 @@ struct fk_exchange {
 	struct fk_buf body;
 	uint64_t received; /* body bytes read, kept or not */
 	bool too_big;
+	bool busy; /* opened past max_conns: answered 503 unless the route is FK_RF_PAST_LIMIT */
 	bool responded;
 	uint64_t start_ns;
 	char request_id[17];
@@ -124,6 +127,17 @@ static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 {
 	return (struct fk_exchange *)req;
 }
+
+/* Content-Security-Policy of the replies that are data (the API): nothing may load from them,
+ * nothing may frame them. The web app's pages get FK_CSP_APP (static.c). */
+#define FK_CSP_NONE                                                                                \
+	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+/* Scripts only from the server itself; styles may be inline (the UI libraries set them). */
+#define FK_CSP_APP                                                                                 \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                \
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "                  \
+	"media-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "    \
+	"form-action 'self'; frame-ancestors 'none'"
 
 size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
 /* For a request with a body, on its headers alone: the checks they settle (route, session,

@@ -1,7 +1,9 @@
 /* router: route tables compiled at start and matched per request ({name} matches one path
- * segment; the most literal match wins), and fk_router_dispatch, the one place where a
- * request's arena and store connection are set up and released and where the checks every
- * route relies on run, in this order: route, session, role, CSRF, body, handler. */
+ * segment; the most literal match wins), and fk_router_run / fk_router_reply, the one place
+ * where a request's arena and store connection are set up and released and where the checks
+ * every route relies on run, in this order: head (connection limit, address and header caps),
+ * route, session, role, CSRF, body, handler. Every reply, refusals included, is JSON and
+ * carries the security headers (render). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -418,13 +420,60 @@ static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk
 	return 0;
 }
 
-/* What the headers alone settle: route, session, role, CSRF. */
+/* The caps of a request head; together well inside a connection's memory (server.c
+ * CONN_MEMORY), so that these answer first, in JSON. */
+#define FK_URI_MAX  (8u << 10)
+#define FK_HEAD_MAX (12u << 10)
+
+static enum MHD_Result add_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4; /* "k: v\r\n", "k=v&" */
+	return MHD_YES;
+}
+
+static size_t head_bytes(struct MHD_Connection *c, enum MHD_ValueKind kind)
+{
+	size_t n = 0;
+
+	MHD_get_connection_values(c, kind, add_bytes, &n);
+	return n;
+}
+
+/* A server past its connection limit answers at once and closes (guard.h); then the head's
+ * caps. Both come before the route, so that nothing past them costs more than their reply. */
+static int check_head(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+{
+	if (x->busy && !(x->match.cr->r->flags & FK_RF_PAST_LIMIT)) {
+		fk_resp_header(resp, "Retry-After", "5");
+		fk_resp_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+		return fk_err_set(err, FK_EBUSY, "server_busy", NULL,
+				  "服务器连接数已满，请稍后再试",
+				  "the server is at its connection limit; try again shortly");
+	}
+	if (strlen(x->req.path) + head_bytes(x->conn, MHD_GET_ARGUMENT_KIND) > FK_URI_MAX)
+		return fk_err_set(
+		    err, FK_EURI, "uri_too_long", NULL, "请求地址过长，上限为 %u 字节",
+		    "the request address is too long: the limit is %u bytes", FK_URI_MAX);
+	if (head_bytes(x->conn, MHD_HEADER_KIND) > FK_HEAD_MAX)
+		return fk_err_set(
+		    err, FK_EHEAD, "headers_too_large", NULL, "请求头过大，上限为 %u 字节",
+		    "the request headers are too large: the limit is %u bytes", FK_HEAD_MAX);
+	return 0;
+}
+
+/* What the headers alone settle: head, route, session, role, CSRF. */
 static int header_checks(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 {
 	const struct fk_route *r = x->match.cr->r;
 	int rc;
 
-	rc = check_route(x, resp, err);
+	rc = check_head(x, resp, err);
+	if (rc == 0)
+		rc = check_route(x, resp, err);
 	if (rc == 0)
 		rc = open_db(x, r, err);
 	if (rc == 0)
@@ -475,7 +524,8 @@ static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)
 	return json_pack("{s:o}", "error", e);
 }
 
-/* The details of a 500 go to the log, under the request id the client is shown. */
+/* The details of a 500 go to the log, under the request id the client is shown (a 503 is a
+ * refusal that says what it is). */
 static void error_reply(struct fk_exchange *x, int rc, struct fk_err *err, struct fk_resp *resp)
 {
 	int code = err->code < 0 ? err->code : rc;
@@ -483,7 +533,7 @@ static void error_reply(struct fk_exchange *x, int rc, struct fk_err *err, struc
 
 	if (!err->key[0] || (!err->zh[0] && !err->en[0]))
 		fill_default(err, code);
-	if (status >= 500) {
+	if (status == 500) {
 		fk_error("http 500 rid=%s method=%s route=%s code=%s key=%s field=%s msg=\"%s\"",
 			 x->request_id, x->req.method, x->match.cr->pattern, fk_code_name(code),
 			 err->key, err->field, err->en);
@@ -552,6 +602,10 @@ static struct MHD_Response *render(struct fk_exchange *x, struct fk_resp *resp)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
 	if (!has_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL))
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (!has_header(resp, "Content-Security-Policy"))
+		MHD_add_response_header(mr, "Content-Security-Policy", FK_CSP_NONE);
+	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	MHD_add_response_header(mr, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(mr, "X-Request-Id", x->request_id);
 	return mr;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sodium.h>
 #include "base/clock.h"
 #include "base/log.h"
@@ -60,6 +61,8 @@ static struct fk_exchange *exchange_new(struct fk_server *srv, struct MHD_Connec
 	x->req.path = url;
 	request_id(srv, x->request_id);
 	client_ip(c, x->client_ip, sizeof(x->client_ip));
+	fk_guard_head_in(srv->guard, c);
+	x->busy = fk_guard_full(srv->guard);
 	fk_router_match(&srv->router, method, url, &x->match);
 	fk_buf_init(&x->body, fk_route_max_body(srv, x->match.cr));
 	fk_metrics_in_flight(srv->metrics, 1);
@@ -167,11 +170,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
 	struct fk_server *srv = cls;
 	struct fk_exchange *x = *ctx;
 
-	(void)c;
 	if (!x)
 		return;
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		fk_debug("http rid=%s ended early (%d)", x->request_id, (int)toe);
+	fk_guard_reply_done(srv->guard, c);
 	if (x->file_fd >= 0)
 		close(x->file_fd);
 	fk_buf_release(&x->body);
@@ -309,10 +312,48 @@ static unsigned daemon_flags(const struct sockaddr_storage *sa)
 	return flags;
 }
 
+/* The connections libmicrohttpd takes: those served and, past them, a reserve that is answered
+ * 503 at once (guard.h), so that a full server refuses instead of leaving clients unanswered. */
+static unsigned conns_reserve(unsigned max_conns)
+{
+	return max_conns / 16 > 64 ? max_conns / 16 : 64;
+}
+
+/* Each connection is a descriptor: raise the soft limit as far as needed (and allowed), and
+ * serve fewer connections, saying so, when the hard limit is lower. */
+#define FDS_OTHER 256 /* store connections, files sent, the log, the listen socket */
+static unsigned fit_open_files(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)want + conns_reserve(want) + FDS_OTHER;
+	unsigned fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return want;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= need)
+		return want;
+	fit = rl.rlim_cur > FDS_OTHER + 16 ? (unsigned)((rl.rlim_cur - FDS_OTHER) * 16 / 17) : 16;
+	fk_warn("http max_conns=%u lowered to %u: the open-file limit is %llu (raise ulimit -n)",
+		want, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
+/* A connection's memory (libmicrohttpd's default, stated): about what an idle one costs, as
+ * the request head is read into half of it and may grow into most of the rest. The server's
+ * own caps on a head (router.c FK_URI_MAX, FK_HEAD_MAX) fit well inside, so that they answer
+ * in JSON; only a larger head meets libmicrohttpd's own refusal. */
+#define CONN_MEMORY (32u << 10)
+
 static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 			const struct sockaddr_storage *sa, struct fk_err *err)
 {
 	const union MHD_DaemonInfo *info;
+	unsigned served = fit_open_files(o->max_conns ? o->max_conns : 1024u);
 	/* MHD warns about a pool of one thread, so a single thread gets no pool option. */
 	struct MHD_OptionItem pool[] = {
 	    {o->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
@@ -320,12 +361,19 @@ static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 	    {MHD_OPTION_END, 0, NULL},
 	};
 
+	srv->guard = fk_guard_new(&(struct fk_guard_opts){
+	    .max_conns = served,
+	    .head_timeout_s = o->head_timeout_s ? o->head_timeout_s : 10u,
+	    .idle_timeout_s = o->timeout_s ? o->timeout_s : 60u,
+	});
 	errno = 0;
 	srv->mhd = MHD_start_daemon(
 	    daemon_flags(sa), 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 	    on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa, MHD_OPTION_ARRAY,
-	    pool, MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 1024u,
-	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 60u,
+	    pool, MHD_OPTION_CONNECTION_LIMIT, served + conns_reserve(served),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, MHD_OPTION_NOTIFY_CONNECTION,
+	    fk_guard_on_connection, srv->guard, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 60u,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_END);
 	if (!srv->mhd)
@@ -416,6 +464,7 @@ void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
+	fk_guard_free(srv->guard);
 	fk_streams_free(srv->streams);
 	pthread_mutex_destroy(&srv->defer_mu);
 	fk_static_close(srv->web);

@@ -13,9 +13,11 @@ struct fk_server_opts {
 	const char *listen;  /* "ADDR:PORT", "[V6ADDR]:PORT" or "PORT"; port 0 = any free one */
 	int threads;	     /* MHD thread pool size, >= 1 */
 	size_t max_body;     /* body cap for routes whose max_body is 0 */
-	unsigned max_conns;  /* concurrent connections */
-	unsigned timeout_s;  /* idle keep-alive connections are closed after this */
-	const char *version; /* shown by /healthz, / and /metrics */
+	unsigned max_conns;  /* connections served; a reserve past it is answered 503 (guard.h) */
+	unsigned max_per_ip; /* connections from one address; 0 = no cap */
+	unsigned head_timeout_s; /* a new connection's request head must be in by then */
+	unsigned timeout_s;	 /* idle keep-alive connections are closed after this */
+	const char *version;	 /* shown by /healthz, / and /metrics */
 };
 
 /* The routes every server has: GET /healthz and GET /metrics (listed by `fangkong routes`). */

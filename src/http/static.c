@@ -134,6 +134,7 @@ static int send_file(struct fk_req *req, struct fk_resp *resp, int dirfd, const 
 			       (uint64_t)st.st_mtim.tv_sec * 1000000000u +
 				   (uint64_t)st.st_mtim.tv_nsec);
 	fk_resp_header(resp, "ETag", etag);
+	fk_resp_header(resp, "Content-Security-Policy", FK_CSP_APP);
 	fk_resp_header(resp, "Cache-Control",
 		       hashed_name(rel) ? "public, max-age=31536000, immutable" : "no-cache");
 	if (etag_matches(fk_req_header(req, "If-None-Match"), etag)) {

@@ -61,9 +61,14 @@ export function browserHarness(label) {
 		test(name, async () => {
 			const context = await h.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
 			const page = await context.newPage();
+			const refused = []; /* what the page's Content-Security-Policy blocked */
+			page.on('console', (m) => {
+				if (m.type() === 'error' && /Content Security Policy/.test(m.text())) refused.push(m.text());
+			});
 			page.setDefaultTimeout(15_000);
 			try {
 				await fn(page);
+				assert.deepEqual(refused, [], 'the page broke its Content-Security-Policy');
 			} catch (e) {
 				fs.mkdirSync(RESULTS, { recursive: true });
 				const file = path.join(RESULTS, `${label}-${name.replace(/[^a-z0-9]+/gi, '_')}.png`);
