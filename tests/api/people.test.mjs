@@ -234,6 +234,28 @@ h.test('the audit log does not reveal what masking hides', async () => {
 		assert.ok(!r.text.includes(secret), `GET /api/v1/audit shows the admin the full ${secret}: ${r.text.slice(0, 600)}`);
 });
 
+h.test('a search leaves a people.search entry: the searcher, no target, the ID number masked', async () => {
+	const c1 = await h.login('community1');
+	const found = await c1.ok('/api/v1/people', { query: { id_number: ID_BETA } });
+	assert.deepEqual(found.items.map((p) => p.id), [beta.id]);
+	const admin = await h.login('admin');
+	const log = await admin.ok('/api/v1/audit', { query: { user_id: c1.me.id, action: 'people.search', limit: 1 } });
+	assert.equal(log.items.length, 1, JSON.stringify(log));
+	const e = log.items[0];
+	assert.equal(e.action, 'people.search');
+	assert.equal(String(e.user_id), c1.me.id);
+	assert.equal(e.username, 'community1');
+	assert.equal(e.role, 'community');
+	assert.equal(e.target_kind, 'person');
+	assert.equal(e.target_id, null, 'a search has no one target');
+	// The detail is what the store keeps, verbatim.
+	assert.equal(typeof e.detail, 'string', JSON.stringify(e));
+	const masked = `${ID_BETA.slice(0, 6)}********${ID_BETA.slice(14)}`;
+	assert.deepEqual(JSON.parse(e.detail), { id_number: masked, results: 1 });
+	for (const part of [ID_BETA, ID_BETA.slice(6, 14)])
+		assert.ok(!JSON.stringify(e).includes(part), `the entry keeps ${part}: ${JSON.stringify(e)}`);
+});
+
 h.test('a resident of another grid answers 404 exactly like a missing id', async () => {
 	const g1 = await h.login('grid1');
 	const a = await g1.get(`/api/v1/people/${other.id}`);
