@@ -2,7 +2,7 @@
 // numbers and phones per role; audited reads; 404 for other scopes exactly as for missing ids.
 import assert from 'node:assert/strict';
 import {
-	harness, assertError, assertCreated, areaByCode, allPeople, newPerson, makeId, makeIdX, badCheckId,
+	harness, assertError, assertCreated, assertSameAsMissing, areaByCode, allPeople, newPerson, makeId, makeIdX, badCheckId,
 	phoneFor, fullWidth,
 } from './lib/harness.mjs';
 
@@ -274,6 +274,17 @@ h.test('a resident of another grid answers 404 exactly like a missing id', async
 	const nowhere = await g1.patch(`/api/v1/people/${alpha.id}`, { area_id: '999999999999' });
 	assert.ok(away.status === 404 || away.status === 400, away.what);
 	assertError(away, nowhere.status, { code: nowhere.error.code, field: 'area_id' });
+	assertSameAsMissing(away, nowhere);
+	// Every reply naming a person or an area outside the scope reads byte for byte as missing.
+	const missing = '999999999999';
+	assertSameAsMissing(a, b, other.id, missing);
+	assertSameAsMissing(await g1.patch(`/api/v1/people/${other.id}`, { note: 'x' }),
+		await g1.patch(`/api/v1/people/${missing}`, { note: 'x' }), other.id, missing);
+	assertSameAsMissing(await g1.get('/api/v1/people', { query: { area_id: c2b01.id } }),
+		await g1.get('/api/v1/people', { query: { area_id: missing } }));
+	const born = (area, seq) => g1.post('/api/v1/people', {
+		name: '越界', id_type: 'resident', id_number: makeId('19700101', seq), area_id: area });
+	assertSameAsMissing(await born(c2b01.id, 601), await born(missing, 603));
 	// grid2 does see it.
 	const g2 = await h.login('grid2');
 	assert.equal((await g2.get(`/api/v1/people/${other.id}`)).status, 200);
