@@ -460,6 +460,6 @@ int imp_row_person(struct imp *im, char **f, size_t n, struct fk_person *p, stru
 	if (rc == 0)
 		rc = pp_person_check(p, err);
 	if (rc == 0)
-		rc = pp_person_area(im->db, im->cache, im->who, p, NULL, err);
+		rc = pp_person_area(im->db, im->cache, im->who, p, err);
 	return rc;
 }

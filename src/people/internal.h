@@ -56,10 +56,10 @@ int pp_area_get(struct fk_db *db, struct pp_cache *c, int64_t id, const struct p
 /* ---- writes (person.c) ---- */
 
 /* Looks up p->area_id and checks that a person may live there and, for who != NULL, that
- * it is in who's scope; fills p->area_path. FK_EINVAL "unknown_area" (missing or out of
- * scope when out_of_scope_key is NULL) or FK_EUNPROC "area_kind". */
+ * it is in who's scope; fills p->area_path. FK_EINVAL "unknown_area" (missing, or out of
+ * who's scope: the two read alike) or FK_EUNPROC "area_kind". */
 int pp_person_area(struct fk_db *db, struct pp_cache *c, const struct fk_principal *who,
-		   struct fk_person *p, const char *out_of_scope_key, struct fk_err *err);
+		   struct fk_person *p, struct fk_err *err);
 /* fk_person_upsert with a cache and a principal; p must have passed pp_person_check and
  * pp_person_area. A scoped caller cannot update a person filed outside its scope
  * (FK_ECONFLICT "id_number_out_of_scope"). */

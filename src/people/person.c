@@ -50,21 +50,17 @@ void pp_row(struct fk_q *q, struct fk_person *out)
 }
 
 int pp_person_area(struct fk_db *db, struct pp_cache *c, const struct fk_principal *who,
-		   struct fk_person *p, const char *out_of_scope_key, struct fk_err *err)
+		   struct fk_person *p, struct fk_err *err)
 {
 	const struct pp_area *a;
 	int rc = pp_area_get(db, c, p->area_id, &a, err);
 
-	if (rc == FK_ENOTFOUND ||
-	    (rc == 0 && who && !out_of_scope_key && !fk_scope_covers(who, a->path)))
+	/* An area the caller may not see reads exactly as one that does not exist. */
+	if (rc == FK_ENOTFOUND || (rc == 0 && who && !fk_scope_covers(who, a->path)))
 		return fk_err_set(err, FK_EINVAL, "unknown_area", "area_id", "所在区域不存在",
 				  "the area does not exist");
 	if (rc < 0)
 		return rc;
-	if (who && !fk_scope_covers(who, a->path))
-		return fk_err_set(err, FK_EUNPROC, out_of_scope_key, "area_id",
-				  "区域“%s”不在您的管辖范围内", "area \"%s\" is outside your scope",
-				  a->name);
 	if (!pp_area_kind_ok(a->kind))
 		return fk_err_set(
 		    err, FK_EUNPROC, "area_kind", "area_id",
@@ -308,7 +304,7 @@ int fk_person_upsert(struct fk_db *db, struct fk_person *p, char *outcome, struc
 	*outcome = 0;
 	rc = pp_person_check(p, err);
 	if (rc == 0)
-		rc = pp_person_area(db, pp_cache_thread(), NULL, p, NULL, err);
+		rc = pp_person_area(db, pp_cache_thread(), NULL, p, err);
 	if (rc == 0)
 		rc = pp_person_write(db, NULL, p, outcome, err);
 	return rc;
@@ -369,7 +365,7 @@ int fk_person_create(struct fk_db *db, const struct fk_principal *who, struct fk
 	int rc = pp_person_check(p, err);
 
 	if (rc == 0)
-		rc = pp_person_area(db, pp_cache_thread(), who, p, NULL, err);
+		rc = pp_person_area(db, pp_cache_thread(), who, p, err);
 	if (rc == 0)
 		rc = in_tx(db, create_fn, p, err);
 	return rc;
@@ -462,7 +458,7 @@ int fk_person_update(struct fk_db *db, const struct fk_principal *who, struct fk
 	u.version = old.version;
 	rc = pp_person_check(p, err);
 	if (rc == 0)
-		rc = pp_person_area(db, pp_cache_thread(), who, p, NULL, err);
+		rc = pp_person_area(db, pp_cache_thread(), who, p, err);
 	if (rc == 0)
 		rc = in_tx(db, update_fn, &u, err);
 	if (rc == 0)

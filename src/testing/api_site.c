@@ -250,7 +250,7 @@ static int registrar_pick(struct fk_req *req, struct tr_registrar_pick *p, struc
 		return fk_err_set(err, FK_EUNPROC, "missing_usernames", "usernames",
 				  "请给出登记员的用户名 usernames（或用户编号 user_ids）",
 				  "give the registrars' usernames (or their user_ids)");
-	*p = (struct tr_registrar_pick){.field = by_id ? "user_ids" : "usernames"};
+	*p = (struct tr_registrar_pick){.field = by_id ? "user_ids" : "usernames", .who = req->who};
 	if (by_name) {
 		names_of(req, p);
 		return 0;

@@ -207,6 +207,8 @@ struct tr_registrar_pick {
 	const char *const *names;
 	int n;
 	const char *field;
+	/* The caller, or NULL: an account none of whose scopes overlaps who's reads as unknown. */
+	const struct fk_principal *who;
 };
 /* Replaces the site's registrars with the picks, or changes nothing when one breaks a rule
  * of tr_registrars_check. */
@@ -220,7 +222,8 @@ int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct 
 /* ---- registrar accounts for sites (registrar.c) ---- */
 
 /* Checks each pick, in the order given, as a registrar for a site at site_path: an existing
- * account ("unknown_user": 400 for an id, 422 for a username), enabled and of role registrar
+ * account the caller may see ("unknown_user": 400 for an id, 422 for a username, the same for
+ * an account of another jurisdiction as for none), enabled and of role registrar
  * (422 "not_a_registrar"), with a scope overlapping the site's area (422
  * "registrar_out_of_scope"). The first failure is the error, naming p->field and the id or
  * name. On success out[i] is the id of pick i. */

@@ -53,6 +53,22 @@ static bool paths_overlap(const char *a, const char *b)
 	return a[0] && b[0] && (tr_path_under(a, b) || tr_path_under(b, a));
 }
 
+/* Does any of u's scopes overlap the caller's? An account that shares no area with the caller
+ * belongs to another jurisdiction, and is not the caller's to learn of. */
+static int visible(struct fk_db *db, struct path_cache *c, const struct fk_principal *who,
+		   const struct fk_user *u, bool *out, struct fk_err *err)
+{
+	char path[FK_AREA_PATH_MAX];
+	int n = u->nscopes < FK_MAX_SCOPES ? u->nscopes : FK_MAX_SCOPES, rc = 0;
+
+	*out = !who || u->id == 0;
+	for (int i = 0; rc == 0 && !*out && i < n; i++) {
+		rc = scope_path(db, c, u->scope_ids[i], path, err);
+		*out = rc == 0 && path[0] && fk_scope_overlaps(who, path);
+	}
+	return rc;
+}
+
 static int scope_overlaps(struct fk_db *db, struct path_cache *c, const struct fk_user *u,
 			  const char *site_path, bool *out, struct fk_err *err)
 {
@@ -110,7 +126,10 @@ static int check_pick(struct fk_db *db, struct path_cache *c, const struct tr_re
 	int rc;
 
 	pick_label(p, i, who, sizeof(who));
-	if (u->id == 0)
+	rc = visible(db, c, p->who, u, &ok, err);
+	if (rc < 0)
+		return rc;
+	if (u->id == 0 || !ok)
 		return fk_err_set(err, p->names ? FK_EUNPROC : FK_EINVAL, "unknown_user", p->field,
 				  "用户 %s 不存在", "user %s does not exist", who);
 	if (u->role != FK_ROLE_REGISTRAR || u->disabled)

@@ -36,10 +36,15 @@ static void site_row(struct fk_q *q, struct tr_site *s)
 	s->active = fk_q_i64(q, 10) != 0;
 }
 
+int fk_testing_site_not_found(const char *field, struct fk_err *err)
+{
+	return fk_err_set(err, FK_ENOTFOUND, "site_not_found", field, "采样点不存在",
+			  "the sampling site does not exist");
+}
+
 static int site_not_found(struct fk_err *err)
 {
-	return fk_err_set(err, FK_ENOTFOUND, "site_not_found", NULL, "采样点不存在",
-			  "the sampling site does not exist");
+	return fk_testing_site_not_found(NULL, err);
 }
 
 static int bound(struct fk_db *db, int64_t site_id, int64_t user_id, bool *out, struct fk_err *err)
@@ -395,8 +400,5 @@ int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
 	fk_q_done(q);
 	if (rc < 0)
 		return rc;
-	if (rc == 0)
-		return fk_err_set(err, FK_ENOTFOUND, "site_not_found", "site_id", "采样点不存在",
-				  "the site does not exist");
-	return 0;
+	return rc == 0 ? fk_testing_site_not_found("site_id", err) : 0;
 }

@@ -82,6 +82,9 @@ struct fk_site_desk {
  * naming site_id if there is none. */
 int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
 			 struct fk_site_desk *out, struct fk_err *err);
+/* FK_ENOTFOUND "site_not_found" naming field (may be NULL): the one reply for a site that does
+ * not exist and for one the caller may not see. */
+int fk_testing_site_not_found(const char *field, struct fk_err *err);
 
 /* ---- the coverage pulse ---- */
 

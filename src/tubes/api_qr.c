@@ -103,7 +103,9 @@ int tb_api_tube_label(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc == 0)
 		rc = tb_tube_read(req->db, req->who, code, &t, err);
 	if (rc == 0)
-		rc = tb_site_access(req->who, t.bound, t.site_path, "unknown_tube", err);
+		rc = tb_site_access(req->who, t.bound, t.site_path);
+	if (rc == FK_ENOTFOUND)
+		rc = tb_unknown_tube(code, "code", err);
 	fk_buf_init(&b, IMAGE_MAX);
 	if (rc == 0)
 		rc = tb_tube_label(code, &b, err);

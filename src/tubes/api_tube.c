@@ -332,7 +332,9 @@ int tb_api_tube_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	if (rc == 0)
 		rc = tb_tube_read(req->db, req->who, code, &t, err);
 	if (rc == 0)
-		rc = tb_site_access(req->who, t.bound, t.site_path, "unknown_tube", err);
+		rc = tb_site_access(req->who, t.bound, t.site_path);
+	if (rc == FK_ENOTFOUND)
+		rc = tb_unknown_tube(code, "code", err);
 	/* The lab works with tube codes only: no people, not even their ids. */
 	if (rc == 0 && req->who->role != FK_ROLE_LAB)
 		rc = tb_tube_samples(req->db, req->who, t.id, &s, &n, err);

@@ -61,11 +61,13 @@ int tb_code_check(const char *code, const char *field, struct fk_err *err);
  * for who (may be NULL). */
 int tb_tube_read(struct fk_db *db, const struct fk_principal *who, const char *code,
 		 struct tb_tube *out, struct fk_err *err);
-/* May who see / work on the tube (or box) at a site with this path? A registrar must be bound
- * to the site (FK_EPERM "not_site_registrar"); other roles need the site in scope
- * (FK_ENOTFOUND "unknown_tube" as for a missing tube). */
-int tb_site_access(const struct fk_principal *who, bool bound, const char *site_path,
-		   const char *what_key, struct fk_err *err);
+/* May who see / work on the tube (or box) at a site with this path? The site must be in who's
+ * scope and, for a registrar, bound to it. 0, or FK_ENOTFOUND with no message: the caller
+ * answers exactly as for a missing tube, box or site (tb_unknown_tube...), never otherwise. */
+int tb_site_access(const struct fk_principal *who, bool bound, const char *site_path);
+/* FK_ENOTFOUND "unknown_tube" naming field: the one reply for a tube that does not exist or
+ * that the caller may not see. */
+int tb_unknown_tube(const char *code, const char *field, struct fk_err *err);
 
 /* Reads a site who may work at (fk_testing_site_desk, then tb_site_access); FK_ENOTFOUND
  * "site_not_found". */

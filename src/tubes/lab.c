@@ -46,10 +46,9 @@ static int result_check(struct fk_db *db, const struct fk_principal *who, int64_
 	if (rc == 0)
 		rc = tb_tube_read(db, who, code, t, err);
 	if (rc == 0)
-		rc = tb_site_access(who, t->bound, t->site_path, "unknown_tube", err);
+		rc = tb_site_access(who, t->bound, t->site_path);
 	if (rc == FK_ENOTFOUND)
-		return fk_err_set(err, FK_ENOTFOUND, "unknown_tube", "tube_code",
-				  "试管 %.40s 不存在", "there is no tube %.40s", code);
+		return tb_unknown_tube(code, "tube_code", err);
 	if (rc < 0)
 		return rc;
 	if (round_id > 0 && t->round_id != round_id)

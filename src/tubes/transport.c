@@ -91,7 +91,7 @@ int tb_box_get(struct fk_db *db, const struct fk_principal *who, const char *cod
 	if (rc == 0)
 		rc = box_read(db, who, code, out, err);
 	if (rc == 0)
-		rc = tb_site_access(who, out->bound, out->site_path, "unknown_box", err);
+		rc = tb_site_access(who, out->bound, out->site_path);
 	return rc == FK_ENOTFOUND ? unknown_box(code, err) : rc;
 }
 
@@ -180,10 +180,9 @@ int tb_box_add(struct fk_db *db, const struct fk_principal *who, const char *box
 	if (rc == 0)
 		rc = tb_tube_read(db, who, tube_code, &t, err);
 	if (rc == 0)
-		rc = tb_site_access(who, t.bound, t.site_path, "unknown_tube", err);
+		rc = tb_site_access(who, t.bound, t.site_path);
 	if (rc == FK_ENOTFOUND)
-		return fk_err_set(err, FK_ENOTFOUND, "unknown_tube", "tube_code",
-				  "试管 %.40s 不存在", "there is no tube %.40s", tube_code);
+		return tb_unknown_tube(tube_code, "tube_code", err);
 	if (rc == 0)
 		rc = tube_fits(out, &t, err);
 	if (rc == 0)

@@ -72,10 +72,15 @@ static void tube_row(struct fk_q *q, struct tb_tube *t)
 	t->bound = fk_q_i64(q, 20) > 0;
 }
 
+int tb_unknown_tube(const char *code, const char *field, struct fk_err *err)
+{
+	return fk_err_set(err, FK_ENOTFOUND, "unknown_tube", field, "试管 %.40s 不存在",
+			  "there is no tube %.40s", code);
+}
+
 static int unknown_tube(const char *code, struct fk_err *err)
 {
-	return fk_err_set(err, FK_ENOTFOUND, "unknown_tube", "code", "试管 %.40s 不存在",
-			  "there is no tube %.40s", code);
+	return tb_unknown_tube(code, "code", err);
 }
 
 int tb_tube_read(struct fk_db *db, const struct fk_principal *who, const char *code,
@@ -97,25 +102,21 @@ int tb_tube_read(struct fk_db *db, const struct fk_principal *who, const char *c
 	return rc == 0 ? unknown_tube(code, err) : 0;
 }
 
-int tb_site_access(const struct fk_principal *who, bool bound, const char *site_path,
-		   const char *what_key, struct fk_err *err)
+/* A site the caller may not work at is one it cannot see, so the reply is the one for a missing
+ * thing, word for word: the caller fills it in (a registrar at a site it is not bound to could
+ * otherwise tell which barcodes exist elsewhere). */
+int tb_site_access(const struct fk_principal *who, bool bound, const char *site_path)
 {
-	if (who && who->role == FK_ROLE_REGISTRAR) {
-		if (bound && fk_scope_covers(who, site_path))
-			return 0;
-		return fk_err_set(err, FK_EPERM, "not_site_registrar", NULL,
-				  "您不是该采样点的登记员", "you are not a registrar of this site");
-	}
-	if (who && fk_scope_covers(who, site_path))
-		return 0;
-	return fk_err_set(err, FK_ENOTFOUND, what_key,
-			  strcmp(what_key, "site_not_found") == 0 ? "site_id" : "code",
-			  "未找到（或不在您的管辖范围内）", "not found (or outside your areas)");
+	if (!who || !fk_scope_covers(who, site_path))
+		return FK_ENOTFOUND;
+	if (who->role == FK_ROLE_REGISTRAR && !bound)
+		return FK_ENOTFOUND;
+	return 0;
 }
 
 static int tube_access(const struct fk_principal *who, const struct tb_tube *t, struct fk_err *err)
 {
-	int rc = tb_site_access(who, t->bound, t->site_path, "unknown_tube", err);
+	int rc = tb_site_access(who, t->bound, t->site_path);
 
 	return rc == FK_ENOTFOUND ? unknown_tube(t->code, err) : rc;
 }
@@ -150,7 +151,9 @@ int tb_site_read(struct fk_db *db, const struct fk_principal *who, int64_t site_
 {
 	int rc = fk_testing_site_desk(db, site_id, who ? who->user_id : 0, s, err);
 
-	return rc < 0 ? rc : tb_site_access(who, s->bound, s->path, "site_not_found", err);
+	if (rc == 0 && tb_site_access(who, s->bound, s->path) == FK_ENOTFOUND)
+		rc = fk_testing_site_not_found("site_id", err);
+	return rc;
 }
 
 /* The barcode is known: the same open tube at the same site and round is given back. */

@@ -2,7 +2,7 @@
 // numbers and phones per role; audited reads; 404 for other scopes exactly as for missing ids.
 import assert from 'node:assert/strict';
 import {
-	harness, assertError, assertCreated, areaByCode, allPeople, newPerson, makeId, makeIdX, badCheckId,
+	harness, assertError, assertCreated, assertSameAsMissing, areaByCode, allPeople, newPerson, makeId, makeIdX, badCheckId,
 	phoneFor, fullWidth,
 } from './lib/harness.mjs';
 
@@ -234,6 +234,28 @@ h.test('the audit log does not reveal what masking hides', async () => {
 		assert.ok(!r.text.includes(secret), `GET /api/v1/audit shows the admin the full ${secret}: ${r.text.slice(0, 600)}`);
 });
 
+h.test('a search leaves a people.search entry: the searcher, no target, the ID number masked', async () => {
+	const c1 = await h.login('community1');
+	const found = await c1.ok('/api/v1/people', { query: { id_number: ID_BETA } });
+	assert.deepEqual(found.items.map((p) => p.id), [beta.id]);
+	const admin = await h.login('admin');
+	const log = await admin.ok('/api/v1/audit', { query: { user_id: c1.me.id, action: 'people.search', limit: 1 } });
+	assert.equal(log.items.length, 1, JSON.stringify(log));
+	const e = log.items[0];
+	assert.equal(e.action, 'people.search');
+	assert.equal(String(e.user_id), c1.me.id);
+	assert.equal(e.username, 'community1');
+	assert.equal(e.role, 'community');
+	assert.equal(e.target_kind, 'person');
+	assert.equal(e.target_id, null, 'a search has no one target');
+	// The detail is what the store keeps, verbatim.
+	assert.equal(typeof e.detail, 'string', JSON.stringify(e));
+	const masked = `${ID_BETA.slice(0, 6)}********${ID_BETA.slice(14)}`;
+	assert.deepEqual(JSON.parse(e.detail), { id_number: masked, results: 1 });
+	for (const part of [ID_BETA, ID_BETA.slice(6, 14)])
+		assert.ok(!JSON.stringify(e).includes(part), `the entry keeps ${part}: ${JSON.stringify(e)}`);
+});
+
 h.test('a resident of another grid answers 404 exactly like a missing id', async () => {
 	const g1 = await h.login('grid1');
 	const a = await g1.get(`/api/v1/people/${other.id}`);
@@ -252,6 +274,17 @@ h.test('a resident of another grid answers 404 exactly like a missing id', async
 	const nowhere = await g1.patch(`/api/v1/people/${alpha.id}`, { area_id: '999999999999' });
 	assert.ok(away.status === 404 || away.status === 400, away.what);
 	assertError(away, nowhere.status, { code: nowhere.error.code, field: 'area_id' });
+	assertSameAsMissing(away, nowhere);
+	// Every reply naming a person or an area outside the scope reads byte for byte as missing.
+	const missing = '999999999999';
+	assertSameAsMissing(a, b, other.id, missing);
+	assertSameAsMissing(await g1.patch(`/api/v1/people/${other.id}`, { note: 'x' }),
+		await g1.patch(`/api/v1/people/${missing}`, { note: 'x' }), other.id, missing);
+	assertSameAsMissing(await g1.get('/api/v1/people', { query: { area_id: c2b01.id } }),
+		await g1.get('/api/v1/people', { query: { area_id: missing } }));
+	const born = (area, seq) => g1.post('/api/v1/people', {
+		name: '越界', id_type: 'resident', id_number: makeId('19700101', seq), area_id: area });
+	assertSameAsMissing(await born(c2b01.id, 601), await born(missing, 603));
 	// grid2 does see it.
 	const g2 = await h.login('grid2');
 	assert.equal((await g2.get(`/api/v1/people/${other.id}`)).status, 200);

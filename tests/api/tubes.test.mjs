@@ -5,7 +5,8 @@
 // images and printable sheets, tube labels.
 import assert from 'node:assert/strict';
 import {
-	harness, assertError, assertCreated, areaByCode, makeId, makeIdX, badCheckId, fullWidth,
+	harness, assertError, assertCreated, assertSameAsMissing, areaByCode, makeId, makeIdX, badCheckId,
+	fullWidth,
 } from './lib/harness.mjs';
 import {
 	COMMUNITY, GRID, OTHER_GRID, key, barcode, openRound, makeSite, residents, openTube, scan,
@@ -273,27 +274,74 @@ h.test('a scan and a visitor by an ID number typed full-width or spaced match th
 	}), 400, { code: 'id_number_check', field: 'id_number' });
 });
 
-h.test('registrars work only at the sites they are bound to', async () => {
+h.test('registrars work only at the sites they are bound to; elsewhere reads as missing', async () => {
 	const reg = await h.login('registrar1');
 	const commander = await h.login('commander');
-	assertError(await openTube(reg, round, otherSite), 403, { code: 'not_site_registrar' });
+	const community2 = await h.login('community2');
+	const missingSite = { id: '999999999999' };
+	// Opening a tube at a site it is not bound to reads as opening at no site at all; for
+	// another community's staff, a site outside its scope reads the same.
+	for (const who of [reg, community2]) {
+		const out = await openTube(who, round, otherSite, barcode('T'));
+		assertError(out, 404, { code: 'site_not_found', field: 'site_id' });
+		assertSameAsMissing(out, await openTube(who, round, missingSite, barcode('T')));
+	}
 	const t = barcode('T');
+	const none = barcode('X');
 	assertCreated(await openTube(commander, round, otherSite, t));
-	assertError(await scan(reg, t, people[14]), 403, { code: 'not_site_registrar' });
-	assertError(await reg.get(`/api/v1/tubes/${t}`), 403, { code: 'not_site_registrar' });
+	// Every route that names the tube answers as for a tube that does not exist.
+	const asked = [
+		['GET', (c) => `/api/v1/tubes/${c}`],
+		['GET', (c) => `/api/v1/tubes/${c}/label.svg`],
+		['POST', (c) => `/api/v1/tubes/${c}/scans`, () => ({ person_code: people[14].code, client_key: key() })],
+		['POST', (c) => `/api/v1/tubes/${c}/visitors`,
+			() => ({ name: '外来甲', id_type: 'resident', id_number: makeId('19800101', 771), client_key: key() })],
+		['DELETE', (c) => `/api/v1/tubes/${c}/scans/${people[14].id}`],
+		['POST', (c) => `/api/v1/tubes/${c}/close`],
+		['POST', (c) => `/api/v1/tubes/${c}/void`],
+	];
+	for (const who of [reg, community2])
+		for (const [method, path, body] of asked) {
+			const send = (c) => who.req(method, path(c), body ? { json: body() } : {});
+			const out = await send(t);
+			// (another community's staff scanning grid1's resident hear first of the person)
+			assertError(out, 404, who === reg || method !== 'POST' || !path('').endsWith('/scans')
+				? { code: 'unknown_tube' } : { code: 'unknown_person' });
+			assertSameAsMissing(out, await send(none), t, none);
+		}
+	assertError(await community2.get(`/api/v1/tubes/${t}`), 404, { code: 'unknown_tube' });
 	// A grid worker may not register at all.
 	const grid1 = await h.login('grid1');
 	assertError(await scan(grid1, t, people[14]), 403, { code: 'forbidden' });
-	// Community staff of another community do not see the tube.
-	const community2 = await h.login('community2');
-	assertError(await community2.get(`/api/v1/tubes/${t}`), 404, { code: 'unknown_tube' });
-	// The same for a box at the other site: read, listed, filled.
+	// The tube is untouched: still open, with no one in it.
+	const still = await commander.ok(`/api/v1/tubes/${t}`);
+	assert.equal(still.status, 'open');
+	assert.deepEqual(still.samples, []);
+	// The same for a box at the other site: read, sealed, filled, listed.
 	const box = barcode('B');
+	const noBox = barcode('Y');
 	assertCreated(await commander.post('/api/v1/boxes', { code: box, round_id: round.id, site_id: otherSite.id }));
 	assert.equal((await commander.get(`/api/v1/boxes/${box}`)).status, 200);
-	assertError(await reg.get(`/api/v1/boxes/${box}`), 403, { code: 'not_site_registrar' });
-	assertError(await reg.post(`/api/v1/boxes/${box}/seal`), 403, { code: 'not_site_registrar' });
-	assertError(await community2.get(`/api/v1/boxes/${box}`), 404, { code: 'unknown_box' });
+	const boxAsked = [
+		['GET', (c) => `/api/v1/boxes/${c}`],
+		['POST', (c) => `/api/v1/boxes/${c}/seal`],
+		['POST', (c) => `/api/v1/boxes/${c}/tubes`, { tube_code: t }],
+		['POST', (c) => `/api/v1/boxes/${c}/handover`, { to: '转运员' }],
+	];
+	for (const who of [reg, community2])
+		for (const [method, path, body] of boxAsked) {
+			const send = (c) => who.req(method, path(c), body ? { json: body } : {});
+			const out = await send(box);
+			assertError(out, 404, { code: 'unknown_box' });
+			assertSameAsMissing(out, await send(noBox), box, noBox);
+		}
+	// A tube at a site the registrar may not see, put in a box of its own site, reads as missing.
+	const mine = barcode('B');
+	assertCreated(await reg.post('/api/v1/boxes', { code: mine, round_id: round.id, site_id: site.id }));
+	const into = (c) => reg.post(`/api/v1/boxes/${mine}/tubes`, { tube_code: c });
+	const out = await into(t);
+	assertError(out, 404, { code: 'unknown_tube', field: 'tube_code' });
+	assertSameAsMissing(out, await into(none), t, none);
 	const listed = async (who) => (await who.ok('/api/v1/boxes', { query: { round_id: round.id } })).items.map((b) => b.code);
 	assert.ok((await listed(commander)).includes(box));
 	assert.ok(!(await listed(reg)).includes(box), 'a registrar lists the boxes of its own sites only');

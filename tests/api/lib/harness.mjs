@@ -198,6 +198,19 @@ export function assertError(r, status, want = {}) {
 	return e;
 }
 
+/* Checks that a reply about something the caller may not see (out) reads exactly as the reply
+ * about something that does not exist (missing): the same status, content type and body bytes,
+ * once each reply's own asked-for value (outName / missingName: the id or code in the URL or
+ * body, echoed back) is replaced by one placeholder. The request ids may differ. */
+export function assertSameAsMissing(out, missing, outName, missingName) {
+	const norm = (r, name) => (name ? r.text.replaceAll(String(name), '<asked>') : r.text);
+	assert.equal(out.status, missing.status, `out of scope ${out.what}\nmissing ${missing.what}`);
+	assert.equal(out.headers.get('content-type'), missing.headers.get('content-type'));
+	assert.equal(norm(out, outName), norm(missing, missingName),
+		`an out-of-scope reply differs from a missing one:\n${out.what}\n${missing.what}`);
+	assert.ok(missing.status >= 400, `expected a refusal: ${missing.what}`);
+}
+
 /* A 2xx that creates something: 200 or 201. */
 export function assertCreated(r) {
 	assert.ok(r.status === 201 || r.status === 200, `expected 201: ${r.what}`);
