@@ -50,6 +50,32 @@ static int check_paths(const struct fk_module *m, struct fk_err *err)
 	return 0;
 }
 
+static bool declares(const struct fk_module *m, const char *signal)
+{
+	for (const char *const *s = m->signals; s && *s; s++)
+		if (strcmp(*s, signal) == 0)
+			return true;
+	return false;
+}
+
+/* Every listener hears a signal some module of the list declares. */
+static int check_listeners(const struct fk_module *const *mods, const struct fk_module *m,
+			   struct fk_err *err)
+{
+	for (const struct fk_listener *l = m->listeners; l && l->signal; l++) {
+		bool found = false;
+		for (int i = 0; mods[i] && !found; i++)
+			found = declares(mods[i], l->signal);
+		if (!found || !l->fn)
+			return fk_err_set(
+			    err, FK_EINTERNAL, "bad_module", NULL,
+			    "模块 %s 监听的信号 %s 没有模块声明",
+			    "module %s listens to signal %s, which no module declares", m->name,
+			    l->signal);
+	}
+	return 0;
+}
+
 static int check_list(const struct fk_module *const *mods, struct fk_err *err)
 {
 	for (int i = 0; mods[i]; i++) {
@@ -59,7 +85,7 @@ static int check_list(const struct fk_module *const *mods, struct fk_err *err)
 		for (int j = 0; j < i; j++)
 			if (strcmp(mods[i]->name, mods[j]->name) == 0)
 				return bad_module(err, mods[i]->name, "重复登记", "listed twice");
-		if (check_paths(mods[i], err) < 0)
+		if (check_paths(mods[i], err) < 0 || check_listeners(mods, mods[i], err) < 0)
 			return FK_EINTERNAL;
 	}
 	return 0;

@@ -11,6 +11,7 @@
  *       },
  *       .jobs = zn_jobs,                     // lifts due, on a schedule (platform/jobs.h)
  *       .policies = zn_policies,             // the rules it reads (policy/policy.h)
+ *       .listeners = zn_listeners,           // its reactions to others' facts (signal.h)
  *       .init = zn_init, .fini = zn_fini,    // private state, threads
  *   };
  *
@@ -27,6 +28,8 @@
 #include "http/http.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "platform/signal.h"
+#include "platform/zone_rule.h"
 
 /* A column in which a module keeps a copy of an area's materialized path ("/1/12/305/"). */
 struct fk_area_path {
@@ -48,6 +51,10 @@ struct fk_module {
 	/* The policies the module reads (policy/policy.h), ended by FK_POLICIES_END; the policy
 	 * module collects them at start. May be NULL. */
 	const struct fk_policy_def *policies;
+	/* The signals the module emits (platform/signal.h), ended by NULL; may be NULL. */
+	const char *const *signals;
+	/* Its reactions to other modules' signals, ended by {0}; may be NULL. */
+	const struct fk_listener *listeners;
 	/* At start, after migrations, before serving: makes the module's private state (found
 	 * again with fk_module_state) and starts what it runs. May be NULL. */
 	int (*init)(struct fk_app *app, void **state, struct fk_err *err);
@@ -73,6 +80,10 @@ struct fk_app {
 	/* The scheduler's counters, one per job, ended by a NULL name; GET /metrics shows them.
 	 * NULL while no scheduler exists. */
 	struct fk_job_stats *job_stats;
+	/* The zone in force over an area (platform/zone_rule.h; call fk_zone_of). Installed by
+	 * the zones module's init; NULL without it. */
+	int (*zone_of)(struct fk_app *app, struct fk_db *db, const char *area_path,
+		       struct fk_zone_rule *out, struct fk_err *err);
 };
 
 /* ---- the process's modules ---- */
