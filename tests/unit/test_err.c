@@ -11,7 +11,7 @@
 #include "http/http.h"
 
 #define FIRST_CODE FK_OK
-#define LAST_CODE  FK_EMETHOD /* the lowest code in enum fk_code */
+#define LAST_CODE  FK_EHEAD /* the lowest code in enum fk_code */
 
 static void test_every_code_has_a_row(void **state)
 {
