@@ -28,6 +28,10 @@ static int locked(int64_t until, int64_t now, struct fk_err *err)
 {
 	int64_t minutes = (until - now + 59999) / 60000;
 
+	if (minutes <= 1)
+		return fk_err_set(err, FK_ELIMIT, "locked", NULL,
+				  "登录失败次数过多，请 1 分钟后再试",
+				  "too many failed logins: try again in a minute");
 	return fk_err_set(err, FK_ELIMIT, "locked", NULL, "登录失败次数过多，请 %lld 分钟后再试",
 			  "too many failed logins: try again in %lld minutes", (long long)minutes);
 }
