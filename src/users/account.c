@@ -11,9 +11,12 @@
 #include "base/xmalloc.h"
 #include "users/internal.h"
 
+/* The lock shown is the latest on the account's name from any address; the users table's own
+ * lock columns are no longer used. */
 #define USER_COLS                                                                                  \
-	"id, username, display_name, role, person_id, disabled, failed_count, locked_until, "      \
-	"created_at, updated_at"
+	"id, username, display_name, role, person_id, disabled, "                                  \
+	"(SELECT COALESCE(MAX(f.locked_until), 0) FROM login_failures f "                          \
+	"WHERE f.username = users.username), created_at, updated_at"
 
 static void copy_text(char *dst, size_t size, const char *src)
 {
@@ -32,10 +35,9 @@ static void users_read_row(struct fk_q *q, struct users_row *r)
 	r->u.role = role < 0 ? FK_ROLE_COUNT : (enum fk_role)role;
 	r->u.person_id = fk_q_i64(q, 4);
 	r->u.disabled = fk_q_i64(q, 5) != 0;
-	r->failed_count = (int)fk_q_i64(q, 6);
-	r->locked_until = fk_q_i64(q, 7);
-	r->created_at = fk_q_i64(q, 8);
-	r->updated_at = fk_q_i64(q, 9);
+	r->locked_until = fk_q_i64(q, 6);
+	r->created_at = fk_q_i64(q, 7);
+	r->updated_at = fk_q_i64(q, 8);
 }
 
 static int users_load_scopes(struct fk_db *db, struct fk_user *u, struct fk_err *err)
@@ -322,8 +324,8 @@ static int users_insert(struct fk_db *db, const struct fk_user *u, const char *h
 
 	rc = fk_db_query(db, &q,
 			 "INSERT INTO users (id, username, display_name, role, person_id, "
-			 "password_hash, disabled, failed_count, locked_until, created_at, "
-			 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+			 "password_hash, disabled, created_at, updated_at) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			 err);
 	if (rc < 0)
 		return rc;
@@ -429,12 +431,14 @@ static int users_set_person(struct fk_db *db, int64_t id, int64_t person_id, str
 	return db_rc(fk_db_run(db, err, "UPDATE users SET person_id = NULL WHERE id = ?", "i", id));
 }
 
-static int users_set_password(struct fk_db *db, int64_t id, const char *hash, struct fk_err *err)
+/* A new password lifts the name's locks: whoever set it may log in with it at once. */
+static int users_set_password(struct fk_db *db, int64_t id, const char *username, const char *hash,
+			      struct fk_err *err)
 {
-	return db_rc(fk_db_run(db, err,
-			       "UPDATE users SET password_hash = ?, failed_count = 0, "
-			       "locked_until = 0 WHERE id = ?",
-			       "ti", hash, id));
+	int rc = db_rc(
+	    fk_db_run(db, err, "UPDATE users SET password_hash = ? WHERE id = ?", "ti", hash, id));
+
+	return rc < 0 ? rc : users_lockout_clear(db, username, err);
 }
 
 static int users_patch_check(struct fk_db *db, const struct users_row *cur, struct users_patch *p,
@@ -496,7 +500,7 @@ static int users_patch_apply(struct fk_db *db, const struct users_row *cur,
 	if (rc == 0 && p->set_person)
 		rc = users_set_person(db, id, p->person_id, err);
 	if (rc == 0 && hash)
-		rc = users_set_password(db, id, hash, err);
+		rc = users_set_password(db, id, cur->u.username, hash, err);
 	if (rc == 0 && p->set_scopes)
 		rc = users_put_scopes(db, id, p->scope_ids, p->nscopes, err);
 	if (rc == 0 && (p->disabled == 1 || hash))
@@ -538,6 +542,26 @@ int users_update(struct fk_db *db, int64_t id, const struct users_patch *in,
 	return rc;
 }
 
+int users_unlock(struct fk_db *db, int64_t id, const struct fk_principal *grantor,
+		 const struct users_hook *hook, struct fk_err *err)
+{
+	struct users_row cur;
+	struct fk_tx tx;
+	int rc;
+
+	rc = users_get(db, id, &cur, err);
+	if (rc == 0)
+		rc = users_check_visible(db, &cur, grantor, err);
+	if (rc == 0)
+		rc = fk_tx_begin(db, &tx, err);
+	if (rc < 0)
+		return rc;
+	rc = users_lockout_clear(db, cur.u.username, err);
+	if (rc == 0)
+		rc = run_hook(hook, id, err);
+	return fk_tx_end(db, &tx, rc, err);
+}
+
 int fk_user_passwd(struct fk_db *db, const char *username, const char *password, struct fk_err *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
@@ -557,7 +581,7 @@ int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 		rc = fk_err_set(err, FK_ENOTFOUND, "unknown_user", "username", "用户 %s 不存在",
 				"no user named %s", username);
 	if (rc > 0)
-		rc = users_set_password(db, id, hash, err);
+		rc = users_set_password(db, id, username, hash, err);
 	if (rc == 0)
 		rc = users_sessions_drop(db, id, 0, err);
 	rc = fk_tx_end(db, &tx, rc, err);

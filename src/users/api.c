@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "audit/audit.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "users/internal.h"
 
@@ -59,6 +60,40 @@ static void auth_audit(struct fk_req *req, const char *action, int64_t session_i
 			req->request_id ? req->request_id : "-", aerr.en);
 }
 
+/* A name, fit for a log line's quoted value: what is not printable ASCII, and the quote and
+ * backslash, become '?' (a name is any text the login form was sent). */
+static const char *log_safe(struct fk_req *req, const char *s)
+{
+	char *out = fk_arena_printf(req->arena, "%s", s);
+
+	for (char *p = out; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+			*p = '?';
+	return out;
+}
+
+/* A lock this attempt set: a warning line and an audit entry whose target is the name (an
+ * unknown name is locked too, so there may be no account to name). Best effort, like the
+ * login's other audit rows. */
+static void auth_note_lock(struct fk_req *req, const struct users_login *lg)
+{
+	struct fk_err aerr = {0};
+	char until[32];
+	const char *by = lg->lock.by_name ? "name" : "source";
+	const char *source = req->client_ip && req->client_ip[0] ? req->client_ip : "-";
+	json_t *d;
+
+	fk_iso8601(lg->lock.until, until);
+	fk_warn("event=login_locked username=\"%s\" source=%s by=%s until=%s request_id=%s",
+		log_safe(req, lg->name), source, by, until,
+		req->request_id ? req->request_id : "-");
+	d = json_pack("{s:s, s:s, s:s, s:s}", "username", lg->name, "source", source, "by", by,
+		      "until", until);
+	if (fk_audit_json(req, "users.login_locked", "username", 0, d, &aerr) < 0)
+		fk_warn("event=audit_failed action=users.login_locked request_id=%s msg=\"%s\"",
+			req->request_id ? req->request_id : "-", aerr.en);
+}
+
 static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct users_login *lg = fk_arena_alloc(req->arena, sizeof *lg);
@@ -72,6 +107,8 @@ static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 	if (rc < 0) {
 		if (rc != FK_ELIMIT || strcmp(err->key, "locked") == 0)
 			auth_audit(req, "auth.login_failed", 0, username, err->key);
+		if (lg->lock.until > 0)
+			auth_note_lock(req, lg);
 		return rc;
 	}
 	req->who = &lg->who;
@@ -145,5 +182,10 @@ const struct fk_route users_routes[] = {
      .roles = FK_R(ADMIN),
      .body = users_update_body,
      .summary = "Change an account: display name, role, areas, disabled, password"},
+    {.method = "POST",
+     .path = "/api/v1/users/{id}/unlock",
+     .fn = users_api_unlock,
+     .roles = FK_R(ADMIN),
+     .summary = "Lift every login lock on an account's name, from every address"},
     FK_ROUTES_END,
 };

@@ -297,3 +297,19 @@ int users_api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	json_decref(a.detail);
 	return rc < 0 ? rc : users_reply(req, resp, 200, id, err);
 }
+
+int users_api_unlock(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct audit_ctx a = {.req = req, .action = "user.unlock"};
+	struct users_hook hook = {audit_hook, &a};
+	int64_t id;
+	int rc;
+
+	rc = fk_req_param_id(req, "id", &id, err);
+	if (rc < 0)
+		return rc;
+	a.detail = json_object();
+	rc = users_unlock(req->db, id, req->who, &hook, err);
+	json_decref(a.detail);
+	return rc < 0 ? rc : users_reply(req, resp, 200, id, err);
+}

@@ -1,7 +1,8 @@
 /* users internals: what the files of the users module share and nothing outside uses.
  *   password.c  username/password rules (libpwquality), argon2id hashing, generated passwords
  *   token.c     session tokens, their hashes and CSRF tokens (pure, libsodium only)
- *   throttle.c  per-IP login throttle and per-account lockout rules (pure, in memory)
+ *   throttle.c  per-IP login throttle and the lockout rules (pure, in memory)
+ *   lockout.c   the login_failures table: the lockout counts per name and address
  *   account.c   the users and user_scopes tables
  *   session.c   the sessions table
  *   principal.c who a user is: role, scopes with paths, masking policy
@@ -29,6 +30,7 @@ enum users_policy {
 	USERS_POL_LOCK_AFTER,
 	USERS_POL_LOCK_WINDOW_MINUTES,
 	USERS_POL_LOCK_MINUTES,
+	USERS_POL_NAME_LOCK_AFTER,
 	USERS_POL_SESSION_MINUTES,
 	USERS_POL_COUNT,
 };
@@ -92,32 +94,72 @@ void users_throttle_init(struct users_throttle *t, int per_min);
 /* Takes one attempt for ip at now_ms; false when ip has none left. Thread-safe. */
 bool users_throttle_take(struct users_throttle *t, const char *ip, int64_t now_ms);
 
+/* How long an address that logged in with a name passes that name's all-address brake. */
+#define USERS_KNOWN_SOURCE_MS (30LL * 24 * 3600 * 1000)
+
+/* The lockout state of a name from one address (a pair), or of a name over all addresses. */
 struct users_lock {
 	int failed;	      /* failures counted since the last success or lock */
 	int64_t locked_until; /* epoch ms, 0 = not locked */
 	int64_t failed_at;    /* epoch ms of the last failure counted, 0 = none */
+	int64_t ok_at;	      /* a pair's last successful login, epoch ms, 0 = none */
 };
-/* The lockout policy in force: users.lock_after, users.lock_window_minutes and
- * users.lock_minutes. */
+/* The lockout policy in force: users.lock_after (a pair) or users.name_lock_after (a name),
+ * with users.lock_window_minutes and users.lock_minutes. */
 struct users_lock_rule {
-	int64_t after;	   /* failures in a row that lock an account */
+	int64_t after;	   /* failures in a row that lock */
 	int64_t window_ms; /* a failure longer than this after the last one starts a new count */
-	int64_t lock_ms;   /* how long it stays locked */
+	int64_t lock_ms;   /* how long the lock holds */
 };
 bool users_lock_active(const struct users_lock *s, int64_t now_ms);
 /* The state after one more failed password at now_ms: the rule->after-th failure in a row,
- * each within rule->window_ms of the one before, locks the account for rule->lock_ms and
- * starts the count again. */
+ * each within rule->window_ms of the one before, locks for rule->lock_ms and starts the count
+ * again. A failure while locked changes nothing. */
 struct users_lock users_lock_fail(struct users_lock s, int64_t now_ms,
 				  const struct users_lock_rule *rule);
+/* Until when a login from the pair's address is refused, 0 if it is not: the pair's own lock,
+ * or the name's lock unless the pair logged in within USERS_KNOWN_SOURCE_MS. */
+int64_t users_lock_refusal(const struct users_lock *pair, const struct users_lock *name,
+			   int64_t now_ms);
+
+/* ---- lockout.c ---- */
+#define USERS_ALL_SOURCES "*" /* the source of a name's row over all addresses */
+
+/* What one name's lockout is from one address. */
+struct users_lockout {
+	struct users_lock pair;
+	struct users_lock name;
+};
+/* A lock that a failure has just set (until 0: none). */
+struct users_lock_set {
+	int64_t until;
+	bool by_name; /* the all-address brake, not the pair */
+};
+/* name is folded; source is the client address (never USERS_ALL_SOURCES). Absent rows read as
+ * zeros. Each returns 0 or the store's negative code with err filled. */
+int users_lockout_read(struct fk_db *db, const char *name, const char *source,
+		       struct users_lockout *out, struct fk_err *err);
+/* Counts one wrong password at now_ms for the pair and for the name, under the policies in
+ * force; concurrent failures (other threads, other servers) are each counted once. set (not
+ * NULL) gets the lock this failure set, the later one if both. */
+int users_lockout_fail(struct fk_db *db, const char *name, const char *source, int64_t now_ms,
+		       struct users_lock_set *set, struct fk_err *err);
+/* A login succeeded: clears the pair's count and remembers the address as known. */
+int users_lockout_ok(struct fk_db *db, const char *name, const char *source, int64_t now_ms,
+		     struct fk_err *err);
+/* Clears every count and lock of a name (an admin's unlock, a new password); known addresses
+ * stay known. */
+int users_lockout_clear(struct fk_db *db, const char *name, struct fk_err *err);
+/* Deletes rows that decide nothing any more at now_ms: no lock, no failure within the window,
+ * no success within USERS_KNOWN_SOURCE_MS. *n (may be NULL) gets how many. */
+int users_lockout_purge(struct fk_db *db, int64_t now_ms, int64_t *n, struct fk_err *err);
 
 /* ---- account.c ---- */
 struct users_row {
 	struct fk_user u;
 	int64_t created_at;
 	int64_t updated_at;
-	int64_t locked_until;
-	int failed_count;
+	int64_t locked_until; /* the latest lock on its name, from any address (lockout.c) */
 };
 
 /* An area of a user's scope, as shown and as checked against an admin's scope. */
@@ -160,6 +202,11 @@ struct users_patch {
 int users_update(struct fk_db *db, int64_t id, const struct users_patch *p,
 		 const struct fk_principal *grantor, const struct users_hook *hook,
 		 struct fk_err *err);
+/* Lifts every lock on the account's name, from every address (users_lockout_clear), and runs
+ * hook in the same transaction. FK_ENOTFOUND when there is no such account or it lies outside
+ * grantor's scope (grantor NULL: the CLI, any account). */
+int users_unlock(struct fk_db *db, int64_t id, const struct fk_principal *grantor,
+		 const struct users_hook *hook, struct fk_err *err);
 /* The user's scope areas that still exist, in id order. */
 int users_scopes_resolve(struct fk_db *db, const struct fk_user *u, struct users_area *out, int *n,
 			 struct fk_err *err);
@@ -210,13 +257,20 @@ uint64_t users_cache_generation(void);
 void users_cache_forget_all(void);
 
 /* ---- login.c ---- */
+#define USERS_LOGIN_NAME 129 /* the login body's longest username, folded, with its NUL */
+
 struct users_login {
 	struct fk_principal who;
 	char token[USERS_TOKEN_TEXT];
 	int64_t ttl_ms;
+	/* Filled on failure too: the name as counted, and a lock this attempt set (the caller
+	 * logs and audits it). */
+	char name[USERS_LOGIN_NAME];
+	struct users_lock_set lock;
 };
-/* The whole login: throttle (FK_ELIMIT "throttled"), lockout (FK_ELIMIT "locked"), verify
- * (FK_EAUTH "bad_credentials"), disabled (FK_EPERM "disabled"), new session. */
+/* The whole login: throttle (FK_ELIMIT "throttled"), lockout (FK_ELIMIT "locked", alike for
+ * known and unknown names), verify (FK_EAUTH "bad_credentials", alike too), disabled
+ * (FK_EPERM "disabled", only to whoever knows the password), new session. */
 int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
 		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
 		struct fk_err *err);
@@ -242,6 +296,7 @@ int users_api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 int users_api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int users_api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int users_api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_unlock(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 extern const struct fk_field users_create_body[];
 extern const struct fk_field users_update_body[];
 

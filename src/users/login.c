@@ -1,8 +1,9 @@
-/* login: checks a username and password and opens a session. Order matters: the IP throttle
- * first (cheap, stops floods before any hashing), then the account lock (a locked account is
- * not even verified), then the password (unknown users verify against a dummy hash so both
- * failures take as long and answer alike), then whether the account is disabled (said only to
- * whoever knows the password). */
+/* login: checks a username and password and opens a session. Order matters: the address's
+ * throttle first (cheap, stops floods before any hashing), then the lockout of the name as
+ * typed from this address (a locked pair is not even verified), then the password (an unknown
+ * name verifies against a dummy hash), then whether the account is disabled (said only to
+ * whoever knows the password). Up to the password, an unknown name runs the same statements
+ * as a real one and gets the same reply: the lockout counts names, not accounts. */
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@ struct login_row {
 	int64_t id;
 	char hash[crypto_pwhash_STRBYTES];
 	bool disabled;
-	struct users_lock lock;
 };
 
 static int bad_credentials(struct fk_err *err)
@@ -22,14 +22,18 @@ static int bad_credentials(struct fk_err *err)
 			  "wrong username or password");
 }
 
-static int locked(int64_t until, struct fk_err *err)
+/* Says how long, never until when: the minute it ends would be the same for a real name and
+ * an unknown one, but the text would still differ across a minute's edge. */
+static int locked(int64_t until, int64_t now, struct fk_err *err)
 {
-	char when[32];
+	int64_t minutes = (until - now + 59999) / 60000;
 
-	fk_iso8601(until, when);
-	return fk_err_set(err, FK_ELIMIT, "locked", NULL,
-			  "连续登录失败次数过多，账号已锁定至 %s（UTC）",
-			  "too many failed logins: the account is locked until %s (UTC)", when);
+	if (minutes <= 1)
+		return fk_err_set(err, FK_ELIMIT, "locked", NULL,
+				  "登录失败次数过多，请 1 分钟后再试",
+				  "too many failed logins: try again in a minute");
+	return fk_err_set(err, FK_ELIMIT, "locked", NULL, "登录失败次数过多，请 %lld 分钟后再试",
+			  "too many failed logins: try again in %lld minutes", (long long)minutes);
 }
 
 static int login_find(struct fk_db *db, const char *username, struct login_row *row,
@@ -38,11 +42,8 @@ static int login_find(struct fk_db *db, const char *username, struct login_row *
 	struct fk_q *q;
 	int rc;
 
-	rc =
-	    fk_db_query(db, &q,
-			"SELECT id, password_hash, disabled, failed_count, locked_until, failed_at "
-			"FROM users WHERE username = ?",
-			err);
+	rc = fk_db_query(db, &q, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+			 err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_text(q, 1, username);
@@ -51,73 +52,9 @@ static int login_find(struct fk_db *db, const char *username, struct login_row *
 		row->id = fk_q_i64(q, 0);
 		snprintf(row->hash, sizeof row->hash, "%s", fk_q_text(q, 1) ? fk_q_text(q, 1) : "");
 		row->disabled = fk_q_i64(q, 2) != 0;
-		row->lock.failed = (int)fk_q_i64(q, 3);
-		row->lock.locked_until = fk_q_i64(q, 4);
-		row->lock.failed_at = fk_q_i64(q, 5);
 	}
 	fk_q_done(q);
 	return rc;
-}
-
-static int login_read_lock(struct fk_db *db, int64_t id, struct users_lock *lock,
-			   struct fk_err *err)
-{
-	struct fk_q *q;
-	int rc;
-
-	rc = fk_db_query(
-	    db, &q, "SELECT failed_count, locked_until, failed_at FROM users WHERE id = ?", err);
-	if (rc < 0)
-		return rc;
-	fk_q_bind_i64(q, 1, id);
-	rc = fk_q_step(q, err);
-	if (rc > 0) {
-		lock->failed = (int)fk_q_i64(q, 0);
-		lock->locked_until = fk_q_i64(q, 1);
-		lock->failed_at = fk_q_i64(q, 2);
-	}
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
-}
-
-/* Counts one failure. Compare-and-set on the old state, so concurrent failures from many
- * addresses are each counted once. */
-static int login_count_failure(struct fk_db *db, const struct login_row *row, int64_t now,
-			       struct fk_err *err)
-{
-	struct users_lock cur = row->lock;
-	struct fk_policy_snap *pol = fk_policy_snap(db);
-	struct users_lock_rule rule = {fk_policy_snap_i64(pol, USERS_POLICY(LOCK_AFTER)),
-				       fk_policy_snap_ms(pol, USERS_POLICY(LOCK_WINDOW_MINUTES)),
-				       fk_policy_snap_ms(pol, USERS_POLICY(LOCK_MINUTES))};
-
-	fk_policy_snap_release(pol);
-	for (int tries = 0; tries < 8; tries++) {
-		struct users_lock next = users_lock_fail(cur, now, &rule);
-		int rc;
-		int64_t n =
-		    fk_db_run(db, err,
-			      "UPDATE users SET failed_count = ?, locked_until = ?, failed_at = ? "
-			      "WHERE id = ? AND failed_count = ? AND locked_until = ? AND "
-			      "failed_at = ?",
-			      "iiiiiii", (int64_t)next.failed, next.locked_until, next.failed_at,
-			      row->id, (int64_t)cur.failed, cur.locked_until, cur.failed_at);
-		if (n != 0)
-			return n < 0 ? (int)n : 0;
-		rc = login_read_lock(db, row->id, &cur, err);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int login_clear_failures(struct fk_db *db, int64_t id, struct fk_err *err)
-{
-	int64_t n = fk_db_run(db, err,
-			      "UPDATE users SET failed_count = 0, locked_until = 0 "
-			      "WHERE id = ? AND (failed_count <> 0 OR locked_until <> 0)",
-			      "i", id);
-	return n < 0 ? (int)n : 0;
 }
 
 /* Usernames are lower case; people type "Admin" all the same. */
@@ -130,16 +67,16 @@ static void login_fold(const char *in, char *out, size_t size)
 	out[i] = '\0';
 }
 
-static int login_open(struct fk_db *db, const struct login_row *row, const char *ip, int64_t ttl_ms,
-		      struct users_login *out, struct fk_err *err)
+static int login_open(struct fk_db *db, const struct login_row *row, const char *source,
+		      int64_t now, int64_t ttl_ms, struct users_login *out, struct fk_err *err)
 {
 	struct users_session s;
 	bool disabled = false;
 	int rc;
 
-	rc = login_clear_failures(db, row->id, err);
+	rc = users_lockout_ok(db, out->name, source, now, err);
 	if (rc == 0)
-		rc = users_session_create(db, row->id, ip, ttl_ms, out->token, &s, err);
+		rc = users_session_create(db, row->id, source, ttl_ms, out->token, &s, err);
 	if (rc == 0)
 		rc = users_principal_load(db, row->id, &out->who, &disabled, err);
 	if (rc < 0)
@@ -150,12 +87,38 @@ static int login_open(struct fk_db *db, const struct login_row *row, const char 
 	return 0;
 }
 
+/* The lockout, then the password: the same statements and the same hashing whether the name
+ * is an account's or not. 1 when the password is right, 0 when not (counted), or < 0. */
+static int login_check(struct fk_db *db, const char *source, const char *password, int64_t now,
+		       struct login_row *row, struct users_login *out, struct fk_err *err)
+{
+	struct users_lockout st;
+	int64_t until;
+	bool right;
+	int found;
+	int rc = users_lockout_read(db, out->name, source, &st, err);
+
+	if (rc < 0)
+		return rc;
+	until = users_lock_refusal(&st.pair, &st.name, now);
+	if (until > 0)
+		return locked(until, now, err);
+	found = login_find(db, out->name, row, err);
+	if (found < 0)
+		return found;
+	right = users_password_verify(found > 0 ? row->hash : users_dummy_hash(), password);
+	if (found > 0 && right)
+		return 1;
+	rc = users_lockout_fail(db, out->name, source, now, &out->lock, err);
+	return rc < 0 ? rc : 0;
+}
+
 int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
 		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
 		struct fk_err *err)
 {
 	struct login_row row = {0};
-	char name[128];
+	const char *source = ip && ip[0] ? ip : "-";
 	int64_t now = fk_now_ms();
 	int rc;
 
@@ -163,22 +126,12 @@ int users_login(struct users_throttle *t, struct fk_db *db, const char *username
 		return fk_err_set(
 		    err, FK_ELIMIT, "throttled", NULL, "该地址登录尝试过于频繁，请稍后再试",
 		    "too many login attempts from this address; try again in a minute");
-	login_fold(username, name, sizeof name);
-	rc = login_find(db, name, &row, err);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		users_password_verify(users_dummy_hash(), password);
-		return bad_credentials(err);
-	}
-	if (users_lock_active(&row.lock, now))
-		return locked(row.lock.locked_until, err);
-	if (!users_password_verify(row.hash, password)) {
-		rc = login_count_failure(db, &row, now, err);
+	login_fold(username, out->name, sizeof out->name);
+	rc = login_check(db, source, password, now, &row, out, err);
+	if (rc <= 0)
 		return rc < 0 ? rc : bad_credentials(err);
-	}
 	if (row.disabled)
 		return fk_err_set(err, FK_EPERM, "disabled", NULL, "账号已停用，请联系管理员",
 				  "this account is disabled; ask an administrator");
-	return login_open(db, &row, ip, ttl_ms, out, err);
+	return login_open(db, &row, source, now, ttl_ms, out, err);
 }

@@ -1,6 +1,7 @@
-/* module: the users module's descriptor (routes, the lockout and session policies), its start
- * hook (libsodium, the login throttle) and the authenticate hook the router calls on every
- * non-public route, which takes who is calling from the principal cache or else from the store. */
+/* module: the users module's descriptor (routes, the lockout and session policies, the jobs
+ * that purge old sessions and lockout rows), its start hook (libsodium, the login throttle)
+ * and the authenticate hook the router calls on every non-public route, which takes who is
+ * calling from the principal cache or else from the store. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "users/internal.h"
 
 #define PURGE_SESSIONS_EVERY_MS (10 * 60 * 1000)
+#define PURGE_LOCKOUT_EVERY_MS	(60 * 60 * 1000)
 
 static struct users_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
@@ -115,10 +117,27 @@ static int users_purge_sessions(struct fk_app *app, struct fk_db *db, struct fk_
 	return rc;
 }
 
+/* Lockout rows of names nobody has tried for a window, nor logged in with for
+ * USERS_KNOWN_SOURCE_MS: they would be read as zeros anyway. */
+static int users_purge_lockout(struct fk_app *app, struct fk_db *db, struct fk_err *err)
+{
+	int64_t n = 0;
+	int rc;
+
+	(void)app;
+	rc = users_lockout_purge(db, fk_now_ms(), &n, err);
+	if (rc == 0 && n > 0)
+		fk_info("event=login_failures_purged count=%lld", (long long)n);
+	return rc;
+}
+
 static const struct fk_job users_jobs[] = {
     {.name = "users.purge_sessions",
      .every_ms = PURGE_SESSIONS_EVERY_MS,
      .run = users_purge_sessions},
+    {.name = "users.purge_login_failures",
+     .every_ms = PURGE_LOCKOUT_EVERY_MS,
+     .run = users_purge_lockout},
     FK_JOBS_END,
 };
 

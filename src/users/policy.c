@@ -1,6 +1,7 @@
 /* policy: the numbers the users module reads from policies (SPEC §12): how many wrong
- * passwords in a row, each within a window of the last, lock an account and for how long, and
- * how long a login session lasts. */
+ * passwords in a row, each within a window of the last, lock a name for the address that typed
+ * them, how many from all addresses lock it for every address that has not logged in with it
+ * before, for how long, and how long a login session lasts. */
 #include "users/internal.h"
 
 const struct fk_policy_def users_policies[] = {
@@ -11,8 +12,11 @@ const struct fk_policy_def users_policies[] = {
 			      .max = 100,
 			      .label_zh = "连续输错密码锁定次数",
 			      .label_en = "Wrong passwords before a lock",
-			      .help_zh = "连续输错这么多次密码，账号即被锁定",
-			      .help_en = "This many wrong passwords in a row lock the account"},
+			      .help_zh = "同一地址对同一用户名连续输错这么多次密码，该地址即不能再"
+					 "以此用户名登录，直到锁定期满；其他地址不受影响",
+			      .help_en = "This many wrong passwords in a row for one name from one "
+					 "address lock that name for that address; other addresses "
+					 "are not affected"},
     [USERS_POL_LOCK_WINDOW_MINUTES] = {.key = "users.lock_window_minutes",
 				       .type = FK_POLICY_DURATION,
 				       .def = "60",
@@ -31,10 +35,25 @@ const struct fk_policy_def users_policies[] = {
 				.min = 1,
 				.max = 1440,
 				.unit = FK_POLICY_MINUTES,
-				.label_zh = "账号锁定时长",
+				.label_zh = "登录锁定时长",
 				.label_en = "Lock time",
-				.help_zh = "锁定的账号在此时间后可再次登录",
-				.help_en = "A locked account may log in again after it"},
+				.help_zh = "锁定在此时间后解除（管理员也可提前解锁）",
+				.help_en = "A lock ends after this (an admin may lift it sooner)"},
+    [USERS_POL_NAME_LOCK_AFTER] = {.key = "users.name_lock_after",
+				   .type = FK_POLICY_INT,
+				   .def = "50",
+				   .min = 1,
+				   .max = 10000,
+				   .label_zh = "各地址合计输错密码锁定次数",
+				   .label_en = "Wrong passwords from all addresses before a lock",
+				   .help_zh =
+				       "所有地址对同一用户名合计输错这么多次密码（每次距上次不超过"
+				       "计数时段），此用户名即对近 30 天未用它登录成功过的地址锁定",
+				   .help_en =
+				       "This many wrong passwords for one name from all "
+				       "addresses, each within the window of the last, lock "
+				       "it for every address that has not logged in with it in "
+				       "the last 30 days"},
     [USERS_POL_SESSION_MINUTES] = {.key = "users.session_minutes",
 				   .type = FK_POLICY_DURATION,
 				   .def = "720",

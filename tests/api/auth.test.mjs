@@ -84,15 +84,15 @@ h.test('a wrong password answers 401 "bad_credentials"; so does an unknown user,
 	assert.equal(ok.r.status, 200, ok.r.what);
 });
 
-h.test('5 failures lock the account: 429 "locked" saying until when, even with the right password', async () => {
+h.test('5 failures lock the name for this address: 429 "locked" saying for how long, even with the right password', async () => {
 	for (let i = 0; i < 5; i++) {
 		const { r } = await tryLogin('volunteer1', `Wrong-pass-${i}`);
 		assertError(r, 401, { code: 'bad_credentials' });
 	}
 	const { r } = await tryLogin('volunteer1', PASSWORD);
 	const e = assertError(r, 429, { code: 'locked' });
-	assert.match(e.message_en, /\d{1,2}:\d{2}/, `the message must say until when: ${r.what}`);
-	assert.match(e.message_zh, /\d{1,2}:\d{2}/, `the message must say until when: ${r.what}`);
+	assert.match(e.message_en, /in 15 minutes/, `the message must say for how long: ${r.what}`);
+	assert.match(e.message_zh, /15 分钟/, `the message must say for how long: ${r.what}`);
 	// Other accounts are not affected.
 	const other = await tryLogin('building1', PASSWORD);
 	assert.equal(other.r.status, 200, other.r.what);

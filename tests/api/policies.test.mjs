@@ -49,7 +49,7 @@ h.test('every role reads the definitions and the current values; a fresh store i
 		'testing.sampler_people': 360, 'area.grid_residents_max': 2500,
 		'area.grid_households_min': 300, 'area.grid_households_max': 500,
 		'area.rural_grid_households': 300, 'users.lock_after': 5, 'users.lock_minutes': 15,
-		'users.lock_window_minutes': 60,
+		'users.lock_window_minutes': 60, 'users.name_lock_after': 50,
 		'users.session_minutes': 720, 'gates.fever_celsius': 37.3,
 		'zones.high_to_medium_days': 7, 'zones.medium_after_high_days': 3,
 		'zones.medium_to_low_days': 7, 'zones.high_to_low_days': 5,

@@ -214,6 +214,30 @@ static void test_lockout_window(void **state)
 	assert_true(users_lock_active(&s, now + 2 * rule.window_ms + 1));
 }
 
+/* A pair's own lock refuses its address; the name's lock refuses every address but one that
+ * logged in with the name within USERS_KNOWN_SOURCE_MS; the later of two locks is said. */
+static void test_lock_refusal(void **state)
+{
+	int64_t now = 1700000000000LL;
+	struct users_lock none = {0};
+	struct users_lock pair = {.locked_until = now + 1000};
+	struct users_lock name = {.locked_until = now + 5000};
+	struct users_lock known = {.ok_at = now - 1000};
+	struct users_lock stale = {.ok_at = now - USERS_KNOWN_SOURCE_MS - 1};
+
+	(void)state;
+	assert_int_equal(users_lock_refusal(&none, &none, now), 0);
+	assert_int_equal(users_lock_refusal(&pair, &none, now), now + 1000);
+	assert_int_equal(users_lock_refusal(&pair, &none, now + 1000), 0);
+	assert_int_equal(users_lock_refusal(&none, &name, now), now + 5000);
+	assert_int_equal(users_lock_refusal(&pair, &name, now), now + 5000);
+	assert_int_equal(users_lock_refusal(&known, &name, now), 0);
+	assert_int_equal(users_lock_refusal(&stale, &name, now), now + 5000);
+	/* a known address is still held by its own lock */
+	known.locked_until = now + 1000;
+	assert_int_equal(users_lock_refusal(&known, &name, now), now + 1000);
+}
+
 static void test_role_masks(void **state)
 {
 	bool id, phone;
@@ -283,8 +307,8 @@ int main(void)
 	    cmocka_unit_test(test_tokens_differ),    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_throttle_limit),   cmocka_unit_test(test_throttle_many_ips),
 	    cmocka_unit_test(test_throttle_long_ip), cmocka_unit_test(test_lockout),
-	    cmocka_unit_test(test_lockout_window),   cmocka_unit_test(test_role_masks),
-	    cmocka_unit_test(test_principal_cache),
+	    cmocka_unit_test(test_lockout_window),   cmocka_unit_test(test_lock_refusal),
+	    cmocka_unit_test(test_role_masks),	     cmocka_unit_test(test_principal_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
