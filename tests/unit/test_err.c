@@ -46,9 +46,10 @@ static void test_names_are_unique(void **state)
 static void test_statuses(void **state)
 {
 	static const int want[][2] = {
-	    {FK_OK, 200},	 {FK_EINVAL, 400},  {FK_EAUTH, 401},	 {FK_EPERM, 403},
-	    {FK_ENOTFOUND, 404}, {FK_EMETHOD, 405}, {FK_ECONFLICT, 409}, {FK_ETOOBIG, 413},
-	    {FK_EUNPROC, 422},	 {FK_ELIMIT, 429},  {FK_EINTERNAL, 500}, {FK_EDB, 500},
+	    {FK_OK, 200},	 {FK_EINVAL, 400},    {FK_EAUTH, 401},	   {FK_EPERM, 403},
+	    {FK_ENOTFOUND, 404}, {FK_EMETHOD, 405},   {FK_ECONFLICT, 409}, {FK_ETOOBIG, 413},
+	    {FK_EURI, 414},	 {FK_EHEAD, 431},     {FK_EBUSY, 503},	   {FK_EUNPROC, 422},
+	    {FK_ELIMIT, 429},	 {FK_EINTERNAL, 500}, {FK_EDB, 500},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
