@@ -38,10 +38,11 @@ struct fk_guard {
 	_Atomic uint64_t reaped;
 };
 
-/* The monotonic clock, moved by the test clock with everything else. */
+/* Timeouts are real time (base/clock.h): the test clock, which moves the domain's days and
+ * deadlines, never shuts a connection. */
 static int64_t guard_now_ms(void)
 {
-	return (int64_t)(fk_mono_ns() / 1000000u) + fk_clock_offset_ms();
+	return (int64_t)(fk_mono_ns() / 1000000u);
 }
 
 static void list_unlink(struct fk_guard *g, struct guard_conn *gc)
@@ -122,14 +123,6 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-/* A moved test clock may have passed deadlines: look now rather than at the next tick. */
-static void on_clock_moved(void *cls)
-{
-	struct fk_guard *g = cls;
-
-	pthread_cond_signal(&g->wake);
-}
-
 struct fk_guard *fk_guard_new(const struct fk_guard_opts *o)
 {
 	struct fk_guard *g = fk_xcalloc(1, sizeof(*g));
@@ -145,7 +138,6 @@ struct fk_guard *fk_guard_new(const struct fk_guard_opts *o)
 	pthread_condattr_destroy(&ca);
 	if (pthread_create(&g->reaper, NULL, reaper_main, g) != 0)
 		FK_BUG("cannot start the connection reaper");
-	fk_clock_watch(on_clock_moved, g); /* at worst (no slot) the tick still comes */
 	return g;
 }
 
@@ -153,7 +145,6 @@ void fk_guard_free(struct fk_guard *g)
 {
 	if (!g)
 		return;
-	fk_clock_unwatch(on_clock_moved, g);
 	pthread_mutex_lock(&g->mu);
 	g->stop = true;
 	pthread_cond_signal(&g->wake);

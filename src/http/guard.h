@@ -11,7 +11,7 @@
  *     (libmicrohttpd's own limit is max-conns + reserve), and answers each request there at once
  *     with 503 server_busy and a closed connection, except the routes marked
  *     FK_RF_PAST_LIMIT (/healthz), which are served.
- * Deadlines are read on the monotonic clock plus the test clock's offset, so a test moves them.
+ * Deadlines are real time (the monotonic clock): the test clock never shuts a connection.
  * The per-address cap is libmicrohttpd's own (MHD_OPTION_PER_IP_CONNECTION_LIMIT). */
 #ifndef FK_HTTP_GUARD_H
 #define FK_HTTP_GUARD_H
