@@ -57,10 +57,10 @@ fuzz:
 api: api-sqlite api-postgres
 
 api-sqlite: build-asan
-	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=sqlite node --test --test-concurrency=1 tests/api/
+	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=sqlite node --test --test-concurrency=2 tests/api/
 
 api-postgres: build-asan
-	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
+	@FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=2 tests/api/
 
 browser: build web
 	@cd web && npx vitest run --reporter=dot
