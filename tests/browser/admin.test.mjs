@@ -53,3 +53,21 @@ h.test('a bad password length is shown in the dialog', async (page) => {
 	await page.waitForSelector('[data-test=user-error]');
 	assert.match(await page.textContent('[data-test=user-error]'), /password/);
 });
+
+/* Five wrong passwords for grid2 from this machine lock it here; the admin sees the lock and
+ * lifts it, and grid2 logs in from the same machine. */
+h.test('admin sees a login lock and lifts it; the owner then logs in', async (page) => {
+	for (let i = 0; i < 5; i++) {
+		const r = await fetch(h.base + '/api/v1/auth/login', {
+			method: 'POST', headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ username: 'grid2', password: 'Wrong-pass-' + i }),
+		});
+		assert.equal(r.status, 401);
+	}
+	await h.login(page, 'admin');
+	await page.click('text=用户与角色');
+	await page.click('[data-test=user-unlock-grid2]');
+	await page.waitForSelector('[data-test=user-unlock-grid2]', { state: 'detached' });
+	await page.click('[data-test=logout]');
+	await h.login(page, 'grid2');
+});

@@ -18,6 +18,7 @@ export const endpoints = {
   users: ['GET', '/api/v1/users'],
   userCreate: ['POST', '/api/v1/users'],
   userUpdate: ['PATCH', '/api/v1/users/{id}'],
+  userUnlock: ['POST', '/api/v1/users/{id}/unlock'],
   audit: ['GET', '/api/v1/audit'],
   // policies: the numbers an administrator changes at run time
   policies: ['GET', '/api/v1/policies'],

@@ -47,6 +47,7 @@ export default {
   users: {
     title: 'Users and roles', username: 'Username', displayName: 'Name', role: 'Role', scopes: 'Jurisdiction',
     areaCodes: 'Area codes (comma separated)', password: 'Password', disabled: 'Disabled', newUser: 'New user',
+    lockedUntil: 'Login locked until', unlock: 'Unlock', unlocked: 'Login unlocked',
   },
   audit: { at: 'Time', user: 'User', action: 'Action', target: 'Target', ip: 'IP' },
   policy: {

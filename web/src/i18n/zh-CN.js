@@ -47,6 +47,7 @@ export default {
   users: {
     title: '用户与角色', username: '用户名', displayName: '姓名', role: '角色', scopes: '管辖区域',
     areaCodes: '区域编码（逗号分隔）', password: '密码', disabled: '停用', newUser: '新建用户',
+    lockedUntil: '登录锁定至', unlock: '解锁', unlocked: '已解除登录锁定',
   },
   audit: { at: '时间', user: '用户', action: '操作', target: '对象', ip: 'IP' },
   policy: {
