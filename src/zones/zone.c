@@ -93,7 +93,9 @@ static int check_source(struct fk_db *db, const char *code, struct fk_err *err)
 	if (rc == 0 && code && !positive)
 		return fk_err_set(err, FK_EUNPROC, "not_positive", "source_tube_code",
 				  "试管 %s 不是阳性混管", "tube %s is not a positive pool", code);
-	return rc == FK_ENOTFOUND ? FK_EUNPROC : rc;
+	if (rc == FK_ENOTFOUND) /* a bad value in the body, not a missing resource */
+		err->code = rc = FK_EUNPROC;
+	return rc;
 }
 
 /* The active zone over the very same area, if any: 1 and its id and kind, or 0. */
