@@ -105,8 +105,8 @@ int zn_api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	int64_t id;
 
 	if (fk_req_param_id(req, "id", &id, err) < 0)
-		return fk_err_set(err, FK_ENOTFOUND, "zone_not_found", "id", "该区域不存在",
-				  "there is no such zone");
+		return fk_err_set(err, FK_ENOTFOUND, "zone_not_found", "id",
+				  "该区域（封控/管控）不存在", "there is no such zone");
 	return reply_zone(req, resp, 200, id, true, err);
 }
 
@@ -188,8 +188,8 @@ int zn_api_people(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (rc < 0) {
 		json_decref(items);
 		return rc == FK_ENOTFOUND && !err->key[0]
-			   ? fk_err_set(err, rc, "zone_not_found", "id", "该区域不存在",
-					"there is no such zone")
+			   ? fk_err_set(err, rc, "zone_not_found", "id",
+					"该区域（封控/管控）不存在", "there is no such zone")
 			   : rc;
 	}
 	fk_resp_json(resp, 200,

@@ -55,10 +55,11 @@ int zn_proposal_list(struct fk_db *db, const struct fk_principal *who, const cha
 		     int64_t zone_id, int limit, json_t *items, struct fk_err *err)
 {
 	struct fk_q *q;
-	int rc = fk_db_query(db, &q,
-			     "SELECT " PROPOSAL_COLS " FROM zone_proposals WHERE (? = 'all' OR "
-			     "status = ?) AND (? = 0 OR zone_id = ?) ORDER BY id DESC",
-			     err);
+	int rc =
+	    fk_db_query(db, &q,
+			"SELECT " PROPOSAL_COLS " FROM zone_proposals WHERE (? = 'all' OR "
+			"status = ?) AND (CAST(? AS BIGINT) = 0 OR zone_id = ?) ORDER BY id DESC",
+			err);
 	int n = 0;
 
 	if (rc < 0)
