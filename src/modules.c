@@ -9,6 +9,7 @@
 #include "events/events.h"
 #include "testing/testing.h"
 #include "tubes/tubes.h"
+#include "zones/zones.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -21,6 +22,7 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_events,
     &fk_module_testing,
     &fk_module_tubes, /* stands on testing: a tube belongs to a round and a site */
+    &fk_module_zones, /* follows tubes' results; testing and tubes follow it by the zone hook */
     NULL,
 };
 /* clang-format on */
