@@ -9,6 +9,7 @@
 #include "events/events.h"
 #include "testing/testing.h"
 #include "tubes/tubes.h"
+#include "gates/gates.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -21,6 +22,7 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_events,
     &fk_module_testing,
     &fk_module_tubes, /* stands on testing: a tube belongs to a round and a site */
+    &fk_module_gates, /* after zones when they come: it follows them through fk_zone_of */
     NULL,
 };
 /* clang-format on */
