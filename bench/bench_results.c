@@ -151,7 +151,8 @@ static double apply(struct fk_db *db, const struct fk_principal *lab, int64_t ro
 		if (i % batch == 0 && fk_tx_begin(db, &tx, &err) < 0)
 			bench_die("begin", &err);
 		snprintf(code, sizeof(code), "R%lld", i);
-		if (tb_result_apply(db, lab, round_id, code, result_of(i), &t, &outcome, &err) < 0)
+		if (tb_result_apply(NULL, db, lab, round_id, code, result_of(i), &t, &outcome,
+				    &err) < 0)
 			bench_die(code, &err);
 		*changed += outcome == TB_APPLIED;
 		if ((i % batch == batch - 1 || i == tubes - 1) && fk_tx_end(db, &tx, 0, &err) < 0)

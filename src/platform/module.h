@@ -84,6 +84,10 @@ struct fk_app {
 	 * the zones module's init; NULL without it. */
 	int (*zone_of)(struct fk_app *app, struct fk_db *db, const char *area_path,
 		       struct fk_zone_rule *out, struct fk_err *err);
+	/* The door-to-door zones' paths near a subtree (fk_zone_door_paths). Installed with
+	 * zone_of; NULL without it. */
+	int (*zone_door_paths)(struct fk_app *app, struct fk_db *db, const char *under,
+			       json_t *paths, struct fk_err *err);
 };
 
 /* ---- the process's modules ---- */

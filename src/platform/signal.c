@@ -32,3 +32,11 @@ int fk_zone_of(struct fk_app *app, struct fk_db *db, const char *area_path,
 		return 0;
 	return app->zone_of(app, db, area_path, out, err);
 }
+
+int fk_zone_door_paths(struct fk_app *app, struct fk_db *db, const char *under, json_t *paths,
+		       struct fk_err *err)
+{
+	if (!app || !app->zone_door_paths || !under)
+		return 0;
+	return app->zone_door_paths(app, db, under, paths, err);
+}

@@ -11,6 +11,7 @@
 #define FK_PLATFORM_ZONE_RULE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <jansson.h>
 #include "base/err.h"
 #include "store/db.h"
 
@@ -34,5 +35,12 @@ struct fk_zone_rule {
  * memory. */
 int fk_zone_of(struct fk_app *app, struct fk_db *db, const char *area_path,
 	       struct fk_zone_rule *out, struct fk_err *err);
+
+/* The area paths of the zones in force whose rule is door to door (level 3) and that overlap
+ * the subtree at `under` (lie in it or contain it), appended to paths, a JSON array of
+ * strings: a list query adds "or the person lives under one of these". Nothing appended when
+ * no zones module runs. 0 or a negative code with err filled. */
+int fk_zone_door_paths(struct fk_app *app, struct fk_db *db, const char *under, json_t *paths,
+		       struct fk_err *err);
 
 #endif

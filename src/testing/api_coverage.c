@@ -186,7 +186,12 @@ static int list_people(struct fk_req *req, struct view *v, bool door, json_t *it
 	f.cursor = fk_req_query(req, "cursor");
 	if (f.cursor && !*f.cursor)
 		f.cursor = NULL;
-	rc = tr_missing_list(req->db, req->who, &f, items, next, next_size, err);
+	f.zone_paths = door ? json_array() : NULL;
+	if (door)
+		rc = fk_zone_door_paths(req->app, req->db, v->area.path, f.zone_paths, err);
+	if (rc == 0)
+		rc = tr_missing_list(req->db, req->who, &f, items, next, next_size, err);
+	json_decref(f.zone_paths);
 	if (rc == 0) {
 		e.detail = json_pack("{s:o, s:I}", "area_id", fk_json_idv(v->area.id), "results",
 				     (json_int_t)json_array_size(items));

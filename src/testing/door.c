@@ -1,6 +1,7 @@
 /* door: the lists grid workers and door-to-door teams work through — the people of a round
  * still missing under an area (neither sampled nor exempt), and of those the ones tagged for
- * home sampling (bedridden, elderly living alone, home_sampling). Always within the caller's
+ * home sampling (bedridden, elderly living alone, home_sampling) or living in a sealed
+ * (level-3) zone, which the zone hook names (platform/zone_rule.h). Always within the caller's
  * scope; phones masked unless the role may see them. Paged by a keyset cursor on
  * (building path, household, id), never by OFFSET, so a grid worker's list is stable while
  * people are being sampled. */
@@ -85,6 +86,10 @@ static int cursor_parse(const char *s, struct cursor *c, struct fk_err *err)
 
 /* ---- the query ---- */
 
+/* Door-to-door zones a list adds by path; past this many (a district all sealed) the list
+ * would rather be asked per community. */
+#define DOOR_ZONES_MAX 64
+
 static void list_sql(const struct fk_principal *who, const struct tr_list_query *f, bool in_round,
 		     struct fk_buf *sql)
 {
@@ -99,10 +104,14 @@ static void list_sql(const struct fk_principal *who, const struct tr_list_query 
 	fk_buf_puts(sql, " AND NOT EXISTS (SELECT 1 FROM round_exempt e WHERE e.round_id = ? AND "
 			 "e.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM samples x WHERE "
 			 "x.round_id = ? AND x.person_id = p.id AND x.voided = 0)");
-	if (f->door)
+	if (f->door) {
 		fk_buf_puts(sql,
-			    " AND EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id "
+			    " AND (EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id "
 			    "AND t.tag IN ('home_sampling', 'bedridden', 'elderly_alone'))");
+		for (size_t i = 0; i < json_array_size(f->zone_paths) && i < DOOR_ZONES_MAX; i++)
+			fk_buf_puts(sql, " OR (p.area_path >= ? AND p.area_path < ?)");
+		fk_buf_puts(sql, ")");
+	}
 	if (f->cursor)
 		fk_buf_puts(sql, " AND (p.area_path > ? OR (p.area_path = ? AND "
 				 "(COALESCE(p.household, '') > ? OR (COALESCE(p.household, '') = ? "
@@ -123,6 +132,12 @@ static void list_bind(struct fk_q *q, const struct fk_principal *who, const stru
 		fk_q_bind_i64(q, i++, f->round_id);
 	fk_q_bind_i64(q, i++, f->round_id);
 	fk_q_bind_i64(q, i++, f->round_id);
+	for (size_t k = 0; f->door && k < json_array_size(f->zone_paths) && k < DOOR_ZONES_MAX;
+	     k++) {
+		const char *zp = json_string_value(json_array_get(f->zone_paths, k));
+		fk_q_bind_text(q, i++, zp);
+		fk_q_bind_text(q, i++, tr_upper(zp, upper));
+	}
 	if (f->cursor) {
 		fk_q_bind_text(q, i++, c->path);
 		fk_q_bind_text(q, i++, c->path);

@@ -158,7 +158,9 @@ struct tr_list_query {
 	int64_t round_id;
 	const struct tr_round_areas *ra;
 	const struct fk_area *area;
-	bool door; /* only people tagged home_sampling, bedridden or elderly_alone */
+	bool door; /* only people tagged home_sampling, bedridden or elderly_alone, or living in a
+		    * door-to-door zone: */
+	json_t *zone_paths; /* door: those zones' paths (fk_zone_door_paths), or NULL */
 	int limit;
 	const char *cursor;
 };

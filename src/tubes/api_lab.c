@@ -235,8 +235,8 @@ static int result_fn(struct fk_req *req, void *ctx, int *status, json_t **reply,
 {
 	struct result_ctx *c = ctx;
 	enum tb_outcome outcome;
-	int rc = tb_result_apply(req->db, req->who, 0, c->code, fk_json_str(req->body, "result"),
-				 &c->t, &outcome, err);
+	int rc = tb_result_apply(req->app, req->db, req->who, 0, c->code,
+				 fk_json_str(req->body, "result"), &c->t, &outcome, err);
 
 	if (rc < 0)
 		return rc;
@@ -278,7 +278,8 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (rc < 0)
 		return rc;
 	fk_report_init(&rep);
-	rc = tb_plate_apply(req->db, req->who, r.id, req->raw_body, req->raw_len, &rep, err);
+	rc = tb_plate_apply(req->app, req->db, req->who, r.id, req->raw_body, req->raw_len, &rep,
+			    err);
 	e.detail = json_pack("{s:I, s:I, s:I, s:I, s:s}", "total", (json_int_t)rep.total, "applied",
 			     (json_int_t)rep.created, "unchanged", (json_int_t)rep.unchanged,
 			     "failed", (json_int_t)rep.failed, "result", rc == 0 ? "ok" : err->key);

@@ -154,10 +154,11 @@ static int scan_prep(struct fk_req *req, void *ctx, struct fk_err *err)
 	return rc < 0 ? rc : tb_scan_check(req->db, req->who, c->code, &c->t, err);
 }
 
-/* A refusal about the person ("already_in_tube") names the field the person was given by. */
+/* A refusal about the person ("already_in_tube", "single_tube_required") names the field the person
+ * was given by. */
 static int about_person(struct fk_req *req, int rc, struct fk_err *err)
 {
-	if (rc == FK_ECONFLICT && !err->field[0])
+	if ((rc == FK_ECONFLICT || strcmp(err->key, "single_tube_required") == 0) && !err->field[0])
 		snprintf(err->field, sizeof(err->field), "%s",
 			 fk_json_str(req->body, "person_code") ? "person_code" : "id_number");
 	return rc;
@@ -166,7 +167,7 @@ static int about_person(struct fk_req *req, int rc, struct fk_err *err)
 static int scan_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	struct scan_ctx *c = ctx;
-	int rc = tb_scan_write(req->db, req->who, &c->t, &c->p, err);
+	int rc = tb_scan_write(req->app, req->db, req->who, &c->t, &c->p, err);
 
 	if (rc < 0)
 		return about_person(req, rc, err);

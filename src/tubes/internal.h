@@ -86,15 +86,18 @@ int tb_tube_open(struct fk_db *db, const struct fk_principal *who, int64_t round
  * "already_in_tube" (the message names the tube the person is in), "already_scanned" (in this
  * very tube already); these two name no field. On success out holds the tube after the
  * scan. */
-int tb_scan(struct fk_db *db, const struct fk_principal *who, const char *code,
+int tb_scan(struct fk_app *app, struct fk_db *db, const struct fk_principal *who, const char *code,
 	    const struct tb_person *p, struct tb_tube *out, struct fk_err *err);
 /* tb_scan in two steps: the check reads the tube and may run before the transaction (it
  * refuses early what it can); the write takes the place, still guarded against a tube that
- * filled or a round that closed since, and records the sample. */
+ * filled or a round that closed since, and records the sample. A person of a level-3 zone
+ * (fk_zone_of over app; app NULL: no zones) goes alone into a tube, which then closes, or
+ * with the people of the same household only when the zone samples by household: into a
+ * tube that holds someone else, FK_EUNPROC "single_tube_required". */
 int tb_scan_check(struct fk_db *db, const struct fk_principal *who, const char *code,
 		  struct tb_tube *out, struct fk_err *err);
-int tb_scan_write(struct fk_db *db, const struct fk_principal *who, struct tb_tube *t,
-		  const struct tb_person *p, struct fk_err *err);
+int tb_scan_write(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		  struct tb_tube *t, const struct tb_person *p, struct fk_err *err);
 /* Takes person_id out of tube code (a wrong scan). Allowed while the tube is open or closed
  * but not yet boxed; a closed tube opens again. FK_ENOTFOUND "not_in_tube". */
 int tb_scan_undo(struct fk_db *db, const struct fk_principal *who, const char *code,
@@ -245,24 +248,26 @@ const char *tb_result_norm(const char *s);
  * FK_ECONFLICT "already_resulted". A tube never received is FK_ECONFLICT "tube_not_received".
  * negative: every sample gets it; positive: the reflex (positive.c); invalid: the samples
  * are voided so their people are sampled again. Counters move in the same transaction. */
-int tb_result_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
-		    const char *code, const char *result, struct tb_tube *out,
+int tb_result_apply(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		    int64_t round_id, const char *code, const char *result, struct tb_tube *out,
 		    enum tb_outcome *outcome, struct fk_err *err);
 /* Applies a plate file (CSV tube_code,result; or 管码/试管编码,结果/检测结果) to round_id in
  * one transaction of its own: rows with errors are reported in rep and change nothing, the
  * good rows apply (created = applied, unchanged = the same result again). A broken file
  * (quote, encoding, missing column) is FK_EINVAL naming the line, nothing applied. */
-int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
-		   const char *data, size_t len, struct fk_import_report *rep, struct fk_err *err);
+int tb_plate_apply(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		   int64_t round_id, const char *data, size_t len, struct fk_import_report *rep,
+		   struct fk_err *err);
 
 /* ---- positive pools and retests (positive.c) ---- */
 
 /* The reflex for a positive tube, in the caller's transaction: every live sample's person
  * gets result positive and a pending retest, the counters of each building move (resulted
- * and positive), and one "positive_pool" alert per building is raised. *people gets the
+ * and positive), one "positive_pool" alert per building is raised and the signal
+ * FK_SIGNAL_POSITIVE_POOL goes to app's listeners (app may be NULL: none). *people gets the
  * number flagged. */
-int tb_positive_reflex(struct fk_db *db, const struct tb_tube *t, int64_t now, int *people,
-		       struct fk_err *err);
+int tb_positive_reflex(struct fk_app *app, struct fk_db *db, const struct tb_tube *t, int64_t now,
+		       int *people, struct fk_err *err);
 
 struct tb_retest {
 	int64_t id, round_id, person_id, from_tube_id, building_id;

@@ -104,8 +104,8 @@ static int counters(struct fk_db *db, const struct tb_tube *t, const char *resul
 	return rc;
 }
 
-static int result_write(struct fk_db *db, const struct fk_principal *who, struct tb_tube *t,
-			const char *result, struct fk_err *err)
+static int result_write(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+			struct tb_tube *t, const char *result, struct fk_err *err)
 {
 	int64_t now = fk_now_ms();
 	int people = 0;
@@ -115,7 +115,7 @@ static int result_write(struct fk_db *db, const struct fk_principal *who, struct
 			       "tiii", result, now, who ? who->user_id : 0, t->id);
 
 	if (rc >= 0 && strcmp(result, "positive") == 0)
-		rc = tb_positive_reflex(db, t, now, &people, err);
+		rc = tb_positive_reflex(app, db, t, now, &people, err);
 	else if (rc >= 0)
 		rc = counters(db, t, result, err);
 	if (rc >= 0 && strcmp(result, "positive") != 0)
@@ -128,8 +128,8 @@ static int result_write(struct fk_db *db, const struct fk_principal *who, struct
 	return 0;
 }
 
-int tb_result_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
-		    const char *code, const char *result, struct tb_tube *out,
+int tb_result_apply(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		    int64_t round_id, const char *code, const char *result, struct tb_tube *out,
 		    enum tb_outcome *outcome, struct fk_err *err)
 {
 	const char *r = tb_result_norm(result);
@@ -139,12 +139,13 @@ int tb_result_apply(struct fk_db *db, const struct fk_principal *who, int64_t ro
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
 	*outcome = TB_APPLIED;
-	return result_write(db, who, out, r, err);
+	return result_write(app, db, who, out, r, err);
 }
 
 /* ---- plate files ---- */
 
 struct plate {
+	struct fk_app *app;
 	struct fk_db *db;
 	const struct fk_principal *who;
 	int64_t round_id;
@@ -207,7 +208,7 @@ static int plate_row(void *ctx, long line, char **fields, size_t n)
 		 ? result_check(p->db, p->who, p->round_id, code, tb_result_norm(result), &t, &e)
 		 : bad_result(result, &e);
 	if (rc == 0)
-		rc = result_write(p->db, p->who, &t, tb_result_norm(result), p->err);
+		rc = result_write(p->app, p->db, p->who, &t, tb_result_norm(result), p->err);
 	else if (rc < 0 && rc != FK_EDB && rc != FK_EINTERNAL) {
 		row_error(p, line, &e);
 		return 0;
@@ -225,11 +226,13 @@ static int plate_row(void *ctx, long line, char **fields, size_t n)
 	return 0;
 }
 
-int tb_plate_apply(struct fk_db *db, const struct fk_principal *who, int64_t round_id,
-		   const char *data, size_t len, struct fk_import_report *rep, struct fk_err *err)
+int tb_plate_apply(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		   int64_t round_id, const char *data, size_t len, struct fk_import_report *rep,
+		   struct fk_err *err)
 {
 	struct fk_tx tx;
-	struct plate p = {.db = db,
+	struct plate p = {.app = app,
+			  .db = db,
 			  .who = who,
 			  .round_id = round_id,
 			  .rep = rep,

@@ -73,8 +73,26 @@ static int alert(struct fk_db *db, const struct tb_tube *t, const struct tb_buil
 	return fk_alert_raise(db, "positive_pool", b->path, zh, en, payload, NULL, err);
 }
 
-int tb_positive_reflex(struct fk_db *db, const struct tb_tube *t, int64_t now, int *people,
-		       struct fk_err *err)
+/* Tells the modules that follow positive pools (zones): the payload documented in tubes.h. */
+static int signal_pool(struct fk_app *app, struct fk_db *db, const struct tb_tube *t,
+		       const struct tb_building *b, int n, struct fk_err *err)
+{
+	json_t *bs = json_array(), *payload;
+	int rc;
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(bs,
+				      json_pack("{s:o, s:s, s:i}", "area_id", fk_json_idv(b[i].id),
+						"area_path", b[i].path, "people", b[i].people));
+	payload = json_pack("{s:o, s:s, s:o}", "round_id", fk_json_idv(t->round_id), "tube_code",
+			    t->code, "buildings", bs);
+	rc = fk_signal(app, db, FK_SIGNAL_POSITIVE_POOL, payload, err);
+	json_decref(payload);
+	return rc;
+}
+
+int tb_positive_reflex(struct fk_app *app, struct fk_db *db, const struct tb_tube *t, int64_t now,
+		       int *people, struct fk_err *err)
 {
 	struct tb_building b[TB_TUBE_MAX];
 	int n, rc = tb_tube_buildings(db, t->id, b, TB_TUBE_MAX, &n, err);
@@ -93,6 +111,8 @@ int tb_positive_reflex(struct fk_db *db, const struct tb_tube *t, int64_t now, i
 				    "i", t->id);
 	for (int i = 0; rc >= 0 && i < n; i++)
 		rc = alert(db, t, &b[i], err);
+	if (rc >= 0)
+		rc = signal_pool(app, db, t, b, n, err);
 	return rc < 0 ? rc : 0;
 }
 

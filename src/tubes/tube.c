@@ -341,12 +341,84 @@ int tb_scan_check(struct fk_db *db, const struct fk_principal *who, const char *
 	return rc;
 }
 
-int tb_scan_write(struct fk_db *db, const struct fk_principal *who, struct tb_tube *t,
-		  const struct tb_person *p, struct fk_err *err)
+static int single_tube_required(const struct tb_person *p, bool household, struct fk_err *err)
+{
+	if (household)
+		return fk_err_set(err, FK_EUNPROC, "single_tube_required", NULL,
+				  "%s 住在封控（高风险）区：一户一管，不能与其他住户混采",
+				  "%s lives in a sealed (high) zone: one tube per household, not "
+				  "pooled with others",
+				  p->name);
+	return fk_err_set(err, FK_EUNPROC, "single_tube_required", NULL,
+			  "%s 住在封控（高风险）区：须单采单检，请换一支空试管",
+			  "%s lives in a sealed (high) zone: sampled alone, use an empty tube",
+			  p->name);
+}
+
+/* Live samples in tube_id of people outside person_id's household (same area and room). */
+static int others_in_tube(struct fk_db *db, int64_t tube_id, int64_t person_id, int64_t *n,
+			  struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q,
+			     "SELECT COUNT(*) FROM samples s JOIN people o ON o.id = s.person_id "
+			     "JOIN people me ON me.id = ? WHERE s.tube_id = ? AND s.voided = 0 "
+			     "AND (o.area_id <> me.area_id OR "
+			     "COALESCE(o.household, '') <> COALESCE(me.household, ''))",
+			     err);
+
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, person_id);
+	fk_q_bind_i64(q, 2, tube_id);
+	rc = fk_q_step(q, err);
+	if (rc > 0)
+		*n = fk_q_i64(q, 0);
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* After the place is taken (so twin scans see each other; the caller rolls a refusal back):
+ * a person of a level-3 zone goes alone into the tube, which closes at once, or only with
+ * their household when the zone samples one tube per household. */
+static int zone_tube(struct fk_app *app, struct fk_db *db, struct tb_tube *t,
+		     const struct tb_person *p, int64_t now, struct fk_err *err)
+{
+	struct fk_zone_rule z;
+	int64_t others = 0;
+	int rc = fk_zone_of(app, db, p->area_path, &z, err);
+
+	if (rc < 0 || !z.single_tube)
+		return rc;
+	if (z.per_household) {
+		rc = others_in_tube(db, t->id, p->id, &others, err);
+		return rc < 0 ? rc : others > 0 ? single_tube_required(p, true, err) : 0;
+	}
+	if (t->n > 1)
+		return single_tube_required(p, false, err);
+	if (strcmp(t->status, "open") != 0)
+		return 0;
+	rc = (int)fk_db_run(db, err,
+			    "UPDATE tubes SET status = 'closed', closed_at = ? WHERE id = ? "
+			    "AND status = 'open'",
+			    "ii", now, t->id);
+	if (rc >= 0) {
+		fk_copy_text(t->status, sizeof(t->status), "closed");
+		t->closed_at = now;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int tb_scan_write(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		  struct tb_tube *t, const struct tb_person *p, struct fk_err *err)
 {
 	char other[TB_CODE_MAX + 1] = "";
 	int64_t now = fk_now_ms();
 	int rc = claim_place(db, who, t, now, err);
+
+	if (rc == 0)
+		rc = zone_tube(app, db, t, p, now, err);
 
 	if (rc == 0)
 		rc = sample_insert(db, who, t, p, now, err);
@@ -360,12 +432,12 @@ int tb_scan_write(struct fk_db *db, const struct fk_principal *who, struct tb_tu
 	return rc;
 }
 
-int tb_scan(struct fk_db *db, const struct fk_principal *who, const char *code,
+int tb_scan(struct fk_app *app, struct fk_db *db, const struct fk_principal *who, const char *code,
 	    const struct tb_person *p, struct tb_tube *out, struct fk_err *err)
 {
 	int rc = tb_scan_check(db, who, code, out, err);
 
-	return rc < 0 ? rc : tb_scan_write(db, who, out, p, err);
+	return rc < 0 ? rc : tb_scan_write(app, db, who, out, p, err);
 }
 
 /* ---- undo, close, void ---- */

@@ -4,14 +4,38 @@
  * results and plate files, and the reflex of a positive pool with its single-tube retests.
  * Rounds, sites and the coverage they move are the testing module's (testing/testing.h).
  *
- * Other modules reach it through its routes, and read a resident's sampling code with
- * fk_tubes_code_person (the gates module, at a checkpoint). */
+ * Other modules reach it through its routes, the few reads below (for the zones module's
+ * rules, and fk_tubes_code_person for the gates module at a checkpoint) and its signal. */
 #ifndef FK_TUBES_H
 #define FK_TUBES_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
 #include "platform/module.h"
 #include "store/db.h"
+
+/* The signal of a positive pool (platform/signal.h), emitted in the transaction that records
+ * the tube's positive result. Payload:
+ *   {"round_id": "123", "tube_code": "T0001",
+ *    "buildings": [{"area_id": "305", "area_path": "/1/12/305/", "people": 4}, ...]}
+ * ids as strings, as the API writes them; one entry per area of the tube's people (the area
+ * each lives in: a building, unit or household). */
+#define FK_SIGNAL_POSITIVE_POOL "tubes.positive_pool"
+
+/* What the samples under an area say, for a rule that follows results (a zone's lift). */
+struct fk_tubes_area_results {
+	int64_t last_positive_at; /* the latest positive pool result or positive retest, 0 none */
+	int sampled;		  /* live samples scanned from `from` to `to` */
+	int negative;		  /* of those, resulted negative */
+};
+/* Fills out for the people sampled at or under area_path: the last positive up to `to`, and
+ * the samples scanned in [from, to). 0 or a store error. */
+int fk_tubes_area_results(struct fk_db *db, const char *area_path, int64_t from, int64_t to,
+			  struct fk_tubes_area_results *out, struct fk_err *err);
+/* Whether tube code has a positive result: *positive; FK_ENOTFOUND "unknown_tube" naming field
+ * when no tube has the code. */
+int fk_tubes_is_positive(struct fk_db *db, const char *code, const char *field, bool *positive,
+			 struct fk_err *err);
 
 extern const struct fk_module fk_module_tubes;
 

@@ -264,7 +264,12 @@ static const char *missing_names(struct fk_db *db, const struct fk_principal *wh
 	area_must(fk_area_get(db, area, &a, &err), &err);
 	out[0] = '\0';
 	do {
-		struct tr_list_query f = {round, ra, &a, door, 2, cursor[0] ? cursor : NULL};
+		struct tr_list_query f = {.round_id = round,
+					  .ra = ra,
+					  .area = &a,
+					  .door = door,
+					  .limit = 2,
+					  .cursor = cursor[0] ? cursor : NULL};
 		json_t *items = json_array(), *p;
 		char next[600];
 		size_t i;

@@ -133,7 +133,7 @@ static int scan(struct fk_db *db, const struct fk_principal *who, const char *co
 	snprintf(tp.area_path, sizeof(tp.area_path), "%s", p.area_path);
 	rc = fk_tx_begin(db, &tx, err);
 	if (rc == 0)
-		rc = tb_scan(db, who, code, &tp, t, err);
+		rc = tb_scan(NULL, db, who, code, &tp, t, err);
 	return fk_tx_end(db, &tx, rc, err);
 }
 
