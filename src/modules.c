@@ -10,6 +10,7 @@
 #include "testing/testing.h"
 #include "tubes/tubes.h"
 #include "zones/zones.h"
+#include "gates/gates.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -23,6 +24,7 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_testing,
     &fk_module_tubes, /* stands on testing: a tube belongs to a round and a site */
     &fk_module_zones, /* follows tubes' results; testing and tubes follow it by the zone hook */
+    &fk_module_gates, /* after zones: it follows them through fk_zone_of */
     NULL,
 };
 /* clang-format on */

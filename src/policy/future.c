@@ -72,16 +72,6 @@ static int check_deadlines(json_t *values, struct fk_err *err)
 }
 
 const struct fk_policy_def policy_future_defs[] = {
-    {.key = "gates.fever_celsius",
-     .type = FK_POLICY_NUMBER,
-     .def = "37.3",
-     .min = 36.0,
-     .max = 40.0,
-     .label_zh = "发热体温（℃）",
-     .label_en = "Fever threshold (°C)",
-     .help_zh = "卡口测温和健康报告达到此温度即为发热，触发发热转诊",
-     .help_en = "A temperature at or above it at a gate or in a health report is a fever and "
-		"raises a referral"},
     {.key = "zones.kinds",
      .type = FK_POLICY_OBJECT,
      .def = "{\"high\":{\"zh\":\"高风险区\",\"en\":\"high risk\"},"

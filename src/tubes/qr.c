@@ -453,3 +453,11 @@ int tb_qr_sheet(struct fk_db *db, const struct fk_principal *who, int64_t area_i
 	fk_area_release(&a);
 	return rc;
 }
+
+int fk_tubes_code_person(struct fk_app *app, struct fk_db *db, const char *code, int64_t *person_id,
+			 struct fk_err *err)
+{
+	struct tb_code_key *cache = app ? fk_module_state(app, &fk_module_tubes) : NULL;
+
+	return tb_person_code_parse(db, cache, code, person_id, err);
+}

@@ -5,12 +5,14 @@
  * Rounds, sites and the coverage they move are the testing module's (testing/testing.h).
  *
  * Other modules reach it through its routes, the few reads below (for the zones module's
- * rules) and its signal. */
+ * rules, and fk_tubes_code_person for the gates module at a checkpoint) and its signal. */
 #ifndef FK_TUBES_H
 #define FK_TUBES_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "base/err.h"
 #include "platform/module.h"
+#include "store/db.h"
 
 /* The signal of a positive pool (platform/signal.h), emitted in the transaction that records
  * the tube's positive result. Payload:
@@ -36,5 +38,13 @@ int fk_tubes_is_positive(struct fk_db *db, const char *code, const char *field, 
 			 struct fk_err *err);
 
 extern const struct fk_module fk_module_tubes;
+
+/* The person id a resident's sampling code ("FK1:<id>:<mac>", what the QR code holds) names,
+ * when its MAC is right under the store's key. Reads only. FK_EINVAL "invalid_person_code"
+ * when code is not a sampling code, FK_ENOTFOUND "unknown_person" (both naming person_code)
+ * when its MAC is wrong; it does not say whether the person still exists. app (may be NULL:
+ * the key is read each time) keeps the key once read. */
+int fk_tubes_code_person(struct fk_app *app, struct fk_db *db, const char *code, int64_t *person_id,
+			 struct fk_err *err);
 
 #endif

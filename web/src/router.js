@@ -11,6 +11,8 @@ const DESK = ['registrar', 'community', 'commander', 'admin']
 const LAB = ['lab', 'admin']
 const COVERAGE = ['admin', 'commander', 'community', 'grid', 'building']
 const DOOR = ['community', 'grid', 'building']
+// checkpoints (SPEC §5): gate duty is the volunteer role's; community and command staff may stand in
+const GATE = ['volunteer', 'community', 'commander', 'admin']
 // policies: the admin edits them; the command centre reads the rules it works under
 const POLICIES = ['admin', 'commander']
 
@@ -22,6 +24,7 @@ export const menu = [
   { path: '/testing/register', name: 'register', icon: 'Camera', roles: ['registrar', 'community'], phone: true },
   { path: '/testing/coverage', name: 'coverage', icon: 'DataAnalysis', roles: COVERAGE, phone: true },
   { path: '/testing/door', name: 'door', icon: 'House', roles: DOOR, phone: true },
+  { path: '/gates', name: 'gate', icon: 'Guide', roles: ['volunteer'], phone: true },
   { path: '/testing/rounds', name: 'rounds', icon: 'List', roles: ROUNDS },
   { path: '/testing/sites', name: 'sites', icon: 'MapLocation', roles: SITES },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
@@ -44,6 +47,7 @@ const routes = [
       { path: 'testing/register', component: () => import('./modules/testing/RegistrarPage.vue'), meta: { roles: DESK } },
       { path: 'testing/coverage', component: () => import('./modules/testing/CoveragePage.vue'), meta: { roles: COVERAGE } },
       { path: 'testing/door', component: () => import('./modules/testing/DoorPage.vue'), meta: { roles: DOOR } },
+      { path: 'gates', component: () => import('./modules/gates/GatePage.vue'), meta: { roles: GATE } },
       { path: 'testing/rounds', component: () => import('./modules/testing/RoundsPage.vue'), meta: { roles: ROUNDS } },
       { path: 'testing/sites', component: () => import('./modules/testing/SitePage.vue'), meta: { roles: SITES } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },

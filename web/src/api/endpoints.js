@@ -64,6 +64,10 @@ export const endpoints = {
   plate: ['POST', '/api/v1/rounds/{id}/plate'],
   retests: ['GET', '/api/v1/rounds/{id}/retests'],
   retestResult: ['POST', '/api/v1/retests/{id}/result'],
+  // checkpoints (SPEC §5): the gate screen
+  checkpoints: ['GET', '/api/v1/checkpoints'],
+  passCreate: ['POST', '/api/v1/checkpoints/{id}/passes'],
+  passes: ['GET', '/api/v1/checkpoints/{id}/passes'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me' },
+  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -59,6 +59,13 @@ export default {
     modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids' },
     prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention' },
     badJson: 'Not valid JSON',
+  },
+  gates: {
+    checkpoint: 'Checkpoint', in: 'In', out: 'Out', refused: 'Refused', scanHere: 'Scan a sampling code or type an ID number', nobody: 'Scan a code or type an ID number',
+    outsider: 'Register an outsider', letThrough: 'Let through', refuse: 'Refuse', passed: 'PASS', refusedBig: 'REFUSED', queuedBig: 'Queued, sent when online',
+    notLogged: 'Not logged', badCode: 'Not a code', fever: 'Fever {t} ℃: a fever referral is open', overrideReason: 'Reason to let through (required)',
+    override: 'Let through anyway', overridden: 'Let through: {r}', visitorMissing: 'Everything but the plate is required',
+    v: { name: 'Name', id_number: 'ID number', phone: 'Phone', from: 'Coming from', visiting: 'Visiting', plate: 'Plate (if any)' },
   },
   testing: {
     round: 'Round', site: 'Site', pick: 'Choose', pickRound: 'Choose a testing round', unknownArea: 'No area with code {code} (or outside your jurisdiction)',

@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的' },
+  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -59,6 +59,13 @@ export default {
     modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格' },
     prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存' },
     badJson: '不是有效的 JSON',
+  },
+  gates: {
+    checkpoint: '卡口', in: '进', out: '出', refused: '劝返', scanHere: '扫采样码或输入身份证号', nobody: '请扫码或输入证件号',
+    outsider: '外来人员登记', letThrough: '放行', refuse: '劝返', passed: '通行', refusedBig: '劝返', queuedBig: '已排队，联网后发送',
+    notLogged: '未记录', badCode: '无法识别', fever: '发热 {t} ℃，已开立发热转诊', overrideReason: '放行理由（必填）',
+    override: '确认放行', overridden: '已放行：{r}', visitorMissing: '除车牌外均须填写',
+    v: { name: '姓名', id_number: '身份证号', phone: '电话', from: '从何处来', visiting: '探访何人', plate: '车牌（如有）' },
   },
   testing: {
     round: '检测轮次', site: '采样点', pick: '请选择', pickRound: '选择检测轮次', unknownArea: '找不到区域编码 {code}（或不在管辖范围内）',
