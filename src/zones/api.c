@@ -90,7 +90,7 @@ int zn_api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		return rc;
 	rc = zn_zone_draw(req->db, req->who, &d, &z, &created, err);
 	e.target_id = z.id;
-	if (rc == 0)
+	if (rc == 0 && created) /* a repeat of a zone in force writes no audit entry */
 		e.detail = json_pack("{s:o, s:s, s:s, s:b}", "area_id", fk_json_idv(z.area_id),
 				     "kind", z.kind, "reason", z.reason, "created", created);
 	rc = fk_audit_tx_end(req, rc, created ? &e : NULL, err);
