@@ -13,15 +13,8 @@ const DAY = 24 * 3600 * 1000;
 
 let site, people, zoneA, zoneB, outsider, poolPerson, T0;
 
-async function as(name) {
-	try {
-		return await h.login(name);
-	} catch (e) {
-		// After a clock move the server shuts the kept-alive connections it now finds idle
-		// for a day; a login sent on one of them fails before reaching it. Once more.
-		if (!(e instanceof TypeError)) throw e;
-		return h.login(name);
-	}
+function as(name) {
+	return h.login(name);
 }
 
 /* Moves the server's clock to at; the sessions before it expired, so the logins are redone. */
