@@ -105,7 +105,7 @@ static int day_of(struct fk_req *req, int64_t *day_ms, char out[11], struct fk_e
 int gt_api_pass_day(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct gt_checkpoint *c = fk_arena_alloc(req->arena, sizeof(*c));
-	int64_t id, day_ms;
+	int64_t id, day_ms = 0;
 	char date[11];
 	json_t *o;
 	int rc = fk_req_param_id(req, "id", &id, err);
