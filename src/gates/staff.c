@@ -7,32 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "base/xmalloc.h"
 #include "users/users.h"
 #include "gates/internal.h"
-
-struct picked {
-	const struct gt_staff_pick *p;
-	struct fk_user *users; /* users[i]: the account pick i names; id 0 when none */
-};
-
-static bool pick_matches(const struct gt_staff_pick *p, int i, const struct fk_user *u)
-{
-	if (p->names)
-		return strcasecmp(p->names[i], u->username) == 0;
-	return p->ids[i] == u->id;
-}
-
-static int pick_one(void *ctx, const struct fk_user *u)
-{
-	struct picked *k = ctx;
-
-	for (int i = 0; i < k->p->n; i++)
-		if (pick_matches(k->p, i, u))
-			k->users[i] = *u;
-	return 0;
-}
 
 static bool under(const char *path, const char *prefix)
 {
@@ -96,8 +73,7 @@ static int check_all(struct fk_db *db, const struct gt_checkpoint *c, const stru
 		     int64_t *ids, struct fk_err *err)
 {
 	struct fk_user *users = fk_xcalloc((size_t)(p->n > 0 ? p->n : 1), sizeof(*users));
-	struct picked k = {.p = p, .users = users};
-	int rc = fk_user_list(db, pick_one, &k, err);
+	int rc = fk_user_pick(db, p->names, p->ids, p->n, users, err);
 
 	for (int i = 0; rc == 0 && i < p->n; i++) {
 		rc = check_pick(db, p, i, &users[i], c->area_path, err);

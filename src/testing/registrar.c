@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "base/xmalloc.h"
 #include "users/users.h"
 #include "testing/internal.h"
@@ -85,29 +84,6 @@ static int scope_overlaps(struct fk_db *db, struct path_cache *c, const struct f
 
 /* ---- checking a binding ---- */
 
-struct picked {
-	const struct tr_registrar_pick *p;
-	struct fk_user *users; /* users[i]: the account pick i names; id 0 when none */
-};
-
-/* Usernames are lowercase; a name typed with capitals still finds its account. */
-static bool pick_matches(const struct tr_registrar_pick *p, int i, const struct fk_user *u)
-{
-	if (p->names)
-		return strcasecmp(p->names[i], u->username) == 0;
-	return p->ids[i] == u->id;
-}
-
-static int pick_one(void *ctx, const struct fk_user *u)
-{
-	struct picked *k = ctx;
-
-	for (int i = 0; i < k->p->n; i++)
-		if (pick_matches(k->p, i, u))
-			k->users[i] = *u;
-	return 0;
-}
-
 static void pick_label(const struct tr_registrar_pick *p, int i, char *out, size_t size)
 {
 	if (p->names)
@@ -149,8 +125,7 @@ int tr_registrars_check(struct fk_db *db, const char *site_path, const struct tr
 {
 	struct fk_user *users = fk_xcalloc((size_t)(p->n > 0 ? p->n : 1), sizeof(*users));
 	struct path_cache *c = fk_xcalloc(1, sizeof(*c));
-	struct picked k = {.p = p, .users = users};
-	int rc = fk_user_list(db, pick_one, &k, err);
+	int rc = fk_user_pick(db, p->names, p->ids, p->n, users, err);
 
 	for (int i = 0; rc == 0 && i < p->n; i++) {
 		rc = check_pick(db, c, p, i, &users[i], site_path, err);

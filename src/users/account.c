@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "area/area.h"
 #include "base/clock.h"
 #include "base/id.h"
@@ -189,6 +190,32 @@ int fk_user_list(struct fk_db *db, int (*fn)(void *ctx, const struct fk_user *u)
 {
 	struct list_ctx l = {fn, ctx};
 	return users_each(db, list_one, &l, err);
+}
+
+struct pick_ctx {
+	const char *const *names;
+	const int64_t *ids;
+	int n;
+	struct fk_user *out;
+};
+
+static int pick_one(void *ctx, const struct fk_user *u)
+{
+	struct pick_ctx *k = ctx;
+
+	for (int i = 0; i < k->n; i++)
+		if (k->names ? strcasecmp(k->names[i], u->username) == 0 : k->ids[i] == u->id)
+			k->out[i] = *u;
+	return 0;
+}
+
+int fk_user_pick(struct fk_db *db, const char *const *names, const int64_t *ids, int n,
+		 struct fk_user *out, struct fk_err *err)
+{
+	struct pick_ctx k = {names, ids, n, out};
+
+	memset(out, 0, (size_t)n * sizeof(*out));
+	return fk_user_list(db, pick_one, &k, err);
 }
 
 int fk_user_count(struct fk_db *db, int64_t *n, struct fk_err *err)

@@ -37,6 +37,12 @@ int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 /* Calls fn for every user, ordered by username. */
 int fk_user_list(struct fk_db *db, int (*fn)(void *ctx, const struct fk_user *u), void *ctx,
 		 struct fk_err *err);
+/* The accounts a form names: out[i] (n of them, caller's) gets the account names[i] names
+ * (case-insensitive: usernames are lowercase, people type capitals) or, when names is NULL,
+ * ids[i]; out[i].id is 0 when no account matches. For the bindings of staff to places
+ * (registrars to sites, duty staff to checkpoints). */
+int fk_user_pick(struct fk_db *db, const char *const *names, const int64_t *ids, int n,
+		 struct fk_user *out, struct fk_err *err);
 /* A random password of FK_PASSWORD_GEN_LEN characters without look-alikes (no 0/O, 1/l/I),
  * for accounts made without one (CLI, demo); NUL-terminated. */
 #define FK_PASSWORD_GEN_LEN 16
