@@ -50,6 +50,11 @@ struct fk_area {
 bool fk_area_kind_valid(const char *kind);
 /* Checks kind, name, code, responsible and the point; FK_EINVAL naming the field. */
 int fk_area_validate(const struct fk_area *a, struct fk_err *err);
+/* The name and code of a place set up in an area (a sampling site, a checkpoint): name 1 to
+ * FK_AREA_NAME_MAX characters ("invalid_name"), code 1 to FK_PLACE_CODE_MAX of [A-Za-z0-9_-]
+ * ("invalid_code"); FK_EINVAL naming the field, else 0. */
+#define FK_PLACE_CODE_MAX 32
+int fk_place_label_check(const char *name, const char *code, struct fk_err *err);
 /* Checks a responsible array (JSON: [{title,name,phone}], name required, phones validated
  * and normalised) and writes its canonical compact text to *out (malloc'd). Errors name
  * the field as "responsible[2].phone". */

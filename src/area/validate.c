@@ -1,5 +1,6 @@
 /* validate: the rules an area's fields obey — kinds, names, codes, responsible persons and
  * the point — shared by the API, the import and the CLI. */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,4 +202,28 @@ int fk_area_responsible_text(json_t *arr, char **out, struct fk_err *err)
 out:
 	json_decref(norm);
 	return rc;
+}
+
+static bool place_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return n > 0 && n <= FK_PLACE_CODE_MAX;
+}
+
+int fk_place_label_check(const char *name, const char *code, struct fk_err *err)
+{
+	size_t chars = fk_utf8_chars(name);
+
+	if (chars == 0 || chars > FK_AREA_NAME_MAX)
+		return fk_err_set(err, FK_EINVAL, "invalid_name", "name", "名称须为 1 到 %d 个字",
+				  "the name must be 1 to %d characters", FK_AREA_NAME_MAX);
+	if (!place_code_ok(code))
+		return fk_err_set(
+		    err, FK_EINVAL, "invalid_code", "code", "编码须为 1 到 %d 个字母、数字、- 或 _",
+		    "the code must be 1 to %d letters, digits, - or _", FK_PLACE_CODE_MAX);
+	return 0;
 }

@@ -78,27 +78,10 @@ int gt_checkpoint_get(struct fk_db *db, const struct fk_principal *who, int64_t 
 
 /* ---- checks and writes ---- */
 
-static bool code_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return false;
-	return n > 0 && n <= 32;
-}
-
 static int cp_check(const struct gt_checkpoint *c, struct fk_err *err)
 {
-	size_t name = fk_utf8_chars(c->name);
-
-	if (name == 0 || name > FK_AREA_NAME_MAX)
-		return fk_err_set(err, FK_EINVAL, "invalid_name", "name", "名称须为 1 到 %d 个字",
-				  "the name must be 1 to %d characters", FK_AREA_NAME_MAX);
-	if (!code_ok(c->code))
-		return fk_err_set(err, FK_EINVAL, "invalid_code", "code",
-				  "编码须为 1 到 32 个字母、数字、- 或 _",
-				  "the code must be 1 to 32 letters, digits, - or _");
+	if (fk_place_label_check(c->name, c->code, err) < 0)
+		return FK_EINVAL;
 	if (strcmp(c->kind, "gate") != 0 && strcmp(c->kind, "road") != 0)
 		return fk_err_set(err, FK_EINVAL, "invalid_kind", "kind",
 				  "类型须为 gate（门岗）或 road（卡口）",

@@ -86,27 +86,10 @@ int tr_site_get(struct fk_db *db, const struct fk_principal *who, int64_t id, st
 
 /* ---- checks ---- */
 
-static bool code_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return false;
-	return n > 0 && n <= 32;
-}
-
 static int site_check(const struct tr_site *s, struct fk_err *err)
 {
-	size_t name = fk_utf8_chars(s->name);
-
-	if (name == 0 || name > FK_AREA_NAME_MAX)
-		return fk_err_set(err, FK_EINVAL, "invalid_name", "name", "名称须为 1 到 %d 个字",
-				  "the name must be 1 to %d characters", FK_AREA_NAME_MAX);
-	if (!code_ok(s->code))
-		return fk_err_set(err, FK_EINVAL, "invalid_code", "code",
-				  "编码须为 1 到 32 个字母、数字、- 或 _",
-				  "the code must be 1 to 32 letters, digits, - or _");
+	if (fk_place_label_check(s->name, s->code, err) < 0)
+		return FK_EINVAL;
 	if (strcmp(s->kind, "fixed") != 0 && strcmp(s->kind, "mobile") != 0)
 		return fk_err_set(err, FK_EINVAL, "invalid_kind", "kind",
 				  "类型须为 fixed（固定）或 mobile（流动）",
