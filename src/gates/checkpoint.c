@@ -13,8 +13,10 @@
 
 #define CP_COLS "c.id, c.area_id, c.area_path, c.code, c.name, c.kind, c.active"
 
-static void cp_row(struct fk_q *q, struct gt_checkpoint *c)
+static void cp_row(struct fk_q *q, void *rec)
 {
+	struct gt_checkpoint *c = rec;
+
 	memset(c, 0, sizeof(*c));
 	c->id = fk_q_i64(q, 0);
 	c->area_id = fk_q_i64(q, 1);
@@ -218,20 +220,16 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, struct f
 int gt_checkpoint_list(struct fk_db *db, const struct fk_principal *who, json_t *items,
 		       struct fk_err *err)
 {
-	struct gt_checkpoint *l = NULL;
+	struct gt_checkpoint *l;
+	void *rows = NULL;
 	struct fk_q *q;
-	int n = 0, cap = 0, rc = list_query(db, who, &q, err);
+	int n = 0, rc = list_query(db, who, &q, err);
 
+	if (rc == 0)
+		rc = fk_q_collect(q, sizeof(*l), cp_row, &rows, &n, err);
+	l = rows;
 	if (rc < 0)
 		return rc;
-	while ((rc = fk_q_step(q, err)) > 0) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			l = fk_xrealloc(l, (size_t)cap * sizeof(*l));
-		}
-		cp_row(q, &l[n++]);
-	}
-	fk_q_done(q);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		json_t *o;
 		rc = gt_checkpoint_json(db, &l[i], &o, err);

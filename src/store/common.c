@@ -293,6 +293,31 @@ int fk_q_step(struct fk_q *q, struct fk_err *err)
 	return q->db->be->step(q, err);
 }
 
+int fk_q_collect(struct fk_q *q, size_t elem, void (*row)(struct fk_q *q, void *rec), void **out,
+		 int *n, struct fk_err *err)
+{
+	char *a = NULL;
+	int cap = 0, rc;
+
+	*n = 0;
+	while ((rc = fk_q_step(q, err)) > 0) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			a = fk_xrealloc(a, (size_t)cap * elem);
+		}
+		memset(a + (size_t)*n * elem, 0, elem);
+		row(q, a + (size_t)(*n)++ * elem);
+	}
+	fk_q_done(q);
+	if (rc < 0) {
+		free(a);
+		a = NULL;
+		*n = 0;
+	}
+	*out = a;
+	return rc < 0 ? rc : 0;
+}
+
 int fk_q_columns(struct fk_q *q)
 {
 	return q->db->be->columns(q);

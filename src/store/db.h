@@ -97,6 +97,12 @@ double fk_q_double(struct fk_q *q, int col);	/* NULL -> 0 */
 const char *fk_q_text(struct fk_q *q, int col); /* NULL -> NULL */
 int64_t fk_q_changes(struct fk_q *q);		/* rows changed by the last step of a write */
 void fk_q_done(struct fk_q *q);
+/* Steps q to its end, filling one record of elem bytes per row (zeroed, then row(q, rec)) in a
+ * growing array, then fk_q_done(q). *out (malloc'd, the caller frees; NULL when no row) and
+ * *n get them. For lists whose records are then completed or rendered with queries of their
+ * own, which may not run while q is open. 0, or the step's error (nothing left to free). */
+int fk_q_collect(struct fk_q *q, size_t elem, void (*row)(struct fk_q *q, void *rec), void **out,
+		 int *n, struct fk_err *err);
 
 /* Shorthands for one-shot statements. fk_db_run executes a write with the given binds
  * described by fmt: 'i' int64, 't' text (NULL = NULL), 'd' double, 'n' NULL; returns rows

@@ -177,13 +177,23 @@ struct pending {
 	char path[FK_AREA_PATH_MAX];
 };
 
+static void pending_row(struct fk_q *q, void *rec)
+{
+	struct pending *x = rec;
+
+	x->person = fk_q_i64(q, 0);
+	x->building = fk_q_i64(q, 1);
+	snprintf(x->path, sizeof(x->path), "%s", fk_q_text(q, 2));
+}
+
 /* Reads every exemption's person's current area first: the updates follow once the read is
  * done, so no statement runs while another is being stepped. */
 static int read_pending(struct fk_db *db, int64_t round_id, struct pending **out, int *n,
 			struct fk_err *err)
 {
 	struct fk_q *q;
-	int rc, cap = 0;
+	void *rows;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -194,18 +204,9 @@ static int read_pending(struct fk_db *db, int64_t round_id, struct pending **out
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, round_id);
-	while ((rc = fk_q_step(q, err)) > 0) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
-		}
-		struct pending *x = &(*out)[(*n)++];
-		x->person = fk_q_i64(q, 0);
-		x->building = fk_q_i64(q, 1);
-		snprintf(x->path, sizeof(x->path), "%s", fk_q_text(q, 2));
-	}
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	rc = fk_q_collect(q, sizeof(**out), pending_row, &rows, n, err);
+	*out = rows;
+	return rc;
 }
 
 int tr_exempt_apply(struct fk_db *db, int64_t round_id, const struct tr_round_areas *ra,

@@ -19,8 +19,10 @@
 	"s.active"
 #define DESKS_MAX 200
 
-static void site_row(struct fk_q *q, struct tr_site *s)
+static void site_row(struct fk_q *q, void *rec)
 {
+	struct tr_site *s = rec;
+
 	memset(s, 0, sizeof(*s));
 	s->id = fk_q_i64(q, 0);
 	s->area_id = fk_q_i64(q, 1);
@@ -335,20 +337,16 @@ static int list_query(struct fk_db *db, const struct fk_principal *who, const st
 int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
 		 json_t *items, struct fk_err *err)
 {
-	struct tr_site *l = NULL;
+	struct tr_site *l;
+	void *rows = NULL;
 	struct fk_q *q;
-	int n = 0, cap = 0, rc = list_query(db, who, area, &q, err);
+	int n = 0, rc = list_query(db, who, area, &q, err);
 
+	if (rc == 0)
+		rc = fk_q_collect(q, sizeof(*l), site_row, &rows, &n, err);
+	l = rows;
 	if (rc < 0)
 		return rc;
-	while ((rc = fk_q_step(q, err)) > 0) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			l = fk_xrealloc(l, (size_t)cap * sizeof(*l));
-		}
-		site_row(q, &l[n++]);
-	}
-	fk_q_done(q);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		json_t *o;
 		rc = tr_site_json(db, &l[i], &o, err);

@@ -272,32 +272,33 @@ int tb_box_receive(struct fk_db *db, const struct fk_principal *who, const char 
 
 /* ---- reading ---- */
 
+static void box_tube_row(struct fk_q *q, void *rec)
+{
+	struct tb_box_tube *t = rec;
+
+	fk_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
+	fk_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
+	fk_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
+	t->n = (int)fk_q_i64(q, 3);
+}
+
 int tb_box_tubes(struct fk_db *db, int64_t box_id, struct tb_box_tube **out, int *n,
 		 struct fk_err *err)
 {
 	struct fk_q *q;
-	int cap = 0, rc = fk_db_query(db, &q,
-				      "SELECT code, status, result, n FROM tubes WHERE box_id = ? "
-				      "ORDER BY boxed_at, id",
-				      err);
+	void *rows;
+	int rc = fk_db_query(db, &q,
+			     "SELECT code, status, result, n FROM tubes WHERE box_id = ? "
+			     "ORDER BY boxed_at, id",
+			     err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, box_id);
-	while ((rc = fk_q_step(q, err)) > 0) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
-		}
-		struct tb_box_tube *t = &(*out)[(*n)++];
-		fk_copy_text(t->code, sizeof(t->code), fk_q_text(q, 0));
-		fk_copy_text(t->status, sizeof(t->status), fk_q_text(q, 1));
-		fk_copy_text(t->result, sizeof(t->result), fk_q_text(q, 2));
-		t->n = (int)fk_q_i64(q, 3);
-	}
-	fk_q_done(q);
+	rc = fk_q_collect(q, sizeof(**out), box_tube_row, &rows, n, err);
+	*out = rows;
 	return rc;
 }
 

@@ -596,31 +596,31 @@ static int samples_query(struct fk_db *db, const struct fk_principal *who, struc
 	return fk_scoped_query(db, who, &sq, q, next, err);
 }
 
+static void sample_row(struct fk_q *q, void *rec)
+{
+	struct tb_sample *s = rec;
+
+	s->person_id = fk_q_i64(q, 0);
+	fk_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
+	fk_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
+	s->scanned_at = fk_q_i64(q, 3);
+	fk_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
+	s->voided = fk_q_i64(q, 5) != 0;
+}
+
 int tb_tube_samples(struct fk_db *db, const struct fk_principal *who, int64_t tube_id,
 		    struct tb_sample **out, int *n, struct fk_err *err)
 {
 	struct fk_q *q;
-	int next, cap = 0, rc = samples_query(db, who, &q, &next, err);
+	void *rows;
+	int next, rc = samples_query(db, who, &q, &next, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, next, tube_id);
-	while ((rc = fk_q_step(q, err)) > 0) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = fk_xrealloc(*out, (size_t)cap * sizeof(**out));
-		}
-		struct tb_sample *s = &(*out)[(*n)++];
-		memset(s, 0, sizeof(*s));
-		s->person_id = fk_q_i64(q, 0);
-		fk_copy_text(s->name, sizeof(s->name), fk_q_text(q, 1));
-		fk_copy_text(s->id_number, sizeof(s->id_number), fk_q_text(q, 2));
-		s->scanned_at = fk_q_i64(q, 3);
-		fk_copy_text(s->result, sizeof(s->result), fk_q_text(q, 4));
-		s->voided = fk_q_i64(q, 5) != 0;
-	}
-	fk_q_done(q);
+	rc = fk_q_collect(q, sizeof(**out), sample_row, &rows, n, err);
+	*out = rows;
 	return rc;
 }
