@@ -6,7 +6,8 @@
  * - people (id, name, id_number, phone, area_path) by id or ID number when a pass names a
  *   resident (pass.c), one row by its key;
  * - users (id, username, display_name) beside checkpoint_staff, for a pass naming a staff
- *   member (staff.c) and to list a checkpoint's staff (checkpoint.c).
+ *   member (staff.c), to list a checkpoint's staff (checkpoint.c), and the username of
+ *   each step of a fever referral (referral.c).
  * Everything else it reads through headers: areas and scopes (area.h), accounts (users.h),
  * sampling codes (tubes.h), zones (platform/zone_rule.h). */
 #include "platform/module.h"

@@ -9,11 +9,14 @@
 #include "base/mask.h"
 #include "gates/internal.h"
 
+/* The username of a step's user, for the screens ('' when none). */
+#define REF_BY(col) "COALESCE((SELECT u.username FROM users u WHERE u.id = r." col "), '')"
 #define REF_COLS                                                                                   \
 	"r.id, r.pass_id, r.checkpoint_id, r.area_path, r.person_id, r.name, r.id_number, "        \
 	"r.temperature, r.threshold, r.policy_version, r.status, r.opened_at, r.opened_by, "       \
 	"r.sent_at, r.sent_by, r.clinic, r.result_at, r.result_by, r.result, r.closed_at, "        \
-	"r.closed_by, r.close_note, c.name"
+	"r.closed_by, r.close_note, c.name, " REF_BY("opened_by") ", " REF_BY(                     \
+	    "sent_by") ", " REF_BY("result_by") ", " REF_BY("closed_by")
 #define REF_FROM " FROM fever_referrals r JOIN checkpoints c ON c.id = r.checkpoint_id"
 
 int gt_referral_open(struct fk_db *db, const struct fk_principal *who,
@@ -45,10 +48,11 @@ static json_t *id_shown(const struct fk_principal *who, const char *id)
 	return json_string(who && who->see_id ? id : fk_mask_id(id, masked, sizeof(masked)));
 }
 
-static json_t *step_json(struct fk_q *q, int at, int by, int text, const char *name)
+static json_t *step_json(struct fk_q *q, int at, int by, int text, const char *name, int by_name)
 {
-	return json_pack("{s:o, s:o, s:o}", "at", fk_json_timev(fk_q_i64(q, at)), "by",
-			 opt_id(q, by), name, fk_json_strv(fk_q_text(q, text)));
+	return json_pack("{s:o, s:o, s:o, s:o}", "at", fk_json_timev(fk_q_i64(q, at)), "by",
+			 opt_id(q, by), "by_name", fk_json_strv(fk_q_text(q, by_name)), name,
+			 fk_json_strv(fk_q_text(q, text)));
 }
 
 static json_t *ref_json(const struct fk_principal *who, struct fk_q *q)
@@ -63,15 +67,16 @@ static json_t *ref_json(const struct fk_principal *who, struct fk_q *q)
 			      (json_int_t)fk_q_i64(q, 9), "status", fk_json_strv(fk_q_text(q, 10)));
 
 	json_object_set_new(o, "checkpoint_name", fk_json_strv(fk_q_text(q, 22)));
+	json_object_set_new(o, "opened",
+			    json_pack("{s:o, s:o, s:o}", "at", fk_json_timev(fk_q_i64(q, 11)), "by",
+				      opt_id(q, 12), "by_name", fk_json_strv(fk_q_text(q, 23))));
 	json_object_set_new(
-	    o, "opened",
-	    json_pack("{s:o, s:o}", "at", fk_json_timev(fk_q_i64(q, 11)), "by", opt_id(q, 12)));
-	json_object_set_new(o, "sent",
-			    fk_q_isnull(q, 13) ? json_null() : step_json(q, 13, 14, 15, "clinic"));
+	    o, "sent", fk_q_isnull(q, 13) ? json_null() : step_json(q, 13, 14, 15, "clinic", 24));
 	json_object_set_new(o, "resulted",
-			    fk_q_isnull(q, 16) ? json_null() : step_json(q, 16, 17, 18, "result"));
-	json_object_set_new(o, "closed",
-			    fk_q_isnull(q, 19) ? json_null() : step_json(q, 19, 20, 21, "note"));
+			    fk_q_isnull(q, 16) ? json_null()
+					       : step_json(q, 16, 17, 18, "result", 25));
+	json_object_set_new(
+	    o, "closed", fk_q_isnull(q, 19) ? json_null() : step_json(q, 19, 20, 21, "note", 26));
 	return o;
 }
 

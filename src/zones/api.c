@@ -235,6 +235,29 @@ int zn_api_lift(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	return reply_zone(req, resp, 200, id, true, err);
 }
 
+/* The scheme in force and its kinds, strictest first: what a zone may be drawn as now. */
+int zn_api_kinds(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct fk_policy_snap *s = fk_policy_snap(req->db);
+	int64_t scheme = fk_policy_snap_i64(s, &zn_policies[ZN_POL_SCHEME]);
+	int64_t version = fk_policy_snap_version(s);
+	json_t *kinds = json_array();
+
+	(void)err;
+	fk_policy_snap_release(s);
+	for (int level = 3; level >= 1; level--) {
+		const char *k = zn_kind_at(scheme, level);
+		if (k)
+			json_array_append_new(kinds,
+					      json_pack("{s:s, s:s, s:i}", "kind", k, "kind_zh",
+							zn_kind_zh(k), "level", level));
+	}
+	fk_resp_json(resp, 200,
+		     json_pack("{s:I, s:I, s:o}", "scheme", (json_int_t)scheme, "policy_version",
+			       (json_int_t)version, "kinds", kinds));
+	return 0;
+}
+
 /* ---- the zone over an area or a person ---- */
 
 static int reply_zone_of(struct fk_req *req, struct fk_resp *resp, const char *path,

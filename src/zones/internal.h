@@ -200,6 +200,7 @@ int zn_api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_people(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_lift(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int zn_api_kinds(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_of_person(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_of_area(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int zn_api_proposals(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);

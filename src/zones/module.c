@@ -3,9 +3,9 @@
  * proposes lifts, the listener of positive pools, and init, which installs the zone rule hook
  * (app->zone_of, app->zone_door_paths) over the cache of active zones.
  *
- * Its SQL reads the area module's areas (a zone's area name, code and kind; the area of each
- * person of a zone) and the people module's people (the people of a zone, paged), joined
- * where a call through their headers would cost one store read per row. */
+ * Its SQL reads the area module's areas (a zone's area name, code and kind; a proposal's area
+ * name and code; the area of each person of a zone) and the people module's people (the people of a
+ * zone, paged), joined where a call through their headers would cost one store read per row. */
 #include "platform/jobs.h"
 #include "tubes/tubes.h"
 #include "zones/internal.h"
@@ -120,6 +120,11 @@ static const struct fk_route zn_routes[] = {
      .roles = ROLES_ZONE_READ,
      .summary = "Zones in the caller's scope with days remaining and people count (kind, "
 		"status, area_id, limit)"},
+    {.method = "GET",
+     .path = "/api/v1/zones/kinds",
+     .fn = zn_api_kinds,
+     .roles = ROLES_ZONE_READ,
+     .summary = "The zone scheme in force and its kinds, strictest first"},
     {.method = "GET",
      .path = "/api/v1/zones/{id}",
      .fn = zn_api_get,

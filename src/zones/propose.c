@@ -16,7 +16,9 @@
 	"id, action, COALESCE(zone_id, 0), area_id, area_path, COALESCE(kind, ''), reason, "       \
 	"COALESCE(source_tube_code, ''), status, policy_version, created_at, "                     \
 	"COALESCE(decided_by, 0), COALESCE(decided_at, 0), COALESCE(decision_reason, ''), "        \
-	"COALESCE(result_zone_id, 0)"
+	"COALESCE(result_zone_id, 0), "                                                            \
+	"COALESCE((SELECT a.name FROM areas a WHERE a.id = zone_proposals.area_id), ''), "         \
+	"COALESCE((SELECT a.code FROM areas a WHERE a.id = zone_proposals.area_id), '')"
 
 struct proposal {
 	int64_t id, zone_id, area_id, policy_version;
@@ -38,17 +40,22 @@ static json_t *opt_id(int64_t id)
 
 static json_t *proposal_json(struct fk_q *q)
 {
-	return json_pack("{s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, "
-			 "s:o}",
-			 "id", fk_json_idv(fk_q_i64(q, 0)), "action", fk_q_text(q, 1), "zone_id",
-			 opt_id(fk_q_i64(q, 2)), "area_id", fk_json_idv(fk_q_i64(q, 3)),
-			 "area_path", fk_q_text(q, 4), "kind", opt_str(fk_q_text(q, 5)), "reason",
-			 fk_q_text(q, 6), "source_tube_code", opt_str(fk_q_text(q, 7)), "status",
-			 fk_q_text(q, 8), "policy_version", (json_int_t)fk_q_i64(q, 9),
-			 "created_at", fk_json_timev(fk_q_i64(q, 10)), "decided_by",
-			 opt_id(fk_q_i64(q, 11)), "decided_at", fk_json_timev(fk_q_i64(q, 12)),
-			 "decision_reason", opt_str(fk_q_text(q, 13)), "result_zone_id",
-			 opt_id(fk_q_i64(q, 14)));
+	json_t *o =
+	    json_pack("{s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, "
+		      "s:o}",
+		      "id", fk_json_idv(fk_q_i64(q, 0)), "action", fk_q_text(q, 1), "zone_id",
+		      opt_id(fk_q_i64(q, 2)), "area_id", fk_json_idv(fk_q_i64(q, 3)), "area_path",
+		      fk_q_text(q, 4), "kind", opt_str(fk_q_text(q, 5)), "reason", fk_q_text(q, 6),
+		      "source_tube_code", opt_str(fk_q_text(q, 7)), "status", fk_q_text(q, 8),
+		      "policy_version", (json_int_t)fk_q_i64(q, 9), "created_at",
+		      fk_json_timev(fk_q_i64(q, 10)), "decided_by", opt_id(fk_q_i64(q, 11)),
+		      "decided_at", fk_json_timev(fk_q_i64(q, 12)), "decision_reason",
+		      opt_str(fk_q_text(q, 13)), "result_zone_id", opt_id(fk_q_i64(q, 14)));
+
+	/* the area by name for the screens: a proposal's area may have no zone yet */
+	json_object_set_new(o, "area_name", json_string(fk_q_text(q, 15)));
+	json_object_set_new(o, "area_code", json_string(fk_q_text(q, 16)));
+	return o;
 }
 
 int zn_proposal_list(struct fk_db *db, const struct fk_principal *who, const char *status,

@@ -235,6 +235,8 @@ h.test('37.5 ℃ opens a fever referral, followed to its close; a second close i
 	assert.equal(ref.temperature, 37.5);
 	assert.equal(ref.threshold, 37.3);
 	assert.equal(ref.person_id, people[1].id);
+	assert.equal(ref.opened.by_name, 'volunteer1', 'each step names its user');
+	assert.equal(ref.sent, null);
 	assert.ok(!(await community2.ok('/api/v1/fever-referrals')).items.some((x) => x.id === id));
 	assertError(await community2.post(`/api/v1/fever-referrals/${id}/send`, { clinic: '某医院' }), 404, { code: 'referral_not_found' });
 	assertError(await community1.post(`/api/v1/fever-referrals/${id}/close`, { note: '太早' }), 409, { code: 'referral_state' });
@@ -251,6 +253,8 @@ h.test('37.5 ℃ opens a fever referral, followed to its close; a second close i
 	assert.equal(closed.json.closed.note, '已回家观察');
 	const admin = await h.login('admin');
 	assert.equal(closed.json.closed.by, await userId(admin, 'community1'));
+	assert.deepEqual([closed.json.sent.by_name, closed.json.resulted.by_name, closed.json.closed.by_name],
+		['community1', 'community1', 'community1']);
 	assertError(await community1.post(`/api/v1/fever-referrals/${id}/close`, { note: '再关' }), 409, { code: 'referral_closed' });
 	assert.equal((await community1.ok(`/api/v1/fever-referrals/${id}`)).closed.note, '已回家观察');
 });

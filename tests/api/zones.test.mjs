@@ -104,6 +104,10 @@ h.test('drawing a zone: 201 with its kind, rule, days remaining and people count
 	assert.equal(z.kind, 'high');
 	assert.equal(z.level, 3);
 	assert.equal(z.scheme, 202206);
+	const kinds = await commander.ok('/api/v1/zones/kinds');
+	assert.equal(kinds.scheme, 202206);
+	assert.deepEqual(kinds.kinds.map((k) => k.kind), ['high', 'medium', 'low'], 'the scheme in force, strictest first');
+	assertError(await (await as('lab1')).get('/api/v1/zones/kinds'), 403);
 	assert.equal(z.status, 'active');
 	assert.equal(z.case_ref, 'case-001');
 	assert.deepEqual(z.rule, { single_tube: true, door_to_door: true, stay_home: true, no_entry: true });
@@ -222,6 +226,8 @@ h.test('a positive pool proposes a zone over its buildings; confirm draws it, a 
 	assert.equal(await zoneCount(commander), before, 'no zone until confirmed');
 	const toPool = mine.find((p) => p.area_id === poolPerson[0].area_id);
 	assert.equal(toPool.kind, 'high');
+	const building = await commander.ok(`/api/v1/areas/${toPool.area_id}`);
+	assert.deepEqual([toPool.area_name, toPool.area_code], [building.name, building.code], 'a proposal names its area');
 	assert.ok(toPool.policy_version >= 0);
 	const c = await commander.post(`/api/v1/zone-proposals/${toPool.id}/confirm`, {});
 	assert.equal(c.status, 200, c.what);
@@ -294,6 +300,10 @@ h.test('switching the scheme is a policy edit: new zones use its kinds, existing
 	const r = await admin.req('PUT', '/api/v1/policies', { json: { values: { 'zones.scheme': 202204 }, reason: '切换方案' } });
 	assert.equal(r.status, 200, r.what);
 	const commander = await as('commander');
+	const kinds = await (await as('grid1')).ok('/api/v1/zones/kinds');
+	assert.equal(kinds.scheme, 202204, 'the kinds route follows the edit');
+	assert.deepEqual(kinds.kinds.map((k) => [k.kind, k.kind_zh, k.level]),
+		[['sealed', '封控区', 3], ['controlled', '管控区', 2], ['precaution', '防范区', 1]]);
 	assertError(await commander.post('/api/v1/zones', { area_id: outsider[0].area_id, kind: 'high', reason: 'x' }), 422,
 		{ code: 'invalid_kind', field: 'kind' });
 	const z = assertCreated(await commander.post('/api/v1/zones', { area_id: outsider[0].area_id, kind: 'sealed', reason: '新方案' }));
