@@ -68,6 +68,21 @@ export const endpoints = {
   checkpoints: ['GET', '/api/v1/checkpoints'],
   passCreate: ['POST', '/api/v1/checkpoints/{id}/passes'],
   passes: ['GET', '/api/v1/checkpoints/{id}/passes'],
+  // fever referrals opened at the gates, followed to their close
+  referrals: ['GET', '/api/v1/fever-referrals'],
+  referralSend: ['POST', '/api/v1/fever-referrals/{id}/send'],
+  referralResult: ['POST', '/api/v1/fever-referrals/{id}/result'],
+  referralClose: ['POST', '/api/v1/fever-referrals/{id}/close'],
+  // zones (SPEC §4): zones over areas, their people, and the proposals to confirm
+  zones: ['GET', '/api/v1/zones'],
+  zoneCreate: ['POST', '/api/v1/zones'],
+  zoneKinds: ['GET', '/api/v1/zones/kinds'],
+  zone: ['GET', '/api/v1/zones/{id}'],
+  zonePeople: ['GET', '/api/v1/zones/{id}/people'],
+  zoneLift: ['POST', '/api/v1/zones/{id}/lift'],
+  zoneProposals: ['GET', '/api/v1/zone-proposals'],
+  zoneProposalConfirm: ['POST', '/api/v1/zone-proposals/{id}/confirm'],
+  zoneProposalReject: ['POST', '/api/v1/zone-proposals/{id}/reject'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
