@@ -86,9 +86,15 @@ h.test('the commander confirms a positive pool\'s proposal and rejects one, firs
 	await rowOf(toReject).waitFor({ state: 'detached' });
 	const rejected = (await commander.get('/api/v1/zone-proposals', { query: { status: 'rejected' } })).json.items;
 	assert.equal(rejected.find((p) => p.id === toReject.id)?.decision_reason, '已核实为外来人员');
-	// the zone drawn by the confirmation is in the list
+	// the zone drawn by the confirmation is in the list, and beside the round's targets with its
+	// first screening due (24 h for a high zone)
 	await page.click('.el-tabs__item:has-text("列表")');
 	await page.locator('[data-test=zones-table] .el-table__row', { hasText: toConfirm.area_code }).waitFor();
+	await page.click('.el-menu-item:has-text("检测轮次")');
+	await page.click('[data-test=rounds-table] .el-table__row:has-text("阳性混管")');
+	const beside = page.locator('[data-test=round-zones] .el-table__row', { hasText: toConfirm.area_code });
+	await beside.waitFor();
+	assert.match(await beside.locator('[data-test=due]').innerText(), /还剩 2[34] h/);
 });
 
 h.test('the commander draws a zone and sees it in the list with its days remaining', async (page) => {
@@ -110,6 +116,12 @@ h.test('the commander draws a zone and sees it in the list with its days remaini
 		.find((x) => x.area.code === GRID);
 	assert.equal(z.days_remaining, 7, 'the list shows what the server says');
 	assert.match(await row.innerText(), new RegExp(`\\b${z.people}\\b`), 'the people count');
+	// the area tree opens down to the grid and shows the zone on it with its days remaining
+	await page.click('.el-tabs__item:has-text("区域树")');
+	const onTree = page.locator('[data-test=zone-tree] .el-tree-node__content', { hasText: GRID }).locator('[data-test=tree-zone]');
+	await onTree.waitFor();
+	assert.match(await onTree.innerText(), /高风险区 · 7 天/);
+	await page.click('.el-tabs__item:has-text("列表")');
 	// its detail: the history and the people, IDs masked as the API gives them
 	await row.click();
 	await page.waitForSelector('[data-test=zone-people] .el-table__row');
