@@ -20,6 +20,8 @@ quick_args() {
 	bench_scans) echo "--residents 20000 --scans 10000" ;;
 	bench_results) echo "--residents 100000" ;;
 	bench_coverage) echo "--residents 100000 --calls 200" ;;
+	bench_gates) echo "--residents 20000 --passes 5000 --clients 50" ;;
+	bench_zone_people) echo "--residents 20000 --zone 500 --calls 20 --walks 3" ;;
 	*) echo "" ;;
 	esac
 }

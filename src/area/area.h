@@ -151,8 +151,9 @@ void fk_subtree_sql(const char *col, const char *path, struct fk_buf *sql);
 int fk_subtree_bind(const char *path, struct fk_q *q, int idx);
 
 /* A list over the rows inside who's scopes, as one prepared statement (scope_sql.c): the SQL
- * is head, then the scope condition on col (fk_scope_sql), narrowed to the subtree under
- * when it is not NULL, then tail. */
+ * is head, then the range of the subtree under when it is not NULL (first, so that SQLite
+ * walks the index over that narrower range), then the scope condition on col (fk_scope_sql),
+ * then tail. */
 struct fk_scoped_query {
 	const char *head;  /* "SELECT ... WHERE c.round_id = ? AND " */
 	int nhead;	   /* its '?' placeholders, bound by the caller from 1 */

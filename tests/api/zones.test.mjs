@@ -183,6 +183,27 @@ h.test('scope: a zone outside the caller\'s scope reads as a missing one; the pe
 	assertError(await grid2.get(`/api/v1/zones/of-person/${zoneA.people[0].id}`), 404);
 });
 
+/* Every page of a zone's people, limit at a time; the ids in the order read. */
+async function zoneWalk(user, zoneId, limit) {
+	const ids = [];
+	let cursor = null;
+	do {
+		const page = await user.ok(`/api/v1/zones/${zoneId}/people`, { query: cursor ? { limit, cursor } : { limit } });
+		assert.ok(page.items.length <= limit, `a page of ${page.items.length}`);
+		ids.push(...page.items.map((p) => p.id));
+		cursor = page.next_cursor;
+	} while (cursor);
+	return ids;
+}
+
+h.test('the people of a zone paged through: each once, by id, for the commander and the grid\'s worker', async () => {
+	const byId = (a, b) => (BigInt(a) < BigInt(b) ? -1 : 1);
+	const all = zoneA.people.map((p) => p.id).sort(byId);
+	assert.ok(all.length >= 3);
+	assert.deepEqual(await zoneWalk(await as('commander'), zoneA.id, 2), all);
+	assert.deepEqual(await zoneWalk(await as('grid1'), zoneA.id, 1), all);
+});
+
 h.test('a sealed zone\'s person goes alone into a tube (it closes at 1); into a tube holding someone: 422 single_tube_required', async () => {
 	const commander = await as('commander');
 	const admin = await as('admin');
