@@ -13,6 +13,8 @@ const COVERAGE = ['admin', 'commander', 'community', 'grid', 'building']
 const DOOR = ['community', 'grid', 'building']
 // checkpoints (SPEC §5): gate duty is the volunteer role's; community and command staff may stand in
 const GATE = ['volunteer', 'community', 'commander', 'admin']
+// checkpoints and their duty staff: set up by those the API lets create them
+const CHECKPOINTS = ['admin', 'commander', 'community']
 // zones (SPEC §4): the commander draws and decides, the admin too; staff below read them
 const ZONES = ['admin', 'commander', 'community', 'grid', 'building']
 // fever referrals opened at the gates: followed by community and command staff (admin by URL)
@@ -31,6 +33,7 @@ export const menu = [
   { path: '/gates', name: 'gate', icon: 'Guide', roles: ['volunteer'], phone: true },
   { path: '/testing/rounds', name: 'rounds', icon: 'List', roles: ROUNDS },
   { path: '/testing/sites', name: 'sites', icon: 'MapLocation', roles: SITES },
+  { path: '/checkpoints', name: 'checkpoints', icon: 'Place', roles: CHECKPOINTS },
   { path: '/zones', name: 'zones', icon: 'Warning', roles: ZONES },
   { path: '/referrals', name: 'referrals', icon: 'FirstAidKit', roles: REFERRALS },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
@@ -56,6 +59,7 @@ const routes = [
       { path: 'gates', component: () => import('./modules/gates/GatePage.vue'), meta: { roles: GATE } },
       { path: 'testing/rounds', component: () => import('./modules/testing/RoundsPage.vue'), meta: { roles: ROUNDS } },
       { path: 'testing/sites', component: () => import('./modules/testing/SitePage.vue'), meta: { roles: SITES } },
+      { path: 'checkpoints', component: () => import('./modules/gates/CheckpointsPage.vue'), meta: { roles: CHECKPOINTS } },
       { path: 'zones', component: () => import('./modules/zones/ZonesPage.vue'), meta: { roles: ZONES } },
       { path: 'referrals', component: () => import('./modules/gates/ReferralsPage.vue'), meta: { roles: [...REFERRALS, 'admin'] } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },

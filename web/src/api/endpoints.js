@@ -66,6 +66,10 @@ export const endpoints = {
   retestResult: ['POST', '/api/v1/retests/{id}/result'],
   // checkpoints (SPEC §5): the gate screen
   checkpoints: ['GET', '/api/v1/checkpoints'],
+  checkpointCreate: ['POST', '/api/v1/checkpoints'],
+  checkpoint: ['GET', '/api/v1/checkpoints/{id}'],
+  checkpointUpdate: ['PATCH', '/api/v1/checkpoints/{id}'],
+  checkpointStaff: ['PUT', '/api/v1/checkpoints/{id}/staff'],
   passCreate: ['POST', '/api/v1/checkpoints/{id}/passes'],
   passes: ['GET', '/api/v1/checkpoints/{id}/passes'],
   // fever referrals opened at the gates, followed to their close

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals' },
+  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -79,6 +79,11 @@ export default {
     kinds: { sealed: 'Sealed', controlled: 'Controlled', precaution: 'Precaution', high: 'High risk', medium: 'Medium risk', low: 'Low risk' },
     actions: { drawn: 'Drawn', draw: 'Draw', proposed: 'Proposed', downgrade: 'Downgrade', downgraded: 'Downgraded', lift: 'Lift', lifted: 'Lifted', confirmed: 'Confirmed', rejected: 'Rejected' },
     rules: { single_tube: 'one per tube', door_to_door: 'door to door', stay_home: 'stay home', no_entry: 'no entry' },
+  },
+  checkpoints: {
+    title: 'Checkpoints', new: 'New checkpoint', code: 'Code', name: 'Name', kind: 'Kind', area: 'Area', areaCode: 'Area code',
+    staff: 'Duty staff', active: 'Active', staffHint: 'Volunteer usernames, comma separated',
+    kinds: { gate: 'Gate', road: 'Road' },
   },
   referrals: {
     title: 'Fever referrals', temperature: 'Temperature', step: 'Step', last: 'So far',

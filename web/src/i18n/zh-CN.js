@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊' },
+  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -79,6 +79,11 @@ export default {
     kinds: { sealed: '封控区', controlled: '管控区', precaution: '防范区', high: '高风险区', medium: '中风险区', low: '低风险区' },
     actions: { drawn: '划定', draw: '划定', proposed: '提议', downgrade: '降级', downgraded: '降级', lift: '解除', lifted: '解除', confirmed: '确认', rejected: '驳回' },
     rules: { single_tube: '单采单检', door_to_door: '上门采样', stay_home: '足不出户', no_entry: '只进不出' },
+  },
+  checkpoints: {
+    title: '卡口管理', new: '新建卡口', code: '编码', name: '名称', kind: '类型', area: '所在区域', areaCode: '区域编码',
+    staff: '值守人员', active: '启用', staffHint: '志愿者用户名，逗号分隔',
+    kinds: { gate: '门岗', road: '道口' },
   },
   referrals: {
     title: '发热转诊', temperature: '体温', step: '当前环节', last: '经过',
