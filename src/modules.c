@@ -11,6 +11,9 @@
 #include "tubes/tubes.h"
 #include "zones/zones.h"
 #include "gates/gates.h"
+#include "trace/trace.h"
+#include "isolation/isolation.h"
+#include "health/health.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -25,6 +28,9 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_tubes, /* stands on testing: a tube belongs to a round and a site */
     &fk_module_zones, /* follows tubes' results; testing and tubes follow it by the zone hook */
     &fk_module_gates, /* after zones: it follows them through fk_zone_of */
+    &fk_module_trace, /* follows tubes' positive retests by their signal */
+    &fk_module_isolation, /* places trace's contacts */
+    &fk_module_health, /* reports of people under isolation's placements */
     NULL,
 };
 /* clang-format on */

@@ -1,59 +1,9 @@
-/* future: policies of the modules to come (zones, gates, isolation, health reports, requests,
- * retention), declared here under their future module's prefix so an administrator can set
+/* future: policies of the modules to come (requests, retention, and zone rules
+ * of the 9th edition), declared here under their future module's prefix so an administrator can set
  * them now; each moves to its module's own table when that module arrives. Defaults are the
  * 9th-edition protocol's (June 2022) and the reports' (SPEC §4-§7, §12). */
 #include <string.h>
 #include "policy/internal.h"
-
-static int over_days(json_t *o, const char *list, int64_t days)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(json_object_get(o, list), i,
-			   x) if (json_integer_value(x) < 1 ||
-				  json_integer_value(x) > days) return 1;
-	return 0;
-}
-
-/* A placement's test days fall on days of the placement: isolation tests within the
- * centralised + home isolation days, home tests within the home monitoring days. */
-static int check_placements(json_t *values, struct fk_err *err)
-{
-	static const char *const keys[] = {"isolation.close_contact", "isolation.secondary_contact",
-					   "isolation.high_risk_arrival",
-					   "isolation.medium_risk_arrival"};
-
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		json_t *o = json_object_get(values, keys[i]);
-		int64_t iso = json_integer_value(json_object_get(o, "centralised_days")) +
-			      json_integer_value(json_object_get(o, "home_isolation_days"));
-		int64_t home = json_integer_value(json_object_get(o, "home_monitoring_days"));
-		if (over_days(o, "test_days", iso) || over_days(o, "home_test_days", home))
-			return fk_err_set(err, FK_EUNPROC, "test_day_outside", keys[i],
-					  "检测日须在隔离或居家监测的天数之内",
-					  "test days must fall within the days of isolation or "
-					  "home monitoring");
-	}
-	return 0;
-}
-
-static int minutes_of(json_t *values, const char *key)
-{
-	const char *s = json_string_value(json_object_get(values, key));
-
-	return s ? ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0') : 0;
-}
-
-static int check_reports(json_t *values, struct fk_err *err)
-{
-	if (minutes_of(values, "health.report_morning") >=
-	    minutes_of(values, "health.report_evening"))
-		return fk_err_set(err, FK_EUNPROC, "morning_after_evening", "health.report_evening",
-				  "晚间报告时间须晚于早间报告时间",
-				  "the evening report must come after the morning report");
-	return 0;
-}
 
 /* The medical urgent deadline is the shortest; medicine comes before supplies. */
 static int check_deadlines(json_t *values, struct fk_err *err)
@@ -125,64 +75,6 @@ const struct fk_policy_def policy_future_defs[] = {
      .help_zh = "只划高、低风险区时，高风险区连续此天数无新增感染且核酸阴性即降为低风险区",
      .help_en = "Where only high and low zones are drawn: days with no new infection and a "
 		"negative round before a high-risk zone becomes low"},
-    {.key = "isolation.close_contact",
-     .type = FK_POLICY_OBJECT,
-     .def = "{\"centralised_days\":7,\"home_isolation_days\":0,\"home_monitoring_days\":3,"
-	    "\"test_days\":[1,2,3,5,7],\"home_test_days\":[3]}",
-     .min = 0,
-     .max = 60,
-     .label_zh = "密切接触者、入境人员管控",
-     .label_en = "Close contacts and inbound travellers",
-     .help_zh = "集中隔离天数、居家隔离天数、居家健康监测天数、隔离期检测日、居家检测日",
-     .help_en = "Days of centralised isolation, home isolation and home health monitoring; "
-		"test days in isolation and at home"},
-    {.key = "isolation.secondary_contact",
-     .type = FK_POLICY_OBJECT,
-     .def = "{\"centralised_days\":0,\"home_isolation_days\":7,\"home_monitoring_days\":0,"
-	    "\"test_days\":[1,4,7]}",
-     .min = 0,
-     .max = 60,
-     .label_zh = "密接的密接管控",
-     .label_en = "Secondary contacts",
-     .help_zh = "居家隔离天数及检测日",
-     .help_en = "Days of home isolation and its test days"},
-    {.key = "isolation.high_risk_arrival",
-     .type = FK_POLICY_OBJECT,
-     .def = "{\"centralised_days\":7,\"home_isolation_days\":0,\"home_monitoring_days\":0,"
-	    "\"test_days\":[1,2,3,5,7]}",
-     .min = 0,
-     .max = 60,
-     .label_zh = "7 天内有高风险区旅居史人员",
-     .label_en = "Arrivals from a high-risk zone (last 7 days)",
-     .help_zh = "集中隔离天数及检测日",
-     .help_en = "Days of centralised isolation and its test days"},
-    {.key = "isolation.medium_risk_arrival",
-     .type = FK_POLICY_OBJECT,
-     .def = "{\"centralised_days\":0,\"home_isolation_days\":7,\"home_monitoring_days\":0,"
-	    "\"test_days\":[1,4,7]}",
-     .min = 0,
-     .max = 60,
-     .label_zh = "7 天内有中风险区旅居史人员",
-     .label_en = "Arrivals from a medium-risk zone (last 7 days)",
-     .help_zh = "居家隔离天数及检测日",
-     .help_en = "Days of home isolation and its test days",
-     .check = check_placements},
-    {.key = "health.report_morning",
-     .type = FK_POLICY_TIME,
-     .def = "\"08:00\"",
-     .label_zh = "早间健康报告时间",
-     .label_en = "Morning health report",
-     .help_zh = "隔离和监测人员上报早间体温与症状的时间，逾时未报提醒网格员",
-     .help_en = "When people in isolation or monitoring report their morning temperature and "
-		"symptoms; a missing report alerts the grid worker"},
-    {.key = "health.report_evening",
-     .type = FK_POLICY_TIME,
-     .def = "\"20:00\"",
-     .label_zh = "晚间健康报告时间",
-     .label_en = "Evening health report",
-     .help_zh = "上报晚间体温与症状的时间",
-     .help_en = "When the evening temperature and symptoms are reported",
-     .check = check_reports},
     {.key = "requests.medical_urgent_minutes",
      .type = FK_POLICY_DURATION,
      .def = "30",

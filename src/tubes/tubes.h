@@ -21,6 +21,10 @@
  * ids as strings, as the API writes them; one entry per area of the tube's people (the area
  * each lives in: a building, unit or household). */
 #define FK_SIGNAL_POSITIVE_POOL "tubes.positive_pool"
+/* The signal of a positive single-tube retest, emitted in the transaction that settles it
+ * positive. Payload: {"retest_id": "9", "round_id": "123", "person_id": "42",
+ * "area_path": "/1/12/305/"} (ids as strings; area_path the person's home area). */
+#define FK_SIGNAL_POSITIVE_RETEST "tubes.positive_retest"
 
 /* What the samples under an area say, for a rule that follows results (a zone's lift). */
 struct fk_tubes_area_results {

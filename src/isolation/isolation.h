@@ -1,0 +1,37 @@
+/* isolation: isolation and health monitoring's placements (SPEC §6) — isolation facilities
+ * 隔离场所 with rooms and capacity, placements of a person (centralised isolation, home
+ * isolation, home health monitoring) for a reason with the policy's days and test days, a
+ * contact placed in one step, transfers 转运 from home to a facility, occupancy, releases on
+ * the planned day by a job, extensions with a reason, overdue placements, and the tests due
+ * while placed (a positive one is a case, through the trace module).
+ *
+ * The health module above it reads the placements table in its own SQL (the half-day lists
+ * filter on it) and the call below; everything else goes through its routes. */
+#ifndef FK_ISOLATION_H
+#define FK_ISOLATION_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/err.h"
+#include "platform/module.h"
+#include "store/db.h"
+
+#define FK_ISOLATION_DAY_LEN 11 /* "YYYY-MM-DD" and its NUL */
+
+/* A placement as another module needs it. */
+struct fk_placement {
+	int64_t id, person_id;
+	char area_path[256];
+	char kind[20];			      /* centralised, home_isolation, home_monitoring */
+	char status[12];		      /* active, overdue, released, cancelled */
+	char start_day[FK_ISOLATION_DAY_LEN]; /* day 1 */
+	char end_day[FK_ISOLATION_DAY_LEN];   /* the day of release */
+};
+
+/* The placement of person_id that covers day ("YYYY-MM-DD": start_day <= day < end_day),
+ * not cancelled, into out: *found false when none. 0 or a store error. */
+int fk_placement_on(struct fk_db *db, int64_t person_id, const char *day, struct fk_placement *out,
+		    bool *found, struct fk_err *err);
+
+extern const struct fk_module fk_module_isolation;
+
+#endif
