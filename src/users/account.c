@@ -325,6 +325,33 @@ static int users_check_role(int role, int64_t person_id, struct fk_err *err)
 	return 0;
 }
 
+/* A resident's person record exists and lies in the grantor's scope; one outside it reads like
+ * an unknown one. Reads the people module's table (users sits below it). */
+static int users_check_person(struct fk_db *db, int64_t person_id,
+			      const struct fk_principal *grantor, struct fk_err *err)
+{
+	char path[FK_AREA_PATH_MAX] = "";
+	struct fk_q *q;
+	int rc;
+
+	if (person_id <= 0)
+		return 0;
+	rc = fk_db_query(db, &q, "SELECT area_path FROM people WHERE id = ?", err);
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, person_id);
+	rc = fk_q_step(q, err);
+	if (rc > 0)
+		snprintf(path, sizeof path, "%s", fk_q_text(q, 0));
+	fk_q_done(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || (grantor && !fk_scope_covers(grantor, path)))
+		return fk_err_set(err, FK_ENOTFOUND, "person_not_found", "person_id",
+				  "居民档案不存在", "there is no such person");
+	return 0;
+}
+
 static int users_put_scopes(struct fk_db *db, int64_t user_id, const int64_t *ids, int n,
 			    struct fk_err *err)
 {
@@ -386,6 +413,8 @@ static int users_validate_new(struct fk_db *db, struct fk_user *u, const char *p
 		rc = users_check_display(u->display_name, err);
 	if (rc == 0)
 		rc = users_check_role((int)u->role, u->person_id, err);
+	if (rc == 0)
+		rc = users_check_person(db, u->person_id, grantor, err);
 	if (rc == 0)
 		rc = users_check_scopes(db, u->scope_ids, &u->nscopes, grantor, err);
 	return rc;
@@ -479,6 +508,8 @@ static int users_patch_check(struct fk_db *db, const struct users_row *cur, stru
 	if (rc == 0 && (p->role >= 0 || p->set_person))
 		rc = users_check_role(p->role >= 0 ? p->role : (int)cur->u.role,
 				      p->set_person ? p->person_id : cur->u.person_id, err);
+	if (rc == 0 && p->set_person)
+		rc = users_check_person(db, p->person_id, grantor, err);
 	if (rc == 0 && p->set_scopes)
 		rc = users_check_scopes(db, p->scope_ids, &p->nscopes, grantor, err);
 	if (rc == 0 && p->password)

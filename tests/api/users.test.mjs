@@ -84,6 +84,25 @@ h.test('bad role, username, password or area answer 4xx naming the field', async
 	assert.ok(!list.items.some((u) => u.username === 'newuser'), 'a refused user was created');
 });
 
+h.test('a resident account names a person who exists: an unknown one is 404 naming person_id', async () => {
+	const admin = await h.login('admin');
+	const grid = await areaByCode(admin, '370212001001G02');
+	const people = await admin.ok(`/api/v1/people?area_id=${grid.id}&limit=1`);
+	const base = { username: 'resident_new', password: 'Long-pass-99', display_name: '居民',
+		role: 'resident', area_ids: [grid.id] };
+	assertError(await admin.post('/api/v1/users', { ...base, person_id: '999999999999' }), 404,
+		{ code: 'person_not_found', field: 'person_id' });
+	const list = await admin.ok('/api/v1/users');
+	assert.ok(!list.items.some((u) => u.username === 'resident_new'), 'a refused user was created');
+	const made = await admin.post('/api/v1/users', { ...base, person_id: people.items[0].id });
+	const u = assertCreated(made);
+	const id = u.id ?? u.user?.id;
+	assertError(await admin.patch(`/api/v1/users/${id}`, { person_id: '999999999998' }), 404,
+		{ code: 'person_not_found', field: 'person_id' });
+	const after = await admin.ok(`/api/v1/users/${id}`);
+	assert.equal(String(after.person_id ?? after.user?.person_id), String(people.items[0].id));
+});
+
 h.test('admin updates display name, role and scope', async () => {
 	const admin = await h.login('admin');
 	const community = await areaByCode(admin, '370212001002');
