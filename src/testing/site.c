@@ -306,32 +306,40 @@ int tr_site_json(struct fk_db *db, const struct tr_site *s, json_t **out, struct
 	return 0;
 }
 
+/* The sites a registrar is bound to, whatever its scope, under area when given. */
+static int registrar_query(struct fk_db *db, const struct fk_principal *who,
+			   const struct fk_area *area, struct fk_q **q, struct fk_err *err)
+{
+	int rc =
+	    fk_db_query(db, q,
+			area ? "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
+			       "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
+			       "AND s.area_path >= ? AND s.area_path < ? ORDER BY s.code LIMIT 1000"
+			     : "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
+			       "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
+			       "ORDER BY s.code LIMIT 1000",
+			err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(*q, 1, who->user_id);
+	fk_subtree_bind(area ? area->path : NULL, *q, 2);
+	return 0;
+}
+
+/* A registrar lists the sites it is bound to; everyone else the sites of its scope. */
 static int list_query(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
 		      struct fk_q **q, struct fk_err *err)
 {
-	bool registrar = who && who->role == FK_ROLE_REGISTRAR;
-	struct fk_buf sql;
-	int rc, idx = 1;
+	struct fk_scoped_query sq = {.head = "SELECT " SITE_COLS " FROM sites s WHERE ",
+				     .col = "s.area_path",
+				     .under = area ? area->path : NULL,
+				     .tail = " ORDER BY s.code LIMIT 1000"};
+	int next;
 
-	fk_buf_init(&sql, FK_BUF_SQL_MAX);
-	fk_buf_puts(&sql, "SELECT " SITE_COLS " FROM sites s WHERE ");
-	if (registrar)
-		fk_buf_puts(&sql, "EXISTS (SELECT 1 FROM site_registrars r WHERE r.site_id = s.id "
-				  "AND r.user_id = ?)");
-	else
-		fk_scope_sql(who, "s.area_path", &sql);
-	fk_subtree_sql("s.area_path", area ? area->path : NULL, &sql);
-	fk_buf_puts(&sql, " ORDER BY s.code LIMIT 1000");
-	rc = fk_db_query(db, q, sql.data, err);
-	fk_buf_release(&sql);
-	if (rc < 0)
-		return rc;
-	if (registrar)
-		fk_q_bind_i64(*q, idx++, who->user_id);
-	else
-		idx = fk_scope_bind(who, *q, idx);
-	fk_subtree_bind(area ? area->path : NULL, *q, idx);
-	return 0;
+	if (who && who->role == FK_ROLE_REGISTRAR)
+		return registrar_query(db, who, area, q, err);
+	return fk_scoped_query(db, who, &sq, q, &next, err);
 }
 
 int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
