@@ -185,16 +185,20 @@ int gt_checkpoint_json(struct fk_db *db, const struct gt_checkpoint *c, json_t *
 		       struct fk_err *err)
 {
 	json_t *staff = json_array();
+	struct fk_area a = {0};
 	int rc = staff_json(db, c->id, staff, err);
 
+	if (rc == 0)
+		rc = fk_area_get(db, c->area_id, &a, err);
 	if (rc < 0) {
 		json_decref(staff);
 		return rc;
 	}
-	*out = json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:b, s:o}", "id", fk_json_idv(c->id),
-			 "area_id", fk_json_idv(c->area_id), "area_path", c->area_path, "code",
-			 c->code, "name", c->name, "kind", c->kind, "active", c->active, "staff",
-			 staff);
+	*out = json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id",
+			 fk_json_idv(c->id), "area_id", fk_json_idv(c->area_id), "area_path",
+			 c->area_path, "area_name", a.name, "area_code", a.code, "code", c->code,
+			 "name", c->name, "kind", c->kind, "active", c->active, "staff", staff);
+	fk_area_release(&a);
 	return 0;
 }
 

@@ -38,6 +38,8 @@ h.test('setup: community staff create a gate over their community and bind volun
 		area_id: area.id, code: 'CP-ZC-1', name: '张村社区北门', kind: 'gate',
 	}));
 	assert.equal(cp.area_id, area.id);
+	assert.equal(cp.area_name, area.name);
+	assert.equal(cp.area_code, COMMUNITY);
 	assert.equal(cp.kind, 'gate');
 	assert.deepEqual(cp.staff, []);
 	const r = await community1.req('PUT', `/api/v1/checkpoints/${cp.id}/staff`, { json: { usernames: ['volunteer1'] } });
