@@ -87,6 +87,16 @@ export const endpoints = {
   zoneProposals: ['GET', '/api/v1/zone-proposals'],
   zoneProposalConfirm: ['POST', '/api/v1/zone-proposals/{id}/confirm'],
   zoneProposalReject: ['POST', '/api/v1/zone-proposals/{id}/reject'],
+  // tracing (SPEC §10): cases, their contacts, the move-up and the transmission graph
+  cases: ['GET', '/api/v1/cases'],
+  caseCreate: ['POST', '/api/v1/cases'],
+  case: ['GET', '/api/v1/cases/{id}'],
+  caseUpdate: ['PATCH', '/api/v1/cases/{id}'],
+  caseContacts: ['GET', '/api/v1/cases/{id}/contacts'],
+  caseContactCreate: ['POST', '/api/v1/cases/{id}/contacts'],
+  casePromote: ['POST', '/api/v1/cases/{id}/promote'],
+  caseGraph: ['GET', '/api/v1/cases/{id}/graph'],
+  traceGraph: ['GET', '/api/v1/trace/graph'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
