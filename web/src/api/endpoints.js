@@ -107,6 +107,16 @@ export const endpoints = {
   isolationReleases: ['GET', '/api/v1/isolation/releases'],
   isolationTests: ['GET', '/api/v1/isolation/tests'],
   isolationTestRecord: ['POST', '/api/v1/isolation/tests/{id}'],
+  // tracing (SPEC §10): cases, their contacts, the move-up and the transmission graph
+  cases: ['GET', '/api/v1/cases'],
+  caseCreate: ['POST', '/api/v1/cases'],
+  case: ['GET', '/api/v1/cases/{id}'],
+  caseUpdate: ['PATCH', '/api/v1/cases/{id}'],
+  caseContacts: ['GET', '/api/v1/cases/{id}/contacts'],
+  caseContactCreate: ['POST', '/api/v1/cases/{id}/contacts'],
+  casePromote: ['POST', '/api/v1/cases/{id}/promote'],
+  caseGraph: ['GET', '/api/v1/cases/{id}/graph'],
+  traceGraph: ['GET', '/api/v1/trace/graph'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
