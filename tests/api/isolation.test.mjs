@@ -76,7 +76,7 @@ h.test('setup: a district hotel with rooms, residents of a grid and of another c
 	assert.ok(g.length >= 4 && r.length >= 8, `${g.length} residents in grid 1, ${r.length} elsewhere`);
 	gridIds = new Set(g.map((p) => p.id));
 	// people[0], [7], [9] and [10] live in grid 1: grid1 reads their placements and tests
-	people = [g[0], r[0], r[1], r[2], r[3], r[4], r[5], g[1], r[6], g[2], g[3], r[7]];
+	people = [g[0], r[0], r[1], r[2], r[3], r[4], r[5], g[1], r[6], g[2], g[3], r[7], r[11]];
 	traced = r.slice(8, 11); // a case, its close contact, a secondary contact through it
 	others = await residents(await as('community2'), OTHER_COMMUNITY);
 	today = await serverToday(await as('admin'));
@@ -345,6 +345,12 @@ h.test('end day: not before the start (422), not into the next placement (409), 
 	const short = await community1.post(`/api/v1/placements/${c.id}/end-day`, { end_day: addDays(today, 4), reason: '政策调整' });
 	assert.equal(short.status, 200, short.what);
 	assert.deepEqual(short.json.tests.map((t) => t.day_no), [1, 2, 3], 'tests after the new end are dropped');
+	const next = assertCreated(await place(community1, {
+		person_id: people[12].id, reason: 'high_risk_arrival', start_day: addDays(today, 4), room_id: rooms['101'].id,
+	})).items[0];
+	assert.equal(next.room_number, '101', 'the one bed is free from the new end on');
+	assertError(await community1.post(`/api/v1/placements/${c.id}/end-day`, { end_day: addDays(today, 5), reason: '延长' }),
+		409, { code: 'room_full', field: 'room_id' });
 	const audit = await (await as('admin')).ok('/api/v1/audit', { query: { action: 'placement.end_day', target_id: c.id } });
 	assert.equal(audit.items.length, 1, 'the refused changes left no audit row');
 	const detail = JSON.stringify(audit.items[0]);
