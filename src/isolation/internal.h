@@ -101,6 +101,8 @@ struct is_room {
  * naming field (may be NULL). who NULL: no check. */
 int is_facility_get(struct fk_db *db, const struct fk_principal *who, int64_t id, const char *field,
 		    struct is_facility *out, struct fk_err *err);
+/* FK_ECONFLICT "facility_inactive" naming facility_id: f takes no one new. */
+int is_facility_closed(const struct is_facility *f, struct fk_err *err);
 /* Checks f (name, address, phone; its area in who's scope, else FK_EINVAL "unknown_area" as
  * a missing one) and writes it; create gives it an id. */
 int is_facility_save(struct fk_db *db, const struct fk_principal *who, struct is_facility *f,

@@ -184,7 +184,15 @@ h.test('bad input names its field; unknown and out-of-scope ids read alike', asy
 	assertError(await place(community1, { person_id: p, reason: 'close_contact', facility_id: '999999999' }), 404, { code: 'facility_not_found', field: 'facility_id' });
 	assertError(await place(community1, { person_id: p, reason: 'close_contact', room_id: '999999999' }), 404, { code: 'room_not_found', field: 'room_id' });
 	assertError(await place(community1, { contact_id: '999999999' }), 404, { code: 'contact_not_found', field: 'contact_id' });
+	const closed = assertCreated(await (await as('commander')).post('/api/v1/facilities', {
+		name: '停用酒店', area_id: fac.area_id, active: false,
+	}));
+	assertError(await place(community1, { person_id: p, reason: 'close_contact', facility_id: closed.id }), 409, { code: 'facility_inactive', field: 'facility_id' });
 	assert.equal((await placementsOf(community1, p)).length, 0, 'nothing stored');
+	assertError(await community1.get('/api/v1/placements', { query: { status: 'open' } }), 400, { code: 'invalid_status', field: 'status' });
+	assertError(await community1.get('/api/v1/placements', { query: { kind: 'hotel' } }), 400, { field: 'kind' });
+	assertError(await community1.get('/api/v1/placements', { query: { cursor: 'abc' } }), 400, { field: 'cursor' });
+	assertError(await community1.get('/api/v1/placements', { query: { area_id: (await areaByCode(await as('commander'), OTHER_COMMUNITY)).id } }), 404, { field: 'area_id' });
 	assertError(await (await as('grid1')).post('/api/v1/placements', { person_id: p, reason: 'close_contact' }), 403);
 });
 
