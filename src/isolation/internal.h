@@ -30,7 +30,7 @@ extern const struct fk_policy_def is_policies[];
 #define IS_ROLES_MANAGE	  (FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY))
 #define IS_ROLES_READ	  (IS_ROLES_MANAGE | FK_R(GRID) | FK_R(BUILDING))
 #define IS_ROLES_RESULT	  (IS_ROLES_MANAGE | FK_R(LAB))
-#define IS_ROLES_TESTS	  (IS_ROLES_READ | FK_R(LAB))
+#define IS_ROLES_TESTS	  (IS_ROLES_READ | FK_R(LAB)) /* record; the lab by id, it sees no names */
 #define IS_TEXT_MAX	  200 /* characters of a name, address, reason, vehicle, escort */
 #define IS_STAGES_MAX	  3   /* centralised, home isolation, home monitoring */
 #define IS_TESTS_MAX	  61  /* test days of one stage (the policy's days are at most 60) */

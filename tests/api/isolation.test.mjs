@@ -319,6 +319,7 @@ h.test('tests while placed: due today per area, sampled by the grid, resulted by
 	assert.equal(t.person.id, people[0].id);
 	assert.ok((await grid1.ok('/api/v1/isolation/tests', { query: { day: today, door: 1 } })).items.every((x) => x.door));
 	assert.equal((await (await as('grid2')).ok('/api/v1/isolation/tests', { query: { day: today } })).items.length, 0);
+	assertError(await lab1.get('/api/v1/isolation/tests', { query: { day: today } }), 403);
 	assertError(await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'negative' }), 403);
 	assertError(await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'maybe' }), 400, { code: 'invalid_result', field: 'result' });
 	const s = await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'sampled' });
