@@ -20,7 +20,8 @@
  * Everything else (a round, a site for a desk) it reads through testing.h.
  *
  * It declares the area paths of samples and retests (the area module keeps them right on a
- * move); init keeps the sampling-code key, fini lets it go. */
+ * move) and its two signals, a positive pool and a positive retest (tubes.h); init keeps the
+ * sampling-code key, fini lets it go. */
 #include "platform/module.h"
 #include "tubes/internal.h"
 

@@ -10,6 +10,7 @@
 #define FK_TEST_NAME "test_trace"
 #include "people_env.h"
 #include "base/clock.h"
+#include "base/id.h"
 #include "trace/internal.h"
 
 static int64_t pa, pb, pc; /* two in grid A, one in grid B */
@@ -42,12 +43,14 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A close contact of case_id for person_id, listed by the system. */
-static int64_t close_contact(struct fk_db *db, int64_t case_id, int64_t person_id)
+/* A contact of case_id for person_id (secondary through via when via != 0), listed by the
+ * system. */
+static int64_t contact(struct fk_db *db, int64_t case_id, int64_t person_id, int64_t via)
 {
 	struct tc_contact c = {.case_id = case_id,
 			       .person_id = person_id,
-			       .kind = "close",
+			       .kind = via ? "secondary" : "close",
+			       .via_contact_id = via,
 			       .place = "菜市场",
 			       .met_at = fk_now_ms() - 3600000,
 			       .exposure = "shared_space",
@@ -66,6 +69,11 @@ static int64_t close_contact(struct fk_db *db, int64_t case_id, int64_t person_i
 	area_must(fk_trace_contact_get(db, NULL, c.id, "contact_id", &got, &err), &err);
 	assert_string_equal(got.status, "listed");
 	return c.id;
+}
+
+static int64_t close_contact(struct fk_db *db, int64_t case_id, int64_t person_id)
+{
+	return contact(db, case_id, person_id, 0);
 }
 
 static int64_t one(struct fk_db *db, const char *sql, int64_t id)
@@ -145,12 +153,135 @@ static void contact_scope_and_placed(void **state)
 	assert_int_equal(fk_trace_contact_get(db, NULL, 1234567, "x", &got, &err), FK_ENOTFOUND);
 }
 
+static void contact_rules(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_err err = {0};
+	int64_t cid = 0, k, s;
+	bool created;
+	struct tc_contact c = {.kind = "close",
+			       .place = "楼道",
+			       .exposure = "household",
+			       .certainty = "possible",
+			       .source = "other"};
+
+	area_must(fk_trace_case_found(db, pa, "retest", &cid, &created, &err), &err);
+	k = close_contact(db, cid, pb);
+	s = contact(db, cid, pc, k);
+	c.case_id = cid;
+	c.met_at = fk_now_ms() - 1000;
+	c.person_id = pa; /* the case's own person */
+	assert_int_equal(tc_contact_insert(db, NULL, &c, &err), FK_EUNPROC);
+	assert_string_equal(err.key, "contact_is_case");
+	assert_string_equal(err.field, "person_id");
+	c.person_id = person(db, "丁", 7, T.a2);
+	c.kind = "secondary";
+	c.via_contact_id = s; /* a secondary contact is no way through */
+	assert_int_equal(tc_contact_insert(db, NULL, &c, &err), FK_EUNPROC);
+	assert_string_equal(err.field, "via_contact_id");
+	c.kind = "close";
+	c.via_contact_id = 0;
+	c.met_at = fk_now_ms() + 60000;
+	assert_int_equal(tc_contact_insert(db, NULL, &c, &err), FK_EUNPROC);
+	assert_string_equal(err.field, "met_at");
+	c.met_at = fk_now_ms() - 1000;
+	c.person_id = pb;
+	assert_int_equal(tc_contact_insert(db, NULL, &c, &err), FK_ECONFLICT);
+	assert_string_equal(err.key, "contact_exists");
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM contacts WHERE case_id = ?", cid), 2);
+}
+
+static void promote_moves_up(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_principal all = who_over(db, FK_ROLE_COMMUNITY, T.community);
+	struct fk_err err = {0};
+	int64_t first = 0, second = 0, k, s, pd = person(db, "丁", 7, T.a2);
+	int moved = -1;
+	bool created;
+	json_t *items = json_array(), *prop = json_array();
+
+	area_must(fk_trace_case_found(db, pa, "retest", &first, &created, &err), &err);
+	k = close_contact(db, first, pb);
+	s = contact(db, first, pc, k);
+	contact(db, first, pd, k);
+	area_must(fk_trace_case_found(db, pb, "retest", &second, &created, &err), &err);
+	close_contact(db, second, pd); /* already a contact of the new case: made close */
+	area_must(tc_proposed_list(db, &all, second, prop, &err), &err);
+	assert_int_equal(json_array_size(prop), 2);
+	area_must(tc_promote(db, &all, second, &moved, items, &err), &err);
+	assert_int_equal(moved, 2);
+	assert_int_equal(json_array_size(items), 2);
+	assert_int_equal(one(db,
+			     "SELECT COUNT(*) FROM contacts WHERE case_id = ? AND kind = "
+			     "'close' AND status = 'listed'",
+			     second),
+			 2);
+	assert_int_equal(one(db,
+			     "SELECT COUNT(*) FROM contacts WHERE case_id = ? AND status = "
+			     "'moved' AND moved_to_id IS NOT NULL",
+			     first),
+			 2);
+	assert_int_equal(one(db,
+			     "SELECT c.person_id FROM contacts o JOIN contacts c ON c.id = "
+			     "o.moved_to_id WHERE o.id = ?",
+			     s),
+			 pc);
+	area_must(tc_promote(db, &all, second, &moved, NULL, &err), &err);
+	assert_int_equal(moved, 0);
+	json_decref(items);
+	json_decref(prop);
+}
+
+static json_t *node_of(json_t *g, int64_t person_id)
+{
+	char id[24];
+	size_t i;
+	json_t *n;
+
+	fk_id_format(person_id, id);
+	json_array_foreach(json_object_get(g, "nodes"), i,
+			   n) if (strcmp(json_string_value(json_object_get(n, "id")), id) ==
+				  0) return n;
+	fail_msg("no node for person %s", id);
+	return NULL;
+}
+
+static void graph_one_node_per_person(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_principal a = who_over(db, FK_ROLE_GRID, T.grid_a);
+	struct fk_err err = {0};
+	int64_t first = 0, second = 0;
+	bool created;
+	json_t *g = NULL;
+
+	area_must(fk_trace_case_found(db, pa, "retest", &first, &created, &err), &err);
+	close_contact(db, first, pb);
+	contact(db, first, pc, close_contact(db, first, person(db, "丁", 7, T.a1u2)));
+	area_must(fk_trace_case_found(db, pb, "retest", &second, &created, &err), &err);
+	close_contact(db, second, pc); /* pc: secondary of one case, close of another */
+	area_must(tc_graph_case(db, &a, second, &g, &err), &err);
+	assert_int_equal(json_array_size(json_object_get(g, "nodes")), 4);
+	assert_string_equal(json_string_value(json_object_get(node_of(g, pb), "role")), "case");
+	assert_int_equal(json_integer_value(json_object_get(node_of(g, pb), "generation")), 2);
+	assert_string_equal(json_string_value(json_object_get(node_of(g, pc), "role")), "close");
+	/* pc lives in grid B: in the chain, without a name for grid A */
+	assert_true(json_is_true(json_object_get(node_of(g, pc), "hidden")));
+	assert_true(json_is_null(json_object_get(node_of(g, pc), "name")));
+	assert_string_equal(json_string_value(json_object_get(node_of(g, pa), "name")), "甲");
+	json_decref(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(found_once, setup),
 	    cmocka_unit_test_setup(contact_becomes_case, setup),
 	    cmocka_unit_test_setup(contact_scope_and_placed, setup),
+	    cmocka_unit_test_setup(contact_rules, setup),
+	    cmocka_unit_test_setup(promote_moves_up, setup),
+	    cmocka_unit_test_setup(graph_one_node_per_person, setup),
 	};
 
 	return area_env_run("trace", tests, sizeof(tests) / sizeof(tests[0]));
