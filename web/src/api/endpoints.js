@@ -87,6 +87,11 @@ export const endpoints = {
   zoneProposals: ['GET', '/api/v1/zone-proposals'],
   zoneProposalConfirm: ['POST', '/api/v1/zone-proposals/{id}/confirm'],
   zoneProposalReject: ['POST', '/api/v1/zone-proposals/{id}/reject'],
+  // health reports (SPEC §6): the resident's phone page and the worker's half-day list
+  healthReportCreate: ['POST', '/api/v1/health/reports'],
+  healthReports: ['GET', '/api/v1/health/reports'],
+  healthMissing: ['GET', '/api/v1/health/missing'],
+  healthMe: ['GET', '/api/v1/health/me'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
