@@ -68,9 +68,13 @@ static int parse_symptoms(json_t *body, struct hl_report *r, struct fk_err *err)
 		snprintf(r->symptoms, sizeof(r->symptoms), "[]");
 		return 0;
 	}
-	json_array_foreach(a, i, v) if (!hl_symptom_valid(json_string_value(v))) return fk_err_set(
-	    err, FK_EINVAL, "unknown_symptom", "symptoms", "未知的症状：%s", "unknown symptom: %s",
-	    json_string_value(v));
+	json_array_foreach(a, i, v)
+	{
+		if (!hl_symptom_valid(json_string_value(v)))
+			return fk_err_set(err, FK_EINVAL, "unknown_symptom", "symptoms",
+					  "未知的症状：%s", "unknown symptom: %s",
+					  json_string_value(v));
+	}
 	text = json_dumps(a, JSON_COMPACT);
 	snprintf(r->symptoms, sizeof(r->symptoms), "%s", text ? text : "[]");
 	free(text);
