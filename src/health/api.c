@@ -207,7 +207,7 @@ int hl_api_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	int rc;
 
 	hl_half_at(fk_now_ms(), &cur);
-	rc = hl_placement_on(req->db, req->who->person_id, cur.day, &p, &found, err);
+	rc = fk_placement_on(req->db, req->who->person_id, cur.day, &p, &found, err);
 	if (rc == 0)
 		rc = today_json(req->db, req->who->person_id, cur.day, &today, err);
 	if (rc < 0)
