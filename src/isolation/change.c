@@ -17,9 +17,12 @@ static int closed(const struct is_placement *p, struct fk_err *err)
 			  "the placement is %s", p->status);
 }
 
-int is_end_day(struct fk_db *db, struct is_placement *p, const char *end_day, struct fk_err *err)
+/* The checks of a new end day: its form, an open placement, after the start, the person's
+ * other placements and the room's capacity over the new days (under their locks). */
+static int end_day_check(struct fk_db *db, const struct is_placement *p, const char *end_day,
+			 struct fk_err *err)
 {
-	char today[IS_DAY];
+	struct is_room r;
 	int rc;
 
 	if (!is_day_valid(end_day))
@@ -32,8 +35,18 @@ int is_end_day(struct fk_db *db, struct is_placement *p, const char *end_day, st
 				  "解除日须在开始日 %s 之后",
 				  "the end day must come after the start %s", p->start_day);
 	rc = is_person_free(db, p->person_id, p->start_day, end_day, p->id, "end_day", err);
-	if (rc == 0 && p->room_id)
-		rc = is_lock(db, "room", p->room_id, err);
+	if (rc < 0 || !p->room_id || strcmp(end_day, p->end_day) <= 0)
+		return rc;
+	rc = is_room_get(db, NULL, p->room_id, "room_id", &r, err);
+	r.active = true; /* a room taken out of use keeps the people already in it */
+	return rc < 0 ? rc : is_room_take(db, &r, p->start_day, end_day, p->id, err);
+}
+
+int is_end_day(struct fk_db *db, struct is_placement *p, const char *end_day, struct fk_err *err)
+{
+	char today[IS_DAY];
+	int rc = end_day_check(db, p, end_day, err);
+
 	if (rc < 0)
 		return rc;
 	is_day_today(today);

@@ -9,13 +9,13 @@
 
 #define NULL0 "NULLIF(?, CAST(0 AS BIGINT))" /* an id of 0 stored as NULL */
 
-int tr_case_not_found(const char *field, struct fk_err *err)
+int tc_case_not_found(const char *field, struct fk_err *err)
 {
 	return fk_err_set(err, FK_ENOTFOUND, "case_not_found", field, "病例不存在",
 			  "the case does not exist");
 }
 
-int tr_case_read(struct fk_db *db, const struct fk_principal *who, int64_t id, const char *field,
+int tc_case_read(struct fk_db *db, const struct fk_principal *who, int64_t id, const char *field,
 		 int64_t *person_id, char *area_path, int64_t *generation, struct fk_err *err)
 {
 	struct fk_q *q;
@@ -37,10 +37,10 @@ int tr_case_read(struct fk_db *db, const struct fk_principal *who, int64_t id, c
 	fk_q_done(q);
 	if (rc < 0)
 		return rc;
-	return rc > 0 ? 0 : tr_case_not_found(field, err);
+	return rc > 0 ? 0 : tc_case_not_found(field, err);
 }
 
-int tr_case_of_person(struct fk_db *db, int64_t person_id, int64_t *id, struct fk_err *err)
+int tc_case_of_person(struct fk_db *db, int64_t person_id, int64_t *id, struct fk_err *err)
 {
 	*id = 0;
 	int rc =
@@ -50,7 +50,7 @@ int tr_case_of_person(struct fk_db *db, int64_t person_id, int64_t *id, struct f
 }
 
 /* The case of an open close-contact row of c's person, the latest met, as its source. */
-static int source_from_contacts(struct fk_db *db, struct tr_case *c, struct fk_err *err)
+static int source_from_contacts(struct fk_db *db, struct tc_case *c, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc =
@@ -72,7 +72,7 @@ static int source_from_contacts(struct fk_db *db, struct tr_case *c, struct fk_e
 	return rc < 0 ? rc : 0;
 }
 
-static int pick_source(struct fk_db *db, const struct fk_principal *who, struct tr_case *c,
+static int pick_source(struct fk_db *db, const struct fk_principal *who, struct tc_case *c,
 		       struct fk_err *err)
 {
 	int64_t gen = 0;
@@ -81,7 +81,7 @@ static int pick_source(struct fk_db *db, const struct fk_principal *who, struct 
 	c->generation = 1;
 	if (!c->source_case_id)
 		return source_from_contacts(db, c, err);
-	rc = tr_case_read(db, who, c->source_case_id, "source_case_id", NULL, NULL, &gen, err);
+	rc = tc_case_read(db, who, c->source_case_id, "source_case_id", NULL, NULL, &gen, err);
 	if (rc == 0)
 		c->generation = gen + 1;
 	return rc;
@@ -93,11 +93,11 @@ static int case_exists(struct fk_err *err)
 			  "the person already is a case");
 }
 
-int tr_case_insert(struct fk_db *db, const struct fk_principal *who, struct tr_case *c,
+int tc_case_insert(struct fk_db *db, const struct fk_principal *who, struct tc_case *c,
 		   struct fk_err *err)
 {
 	int64_t now = fk_now_ms(), existing = 0;
-	int rc = tr_case_of_person(db, c->person_id, &existing, err);
+	int rc = tc_case_of_person(db, c->person_id, &existing, err);
 
 	if (rc == 0 && existing)
 		rc = case_exists(err);

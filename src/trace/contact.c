@@ -15,7 +15,7 @@ static int via_refused(const char *why_zh, const char *why_en, struct fk_err *er
 }
 
 /* A secondary contact names a close contact of the same case; a close one names none. */
-static int via_check(struct fk_db *db, const struct tr_contact *c, struct fk_err *err)
+static int via_check(struct fk_db *db, const struct tc_contact *c, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;
@@ -46,10 +46,10 @@ static int via_check(struct fk_db *db, const struct tr_contact *c, struct fk_err
 }
 
 static int contact_rules(struct fk_db *db, const struct fk_principal *who,
-			 const struct tr_contact *c, struct fk_err *err)
+			 const struct tc_contact *c, struct fk_err *err)
 {
 	int64_t case_person = 0;
-	int rc = tr_case_read(db, who, c->case_id, NULL, &case_person, NULL, NULL, err);
+	int rc = tc_case_read(db, who, c->case_id, NULL, &case_person, NULL, NULL, err);
 
 	if (rc < 0)
 		return rc;
@@ -62,7 +62,7 @@ static int contact_rules(struct fk_db *db, const struct fk_principal *who,
 	return via_check(db, c, err);
 }
 
-int tr_contact_insert(struct fk_db *db, const struct fk_principal *who, struct tr_contact *c,
+int tc_contact_insert(struct fk_db *db, const struct fk_principal *who, struct tc_contact *c,
 		      struct fk_err *err)
 {
 	int rc = contact_rules(db, who, c, err);

@@ -28,13 +28,13 @@ static int person_path(struct fk_db *db, int64_t person_id, char *path, struct f
 int fk_trace_case_found(struct fk_db *db, int64_t person_id, const char *found_by, int64_t *case_id,
 			bool *created, struct fk_err *err)
 {
-	struct tr_case c = {.person_id = person_id, .status = "confirmed", .found_by = found_by};
+	struct tc_case c = {.person_id = person_id, .status = "confirmed", .found_by = found_by};
 	int64_t id = 0;
-	int rc = tr_case_of_person(db, person_id, &id, err);
+	int rc = tc_case_of_person(db, person_id, &id, err);
 
 	if (rc == 0 && id == 0)
 		rc = person_path(db, person_id, c.area_path, err);
-	if (rc == 0 && id == 0 && (rc = tr_case_insert(db, NULL, &c, err)) == 0)
+	if (rc == 0 && id == 0 && (rc = tc_case_insert(db, NULL, &c, err)) == 0)
 		id = c.id;
 	if (rc < 0)
 		return rc;
@@ -45,7 +45,7 @@ int fk_trace_case_found(struct fk_db *db, int64_t person_id, const char *found_b
 	return 0;
 }
 
-int tr_case_found_retest(struct fk_db *db, int64_t person_id, int64_t retest_id, int64_t *case_id,
+int tc_case_found_retest(struct fk_db *db, int64_t person_id, int64_t retest_id, int64_t *case_id,
 			 bool *created, struct fk_err *err)
 {
 	int64_t id = 0;

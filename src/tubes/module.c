@@ -181,7 +181,7 @@ const struct fk_module fk_module_tubes = {
     .name = "tubes",
     .routes = tb_routes,
     .area_paths = tb_area_paths,
-    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, NULL},
+    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, FK_SIGNAL_POSITIVE_RETEST, NULL},
     .init = tubes_init,
     .fini = tubes_fini,
 };

@@ -16,6 +16,7 @@ let fac; // a district hotel: room 101 (1 bed), 102 (2 beds)
 let rooms; // by number
 let people; // residents of community 1, some of grid 1
 let gridIds; // ids of the residents of grid 1
+let traced; // residents of community 1 for the case and its contacts
 let others; // residents of the other community
 let today;
 
@@ -75,7 +76,8 @@ h.test('setup: a district hotel with rooms, residents of a grid and of another c
 	assert.ok(g.length >= 4 && r.length >= 8, `${g.length} residents in grid 1, ${r.length} elsewhere`);
 	gridIds = new Set(g.map((p) => p.id));
 	// people[0], [7], [9] and [10] live in grid 1: grid1 reads their placements and tests
-	people = [g[0], r[0], r[1], r[2], r[3], r[4], r[5], g[1], r[6], g[2], g[3], r[7]];
+	people = [g[0], r[0], r[1], r[2], r[3], r[4], r[5], g[1], r[6], g[2], g[3], r[7], r[11]];
+	traced = r.slice(8, 11); // a case, its close contact, a secondary contact through it
 	others = await residents(await as('community2'), OTHER_COMMUNITY);
 	today = await serverToday(await as('admin'));
 });
@@ -163,6 +165,7 @@ h.test('a full room is 409 naming room_id; the person gets no placement', async 
 	assert.equal((await placementsOf(community1, people[1].id)).length, 0);
 	const cap = await (await as('commander')).patch(`/api/v1/rooms/${rooms['101'].id}`, { capacity: 0 });
 	assertError(cap, 400, { code: 'invalid_capacity', field: 'capacity' });
+	assertError(await (await as('commander')).patch(`/api/v1/rooms/${rooms['101'].id}`, { capacity: -3 }), 400, { code: 'invalid_capacity', field: 'capacity' });
 });
 
 h.test('bad input names its field; unknown and out-of-scope ids read alike', async () => {
@@ -183,6 +186,49 @@ h.test('bad input names its field; unknown and out-of-scope ids read alike', asy
 	assertError(await place(community1, { contact_id: '999999999' }), 404, { code: 'contact_not_found', field: 'contact_id' });
 	assert.equal((await placementsOf(community1, p)).length, 0, 'nothing stored');
 	assertError(await (await as('grid1')).post('/api/v1/placements', { person_id: p, reason: 'close_contact' }), 403);
+});
+
+h.test('a contact of a case is placed in one step; a positive test while placed is a case of its chain', async () => {
+	const community1 = await as('community1');
+	const [casePerson, closePerson, secondPerson] = traced;
+	const kase = assertCreated(await community1.post('/api/v1/cases', {
+		person_id: casePerson.id, status: 'confirmed', found_by: 'screening',
+	}));
+	const contact = (body) => community1.post(`/api/v1/cases/${kase.id}/contacts`, {
+		place: '张村菜市场', met_at: `${today}T08:00:00+08:00`, exposure: 'shared_space',
+		certainty: 'confirmed', source: 'named_by_case', ...body,
+	});
+	const close = assertCreated(await contact({ person_id: closePerson.id, kind: 'close' }));
+	const second = assertCreated(await contact({ person_id: secondPerson.id, kind: 'secondary', via_contact_id: close.id }));
+	assertError(await place(community1, { contact_id: close.id, reason: 'secondary_contact' }), 400, { code: 'invalid_reason', field: 'reason' });
+	const out = await place(await as('community2'), { contact_id: close.id });
+	assertSameAsMissing(out, await place(await as('community2'), { contact_id: '999999999' }), close.id, '999999999');
+	const r = await place(community1, { contact_id: close.id, facility_id: fac.id });
+	assert.equal(r.status, 201, r.what);
+	const [c, m] = r.json.items;
+	assert.equal(c.reason, 'close_contact');
+	assert.equal(c.kind, 'centralised');
+	assert.equal(c.contact_id, close.id);
+	assert.equal(c.case_id, kase.id);
+	assert.equal(c.person.id, closePerson.id);
+	assert.equal(m.kind, 'home_monitoring');
+	assert.equal(m.contact_id, close.id);
+	const listed = (await community1.ok(`/api/v1/cases/${kase.id}/contacts`)).items;
+	const placed = listed.find((x) => x.id === close.id);
+	assert.equal(placed.status, 'placed');
+	assert.equal(placed.placement_id, c.id);
+	assertError(await place(community1, { contact_id: close.id }), 409, { code: 'contact_placed', field: 'contact_id' });
+	const s2 = assertCreated(await place(community1, { contact_id: second.id })).items;
+	assert.equal(s2.length, 1);
+	assert.equal(s2[0].reason, 'secondary_contact');
+	assert.equal(s2[0].kind, 'home_isolation');
+	const pos = await (await as('lab1')).post(`/api/v1/isolation/tests/${c.tests[0].id}`, { result: 'positive' });
+	assert.equal(pos.status, 200, pos.what);
+	const newCase = await community1.ok(`/api/v1/cases/${pos.json.case_id}`);
+	assert.equal(newCase.person.id, closePerson.id);
+	assert.equal(newCase.found_by, 'isolation_test');
+	assert.equal(newCase.source_case_id, kase.id, 'the case links to the case whose contact it was');
+	assert.equal(newCase.generation, kase.generation + 1);
 });
 
 h.test('requests sent at once: one placement per person, one person in a one-bed room', async () => {
@@ -300,8 +346,16 @@ h.test('end day: not before the start (422), not into the next placement (409), 
 	const short = await community1.post(`/api/v1/placements/${c.id}/end-day`, { end_day: addDays(today, 4), reason: '政策调整' });
 	assert.equal(short.status, 200, short.what);
 	assert.deepEqual(short.json.tests.map((t) => t.day_no), [1, 2, 3], 'tests after the new end are dropped');
-	const audit = await (await as('admin')).get('/api/v1/audit', { query: { action: 'placement.end_day' } });
-	if (audit.status === 200) assert.ok(JSON.stringify(audit.json).includes('政策调整'));
+	const next = assertCreated(await place(community1, {
+		person_id: people[12].id, reason: 'high_risk_arrival', start_day: addDays(today, 4), room_id: rooms['101'].id,
+	})).items[0];
+	assert.equal(next.room_number, '101', 'the one bed is free from the new end on');
+	assertError(await community1.post(`/api/v1/placements/${c.id}/end-day`, { end_day: addDays(today, 5), reason: '延长' }),
+		409, { code: 'room_full', field: 'room_id' });
+	const audit = await (await as('admin')).ok('/api/v1/audit', { query: { action: 'placement.end_day', target_id: c.id } });
+	assert.equal(audit.items.length, 1, 'the refused changes left no audit row');
+	const detail = JSON.stringify(audit.items[0]);
+	assert.ok(detail.includes('政策调整') && detail.includes(c.end_day), detail);
 	const future = assertCreated(await place(community1, { person_id: people[8].id, reason: 'secondary_contact', start_day: addDays(today, 2) })).items[0];
 	assertError(await community1.post(`/api/v1/placements/${future.id}/release`, { reason: '提前解除' }),
 		422, { code: 'release_before_start', field: 'start_day' });

@@ -45,7 +45,7 @@ static int setup(void **state)
 /* A close contact of case_id for person_id, listed by the system. */
 static int64_t close_contact(struct fk_db *db, int64_t case_id, int64_t person_id)
 {
-	struct tr_contact c = {.case_id = case_id,
+	struct tc_contact c = {.case_id = case_id,
 			       .person_id = person_id,
 			       .kind = "close",
 			       .place = "菜市场",
@@ -62,7 +62,7 @@ static int64_t close_contact(struct fk_db *db, int64_t case_id, int64_t person_i
 	assert_int_equal(fk_q_step(q, &err), 1);
 	snprintf(c.area_path, sizeof(c.area_path), "%s", fk_q_text(q, 0));
 	fk_q_done(q);
-	area_must(tr_contact_insert(db, NULL, &c, &err), &err);
+	area_must(tc_contact_insert(db, NULL, &c, &err), &err);
 	area_must(fk_trace_contact_get(db, NULL, c.id, "contact_id", &got, &err), &err);
 	assert_string_equal(got.status, "listed");
 	return c.id;
@@ -84,7 +84,7 @@ static void found_once(void **state)
 	int64_t id = 0, again = 0;
 	bool created = false;
 
-	area_must(tr_case_found_retest(db, pa, 77, &id, &created, &err), &err);
+	area_must(tc_case_found_retest(db, pa, 77, &id, &created, &err), &err);
 	assert_true(created);
 	assert_int_equal(one(db, "SELECT generation FROM cases WHERE id = ?", id), 1);
 	assert_int_equal(one(db, "SELECT retest_id FROM cases WHERE id = ?", id), 77);
