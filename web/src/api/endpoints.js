@@ -117,6 +117,11 @@ export const endpoints = {
   casePromote: ['POST', '/api/v1/cases/{id}/promote'],
   caseGraph: ['GET', '/api/v1/cases/{id}/graph'],
   traceGraph: ['GET', '/api/v1/trace/graph'],
+  // health reports (SPEC §6): the resident's phone page and the worker's half-day list
+  healthReportCreate: ['POST', '/api/v1/health/reports'],
+  healthReports: ['GET', '/api/v1/health/reports'],
+  healthMissing: ['GET', '/api/v1/health/missing'],
+  healthMe: ['GET', '/api/v1/health/me'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
