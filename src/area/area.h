@@ -74,6 +74,13 @@ void fk_area_release(struct fk_area *a);
  * so a caller learns nothing of areas it may not see. Call fk_area_release after. */
 int fk_area_get_in_scope(struct fk_db *db, const struct fk_principal *who, int64_t id,
 			 const char *field, struct fk_area *out, struct fk_err *err);
+/* The subtree a list's query parameter name (e.g. "area_id") chooses: *under is the area's
+ * path, in the request's arena, when the area lies in the caller's scope; NULL when the
+ * parameter is absent or empty. FK_EINVAL "invalid_id" naming name for a malformed id;
+ * FK_ENOTFOUND "area_not_found" naming name for an area missing or outside the scope.
+ *   const char *under;
+ *   if ((rc = fk_req_area_under(req, "area_id", &under, err)) < 0) return rc; */
+int fk_req_area_under(struct fk_req *req, const char *name, const char **under, struct fk_err *err);
 /* Writes kind, name, code, responsible and the point of the area a->id (its parent, path
  * and depth are not touched: see fk_area_move). FK_ENOTFOUND, FK_ECONFLICT "code_taken". */
 int fk_area_update(struct fk_db *db, const struct fk_area *a, struct fk_err *err);

@@ -115,28 +115,8 @@ static json_t *deadline_json(struct fk_db *db, const struct hl_half *h)
 	return fk_json_timev(at);
 }
 
-/* ?area_id: a subtree of the caller's scope (outside it: as unknown). */
-static int under_of(struct fk_req *req, struct fk_area *a, const char **under, struct fk_err *err)
-{
-	const char *s = fk_req_query(req, "area_id");
-	int64_t id;
-
-	*under = NULL;
-	if (!s || !*s)
-		return 0;
-	if (!fk_id_parse(s, &id))
-		return fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 无效",
-				  "area_id is not valid");
-	if (fk_area_get_in_scope(req->db, req->who, id, "area_id", a, err) < 0)
-		return err->code;
-	*under = a->path;
-	return 0;
-}
-
-/* The list's query string: the half-day, limit, cursor and area (a->path, released by the
- * caller). */
-static int missing_query(struct fk_req *req, struct hl_missing_query *q, struct fk_area *a,
-			 struct fk_err *err)
+/* The list's query string: the half-day, limit, cursor and area. */
+static int missing_query(struct fk_req *req, struct hl_missing_query *q, struct fk_err *err)
 {
 	const char *cursor = fk_req_query(req, "cursor");
 	int64_t limit = 0;
@@ -148,7 +128,7 @@ static int missing_query(struct fk_req *req, struct hl_missing_query *q, struct 
 		rc = fk_err_set(err, FK_EINVAL, "invalid_cursor", "cursor", "cursor 无效",
 				"the cursor is not valid");
 	if (rc == 0)
-		rc = under_of(req, a, &q->under, err);
+		rc = fk_req_area_under(req, "area_id", &q->under, err);
 	q->limit = (int)limit;
 	return rc;
 }
@@ -156,22 +136,23 @@ static int missing_query(struct fk_req *req, struct hl_missing_query *q, struct 
 int hl_api_missing(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct hl_missing_query q = {0};
-	struct fk_area a = {0};
+	int64_t area_id = 0;
 	json_t *o = NULL;
-	int rc = missing_query(req, &q, &a, err);
+	int rc = missing_query(req, &q, err);
 
 	if (rc == 0) {
 		o = json_pack("{s:s, s:s, s:o}", "day", q.h.day, "half", q.h.half, "deadline",
 			      deadline_json(req->db, &q.h));
 		rc = hl_missing_list(req->db, req->who, &q, o, err);
 	}
+	if (rc == 0 && q.under) /* checked by missing_query */
+		fk_id_parse(fk_req_query(req, "area_id"), &area_id);
 	if (rc == 0) /* names of people: the read is audited, as a zone's people are */
 		rc = fk_audit_json(
-		    req, "health.missing", "area", a.id,
+		    req, "health.missing", "area", area_id,
 		    json_pack("{s:s, s:s, s:I}", "day", q.h.day, "half", q.h.half, "count",
 			      (json_int_t)json_array_size(json_object_get(o, "items"))),
 		    err);
-	fk_area_release(&a);
 	if (rc < 0) {
 		json_decref(o);
 		return rc;

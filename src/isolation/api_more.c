@@ -219,26 +219,6 @@ int is_api_transfer_list(struct fk_req *req, struct fk_resp *resp, struct fk_err
 
 /* ---- tests while placed ---- */
 
-static int query_area(struct fk_req *req, const char **under, struct fk_err *err)
-{
-	const char *s = fk_req_query(req, "area_id");
-	struct fk_area a = {0};
-	int64_t id = 0;
-	int rc;
-
-	*under = NULL;
-	if (!s || !*s)
-		return 0;
-	if (!fk_id_parse(s, &id))
-		return fk_err_set(err, FK_EINVAL, "invalid_area_id", "area_id", "area_id 无效",
-				  "area_id is not valid");
-	rc = fk_area_get_in_scope(req->db, req->who, id, "area_id", &a, err);
-	if (rc == 0)
-		*under = fk_arena_strdup(req->arena, a.path);
-	fk_area_release(&a);
-	return rc;
-}
-
 int is_api_tests_due(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	const char *day = NULL, *under = NULL;
@@ -250,7 +230,7 @@ int is_api_tests_due(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	if (rc == 0)
 		rc = fk_req_query_int(req, "door", -1, -1, 1, &door, err);
 	if (rc == 0)
-		rc = query_area(req, &under, err);
+		rc = fk_req_area_under(req, "area_id", &under, err);
 	if (rc < 0)
 		return rc;
 	is_day_today(today);

@@ -86,26 +86,6 @@ int is_api_place(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	return 0;
 }
 
-/* ?area_id: a subtree in the caller's scope (404 naming area_id as a missing one). */
-static int query_under(struct fk_req *req, struct is_list_query *f, struct fk_err *err)
-{
-	const char *s = fk_req_query(req, "area_id");
-	struct fk_area a = {0};
-	int64_t id = 0;
-	int rc;
-
-	if (!s || !*s)
-		return 0;
-	if (!fk_id_parse(s, &id))
-		return fk_err_set(err, FK_EINVAL, "invalid_area_id", "area_id", "area_id 无效",
-				  "area_id is not valid");
-	rc = fk_area_get_in_scope(req->db, req->who, id, "area_id", &a, err);
-	if (rc == 0)
-		f->under = fk_arena_strdup(req->arena, a.path);
-	fk_area_release(&a);
-	return rc;
-}
-
 /* An id of the query string (0 when absent); *bad names the first that is not one. */
 static int64_t query_id(struct fk_req *req, const char *name, const char **bad)
 {
@@ -162,7 +142,7 @@ static int list_query(struct fk_req *req, struct is_list_query *f, struct fk_err
 				bad);
 	if (rc == 0)
 		rc = query_words(f, err);
-	return rc < 0 ? rc : query_under(req, f, err);
+	return rc < 0 ? rc : fk_req_area_under(req, "area_id", &f->under, err);
 }
 
 static int reply_list(struct fk_resp *resp, json_t *items, int64_t next)
@@ -231,7 +211,7 @@ int is_api_releases(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 	struct is_list_query f = {.limit = 1000};
 	int64_t next = 0;
 	json_t *items;
-	int rc = query_under(req, &f, err);
+	int rc = fk_req_area_under(req, "area_id", &f.under, err);
 
 	if (rc < 0)
 		return rc;

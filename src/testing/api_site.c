@@ -166,20 +166,12 @@ int tr_api_site_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 
 int tr_api_site_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	const char *as = fk_req_query(req, "area_id");
-	struct fk_area area = {0};
-	int64_t area_id = 0;
+	const char *under;
 	json_t *items = json_array();
-	int rc = 0;
+	int rc = fk_req_area_under(req, "area_id", &under, err);
 
-	if (as && *as && !fk_id_parse(as, &area_id))
-		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "area_id", "area_id 不是有效的编号",
-				"area_id is not a valid id");
-	if (rc == 0 && area_id)
-		rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &area, err);
 	if (rc == 0)
-		rc = tr_site_list(req->db, req->who, area_id ? &area : NULL, items, err);
-	fk_area_release(&area);
+		rc = tr_site_list(req->db, req->who, under, items, err);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;

@@ -218,8 +218,10 @@ int tr_site_set_registrars(struct fk_db *db, const struct tr_site *s,
 			   const struct tr_registrar_pick *p, struct fk_err *err);
 /* The site JSON with its assigned areas and registrars. */
 int tr_site_json(struct fk_db *db, const struct tr_site *s, json_t **out, struct fk_err *err);
-int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
-		 json_t *items, struct fk_err *err);
+/* The sites who may see (a registrar: those it is bound to), under the area path under when
+ * not NULL, as JSON appended to items. */
+int tr_site_list(struct fk_db *db, const struct fk_principal *who, const char *under, json_t *items,
+		 struct fk_err *err);
 
 /* ---- registrar accounts for sites (registrar.c) ---- */
 

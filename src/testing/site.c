@@ -306,49 +306,49 @@ int tr_site_json(struct fk_db *db, const struct tr_site *s, json_t **out, struct
 	return 0;
 }
 
-/* The sites a registrar is bound to, whatever its scope, under area when given. */
-static int registrar_query(struct fk_db *db, const struct fk_principal *who,
-			   const struct fk_area *area, struct fk_q **q, struct fk_err *err)
+/* The sites a registrar is bound to, whatever its scope, under the path under when given. */
+static int registrar_query(struct fk_db *db, const struct fk_principal *who, const char *under,
+			   struct fk_q **q, struct fk_err *err)
 {
-	int rc =
-	    fk_db_query(db, q,
-			area ? "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
-			       "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
-			       "AND s.area_path >= ? AND s.area_path < ? ORDER BY s.code LIMIT 1000"
-			     : "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
-			       "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
-			       "ORDER BY s.code LIMIT 1000",
-			err);
+	int rc = fk_db_query(
+	    db, q,
+	    under ? "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
+		    "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
+		    "AND s.area_path >= ? AND s.area_path < ? ORDER BY s.code LIMIT 1000"
+		  : "SELECT " SITE_COLS " FROM sites s WHERE EXISTS (SELECT 1 FROM "
+		    "site_registrars r WHERE r.site_id = s.id AND r.user_id = ?) "
+		    "ORDER BY s.code LIMIT 1000",
+	    err);
 
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(*q, 1, who->user_id);
-	fk_subtree_bind(area ? area->path : NULL, *q, 2);
+	fk_subtree_bind(under, *q, 2);
 	return 0;
 }
 
 /* A registrar lists the sites it is bound to; everyone else the sites of its scope. */
-static int list_query(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
+static int list_query(struct fk_db *db, const struct fk_principal *who, const char *under,
 		      struct fk_q **q, struct fk_err *err)
 {
 	struct fk_scoped_query sq = {.head = "SELECT " SITE_COLS " FROM sites s WHERE ",
 				     .col = "s.area_path",
-				     .under = area ? area->path : NULL,
+				     .under = under,
 				     .tail = " ORDER BY s.code LIMIT 1000"};
 	int next;
 
 	if (who && who->role == FK_ROLE_REGISTRAR)
-		return registrar_query(db, who, area, q, err);
+		return registrar_query(db, who, under, q, err);
 	return fk_scoped_query(db, who, &sq, q, &next, err);
 }
 
-int tr_site_list(struct fk_db *db, const struct fk_principal *who, const struct fk_area *area,
-		 json_t *items, struct fk_err *err)
+int tr_site_list(struct fk_db *db, const struct fk_principal *who, const char *under, json_t *items,
+		 struct fk_err *err)
 {
 	struct tr_site *l;
 	void *rows = NULL;
 	struct fk_q *q;
-	int n = 0, rc = list_query(db, who, area, &q, err);
+	int n = 0, rc = list_query(db, who, under, &q, err);
 
 	if (rc == 0)
 		rc = fk_q_collect(q, sizeof(*l), site_row, &rows, &n, err);
