@@ -100,7 +100,7 @@ export default {
     certainty: 'Certainty', sourceOf: 'Source', via: 'Through close contact', placeSelected: 'Place ({n})', placeTitle: 'Place {n} people',
     placeHint: 'Close contacts go to centralised isolation, then home monitoring, as the policy says; secondary contacts isolate at home.', facility: 'Facility', room: 'Room', autoRoom: 'Any free bed',
     noBed: 'No free bed', placed: 'Placed: {name}', placeFailed: '{name}: {msg}', proposed: 'Waiting to move up ({n})',
-    proposedHint: 'This person was a close contact of case {name}; their contacts (secondary until now) become close contacts of this case.', promote: 'Confirm the move-up', promoted: '{n} moved up',
+    proposedHint: 'This person was a close contact of another case; the secondary contacts listed through them become close contacts of this case.', promote: 'Confirm the move-up', promoted: '{n} moved up',
     areaCode: 'Area code', nodes: '{n} people', showGraph: 'Show', sourceCase: 'Source case',
     statuses: { confirmed: 'Confirmed', asymptomatic: 'Asymptomatic', recovered: 'Recovered' },
     foundBys: { retest: 'Pool retest', isolation_test: 'Test while isolated', screening: 'Screening', fever_clinic: 'Fever clinic', imported: 'Imported', other: 'Other' },

@@ -100,7 +100,7 @@ export default {
     certainty: '确定程度', sourceOf: '信息来源', via: '经由密接', placeSelected: '转为隔离（{n} 人）', placeTitle: '隔离管控 {n} 人',
     placeHint: '密接按策略先集中隔离，再居家健康监测；次密接居家隔离。', facility: '隔离场所', room: '房间', autoRoom: '自动分配空床',
     noBed: '没有空床', placed: '已转为隔离：{name}', placeFailed: '{name}：{msg}', proposed: '待升级的接触者（{n} 人）',
-    proposedHint: '此人原是病例 {name} 的密接；其密接（原次密接）将升级为本病例的密接。', promote: '确认升级', promoted: '已升级 {n} 人',
+    proposedHint: '此人原是另一病例的密接；经由此人登记的次密接将升级为本病例的密接。', promote: '确认升级', promoted: '已升级 {n} 人',
     areaCode: '区域编码', nodes: '{n} 人', showGraph: '显示', sourceCase: '来源病例',
     statuses: { confirmed: '确诊', asymptomatic: '无症状感染者', recovered: '已康复' },
     foundBys: { retest: '混管复核', isolation_test: '隔离期检测', screening: '筛查', fever_clinic: '发热门诊', imported: '外部导入', other: '其他' },

@@ -69,7 +69,7 @@ export function graphOption(graph, { roleName = (r) => r, label = defaultLabel }
       layout: 'force',
       roam: true,
       draggable: true,
-      force: { repulsion: 160, edgeLength: 70 },
+      force: { repulsion: 320, edgeLength: [80, 140], gravity: 0.08 },
       categories: roles.map((r) => ({ name: roleName(r), itemStyle: { color: ROLE_COLOURS[r] } })),
       data: nodes.map((n) => ({
         id: n.id,
@@ -77,7 +77,7 @@ export function graphOption(graph, { roleName = (r) => r, label = defaultLabel }
         value: n.generation,
         category: Math.max(0, roles.indexOf(n.role)),
         symbolSize: n.role === 'case' ? 30 : 18,
-        label: { show: true },
+        label: { show: true, position: 'right' },
       })),
       links: links.map((l) => ({ source: l.source, target: l.target, lineStyle: { color: LINK_COLOURS[l.kind] || '#999', type: l.kind === 'infected' ? 'solid' : 'dashed' } })),
       edgeSymbol: ['none', 'arrow'],
