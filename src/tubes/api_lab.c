@@ -361,7 +361,7 @@ int tb_api_retest_result(struct fk_req *req, struct fk_resp *resp, struct fk_err
 		rc = fk_tx_begin(req->db, &tx, err);
 	if (rc < 0)
 		return rc;
-	rc = tb_retest_result(req->db, req->who, id, result, &r, err);
+	rc = tb_retest_result(req->app, req->db, req->who, id, result, &r, err);
 	if (rc == 0)
 		rc = fk_audit_json(req, "testing.retest_result", "retest", id,
 				   json_pack("{s:s}", "result", result), err);

@@ -284,9 +284,11 @@ int tb_retest_list(struct fk_db *db, const struct fk_principal *who, int64_t rou
 		   int64_t area_id, int limit, struct tb_retest **out, int *n, struct fk_err *err);
 /* Moves retest id on: "sampled" (pending only), or settles it "negative"/"positive" (from
  * pending or sampled; the same result again changes nothing). A negative retest takes the
- * person off the building's positive count. FK_ENOTFOUND outside who's scope. */
-int tb_retest_result(struct fk_db *db, const struct fk_principal *who, int64_t id,
-		     const char *result, struct tb_retest *out, struct fk_err *err);
+ * person off the building's positive count; a positive one is signalled
+ * (FK_SIGNAL_POSITIVE_RETEST, to app's listeners) in the caller's transaction. FK_ENOTFOUND
+ * outside who's scope. */
+int tb_retest_result(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		     int64_t id, const char *result, struct tb_retest *out, struct fk_err *err);
 
 /* ---- HTTP (api_tube.c, api_lab.c, api_qr.c) ---- */
 

@@ -20,7 +20,8 @@
  * Everything else (a round, a site for a desk) it reads through testing.h.
  *
  * It declares the area paths of samples and retests (the area module keeps them right on a
- * move); init keeps the sampling-code key, fini lets it go. */
+ * move) and its two signals, a positive pool and a positive retest (tubes.h); init keeps the
+ * sampling-code key, fini lets it go. */
 #include "platform/module.h"
 #include "tubes/internal.h"
 
@@ -181,7 +182,7 @@ const struct fk_module fk_module_tubes = {
     .name = "tubes",
     .routes = tb_routes,
     .area_paths = tb_area_paths,
-    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, NULL},
+    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, FK_SIGNAL_POSITIVE_RETEST, NULL},
     .init = tubes_init,
     .fini = tubes_fini,
 };

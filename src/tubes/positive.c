@@ -3,7 +3,8 @@
  * tube is flagged (their sample's result), gets a pending retest task that their grid and
  * building see, counts as positive in their building, and the command centre is alerted live
  * (one alert per building, so each grid sees its own). A negative retest clears the person:
- * they leave their building's positive count. */
+ * they leave their building's positive count; a positive one is signalled, in its
+ * transaction, to the modules that follow it (trace makes the person a case). */
 #include <stdio.h>
 #include <string.h>
 #include "base/clock.h"
@@ -204,8 +205,21 @@ static int retest_read(struct fk_db *db, const struct fk_principal *who, int64_t
 	return 0;
 }
 
-static int retest_move(struct fk_db *db, const struct fk_principal *who, struct tb_retest *r,
-		       const char *result, int64_t now, struct fk_err *err)
+/* Tells the modules that follow positive retests (trace): the payload documented in tubes.h. */
+static int signal_retest(struct fk_app *app, struct fk_db *db, const struct tb_retest *r,
+			 struct fk_err *err)
+{
+	json_t *payload = json_pack("{s:o, s:o, s:o, s:s}", "retest_id", fk_json_idv(r->id),
+				    "round_id", fk_json_idv(r->round_id), "person_id",
+				    fk_json_idv(r->person_id), "area_path", r->area_path);
+	int rc = fk_signal(app, db, FK_SIGNAL_POSITIVE_RETEST, payload, err);
+
+	json_decref(payload);
+	return rc;
+}
+
+static int retest_move(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		       struct tb_retest *r, const char *result, int64_t now, struct fk_err *err)
 {
 	bool sampled = strcmp(result, "sampled") == 0;
 	int64_t rc;
@@ -221,11 +235,13 @@ static int retest_move(struct fk_db *db, const struct fk_principal *who, struct 
 			       "tiii", result, now, who->user_id, r->id);
 	if (rc >= 0 && strcmp(result, "negative") == 0)
 		rc = fk_round_stats_add(db, r->round_id, r->building_id, 0, 0, -1, err);
+	if (rc >= 0 && strcmp(result, "positive") == 0)
+		rc = signal_retest(app, db, r, err);
 	return rc < 0 ? (int)rc : 0;
 }
 
-int tb_retest_result(struct fk_db *db, const struct fk_principal *who, int64_t id,
-		     const char *result, struct tb_retest *out, struct fk_err *err)
+int tb_retest_result(struct fk_app *app, struct fk_db *db, const struct fk_principal *who,
+		     int64_t id, const char *result, struct tb_retest *out, struct fk_err *err)
 {
 	bool settled, sampled = result && strcmp(result, "sampled") == 0;
 	const char *r = sampled ? "sampled" : tb_result_norm(result);
@@ -249,6 +265,6 @@ int tb_retest_result(struct fk_db *db, const struct fk_principal *who, int64_t i
 		return fk_err_set(err, FK_ECONFLICT, "retest_settled", "result",
 				  "该复核已有结果：%s", "the retest already has a result: %s",
 				  out->status);
-	rc = retest_move(db, who, out, r, fk_now_ms(), err);
+	rc = retest_move(app, db, who, out, r, fk_now_ms(), err);
 	return rc < 0 ? rc : retest_read(db, who, id, out, err);
 }

@@ -5,7 +5,7 @@
  * Rounds, sites and the coverage they move are the testing module's (testing/testing.h).
  *
  * Other modules reach it through its routes, the few reads below (for the zones module's
- * rules, and fk_tubes_code_person for the gates module at a checkpoint) and its signal. */
+ * rules, and fk_tubes_code_person for the gates module at a checkpoint) and its signals. */
 #ifndef FK_TUBES_H
 #define FK_TUBES_H
 #include <stdbool.h>

@@ -87,13 +87,13 @@ export const endpoints = {
   zoneProposals: ['GET', '/api/v1/zone-proposals'],
   zoneProposalConfirm: ['POST', '/api/v1/zone-proposals/{id}/confirm'],
   zoneProposalReject: ['POST', '/api/v1/zone-proposals/{id}/reject'],
-  // tracing (SPEC §10): cases, their contacts, the proposed move-up and the transmission graph
+  // tracing (SPEC §10): cases, their contacts, the move-up and the transmission graph
   cases: ['GET', '/api/v1/cases'],
   caseCreate: ['POST', '/api/v1/cases'],
   case: ['GET', '/api/v1/cases/{id}'],
   caseUpdate: ['PATCH', '/api/v1/cases/{id}'],
   caseContacts: ['GET', '/api/v1/cases/{id}/contacts'],
-  contactCreate: ['POST', '/api/v1/cases/{id}/contacts'],
+  caseContactCreate: ['POST', '/api/v1/cases/{id}/contacts'],
   casePromote: ['POST', '/api/v1/cases/{id}/promote'],
   caseGraph: ['GET', '/api/v1/cases/{id}/graph'],
   traceGraph: ['GET', '/api/v1/trace/graph'],
