@@ -89,22 +89,30 @@ int hl_api_reports(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	return 0;
 }
 
-/* ?day&half: the half-day asked, the current one by default (both or neither). */
+/* v into out when given; too long for out, it becomes "?", which the check refuses. */
+static void param_copy(char *out, size_t size, const char *v)
+{
+	if (v && *v)
+		snprintf(out, size, "%s", strlen(v) < size ? v : "?");
+}
+
+/* ?day&half: the half-day asked, the current one by default. */
 static int half_of(struct fk_req *req, struct hl_half *h, struct fk_err *err)
 {
-	const char *day = fk_req_query(req, "day"), *half = fk_req_query(req, "half");
-
 	hl_half_at(fk_now_ms(), h);
-	if (day && *day)
-		snprintf(h->day, sizeof(h->day), "%.*s", (int)sizeof(h->day) - 1, day);
-	if (half && *half)
-		snprintf(h->half, sizeof(h->half), "%.*s", (int)sizeof(h->half) - 1, half);
-	if ((day && strlen(day) != 10) || (half && *half && strlen(half) != 2))
-		return fk_err_set(err, FK_EINVAL,
-				  day && strlen(day) != 10 ? "invalid_day" : "invalid_half",
-				  day && strlen(day) != 10 ? "day" : "half", "day 或 half 无效",
-				  "day or half is not valid");
+	param_copy(h->day, sizeof(h->day), fk_req_query(req, "day"));
+	param_copy(h->half, sizeof(h->half), fk_req_query(req, "half"));
 	return hl_half_check(h, err);
+}
+
+/* The deadline of h under the policies in force, as JSON. */
+static json_t *deadline_json(struct fk_db *db, const struct hl_half *h)
+{
+	struct fk_policy_snap *s = fk_policy_snap(db);
+	int64_t at = hl_deadline_ms(s, h);
+
+	fk_policy_snap_release(s);
+	return fk_json_timev(at);
 }
 
 /* ?area_id: a subtree of the caller's scope (outside it: as unknown). */
@@ -143,10 +151,8 @@ int hl_api_missing(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		rc = under_of(req, &a, &q.under, err);
 	q.limit = (int)limit;
 	if (rc == 0) {
-		struct fk_policy_snap *s = fk_policy_snap(req->db);
 		o = json_pack("{s:s, s:s, s:o}", "day", q.h.day, "half", q.h.half, "deadline",
-			      fk_json_timev(hl_deadline_ms(s, &q.h)));
-		fk_policy_snap_release(s);
+			      deadline_json(req->db, &q.h));
 		rc = hl_missing_list(req->db, req->who, &q, o, err);
 	}
 	fk_area_release(&a);
@@ -170,35 +176,46 @@ static json_t *placement_json(const struct fk_placement *p, const char *today)
 			 (json_int_t)(fk_date_days(ty, tm, td) - fk_date_days(y, m, d) + 1));
 }
 
-int hl_api_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+/* {am: report | null, pm: report | null} of person_id on day. */
+static int today_json(struct fk_db *db, int64_t person_id, const char *day, json_t **out,
+		      struct fk_err *err)
 {
-	struct fk_placement p;
-	struct hl_half cur, am, pm;
-	bool found = false;
+	struct hl_half am = {.half = "am"}, pm = {.half = "pm"};
 	json_t *ram = NULL, *rpm = NULL;
-	int64_t deadline;
 	int rc;
 
-	hl_half_at(fk_now_ms(), &cur);
-	am = pm = cur;
-	snprintf(am.half, sizeof(am.half), "am");
-	snprintf(pm.half, sizeof(pm.half), "pm");
-	rc = hl_placement_on(req->db, req->who->person_id, cur.day, &p, &found, err);
+	snprintf(am.day, sizeof(am.day), "%s", day);
+	snprintf(pm.day, sizeof(pm.day), "%s", day);
+	rc = hl_report_of_half(db, person_id, &am, &ram, err);
 	if (rc == 0)
-		rc = hl_report_of_half(req->db, req->who->person_id, &am, &ram, err);
-	if (rc == 0)
-		rc = hl_report_of_half(req->db, req->who->person_id, &pm, &rpm, err);
+		rc = hl_report_of_half(db, person_id, &pm, &rpm, err);
 	if (rc < 0) {
 		json_decref(ram);
 		return rc;
 	}
-	struct fk_policy_snap *s = fk_policy_snap(req->db);
-	deadline = hl_deadline_ms(s, &cur);
-	fk_policy_snap_release(s);
+	*out =
+	    json_pack("{s:o, s:o}", "am", ram ? ram : json_null(), "pm", rpm ? rpm : json_null());
+	return 0;
+}
+
+int hl_api_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct fk_placement p;
+	struct hl_half cur;
+	bool found = false;
+	json_t *today = NULL;
+	int rc;
+
+	hl_half_at(fk_now_ms(), &cur);
+	rc = fk_placement_on(req->db, req->who->person_id, cur.day, &p, &found, err);
+	if (rc == 0)
+		rc = today_json(req->db, req->who->person_id, cur.day, &today, err);
+	if (rc < 0)
+		return rc;
 	fk_resp_json(resp, 200,
-		     json_pack("{s:o, s:{s:o, s:o}, s:s, s:s, s:o}", "placement",
-			       found ? placement_json(&p, cur.day) : json_null(), "today", "am",
-			       ram ? ram : json_null(), "pm", rpm ? rpm : json_null(), "day",
-			       cur.day, "half", cur.half, "deadline", fk_json_timev(deadline)));
+		     json_pack("{s:o, s:o, s:s, s:s, s:o}", "placement",
+			       found ? placement_json(&p, cur.day) : json_null(), "today", today,
+			       "day", cur.day, "half", cur.half, "deadline",
+			       deadline_json(req->db, &cur)));
 	return 0;
 }

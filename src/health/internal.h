@@ -52,12 +52,6 @@ bool hl_symptom_valid(const char *key);
 
 /* ---- report.c ---- */
 
-struct fk_placement;
-/* The placement of person_id covering day (start_day <= day < end_day, not cancelled), as
- * the isolation module's fk_placement_on answers it; *found false when none. */
-int hl_placement_on(struct fk_db *db, int64_t person_id, const char *day, struct fk_placement *out,
-		    bool *found, struct fk_err *err);
-
 struct hl_report {
 	int64_t id, placement_id, person_id, by_user, reported_at;
 	struct hl_half h;

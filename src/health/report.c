@@ -68,9 +68,13 @@ static int parse_symptoms(json_t *body, struct hl_report *r, struct fk_err *err)
 		snprintf(r->symptoms, sizeof(r->symptoms), "[]");
 		return 0;
 	}
-	json_array_foreach(a, i, v) if (!hl_symptom_valid(json_string_value(v))) return fk_err_set(
-	    err, FK_EINVAL, "unknown_symptom", "symptoms", "未知的症状：%s", "unknown symptom: %s",
-	    json_string_value(v));
+	json_array_foreach(a, i, v)
+	{
+		if (!hl_symptom_valid(json_string_value(v)))
+			return fk_err_set(err, FK_EINVAL, "unknown_symptom", "symptoms",
+					  "未知的症状：%s", "unknown symptom: %s",
+					  json_string_value(v));
+	}
 	text = json_dumps(a, JSON_COMPACT);
 	snprintf(r->symptoms, sizeof(r->symptoms), "%s", text ? text : "[]");
 	free(text);
@@ -94,38 +98,6 @@ int hl_report_parse(json_t *body, const struct fk_principal *who, int64_t now, s
 	return parse_symptoms(body, r, err);
 }
 
-/* The placement of person_id covering day, as fk_placement_on promises (isolation.h). */
-int hl_placement_on(struct fk_db *db, int64_t person_id, const char *day, struct fk_placement *out,
-		    bool *found, struct fk_err *err)
-{
-	struct fk_q *q;
-	int rc =
-	    fk_db_query(db, &q,
-			"SELECT id, area_path, kind, status, start_day, end_day FROM placements "
-			"WHERE person_id = ? AND start_day <= ? AND end_day > ? AND status <> "
-			"'cancelled' ORDER BY start_day DESC LIMIT 1",
-			err);
-
-	*found = false;
-	if (rc < 0)
-		return rc;
-	fk_q_bind_i64(q, 1, person_id);
-	fk_q_bind_text(q, 2, day);
-	fk_q_bind_text(q, 3, day);
-	if ((rc = fk_q_step(q, err)) > 0) {
-		*found = true;
-		out->id = fk_q_i64(q, 0);
-		out->person_id = person_id;
-		snprintf(out->area_path, sizeof(out->area_path), "%s", fk_q_text(q, 1));
-		snprintf(out->kind, sizeof(out->kind), "%s", fk_q_text(q, 2));
-		snprintf(out->status, sizeof(out->status), "%s", fk_q_text(q, 3));
-		snprintf(out->start_day, sizeof(out->start_day), "%s", fk_q_text(q, 4));
-		snprintf(out->end_day, sizeof(out->end_day), "%s", fk_q_text(q, 5));
-	}
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
-}
-
 int hl_report_prep(struct fk_db *db, const struct fk_principal *who, const struct fk_policy_snap *s,
 		   int64_t now, struct hl_report *r, struct fk_err *err)
 {
@@ -141,7 +113,7 @@ int hl_report_prep(struct fk_db *db, const struct fk_principal *who, const struc
 	if (rc == 0) {
 		snprintf(r->area_path, sizeof(r->area_path), "%s", p->area_path);
 		snprintf(r->name, sizeof(r->name), "%s", p->name);
-		rc = hl_placement_on(db, r->person_id, r->h.day, &pl, &found, err);
+		rc = fk_placement_on(db, r->person_id, r->h.day, &pl, &found, err);
 	}
 	free(p);
 	if (rc < 0)

@@ -54,6 +54,7 @@ h.test('every role reads the definitions and the current values; a fresh store i
 		'zones.high_to_medium_days': 7, 'zones.medium_after_high_days': 3,
 		'zones.medium_to_low_days': 7, 'zones.high_to_low_days': 5,
 		'health.report_morning': '08:00', 'health.report_evening': '20:00',
+		'health.fever_celsius': 37.3, 'health.report_grace_hours': 4,
 		'requests.medical_urgent_minutes': 30, 'requests.medicine_hours': 4,
 		'requests.supplies_hours': 24,
 	};

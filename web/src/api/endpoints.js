@@ -117,8 +117,8 @@ export const endpoints = {
   casePromote: ['POST', '/api/v1/cases/{id}/promote'],
   caseGraph: ['GET', '/api/v1/cases/{id}/graph'],
   traceGraph: ['GET', '/api/v1/trace/graph'],
-  // health reports (SPEC §6): twice a day while placed, the half-day's missing list
-  healthReport: ['POST', '/api/v1/health/reports'],
+  // health reports (SPEC §6): the resident's phone page and the worker's half-day list
+  healthReportCreate: ['POST', '/api/v1/health/reports'],
   healthReports: ['GET', '/api/v1/health/reports'],
   healthMissing: ['GET', '/api/v1/health/missing'],
   healthMe: ['GET', '/api/v1/health/me'],
