@@ -2,8 +2,8 @@
 // the transmission graph's nodes and option, rooms for several people, the tests' buttons per
 // role, the temperature pad and the report's body.
 import { describe, it, expect } from 'vitest'
-import { graphData, graphOption, needsFacility, placeable, placementBody, reasonOf } from '../src/modules/trace/trace.js'
-import { addDays, freeBeds, pickRooms, shanghaiDay, statusType, testActions, testsText } from '../src/modules/isolation/isolation.js'
+import { graphData, graphOption, needsFacility, nodeName, placeable, placementBody, reasonOf } from '../src/modules/trace/trace.js'
+import { addDays, freeBeds, pickRooms, roomAllocator, shanghaiDay, statusType, testActions, testsText } from '../src/modules/isolation/isolation.js'
 import { isFever, padKey, reportBody, temperatureOf } from '../src/modules/health/health.js'
 
 describe('placing a contact', () => {
@@ -115,5 +115,23 @@ describe('health reports', () => {
       .toEqual({ half: 'am', temperature: 36.6, symptoms: ['cough', 'fatigue'] })
     expect(reportBody({ personId: 5, day: '2026-12-07', half: 'pm', temperature: 38 }))
       .toEqual({ person_id: '5', day: '2026-12-07', half: 'pm', temperature: 38, symptoms: [] })
+  })
+})
+
+describe('beds when the server knows more than the board shows', () => {
+  it('counts a room\'s own occupancy over the occupants in view', () => {
+    expect(freeBeds({ capacity: 3, occupied: 2, occupants: [{}] })).toBe(1)
+  })
+  it('moves on from a room the server found full', () => {
+    const beds = roomAllocator([{ id: 1, capacity: 2, occupants: [] }, { id: 2, capacity: 1, occupants: [] }])
+    expect(beds.next()).toBe('1')
+    beds.full('1')
+    expect(beds.next()).toBe('2')
+    expect(beds.next()).toBe(null)
+  })
+  it('names a person outside the scope as hidden', () => {
+    expect(nodeName({ name: null, hidden: true }, '?')).toBe('?')
+    expect(nodeName({ name: '甲' }, '?')).toBe('甲')
+    expect(graphOption({ nodes: [{ id: 1, hidden: true, name: null, role: 'close', generation: 2 }], links: [] }).series[0].data[0].name).toBe('…\nG2')
   })
 })

@@ -93,7 +93,7 @@ export default {
     field: { clinic: 'The clinic it goes to', result: 'What the clinic found', note: 'Closing note' },
   },
   trace: {
-    title: 'Cases', new: 'New case', graph: 'Transmission graph', caseTitle: 'Case', person: 'Person', status: 'Status', onset: 'Onset',
+    hidden: '(outside your jurisdiction)', title: 'Cases', new: 'New case', graph: 'Transmission graph', caseTitle: 'Case', person: 'Person', status: 'Status', onset: 'Onset',
     foundBy: 'Found by', foundPlace: 'Found at', source: 'Source', generation: 'Generation', gen: 'Generation {n}', note: 'Note', created: 'Recorded',
     contactsCount: 'close {close} · secondary {secondary} · placed {placed}', pickPerson: 'Find by name, ID number or phone',
     contacts: 'Contacts', addContact: 'Add a contact', kind: 'Kind', place: 'Place', metAt: 'Met at', exposure: 'Exposure',

@@ -93,7 +93,7 @@ export default {
     field: { clinic: '送往哪家诊所/发热门诊', result: '诊所的结果', note: '关闭说明' },
   },
   trace: {
-    title: '病例追踪', new: '新建病例', graph: '传播链图', caseTitle: '病例', person: '人员', status: '状态', onset: '发病日期',
+    hidden: '（管辖范围外）', title: '病例追踪', new: '新建病例', graph: '传播链图', caseTitle: '病例', person: '人员', status: '状态', onset: '发病日期',
     foundBy: '发现途径', foundPlace: '发现地点', source: '传染来源', generation: '代次', gen: '第 {n} 代', note: '备注', created: '登记时间',
     contactsCount: '密接 {close} · 次密接 {secondary} · 已管控 {placed}', pickPerson: '按姓名、身份证号或手机号查找',
     contacts: '接触者', addContact: '添加接触者', kind: '类别', place: '接触地点', metAt: '接触时间', exposure: '暴露方式',

@@ -18,24 +18,37 @@ export function statusType(status) {
   return { active: 'success', overdue: 'danger', released: 'info', cancelled: 'info' }[status] || 'info'
 }
 
-/* Beds still free in a room of the board: capacity less its occupants. */
+/* Beds still free in a room of the board: capacity less its occupants (the room's own count when
+ * the board gives one: its occupants list shows only the people of the caller's scope). */
 export function freeBeds(room) {
-  return Math.max(0, (Number(room.capacity) || 0) - ((room.occupants || []).length))
+  const taken = typeof room.occupied === 'number' ? room.occupied : (room.occupants || []).length
+  return Math.max(0, (Number(room.capacity) || 0) - taken)
 }
 
-/* A room for each of n people, in the order given: the chosen room while it has beds, else
- * the first active room with a free bed. null for a person no room can take. */
-export function pickRooms(rooms, n, chosenId = '') {
+/* Hands out beds of a facility's rooms: next() gives the chosen room while it has a bed, else
+ * the first active room with one (null when none); full(id) marks a room the server said is
+ * full (someone outside the caller's view, or a later arrival, holds its beds). */
+export function roomAllocator(rooms, chosenId = '') {
   const free = new Map((rooms || []).filter((r) => r.active !== false).map((r) => [String(r.id), freeBeds(r)]))
   const order = [...free.keys()]
   if (chosenId && free.has(String(chosenId))) order.unshift(String(chosenId))
-  const out = []
-  for (let i = 0; i < n; i++) {
-    const id = order.find((k) => free.get(k) > 0) || null
-    if (id) free.set(id, free.get(id) - 1)
-    out.push(id)
+  return {
+    next() {
+      const id = order.find((k) => free.get(k) > 0) || null
+      if (id) free.set(id, free.get(id) - 1)
+      return id
+    },
+    full(id) {
+      free.set(String(id), 0)
+    },
   }
-  return out
+}
+
+/* A room for each of n people, in the order given (roomAllocator's choice); null for a person
+ * no room can take. */
+export function pickRooms(rooms, n, chosenId = '') {
+  const beds = roomAllocator(rooms, chosenId)
+  return Array.from({ length: n }, () => beds.next())
 }
 
 /* Which buttons a due test shows to a role: sampled by the staff who go door to door, a

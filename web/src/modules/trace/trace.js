@@ -86,6 +86,11 @@ export function graphOption(graph, { roleName = (r) => r, label = defaultLabel }
   }
 }
 
+/* A node's name; a person outside the caller's scope comes without one (hidden). */
+export function nodeName(n, hiddenName = '…') {
+  return n.hidden || !n.name ? hiddenName : n.name
+}
+
 function defaultLabel(n) {
-  return n.generation ? `${n.name}\nG${n.generation}` : n.name
+  return n.generation ? `${nodeName(n)}\nG${n.generation}` : nodeName(n)
 }
