@@ -27,7 +27,9 @@ const setup = () => (made ||= makeFixtures());
 async function makeFixtures() {
 	const admin = new Client(h.base, 'admin');
 	assert.equal((await admin.login('admin')).status, 200);
-	await moveClock(admin, { set: `${shanghaiDay()}T09:00:00+08:00` });
+	// tomorrow 09:00 in China: a morning, and later than anything the demo made
+	fx.now = (await moveClock(admin, { set: `${shanghaiDay(Date.now() + 86_400_000)}T09:00:00+08:00` })).now_ms;
+	assert.ok(fx.now > Date.now(), 'the test clock moved on');
 	const commander = new Client(h.base, 'commander');
 	assert.equal((await commander.login('commander')).status, 200);
 	fx.commander = commander;
@@ -75,7 +77,7 @@ h.test('a worker places two contacts from a case page and sees them on the facil
 	const kase = ok(await c.post('/api/v1/cases', { person_id: String(who.id), status: 'confirmed', found_by: 'screening', found_place: '张村采样点' }));
 	for (const p of [a, b]) {
 		ok(await c.post(`/api/v1/cases/${kase.id}/contacts`, { person_id: String(p.id), kind: 'close', place: '张村菜市场',
-			met_at: new Date().toISOString(), exposure: 'shared_space', certainty: 'confirmed', source: 'named_by_case' }));
+			met_at: new Date(fx.now - 3_600_000).toISOString(), exposure: 'shared_space', certainty: 'confirmed', source: 'named_by_case' }));
 	}
 
 	await h.login(page, 'community1');
