@@ -127,7 +127,7 @@ export default {
     record: { sampled: 'Sampled', negative: 'Negative', positive: 'Positive' },
   },
   health: {
-    title: 'Health report', notPlaced: 'You are not under isolation or health monitoring: nothing to report.', half: '{day} {half}', deadline: 'due by {at}',
+    halfPick: 'Half-day', title: 'Health report', notPlaced: 'You are not under isolation or health monitoring: nothing to report.', half: '{day} {half}', deadline: 'due by {at}',
     temperature: 'Temperature', symptoms: 'Symptoms (any that apply)', submit: 'Submit', sent: 'Reported', again: 'Reported for this half-day; submit again to correct it',
     badTemp: 'The temperature must be between 34.0 and 43.0 ℃', fever: 'Fever', today: "Today's reports", notYet: 'Not reported', late: 'Late', byWorker: 'Recorded by staff',
     halves: { am: 'morning', pm: 'evening' },

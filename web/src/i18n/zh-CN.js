@@ -127,7 +127,7 @@ export default {
     record: { sampled: '已采样', negative: '阴性', positive: '阳性' },
   },
   health: {
-    title: '健康上报', notPlaced: '你目前不在隔离或健康监测期内，无需上报。', half: '{day} {half}', deadline: '截止 {at}',
+    halfPick: '时段', title: '健康上报', notPlaced: '你目前不在隔离或健康监测期内，无需上报。', half: '{day} {half}', deadline: '截止 {at}',
     temperature: '体温', symptoms: '症状（可多选）', submit: '提交', sent: '已上报', again: '本时段已上报，可再次提交更正',
     badTemp: '体温须在 34.0–43.0 ℃ 之间', fever: '发热', today: '今天的上报', notYet: '未报', late: '补报', byWorker: '工作人员代报',
     halves: { am: '上午', pm: '下午' },
