@@ -20,12 +20,11 @@ static int via_check(struct fk_db *db, const struct tc_contact *c, struct fk_err
 	struct fk_q *q;
 	int rc;
 
+	if (strcmp(c->kind, "close") == 0 && c->via_contact_id)
+		return via_refused("密接不经由其他密接", "a close contact names no via_contact_id",
+				   err);
 	if (strcmp(c->kind, "close") == 0)
-		return c->via_contact_id ? via_refused("密接不经由其他密接",
-						       "a close contact names no "
-						       "via_contact_id",
-						       err)
-					 : 0;
+		return 0;
 	if (!c->via_contact_id)
 		return via_refused("次密接须指明经由的密接",
 				   "a secondary contact needs via_contact_id", err);

@@ -67,7 +67,12 @@ int tc_case_json(struct fk_db *db, const struct fk_principal *who, int64_t id, b
 		return 0;
 	items = json_array();
 	json_object_set_new(*out, "proposed", items);
-	return tc_proposed_list(db, who, id, items, err);
+	rc = tc_proposed_list(db, who, id, items, err);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 static int list_cursor(const char *after, int64_t *from, struct fk_err *err)
