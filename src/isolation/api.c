@@ -155,11 +155,22 @@ int is_api_rooms_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	return 0;
 }
 
+/* The capacity asked for, -1 when none (keep it); a negative one is refused as 0 is. */
+static int64_t body_capacity(json_t *b)
+{
+	int64_t c = fk_json_int(b, "capacity", 0);
+
+	if (!fk_json_has(b, "capacity"))
+		return -1;
+	return c < 0 ? 0 : c;
+}
+
 int is_api_room_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct is_room r;
 	int64_t id;
 	json_t *active = json_object_get(req->body, "active");
+	int64_t capacity = body_capacity(req->body);
 	int rc = fk_req_param_id(req, "id", &id, err);
 
 	if (rc == 0)
@@ -168,8 +179,7 @@ int is_api_room_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 		return rc;
 	rc = is_room_get(req->db, req->who, id, NULL, &r, err);
 	if (rc == 0)
-		rc = is_room_update(req->db, &r, fk_json_int(req->body, "capacity", -1),
-				    active ? json_is_true(active) : -1, err);
+		rc = is_room_update(req->db, &r, capacity, active ? json_is_true(active) : -1, err);
 	rc = audit_end(req, rc, "room.update", "room", id, json_deep_copy(req->body), err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, is_room_json(&r));

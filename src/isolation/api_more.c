@@ -197,7 +197,7 @@ static int query_day(struct fk_req *req, const char **out, struct fk_err *err)
 
 int is_api_transfer_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	const char *day, *fs = fk_req_query(req, "facility_id");
+	const char *day = NULL, *fs = fk_req_query(req, "facility_id");
 	int64_t facility_id = 0;
 	json_t *items;
 	int rc = query_day(req, &day, err);
@@ -241,7 +241,7 @@ static int query_area(struct fk_req *req, const char **under, struct fk_err *err
 
 int is_api_tests_due(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	const char *day, *under;
+	const char *day = NULL, *under = NULL;
 	char today[IS_DAY];
 	int64_t door = -1;
 	json_t *items;

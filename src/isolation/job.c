@@ -10,22 +10,24 @@
 
 #define JOB_BATCH 500
 
-static int due_ids(struct fk_db *db, const char *today, int64_t **ids, int *n, struct fk_err *err)
+/* The next batch of open placements whose end day has come, by id after *after. */
+static int due_ids(struct fk_db *db, const char *today, int64_t after, int64_t *ids, int *n,
+		   struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc = fk_db_query(db, &q,
 			     "SELECT id FROM placements WHERE status = 'active' AND end_day <= ? "
-			     "ORDER BY id LIMIT ?",
+			     "AND id > ? ORDER BY id LIMIT ?",
 			     err);
 
 	*n = 0;
-	*ids = fk_xcalloc(JOB_BATCH, sizeof(**ids));
 	if (rc < 0)
 		return rc;
 	fk_q_bind_text(q, 1, today);
-	fk_q_bind_i64(q, 2, JOB_BATCH);
+	fk_q_bind_i64(q, 2, after);
+	fk_q_bind_i64(q, 3, JOB_BATCH);
 	while ((rc = fk_q_step(q, err)) > 0)
-		(*ids)[(*n)++] = fk_q_i64(q, 0);
+		ids[(*n)++] = fk_q_i64(q, 0);
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }
@@ -69,18 +71,23 @@ static int end_one(struct fk_db *db, int64_t id, const char *today, struct fk_er
 	return rc;
 }
 
+/* Every placement due, batch after batch: one that fails stays behind the cursor, to be
+ * tried again by the next run. */
 int is_job_release(struct fk_app *app, struct fk_db *db, struct fk_err *err)
 {
 	char today[IS_DAY];
-	int64_t *ids = NULL;
+	int64_t *ids = fk_xcalloc(JOB_BATCH, sizeof(*ids)), after = 0;
 	int n = 0, failed = 0, rc;
 
 	(void)app;
 	is_day_today(today);
-	rc = due_ids(db, today, &ids, &n, err);
-	for (int i = 0; rc == 0 && i < n; i++)
-		if (end_one(db, ids[i], today, err) < 0)
-			failed++;
+	do {
+		rc = due_ids(db, today, after, ids, &n, err);
+		for (int i = 0; rc == 0 && i < n; i++)
+			if (end_one(db, ids[i], today, err) < 0)
+				failed++;
+		after = n ? ids[n - 1] : after;
+	} while (rc == 0 && n == JOB_BATCH);
 	free(ids);
 	if (rc == 0 && failed)
 		rc = fk_err_set(err, FK_EINTERNAL, "release_failed", NULL, "%d 条隔离记录未能结束",

@@ -165,6 +165,7 @@ h.test('a full room is 409 naming room_id; the person gets no placement', async 
 	assert.equal((await placementsOf(community1, people[1].id)).length, 0);
 	const cap = await (await as('commander')).patch(`/api/v1/rooms/${rooms['101'].id}`, { capacity: 0 });
 	assertError(cap, 400, { code: 'invalid_capacity', field: 'capacity' });
+	assertError(await (await as('commander')).patch(`/api/v1/rooms/${rooms['101'].id}`, { capacity: -3 }), 400, { code: 'invalid_capacity', field: 'capacity' });
 });
 
 h.test('bad input names its field; unknown and out-of-scope ids read alike', async () => {
