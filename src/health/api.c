@@ -133,28 +133,44 @@ static int under_of(struct fk_req *req, struct fk_area *a, const char **under, s
 	return 0;
 }
 
+/* The list's query string: the half-day, limit, cursor and area (a->path, released by the
+ * caller). */
+static int missing_query(struct fk_req *req, struct hl_missing_query *q, struct fk_area *a,
+			 struct fk_err *err)
+{
+	const char *cursor = fk_req_query(req, "cursor");
+	int64_t limit = 0;
+	int rc = half_of(req, &q->h, err);
+
+	if (rc == 0)
+		rc = fk_req_query_int(req, "limit", 500, 1, 5000, &limit, err);
+	if (rc == 0 && cursor && *cursor && !fk_id_parse(cursor, &q->after))
+		rc = fk_err_set(err, FK_EINVAL, "invalid_cursor", "cursor", "cursor 无效",
+				"the cursor is not valid");
+	if (rc == 0)
+		rc = under_of(req, a, &q->under, err);
+	q->limit = (int)limit;
+	return rc;
+}
+
 int hl_api_missing(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct hl_missing_query q = {0};
 	struct fk_area a = {0};
-	const char *cursor = fk_req_query(req, "cursor");
-	int64_t limit = 0;
 	json_t *o = NULL;
-	int rc = half_of(req, &q.h, err);
+	int rc = missing_query(req, &q, &a, err);
 
-	if (rc == 0)
-		rc = fk_req_query_int(req, "limit", 500, 1, 5000, &limit, err);
-	if (rc == 0 && cursor && *cursor && !fk_id_parse(cursor, &q.after))
-		rc = fk_err_set(err, FK_EINVAL, "invalid_cursor", "cursor", "cursor 无效",
-				"the cursor is not valid");
-	if (rc == 0)
-		rc = under_of(req, &a, &q.under, err);
-	q.limit = (int)limit;
 	if (rc == 0) {
 		o = json_pack("{s:s, s:s, s:o}", "day", q.h.day, "half", q.h.half, "deadline",
 			      deadline_json(req->db, &q.h));
 		rc = hl_missing_list(req->db, req->who, &q, o, err);
 	}
+	if (rc == 0) /* names of people: the read is audited, as a zone's people are */
+		rc = fk_audit_json(
+		    req, "health.missing", "area", a.id,
+		    json_pack("{s:s, s:s, s:I}", "day", q.h.day, "half", q.h.half, "count",
+			      (json_int_t)json_array_size(json_object_get(o, "items"))),
+		    err);
 	fk_area_release(&a);
 	if (rc < 0) {
 		json_decref(o);

@@ -154,7 +154,7 @@ int hl_report_insert(struct fk_db *db, struct hl_report *r, struct fk_err *err)
 			       "half = ?",
 			       "itt", r->person_id, r->h.day, r->h.half);
 
-	if (rc > 0 || rc == FK_ECONFLICT)
+	if (rc > 0)
 		return fk_err_set(err, FK_ECONFLICT, "already_reported", "half",
 				  "该人员本半天已经上报过",
 				  "the person has reported this half-day");

@@ -2,7 +2,8 @@
 // a morning report (a retry with the same client_key is the same reply, stored once), the
 // evening deadline passing with no report (the job's one alert for the grid, and the missing
 // list), a fever alert, the scope (a grid worker sees and files only for its own people),
-// the resident's own page and report, and each bad input.
+// the resident's own page and report, a report filed after the placement's release (late),
+// the audit of the missing list, and each bad input.
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, areaByCode, newPerson, waitFor } from './lib/harness.mjs';
 
@@ -96,6 +97,11 @@ h.test('the missing list: a grid worker sees only its own people; the district s
 	const under = await commander.ok('/api/v1/health/missing', { query: { area_id: g2.id } });
 	assert.deepEqual(under.items.map((x) => x.person.id), [S.b.id]);
 	assertError(await grid1.get('/api/v1/health/missing', { query: { area_id: g2.id } }), 404);
+	assertError(await grid1.get('/api/v1/health/missing', { query: { half: 'noon' } }), 400, { field: 'half' });
+	assertError(await grid1.get('/api/v1/health/missing', { query: { day: '2026-02-30' } }), 400, { field: 'day' });
+	// The list names people: each read is audited, with the user who read it.
+	const audit = await (await h.login('admin')).ok('/api/v1/audit', { query: { action: 'health.missing' } });
+	assert.ok(audit.items.some((x) => x.target_id === g2.id), JSON.stringify(audit.items[0]));
 });
 
 h.test('scope: another grid\'s person reads and files like an unknown id', async () => {
@@ -194,6 +200,23 @@ h.test('the evening deadline passes with no report: one alert for the grid, the 
 	}, 'another run of health.missed');
 	assert.equal((await alertsOf(grid1, 'health_missed')).length, 1);
 	assert.equal((await alertsOf(grid1, 'health_fever')).length, 0);
+});
+
+h.test('a report for a day of the placement filed after it ended is stored, late', async () => {
+	const commander = await h.login('commander');
+	const grid1 = await h.login('grid1');
+	const rel = await commander.post(`/api/v1/placements/${S.pa.id}/release`, { reason: '提前解除' });
+	assert.equal(rel.status, 200, rel.what);
+	const rep = assertCreated(await grid1.post('/api/v1/health/reports',
+		{ person_id: S.a.id, day: DAY, half: 'pm', temperature: 36.7, client_key: key('a-late') }));
+	assert.equal(rep.late, true);
+	assert.equal(rep.placement_id, S.pa.id);
+	const list = await grid1.ok('/api/v1/health/missing', { query: { day: DAY, half: 'pm' } });
+	assert.ok(!list.items.some((x) => x.person.id === S.a.id), 'a late report still counts');
+	// Today is after the release: no placement covers it.
+	assertError(await grid1.post('/api/v1/health/reports',
+		{ person_id: S.a.id, temperature: 36.7, client_key: key('a-after') }), 422,
+	{ code: 'not_under_placement', field: 'person_id' });
 });
 
 h.shutdownTest();
