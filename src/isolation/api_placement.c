@@ -106,20 +106,49 @@ static int query_under(struct fk_req *req, struct is_list_query *f, struct fk_er
 	return rc;
 }
 
-static int64_t query_id(struct fk_req *req, const char *name, int *bad)
+/* An id of the query string (0 when absent); *bad names the first that is not one. */
+static int64_t query_id(struct fk_req *req, const char *name, const char **bad)
 {
 	const char *s = fk_req_query(req, name);
 	int64_t id = 0;
 
-	if (s && *s && !fk_id_parse(s, &id))
-		*bad = 1;
+	if (s && *s && !fk_id_parse(s, &id) && !*bad)
+		*bad = name;
 	return id;
+}
+
+static bool among(const char *s, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The filters that name a state, a kind or a reason: one of theirs, else 400 naming it. */
+static int query_words(const struct is_list_query *f, struct fk_err *err)
+{
+	static const char *const statuses[] = {"active", "overdue", "released", "cancelled", NULL};
+
+	if (f->status && *f->status && !among(f->status, statuses))
+		return fk_err_set(err, FK_EINVAL, "invalid_status", "status",
+				  "status 须为 active、overdue、released 或 cancelled",
+				  "status must be active, overdue, released or cancelled");
+	if (f->kind && *f->kind && !is_kind_valid(f->kind))
+		return fk_err_set(err, FK_EINVAL, "invalid_kind", "kind",
+				  "kind 须为 centralised、home_isolation 或 home_monitoring",
+				  "kind must be centralised, home_isolation or home_monitoring");
+	if (f->reason && *f->reason && !is_reason_valid(f->reason))
+		return fk_err_set(err, FK_EINVAL, "invalid_reason", "reason", "reason 无效",
+				  "reason is not one of the reasons of a placement");
+	return 0;
 }
 
 static int list_query(struct fk_req *req, struct is_list_query *f, struct fk_err *err)
 {
+	const char *bad = NULL;
 	int64_t limit = 50;
-	int bad = 0, rc = fk_req_query_int(req, "limit", 50, 1, LIST_MAX, &limit, err);
+	int rc = fk_req_query_int(req, "limit", 50, 1, LIST_MAX, &limit, err);
 
 	*f = (struct is_list_query){.status = fk_req_query(req, "status"),
 				    .kind = fk_req_query(req, "kind"),
@@ -129,9 +158,10 @@ static int list_query(struct fk_req *req, struct is_list_query *f, struct fk_err
 				    .after = query_id(req, "cursor", &bad),
 				    .limit = (int)limit};
 	if (rc == 0 && bad)
-		rc = fk_err_set(err, FK_EINVAL, "invalid_id", "cursor",
-				"facility_id、person_id 或 cursor 无效",
-				"facility_id, person_id or cursor is not valid");
+		rc = fk_err_set(err, FK_EINVAL, "invalid_id", bad, "%s 无效", "%s is not valid",
+				bad);
+	if (rc == 0)
+		rc = query_words(f, err);
 	return rc < 0 ? rc : query_under(req, f, err);
 }
 

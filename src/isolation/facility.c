@@ -48,6 +48,12 @@ int is_facility_get(struct fk_db *db, const struct fk_principal *who, int64_t id
 	return 0;
 }
 
+int is_facility_closed(const struct is_facility *f, struct fk_err *err)
+{
+	return fk_err_set(err, FK_ECONFLICT, "facility_inactive", "facility_id",
+			  "隔离场所 %s 已停用", "the isolation facility %s is not in use", f->name);
+}
+
 static int fa_check(const struct is_facility *f, struct fk_err *err)
 {
 	if (!*f->name || fk_utf8_chars(f->name) > IS_TEXT_MAX)

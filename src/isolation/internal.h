@@ -30,7 +30,7 @@ extern const struct fk_policy_def is_policies[];
 #define IS_ROLES_MANAGE	  (FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY))
 #define IS_ROLES_READ	  (IS_ROLES_MANAGE | FK_R(GRID) | FK_R(BUILDING))
 #define IS_ROLES_RESULT	  (IS_ROLES_MANAGE | FK_R(LAB))
-#define IS_ROLES_TESTS	  (IS_ROLES_READ | FK_R(LAB))
+#define IS_ROLES_TESTS	  (IS_ROLES_READ | FK_R(LAB)) /* record; the lab by id, it sees no names */
 #define IS_TEXT_MAX	  200 /* characters of a name, address, reason, vehicle, escort */
 #define IS_STAGES_MAX	  3   /* centralised, home isolation, home monitoring */
 #define IS_TESTS_MAX	  61  /* test days of one stage (the policy's days are at most 60) */
@@ -101,6 +101,8 @@ struct is_room {
  * naming field (may be NULL). who NULL: no check. */
 int is_facility_get(struct fk_db *db, const struct fk_principal *who, int64_t id, const char *field,
 		    struct is_facility *out, struct fk_err *err);
+/* FK_ECONFLICT "facility_inactive" naming facility_id: f takes no one new. */
+int is_facility_closed(const struct is_facility *f, struct fk_err *err);
 /* Checks f (name, address, phone; its area in who's scope, else FK_EINVAL "unknown_area" as
  * a missing one) and writes it; create gives it an id. */
 int is_facility_save(struct fk_db *db, const struct fk_principal *who, struct is_facility *f,

@@ -94,6 +94,8 @@ static int place_where(struct fk_db *db, const struct fk_principal *who,
 				  "home isolation and monitoring take no facility");
 	if (r->facility_id)
 		rc = is_facility_get(db, who, r->facility_id, "facility_id", &f, err);
+	if (rc == 0 && r->facility_id && !f.active)
+		rc = is_facility_closed(&f, err);
 	if (rc == 0 && r->room_id)
 		rc = is_room_get(db, who, r->room_id, "room_id", room, err);
 	if (rc < 0 || !r->room_id)

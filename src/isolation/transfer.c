@@ -19,6 +19,8 @@ int is_transfer_add(struct fk_db *db, const struct fk_principal *who, struct is_
 	if (strcmp(p->status, "active") != 0 && strcmp(p->status, "overdue") != 0)
 		return fk_err_set(err, FK_ECONFLICT, "placement_closed", NULL, "隔离记录已%s",
 				  "the placement is %s", p->status);
+	if (!f->active)
+		return is_facility_closed(f, err);
 	if (strcmp(p->kind, "centralised") != 0)
 		return fk_err_set(err, FK_EUNPROC, "home_has_no_facility", "facility_id",
 				  "居家隔离或监测不转运",

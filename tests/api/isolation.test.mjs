@@ -184,7 +184,15 @@ h.test('bad input names its field; unknown and out-of-scope ids read alike', asy
 	assertError(await place(community1, { person_id: p, reason: 'close_contact', facility_id: '999999999' }), 404, { code: 'facility_not_found', field: 'facility_id' });
 	assertError(await place(community1, { person_id: p, reason: 'close_contact', room_id: '999999999' }), 404, { code: 'room_not_found', field: 'room_id' });
 	assertError(await place(community1, { contact_id: '999999999' }), 404, { code: 'contact_not_found', field: 'contact_id' });
+	const closed = assertCreated(await (await as('commander')).post('/api/v1/facilities', {
+		name: '停用酒店', area_id: fac.area_id, active: false,
+	}));
+	assertError(await place(community1, { person_id: p, reason: 'close_contact', facility_id: closed.id }), 409, { code: 'facility_inactive', field: 'facility_id' });
 	assert.equal((await placementsOf(community1, p)).length, 0, 'nothing stored');
+	assertError(await community1.get('/api/v1/placements', { query: { status: 'open' } }), 400, { code: 'invalid_status', field: 'status' });
+	assertError(await community1.get('/api/v1/placements', { query: { kind: 'hotel' } }), 400, { field: 'kind' });
+	assertError(await community1.get('/api/v1/placements', { query: { cursor: 'abc' } }), 400, { field: 'cursor' });
+	assertError(await community1.get('/api/v1/placements', { query: { area_id: (await areaByCode(await as('commander'), OTHER_COMMUNITY)).id } }), 404, { field: 'area_id' });
 	assertError(await (await as('grid1')).post('/api/v1/placements', { person_id: p, reason: 'close_contact' }), 403);
 });
 
@@ -234,8 +242,9 @@ h.test('a contact of a case is placed in one step; a positive test while placed 
 h.test('requests sent at once: one placement per person, one person in a one-bed room', async () => {
 	const community1 = await as('community1');
 	const commander = await as('commander');
-	const twins = await Promise.all([0, 1, 2].map(() => place(community1, { person_id: people[3].id, reason: 'secondary_contact' })));
-	assert.deepEqual(twins.map((r) => r.status).sort(), [201, 409, 409], twins.map((r) => r.what).join('\n'));
+	const twins = await Promise.all([0, 1, 2, 3, 4, 5].map(() => place(community1, { person_id: people[3].id, reason: 'secondary_contact' })));
+	assert.deepEqual(twins.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409], twins.map((r) => r.what).join('\n'));
+	assert.equal((await placementsOf(community1, people[3].id)).length, 1);
 	const bed = assertCreated(await commander.post(`/api/v1/facilities/${fac.id}/rooms`, { rooms: [{ number: '901', capacity: 1 }] }));
 	const room = bed.items[0];
 	const race = await Promise.all([4, 5, 6].map((i) => place(community1, { person_id: people[i].id, reason: 'high_risk_arrival', room_id: room.id })));
@@ -311,6 +320,7 @@ h.test('tests while placed: due today per area, sampled by the grid, resulted by
 	assert.equal(t.person.id, people[0].id);
 	assert.ok((await grid1.ok('/api/v1/isolation/tests', { query: { day: today, door: 1 } })).items.every((x) => x.door));
 	assert.equal((await (await as('grid2')).ok('/api/v1/isolation/tests', { query: { day: today } })).items.length, 0);
+	assertError(await lab1.get('/api/v1/isolation/tests', { query: { day: today } }), 403);
 	assertError(await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'negative' }), 403);
 	assertError(await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'maybe' }), 400, { code: 'invalid_result', field: 'result' });
 	const s = await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'sampled' });
