@@ -112,7 +112,7 @@ export default {
     contactStatuses: { listed: 'To place', placed: 'Placed', became_case: 'Became a case', moved: 'Moved up' },
   },
   isolation: {
-    facilities: 'Isolation facilities', newFacility: 'New facility', name: 'Name', area: 'Area', areaCode: 'Area code', address: 'Address',
+    roomEdit: 'Beds', roomEditTitle: 'Room {n}', roomCapacityBad: 'Beds: 1 to 20', facilities: 'Isolation facilities', newFacility: 'New facility', name: 'Name', area: 'Area', areaCode: 'Area code', address: 'Address',
     phone: 'Phone', active: 'Active', capacity: 'Beds', occupied: 'Occupied', board: 'Facility board', rooms: 'Rooms', addRooms: 'Add rooms',
     roomNumber: 'Room', roomCapacity: 'Beds', occupancy: 'Occupancy, next {n} days', day: 'Day', arrivals: 'Arriving today', releases: 'Released today',
     arrivalsN: 'Arrivals', releasesN: 'Releases', free: '{n} free', full: 'Full', until: 'until {d}',
