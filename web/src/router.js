@@ -19,6 +19,14 @@ const CHECKPOINTS = ['admin', 'commander', 'community']
 const ZONES = ['admin', 'commander', 'community', 'grid', 'building']
 // fever referrals opened at the gates: followed by community and command staff (admin by URL)
 const REFERRALS = ['commander', 'community']
+// tracing (SPEC §10): cases and contacts written by command and community staff, read by grids
+const TRACE = ['admin', 'commander', 'community', 'grid']
+// isolation (SPEC §6): facilities and their boards for command and community staff; placements
+// (and the tests due while placed) down to the building
+const FACILITIES = ['admin', 'commander', 'community']
+const PLACEMENTS = ['admin', 'commander', 'community', 'grid', 'building']
+// health reports: the resident files its own on the phone; staff follow who has not
+const HEALTH_STAFF = ['admin', 'commander', 'community', 'grid', 'building']
 // policies: the admin edits them; the command centre reads the rules it works under
 const POLICIES = ['admin', 'commander']
 
@@ -36,6 +44,11 @@ export const menu = [
   { path: '/checkpoints', name: 'checkpoints', icon: 'Place', roles: CHECKPOINTS },
   { path: '/zones', name: 'zones', icon: 'Warning', roles: ZONES },
   { path: '/referrals', name: 'referrals', icon: 'FirstAidKit', roles: REFERRALS },
+  { path: '/health', name: 'health', icon: 'FirstAidKit', roles: ['resident'], phone: true },
+  { path: '/cases', name: 'cases', icon: 'Aim', roles: TRACE },
+  { path: '/facilities', name: 'facilities', icon: 'OfficeBuilding', roles: FACILITIES },
+  { path: '/placements', name: 'placements', icon: 'Lock', roles: PLACEMENTS },
+  { path: '/health/missing', name: 'healthMissing', icon: 'Bell', roles: HEALTH_STAFF },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
@@ -62,6 +75,14 @@ const routes = [
       { path: 'checkpoints', component: () => import('./modules/gates/CheckpointsPage.vue'), meta: { roles: CHECKPOINTS } },
       { path: 'zones', component: () => import('./modules/zones/ZonesPage.vue'), meta: { roles: ZONES } },
       { path: 'referrals', component: () => import('./modules/gates/ReferralsPage.vue'), meta: { roles: [...REFERRALS, 'admin'] } },
+      { path: 'cases', component: () => import('./modules/trace/CasesPage.vue'), meta: { roles: TRACE } },
+      { path: 'cases/:id', component: () => import('./modules/trace/CasePage.vue'), meta: { roles: TRACE } },
+      { path: 'trace/graph', component: () => import('./modules/trace/GraphPage.vue'), meta: { roles: TRACE } },
+      { path: 'facilities', component: () => import('./modules/isolation/FacilitiesPage.vue'), meta: { roles: FACILITIES } },
+      { path: 'facilities/:id', component: () => import('./modules/isolation/FacilityBoard.vue'), meta: { roles: FACILITIES } },
+      { path: 'placements', component: () => import('./modules/isolation/PlacementsPage.vue'), meta: { roles: PLACEMENTS } },
+      { path: 'health', component: () => import('./modules/health/ReportPage.vue'), meta: { roles: ['resident'] } },
+      { path: 'health/missing', component: () => import('./modules/health/MissingPage.vue'), meta: { roles: HEALTH_STAFF } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -1,6 +1,8 @@
 // browser harness: one real `fangkong serve --web` over a fresh demo store per test file, and
 // Debian's Chromium driven by playwright-core. A failing test leaves a screenshot in
-// test-results/<file>-<test>.png.
+// test-results/<file>-<test>.png. browserHarness(label, { testClock: true }) starts serve with
+// the test clock (--test-clock, FANGKONG_TEST_MODE=1), which an admin moves through
+// POST /api/v1/test/clock (moveClock in ../../api/lib/harness.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,7 +17,7 @@ const RESULTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '.
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export function browserHarness(label) {
+export function browserHarness(label, { testClock = false } = {}) {
 	const h = { base: null, browser: null, proc: null, stderr: '' };
 	let tmpdir;
 	let store;
@@ -29,8 +31,13 @@ export function browserHarness(label) {
 		const db = store.url;
 		const demo = await runCli(['demo', '--db', db, '--residents', '2000', '--seed', '1', '--password', PASSWORD]);
 		assert.equal(demo.status, 0, demo.stderr);
-		h.proc = spawn(process.env.FK_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', process.env.FK_WEB],
-			{ stdio: ['ignore', 'pipe', 'pipe'] });
+		const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', process.env.FK_WEB];
+		const env = { ...process.env };
+		if (testClock) {
+			args.push('--test-clock');
+			env.FANGKONG_TEST_MODE = '1';
+		}
+		h.proc = spawn(process.env.FK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
 		h.proc.stderr.on('data', (d) => (h.stderr += d));
 		const port = await new Promise((resolve, reject) => {
 			let out = '';

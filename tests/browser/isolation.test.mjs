@@ -1,0 +1,109 @@
+// Isolation and tracing in a browser: resident1, placed at home, files its morning report on
+// the phone (temperature pad, a symptom, submit) and sees it as today's morning report; a
+// community worker opens a case, picks two of its close contacts, places them, and finds both
+// in the facility's rooms on its board. The server's clock is the test clock, set to a morning.
+import assert from 'node:assert/strict';
+import { browserHarness } from './lib/browser.mjs';
+import { Client, areaByCode, moveClock } from '../api/lib/harness.mjs';
+
+const h = browserHarness('isolation', { testClock: true });
+const COMMUNITY = '370212001001';
+const GRID = '370212001001G01';
+const PHONE = { width: 375, height: 740 };
+const fx = {};
+
+function ok(r) {
+	assert.ok([200, 201].includes(r.status), r.what);
+	return r.json;
+}
+
+/* Today in China Standard Time, as the server's calendar days are. */
+function shanghaiDay(ms = Date.now()) {
+	return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+let made = null;
+const setup = () => (made ||= makeFixtures());
+async function makeFixtures() {
+	const admin = new Client(h.base, 'admin');
+	assert.equal((await admin.login('admin')).status, 200);
+	// tomorrow 09:00 in China: a morning, and later than anything the demo made
+	fx.now = (await moveClock(admin, { set: `${shanghaiDay(Date.now() + 86_400_000)}T09:00:00+08:00` })).now_ms;
+	assert.ok(fx.now > Date.now(), 'the test clock moved on');
+	const commander = new Client(h.base, 'commander');
+	assert.equal((await commander.login('commander')).status, 200);
+	fx.commander = commander;
+	const grid = await areaByCode(commander, GRID);
+	const people = ok(await commander.get('/api/v1/people', { query: { area_id: grid.id, limit: 20 } })).items;
+	const resident = new Client(h.base, 'resident1');
+	assert.equal((await resident.login('resident1')).status, 200);
+	fx.residentPerson = ok(await resident.get('/api/v1/auth/me')).user.person_id;
+	assert.ok(fx.residentPerson, 'resident1 is bound to a person');
+	fx.people = people.filter((p) => String(p.id) !== String(fx.residentPerson));
+	assert.ok(fx.people.length >= 3);
+}
+
+h.test('a resident files its morning report on the phone', async (page) => {
+	await setup();
+	ok(await fx.commander.post('/api/v1/placements', { person_id: String(fx.residentPerson), reason: 'secondary_contact' }));
+	await h.login(page, 'resident1');
+	await page.click('.van-tabbar-item:has-text("健康上报")');
+	await page.waitForSelector('[data-test=health-half]');
+	assert.match(await page.locator('[data-test=health-half]').innerText(), /上午/);
+	assert.match(await page.locator('[data-test=health-am]').innerText(), /未报/);
+	for (const k of '36.6') await page.click(`[data-test="pad-${k}"]`);
+	assert.equal(await page.locator('[data-test=health-temp]').innerText(), '36.6 ℃');
+	await page.click('[data-test=symptom-cough]');
+	await page.click('[data-test=health-submit]');
+	await page.waitForSelector('[data-test=health-done]');
+	await page.waitForFunction(() => /36\.6/.test(document.querySelector('[data-test=health-am]')?.innerText || ''));
+	assert.match(await page.locator('[data-test=health-am]').innerText(), /36\.6 ℃ · 咳嗽/);
+	assert.match(await page.locator('[data-test=health-pm]').innerText(), /未报/);
+	assert.equal(await page.locator('[data-test=health-queued]').innerText(), '待发送 0');
+	// the server holds one morning report, by the resident itself, with the symptom
+	const reports = ok(await fx.commander.get('/api/v1/health/reports', { query: { person_id: String(fx.residentPerson) } })).items;
+	assert.deepEqual(reports.map((r) => [r.half, r.temperature, r.symptoms, r.by_self]), [['am', 36.6, ['cough'], true]]);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	assert.ok(overflow <= 0, `the report page is ${overflow}px wider than the phone`);
+}, PHONE);
+
+h.test('a worker places two contacts from a case page and sees them on the facility board', async (page) => {
+	await setup();
+	const c = fx.commander;
+	const community = await areaByCode(c, COMMUNITY);
+	const facility = ok(await c.post('/api/v1/facilities', { name: '海景隔离酒店', area_id: community.id, address: '海滨路 1 号', phone: '0532-80000001' }));
+	ok(await c.post(`/api/v1/facilities/${facility.id}/rooms`, { rooms: [{ number: '801', capacity: 1 }, { number: '802', capacity: 2 }] }));
+	const [who, a, b] = fx.people;
+	const kase = ok(await c.post('/api/v1/cases', { person_id: String(who.id), status: 'confirmed', found_by: 'screening', found_place: '张村采样点' }));
+	for (const p of [a, b]) {
+		ok(await c.post(`/api/v1/cases/${kase.id}/contacts`, { person_id: String(p.id), kind: 'close', place: '张村菜市场',
+			met_at: new Date(fx.now - 3_600_000).toISOString(), exposure: 'shared_space', certainty: 'confirmed', source: 'named_by_case' }));
+	}
+
+	await h.login(page, 'community1');
+	await page.click('.el-menu-item:has-text("病例追踪")');
+	await page.click(`[data-test=cases-table] .el-table__row:has-text("${who.name}")`);
+	await page.waitForSelector('[data-test=case]');
+	assert.match(await page.locator('[data-test=case-generation]').innerText(), /第 1 代/);
+	await page.waitForSelector('[data-test=trace-graph] canvas');
+	for (const p of [a, b]) await page.click(`[data-test=contacts-table] .el-table__row:has-text("${p.name}") .el-checkbox`);
+	assert.match(await page.locator('[data-test=contacts-place]').innerText(), /2 人/);
+	await page.click('[data-test=contacts-place]');
+	await page.waitForSelector('[data-test=place-facility]');
+	// the only facility is chosen already; any free bed
+	await page.waitForFunction((name) => document.querySelector('[data-test=place-facility]')?.innerText.includes(name), facility.name);
+	await page.click('[data-test=place-go]');
+	await page.waitForFunction(() => document.querySelectorAll('[data-test=contacts-table] .el-table__row').length === 2 &&
+		[...document.querySelectorAll('[data-test=contacts-table] .el-table__row')].every((r) => r.innerText.includes('已管控')));
+
+	await page.click('.el-menu-item:has-text("隔离场所")');
+	await page.click(`[data-test=facilities-table] .el-table__row:has-text("${facility.name}")`);
+	await page.waitForSelector('[data-test=facility-board]');
+	const rooms = await page.locator('[data-test=board-rooms]').innerText();
+	for (const p of [a, b]) assert.ok(rooms.includes(p.name), `${p.name} in a room on the board:\n${rooms}`);
+	assert.equal((await page.locator('[data-test=board-occupied]').innerText()).match(/\d+/)[0], '2');
+	assert.match(await page.locator('[data-test=board-arrivals]').innerText(), new RegExp(a.name));
+	// the rooms the screen chose hold no more than their beds: 801 one, 802 the other
+	const placed = ok(await c.get('/api/v1/placements', { query: { facility_id: String(facility.id), status: 'active' } })).items;
+	assert.deepEqual(placed.map((p) => p.room_number).sort(), ['801', '802']);
+});

@@ -1,0 +1,69 @@
+// What the isolation screens share: today's date in China Standard Time, how a placement's
+// status reads, the free beds of a facility's rooms and the rooms picked for several people.
+
+/* "YYYY-MM-DD" of the instant (ms) in China Standard Time (UTC+8, no daylight saving). */
+export function shanghaiDay(ms = Date.now()) {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
+}
+
+/* The day n days after day ("YYYY-MM-DD"), calendar arithmetic only. */
+export function addDays(day, n) {
+  const d = new Date(day + 'T00:00:00Z')
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+/* Element Plus tag type of a placement's status: overdue red, active green. */
+export function statusType(status) {
+  return { active: 'success', overdue: 'danger', released: 'info', cancelled: 'info' }[status] || 'info'
+}
+
+/* Beds still free in a room of the board: capacity less its occupants (the room's own count when
+ * the board gives one: its occupants list shows only the people of the caller's scope). */
+export function freeBeds(room) {
+  const taken = typeof room.occupied === 'number' ? room.occupied : (room.occupants || []).length
+  return Math.max(0, (Number(room.capacity) || 0) - taken)
+}
+
+/* Hands out beds of a facility's rooms: next() gives the chosen room while it has a bed, else
+ * the first active room with one (null when none); full(id) marks a room the server said is
+ * full (someone outside the caller's view, or a later arrival, holds its beds). */
+export function roomAllocator(rooms, chosenId = '') {
+  const free = new Map((rooms || []).filter((r) => r.active !== false).map((r) => [String(r.id), freeBeds(r)]))
+  const order = [...free.keys()]
+  if (chosenId && free.has(String(chosenId))) order.unshift(String(chosenId))
+  return {
+    next() {
+      const id = order.find((k) => free.get(k) > 0) || null
+      if (id) free.set(id, free.get(id) - 1)
+      return id
+    },
+    full(id) {
+      free.set(String(id), 0)
+    },
+  }
+}
+
+/* A room for each of n people, in the order given (roomAllocator's choice); null for a person
+ * no room can take. */
+export function pickRooms(rooms, n, chosenId = '') {
+  const beds = roomAllocator(rooms, chosenId)
+  return Array.from({ length: n }, () => beds.next())
+}
+
+/* Which buttons a due test shows to a role: sampled by the staff who go door to door, a
+ * result by those who may record one. */
+const SAMPLERS = ['grid', 'building', 'community', 'admin', 'commander']
+const RESULTERS = ['lab', 'admin', 'commander', 'community']
+export function testActions(test, role) {
+  if (test.status === 'due') return SAMPLERS.includes(role) ? ['sampled'] : []
+  if (test.status === 'sampled') return RESULTERS.includes(role) ? ['negative', 'positive'] : []
+  return []
+}
+
+/* A placement's test days as "1, 2, 3, 5, 7" with the done ones marked. */
+export function testsText(p) {
+  const tests = p.tests || []
+  if (!tests.length) return (p.test_days || []).join(', ')
+  return tests.map((x) => (x.status === 'negative' ? `${x.day_no}✓` : x.status === 'positive' ? `${x.day_no}✗` : String(x.day_no))).join(', ')
+}
