@@ -52,19 +52,24 @@ static int missing_total(struct fk_db *db, const struct fk_principal *who,
 	return rc < 0 ? rc : 0;
 }
 
+/* A person missing a report, as the worker who calls them needs: ID number and phone masked
+ * unless the role may see them. */
 static json_t *item_json(const struct fk_principal *who, struct fk_q *q)
 {
-	const char *id = fk_q_text(q, 4);
-	char masked[48];
+	const char *id = fk_q_text(q, 4), *phone = fk_q_text(q, 7);
+	char masked[48], masked_phone[32];
 
 	if (!who->see_id)
 		fk_mask_id(id ? id : "", masked, sizeof(masked));
-	return json_pack("{s:{s:o, s:s, s:s, s:b, s:o, s:s}, s:o, s:s, s:s}", "person", "id",
+	if (!who->see_phone)
+		fk_mask_phone(phone ? phone : "", masked_phone, sizeof(masked_phone));
+	return json_pack("{s:{s:o, s:s, s:s, s:s, s:b, s:o, s:s}, s:o, s:s, s:s}", "person", "id",
 			 fk_json_idv(fk_q_i64(q, 2)), "name", fk_q_text(q, 3), "id_number",
-			 who->see_id ? (id ? id : "") : masked, "masked", !who->see_id, "area_id",
-			 fk_json_idv(fk_q_i64(q, 5)), "area_name", fk_q_text(q, 6), "placement_id",
-			 fk_json_idv(fk_q_i64(q, 0)), "kind", fk_q_text(q, 1), "area_name",
-			 fk_q_text(q, 6));
+			 who->see_id ? (id ? id : "") : masked, "phone",
+			 who->see_phone ? (phone ? phone : "") : masked_phone, "masked",
+			 !who->see_id, "area_id", fk_json_idv(fk_q_i64(q, 5)), "area_name",
+			 fk_q_text(q, 6), "placement_id", fk_json_idv(fk_q_i64(q, 0)), "kind",
+			 fk_q_text(q, 1), "area_name", fk_q_text(q, 6));
 }
 
 static int missing_page(struct fk_db *db, const struct fk_principal *who,
@@ -77,7 +82,8 @@ static int missing_page(struct fk_db *db, const struct fk_principal *who,
 	 * path's index: ordered by the primary key, a grid's page would walk every placement of
 	 * the store by id. */
 	const struct fk_scoped_query sq = {
-	    .head = "SELECT m.id, m.kind, pe.id, pe.name, pe.id_number, pe.area_id, a.name FROM "
+	    .head = "SELECT m.id, m.kind, pe.id, pe.name, pe.id_number, pe.area_id, a.name, "
+		    "pe.phone FROM "
 		    "placements m JOIN people pe ON pe.id = m.person_id JOIN areas a ON a.id = "
 		    "pe.area_id WHERE m.id IN (SELECT p.id FROM placements p WHERE +p.id > ? "
 		    "AND " MISSING_WHERE,

@@ -181,9 +181,10 @@ static json_t *occupant_json(struct fk_q *q)
 }
 
 /* The occupants of room r on day that who may see: placements over it, and overdue ones
- * still in. */
+ * still in; *occupied counts them all, seen or not (a count names no one, and the free beds
+ * a worker is shown must be true). */
 static int room_occupants(struct fk_db *db, const struct fk_principal *who, int64_t room_id,
-			  const char *day, json_t *out, struct fk_err *err)
+			  const char *day, json_t *out, int64_t *occupied, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc = fk_db_query(
@@ -199,9 +200,12 @@ static int room_occupants(struct fk_db *db, const struct fk_principal *who, int6
 	fk_q_bind_i64(q, 1, room_id);
 	fk_q_bind_text(q, 2, day);
 	fk_q_bind_text(q, 3, day);
-	while ((rc = fk_q_step(q, err)) > 0)
+	*occupied = 0;
+	while ((rc = fk_q_step(q, err)) > 0) {
+		(*occupied)++;
 		if (fk_scope_covers(who, fk_q_text(q, 6)))
 			json_array_append_new(out, occupant_json(q));
+	}
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }
@@ -235,8 +239,10 @@ int is_rooms_board(struct fk_db *db, const struct fk_principal *who, int64_t fac
 	l = rows;
 	for (int i = 0; rc == 0 && i < n; i++) {
 		json_t *o = is_room_json(&l[i]), *occ = json_array();
-		rc = room_occupants(db, who, l[i].id, day, occ, err);
+		int64_t occupied = 0;
+		rc = room_occupants(db, who, l[i].id, day, occ, &occupied, err);
 		json_object_set_new(o, "occupants", occ);
+		json_object_set_new(o, "occupied", json_integer(occupied));
 		json_array_append_new(rooms, o);
 	}
 	free(l);

@@ -87,11 +87,16 @@ h.test('the missing list: a grid worker sees only its own people; the district s
 	assert.equal(mine.deadline, `${DAY}T04:00:00.000Z`);
 	assert.ok(!mine.items.some((x) => x.person.id === S.b.id), 'grid 1 sees grid 2 person');
 	assert.ok(!mine.items.some((x) => x.person.id === S.a.id), 'a reported person is listed');
+	const theirs = await (await h.login('grid2')).ok('/api/v1/health/missing');
+	const bOfGrid2 = theirs.items.find((x) => x.person.id === S.b.id);
+	assert.ok(bOfGrid2, 'grid 2 misses its person');
+	assert.match(bOfGrid2.person.phone, /^\d{7,}$/, 'a grid worker sees the phone to call');
 	const all = await commander.ok('/api/v1/health/missing');
 	const b = all.items.find((x) => x.person.id === S.b.id);
 	assert.ok(b, 'the commander misses grid 2 person');
 	assert.equal(b.placement_id, S.pb.id);
 	assert.equal(b.kind, S.pb.kind);
+	assert.match(b.person.phone, /\*/, 'the command centre sees phones masked');
 	assert.equal(all.total, all.items.length);
 	const g2 = await areaByCode(commander, GRID2);
 	const under = await commander.ok('/api/v1/health/missing', { query: { area_id: g2.id } });

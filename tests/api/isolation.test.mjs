@@ -252,6 +252,7 @@ h.test('requests sent at once: one placement per person, one person in a one-bed
 	assert.ok(race.filter((r) => r.status === 409).every((r) => r.json.error.code === 'room_full'));
 	const board = await commander.ok(`/api/v1/facilities/${fac.id}/board`);
 	assert.equal(board.rooms.find((x) => x.number === '901').occupants.length, 1);
+	assert.equal(board.rooms.find((x) => x.number === '901').occupied, 1);
 });
 
 h.test('scope: a grid worker lists and reads only its own people under placement', async () => {
