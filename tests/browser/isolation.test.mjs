@@ -2,8 +2,8 @@
 // the phone (temperature pad, a symptom, submit) and sees it as today's morning report; a
 // community worker opens a case, picks two of its close contacts, places them, and finds both
 // in the facility's rooms on its board; the same worker arranges a transfer for a centralised
-// placement with no room, and on the facility's board marks it arrived in the room with a free
-// bed, where the person then is; a grid worker on the door-to-door phone page marks a test of a
+// placement with no room, and on the facility's board marks it arrived in a room with a free
+// bed (one filled meanwhile is refused, the server's message shown), where the person then is; a grid worker on the door-to-door phone page marks a test of a
 // person isolated at home sampled. The server's clock is the test clock, set to a morning.
 import assert from 'node:assert/strict';
 import { browserHarness } from './lib/browser.mjs';
@@ -49,7 +49,7 @@ async function makeFixtures() {
 	const inGrid = new Set(people.map((p) => String(p.id)));
 	fx.others = ok(await commander.get('/api/v1/people', { query: { area_id: community.id, limit: 100 } })).items
 		.filter((p) => !inGrid.has(String(p.id)) && String(p.id) !== String(fx.residentPerson));
-	assert.ok(fx.others.length >= 2, `${fx.others.length} people in the community outside the grid`);
+	assert.ok(fx.others.length >= 3, `${fx.others.length} people in the community outside the grid`);
 }
 
 /* resident1 isolated at home (a secondary contact): its test of day 1 is due today, at the door. */
@@ -128,11 +128,11 @@ h.test('a transfer is arranged from the placements page and arrives in a free ro
 	const c = fx.commander;
 	const community = await areaByCode(c, COMMUNITY);
 	const facility = ok(await c.post('/api/v1/facilities', { name: '山景隔离酒店', area_id: community.id, address: '山前路 9 号', phone: '0532-80000002' }));
-	const rooms = ok(await c.post(`/api/v1/facilities/${facility.id}/rooms`, { rooms: [{ number: '901', capacity: 1 }, { number: '902', capacity: 1 }] }));
-	const r901 = (rooms.items || rooms).find((r) => r.number === '901');
-	const [who, other] = fx.others;
+	const rooms = ok(await c.post(`/api/v1/facilities/${facility.id}/rooms`, { rooms: ['901', '902', '903'].map((number) => ({ number, capacity: 1 })) })).items;
+	const room = (n) => String(rooms.find((r) => r.number === n).id);
+	const [who, other, third] = fx.others;
 	// 901 is taken already; the person to move has a centralised placement with no room
-	ok(await c.post('/api/v1/placements', { person_id: String(other.id), reason: 'close_contact', facility_id: String(facility.id), room_id: String(r901.id) }));
+	ok(await c.post('/api/v1/placements', { person_id: String(other.id), reason: 'close_contact', facility_id: String(facility.id), room_id: room('901') }));
 	const placed = ok(await c.post('/api/v1/placements', { person_id: String(who.id), reason: 'close_contact' })).items[0];
 	assert.equal(placed.kind, 'centralised');
 	assert.equal(placed.room_id, null);
@@ -157,16 +157,27 @@ h.test('a transfer is arranged from the placements page and arrives in a free ro
 	await page.waitForSelector(`[data-test=board-transfers] .el-table__row:has-text("${who.name}")`);
 	assert.match(await page.locator('[data-test=board-transfers]').innerText(), /鲁B·D1234[\s\S]*王医生[\s\S]*在途/);
 	await page.click(`[data-test="transfer-arrive-${tr.id}"]`);
-	// only the room with a free bed is offered, and chosen already
+	// only the rooms with a free bed are offered
 	await page.click('[data-test=arrive-room]');
 	await page.waitForSelector('.el-select-dropdown__item:visible');
-	assert.deepEqual(await page.locator('.el-select-dropdown__item:visible').allInnerTexts(), ['902 · 空 1']);
+	assert.deepEqual(await page.locator('.el-select-dropdown__item:visible').allInnerTexts(), ['902 · 空 1', '903 · 空 1']);
 	await page.click('.el-select-dropdown__item:visible:has-text("902")');
+	// meanwhile someone else takes 902's bed: the server's refusal is shown, nothing changes
+	ok(await c.post('/api/v1/placements', { person_id: String(third.id), reason: 'close_contact', facility_id: String(facility.id), room_id: room('902') }));
+	await page.click('[data-test=arrive-save]');
+	await page.waitForSelector('[data-test=arrive-error]');
+	assert.match(await page.locator('[data-test=arrive-error]').innerText(), /room_id/);
+	assert.equal(ok(await c.get(`/api/v1/placements/${placed.id}`)).room_id, null);
+	// the board reloads: 902 is full now, 903 offered alone and chosen
+	await page.waitForFunction(() => document.querySelector('[data-test=room-902]')?.classList.contains('full'));
+	await page.click('[data-test=arrive-room]');
+	await page.waitForFunction(() => [...document.querySelectorAll('.el-select-dropdown__item')].filter((e) => e.offsetParent).map((e) => e.innerText).join('|') === '903 · 空 1');
+	await page.click('.el-select-dropdown__item:visible:has-text("903")');
 	await page.click('[data-test=arrive-save]');
 	await page.waitForSelector(`[data-test="transfer-arrived-${tr.id}"]`);
-	await page.waitForFunction((name) => document.querySelector('[data-test=room-902]')?.innerText.includes(name), who.name);
+	await page.waitForFunction((name) => document.querySelector('[data-test=room-903]')?.innerText.includes(name), who.name);
 	const after = ok(await c.get(`/api/v1/placements/${placed.id}`));
-	assert.deepEqual([after.facility_name, after.room_number], [facility.name, '902']);
+	assert.deepEqual([after.facility_name, after.room_number], [facility.name, '903']);
 	assert.ok(ok(await c.get('/api/v1/transfers', { query: { facility_id: String(facility.id) } })).items[0].arrived_at);
 });
 
