@@ -1,9 +1,10 @@
 // The logic of the tracing, isolation and health screens without a screen: placing a contact,
 // the transmission graph's nodes and option, rooms for several people, the tests' buttons per
-// role, the temperature pad and the report's body.
+// role, transfers (who gets one, its body, the rooms an arrival may take), the temperature pad
+// and the report's body.
 import { describe, it, expect } from 'vitest'
 import { graphData, graphOption, needsFacility, nodeName, placeable, placementBody, reasonOf } from '../src/modules/trace/trace.js'
-import { addDays, freeBeds, pickRooms, roomAllocator, shanghaiDay, statusType, testActions, testsText } from '../src/modules/isolation/isolation.js'
+import { addDays, arrivalRooms, canTransfer, freeBeds, pickRooms, roomAllocator, shanghaiDay, statusType, testActions, testsText, transferBody, transferState } from '../src/modules/isolation/isolation.js'
 import { isFever, padKey, reportBody, temperatureOf } from '../src/modules/health/health.js'
 
 describe('placing a contact', () => {
@@ -133,5 +134,37 @@ describe('beds when the server knows more than the board shows', () => {
     expect(nodeName({ name: null, hidden: true }, '?')).toBe('?')
     expect(nodeName({ name: '甲' }, '?')).toBe('甲')
     expect(graphOption({ nodes: [{ id: 1, hidden: true, name: null, role: 'close', generation: 2 }], links: [] }).series[0].data[0].name).toBe('…\nG2')
+  })
+})
+
+describe('transfers', () => {
+  const p = { kind: 'centralised', status: 'active', room_id: null }
+  it('are arranged for an open centralised placement with no room yet', () => {
+    expect(canTransfer(p)).toBe(true)
+    expect(canTransfer({ ...p, status: 'overdue', facility_id: '3' })).toBe(true)
+    expect(canTransfer({ ...p, room_id: '12' })).toBe(false)
+    expect(canTransfer({ ...p, kind: 'home_isolation' })).toBe(false)
+    expect(canTransfer({ ...p, status: 'released' })).toBe(false)
+    expect(canTransfer(null)).toBe(false)
+  })
+  it('send ids as strings, trimmed names, and the departure to the second or none', () => {
+    expect(transferBody({ facility_id: 3, vehicle: ' 鲁B 12345 ', escort: '王医生', departed_at: null }))
+      .toEqual({ facility_id: '3', vehicle: '鲁B 12345', escort: '王医生' })
+    expect(transferBody({ facility_id: '3', vehicle: 'v', escort: 'e', departed_at: new Date('2026-12-08T01:02:03.456Z') }).departed_at)
+      .toBe('2026-12-08T01:02:03Z')
+  })
+  it('put an arrival only in an active room with a free bed', () => {
+    const rooms = [
+      { id: 1, number: '901', capacity: 1, occupied: 1, occupants: [] },
+      { id: 2, number: '902', capacity: 2, occupants: [{}] },
+      { id: 3, number: '903', capacity: 2, occupied: 0, active: false },
+      { id: 4, number: '904', capacity: 1, occupied: 0 },
+    ]
+    expect(arrivalRooms(rooms).map((r) => r.number)).toEqual(['902', '904'])
+    expect(arrivalRooms(undefined)).toEqual([])
+  })
+  it('are on their way until they arrive', () => {
+    expect(transferState({ arrived_at: null })).toBe('on_the_way')
+    expect(transferState({ arrived_at: '2026-12-08T01:00:00Z' })).toBe('arrived')
   })
 })

@@ -124,6 +124,9 @@ export default {
     reasons: { close_contact: 'Close contact', secondary_contact: 'Secondary contact', inbound: 'Inbound', high_risk_arrival: 'From a high-risk zone', medium_risk_arrival: 'From a medium-risk zone', positive_pool: 'Positive pool', other: 'Other' },
     statuses: { active: 'Active', overdue: 'Overdue', released: 'Released', cancelled: 'Cancelled' },
     testStatuses: { due: 'Due', sampled: 'Sampled', negative: 'Negative', positive: 'Positive' },
+    transfer: { arrange: 'Transfer', title: 'Arrange a transfer', facility: 'Facility', vehicle: 'Vehicle', escort: 'Escort', departs: 'Departs', now: 'empty: now',
+      save: 'Arrange', arranged: 'Transfer arranged: {name}', pickFacility: 'Choose a facility', today: 'Transfers today', departed: 'Departed', arrived: 'Arrived',
+      onTheWay: 'On the way', arrive: 'Arrived', arriveTitle: 'Arrived: {name}', room: 'Room', noRoom: 'no room yet', noFreeRoom: 'No room has a free bed' },
     record: { sampled: 'Sampled', negative: 'Negative', positive: 'Positive' },
   },
   health: {
@@ -186,6 +189,7 @@ export default {
       area: 'Area', home: 'Home sampling {n}', homeHint: 'Bedridden, elderly living alone and others needing home sampling, not yet sampled, by building; once a registrar scans them at home the list updates itself.',
       allDone: 'Everyone here needing home sampling has been sampled', left: '{n} left', callups: 'Call-up', called: 'Called {at}', markCalled: 'Mark called', whoMissing: 'Who is missing',
       retests: 'Retests {n}', fromTube: 'From tube {code}',
+      isolated: 'Isolated {n}', isolatedHint: 'People isolated or monitored at home with a test due today, sampled at the door; mark them sampled, the lab enters the result.',
     },
   },
 }

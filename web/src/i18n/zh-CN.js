@@ -124,6 +124,9 @@ export default {
     reasons: { close_contact: '密接', secondary_contact: '次密接', inbound: '入境', high_risk_arrival: '高风险区来返', medium_risk_arrival: '中风险区来返', positive_pool: '混管阳性', other: '其他' },
     statuses: { active: '在管', overdue: '逾期未解除', released: '已解除', cancelled: '已撤销' },
     testStatuses: { due: '待采样', sampled: '已采样', negative: '阴性', positive: '阳性' },
+    transfer: { arrange: '安排转运', title: '安排转运', facility: '隔离场所', vehicle: '车辆', escort: '随车人员', departs: '出发时间', now: '不填为现在',
+      save: '安排', arranged: '已安排转运：{name}', pickFacility: '请选择隔离场所', today: '今日转运', departed: '出发', arrived: '到达',
+      onTheWay: '在途', arrive: '到达入住', arriveTitle: '到达入住：{name}', room: '房间', noRoom: '暂不分房', noFreeRoom: '没有空床位的房间' },
     record: { sampled: '已采样', negative: '阴性', positive: '阳性' },
   },
   health: {
@@ -186,6 +189,7 @@ export default {
       area: '区域', home: '上门采样 {n}', homeHint: '卧床、独居老人和需上门采样的未采人员，按楼栋排列；上门采样后由登记员扫码登记，名单自动更新。',
       allDone: '本区域需上门采样的人员都已采样', left: '未采 {n} 人', callups: '叫号', called: '已叫号 {at}', markCalled: '标记已叫号', whoMissing: '谁还没采',
       retests: '复核 {n}', fromTube: '原试管 {code}',
+      isolated: '隔离检测 {n}', isolatedHint: '今天需上门采样的居家隔离、居家健康监测人员（按检测日），采样后点“已采样”，结果由实验室录入。',
     },
   },
 }

@@ -1,5 +1,6 @@
 // What the isolation screens share: today's date in China Standard Time, how a placement's
-// status reads, the free beds of a facility's rooms and the rooms picked for several people.
+// status reads, the free beds of a facility's rooms and the rooms picked for several people,
+// transfers (who may get one, its body, the rooms an arrival may take) and the tests due.
 
 /* "YYYY-MM-DD" of the instant (ms) in China Standard Time (UTC+8, no daylight saving). */
 export function shanghaiDay(ms = Date.now()) {
@@ -66,4 +67,27 @@ export function testsText(p) {
   const tests = p.tests || []
   if (!tests.length) return (p.test_days || []).join(', ')
   return tests.map((x) => (x.status === 'negative' ? `${x.day_no}✓` : x.status === 'positive' ? `${x.day_no}✗` : String(x.day_no))).join(', ')
+}
+
+/* A transfer 转运 is arranged for a centralised placement still open and with no room yet. */
+export function canTransfer(p) {
+  return !!p && p.kind === 'centralised' && (p.status === 'active' || p.status === 'overdue') && !p.room_id
+}
+
+/* The body of POST /placements/{id}/transfers: ids as strings, the departure (a Date or
+ * nothing: the server takes its own now) as an ISO time to the second. */
+export function transferBody({ facility_id, vehicle, escort, departed_at }) {
+  const body = { facility_id: String(facility_id), vehicle: (vehicle || '').trim(), escort: (escort || '').trim() }
+  if (departed_at) body.departed_at = new Date(departed_at).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return body
+}
+
+/* The rooms an arriving person may be put in: active ones with a free bed, in the board's order. */
+export function arrivalRooms(rooms) {
+  return (rooms || []).filter((r) => r.active !== false && freeBeds(r) > 0)
+}
+
+/* A transfer on the board: on its way until it has arrived. */
+export function transferState(t) {
+  return t && t.arrived_at ? 'arrived' : 'on_the_way'
 }
