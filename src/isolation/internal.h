@@ -232,7 +232,8 @@ int is_transfer_arrive(struct fk_db *db, const struct fk_principal *who, int64_t
 		       int64_t room_id, json_t **out, struct fk_err *err);
 int is_transfer_get(struct fk_db *db, const struct fk_principal *who, int64_t id, json_t **out,
 		    struct fk_err *err);
-/* Transfers in who's scope to facility_id (0: any) created on day (NULL: any), newest first. */
+/* Transfers in who's scope to facility_id (0: any) that left on day, or before it and are still
+ * on their way (day NULL: any), newest first. */
 int is_transfer_list(struct fk_db *db, const struct fk_principal *who, int64_t facility_id,
 		     const char *day, json_t *items, struct fk_err *err);
 

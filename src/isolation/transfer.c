@@ -9,6 +9,24 @@
 #include "base/xmalloc.h"
 #include "isolation/internal.h"
 
+/* One transfer at a time: a placement whose transfer has not arrived takes no second one. */
+static int transfer_on_way(struct fk_db *db, int64_t placement_id, struct fk_err *err)
+{
+	int64_t on_way = 0;
+	int rc = fk_db_one_i64(db, err, &on_way,
+			       "SELECT COUNT(*) FROM transfers WHERE placement_id = ? AND "
+			       "arrived_at IS NULL",
+			       "i", placement_id);
+
+	if (rc < 0)
+		return rc;
+	if (on_way)
+		return fk_err_set(err, FK_ECONFLICT, "transfer_on_way", "placement_id",
+				  "此人的转运尚未到达",
+				  "the person's transfer has not arrived yet");
+	return 0;
+}
+
 int is_transfer_add(struct fk_db *db, const struct fk_principal *who, struct is_placement *p,
 		    const struct is_facility *f, const struct is_transfer_req *t, int64_t *id,
 		    struct fk_err *err)
@@ -29,6 +47,9 @@ int is_transfer_add(struct fk_db *db, const struct fk_principal *who, struct is_
 		return fk_err_set(err, FK_ECONFLICT, "room_elsewhere", "facility_id",
 				  "此人已安排在另一隔离场所的房间",
 				  "the person has a room in another facility");
+	rc = transfer_on_way(db, p->id, err);
+	if (rc < 0)
+		return rc;
 	*id = fk_id_next();
 	rc =
 	    fk_db_write(db, err,
@@ -114,9 +135,9 @@ int is_transfer_list(struct fk_db *db, const struct fk_principal *who, int64_t f
 {
 	const struct fk_scoped_query sq = {
 	    .head = "SELECT " TR_COLS
-		    " WHERE (CAST(? AS BIGINT) = 0 OR t.facility_id = ?) AND t.created_at >= ? "
-		    "AND t.created_at < ? AND ",
-	    .nhead = 4,
+		    " WHERE (CAST(? AS BIGINT) = 0 OR t.facility_id = ?) AND ((t.departed_at >= ? "
+		    "AND t.departed_at < ?) OR (t.arrived_at IS NULL AND t.departed_at < ?)) AND ",
+	    .nhead = 5,
 	    .col = "t.area_path",
 	    .tail = " ORDER BY t.id DESC LIMIT 1000"};
 	int64_t from = 0, to = INT64_MAX;
@@ -134,6 +155,7 @@ int is_transfer_list(struct fk_db *db, const struct fk_principal *who, int64_t f
 	fk_q_bind_i64(q, 2, facility_id);
 	fk_q_bind_i64(q, 3, from);
 	fk_q_bind_i64(q, 4, to);
+	fk_q_bind_i64(q, 5, to);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(items, tr_json(q));
 	fk_q_done(q);

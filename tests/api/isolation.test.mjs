@@ -290,6 +290,12 @@ h.test('a transfer takes a placed person to the hotel; arrival sets the room; th
 	assert.ok(board.arrivals.some((p) => p.id === pl.id), 'on the way');
 	assertError(await community1.post(`/api/v1/placements/${pl.id}/transfers`, { facility_id: fac.id, vehicle: '', escort: 'x' }),
 		400, { field: 'vehicle' });
+	assertError(await community1.post(`/api/v1/placements/${pl.id}/transfers`, { facility_id: fac.id, vehicle: '鲁B·99999', escort: '王' }),
+		409, { code: 'transfer_on_way' });
+	const tomorrow = addDays(today, 1);
+	const onWay = await community1.ok('/api/v1/transfers', { query: { facility_id: fac.id, day: tomorrow } });
+	assert.deepEqual(onWay.items.filter((x) => x.placement_id === pl.id).map((x) => x.id), [t.id],
+		'a transfer still on its way shows on the next day');
 	const a = await community1.post(`/api/v1/transfers/${t.id}/arrive`, { room_id: rooms['102'].id });
 	assert.equal(a.status, 200, a.what);
 	assert.ok(a.json.arrived_at);
@@ -301,6 +307,8 @@ h.test('a transfer takes a placed person to the hotel; arrival sets the room; th
 	assert.ok(board.rooms.find((x) => x.number === '102').occupants.some((o) => o.placement_id === pl.id));
 	const list = await community1.ok('/api/v1/transfers', { query: { facility_id: fac.id, day: today } });
 	assert.ok(list.items.some((x) => x.id === t.id));
+	const next = await community1.ok('/api/v1/transfers', { query: { facility_id: fac.id, day: tomorrow } });
+	assert.ok(!next.items.some((x) => x.id === t.id), 'an arrived transfer stays on its day');
 	assertCreated(await place(community1, { person_id: people[11].id, reason: 'high_risk_arrival', room_id: rooms['102'].id }));
 	const commander = await as('commander');
 	assertError(await commander.patch(`/api/v1/rooms/${rooms['102'].id}`, { capacity: 1 }), 409, { code: 'room_occupied', field: 'capacity' });
