@@ -115,40 +115,50 @@ int is_facility_save(struct fk_db *db, const struct fk_principal *who, struct is
 			   (int64_t)f->active, who ? who->user_id : 0, now, now);
 }
 
-/* Capacity of the active rooms and placements under the facility today. */
+/* Capacity of the active rooms; placements under the facility today in a room (occupied) and
+ * not yet in one (expected: on their way or waiting for a room). */
 static int fa_counts(struct fk_db *db, int64_t id, int64_t *capacity, int64_t *occupied,
-		     struct fk_err *err)
+		     int64_t *expected, struct fk_err *err)
 {
 	char today[IS_DAY];
+	struct fk_q *q;
 	int rc = fk_db_one_i64(db, err, capacity,
 			       "SELECT COALESCE(SUM(capacity), 0) FROM rooms WHERE facility_id = ? "
 			       "AND active = 1",
 			       "i", id);
 
 	is_day_today(today);
-	if (rc >= 0)
-		rc = fk_db_one_i64(
-		    db, err, occupied,
-		    "SELECT COUNT(*) FROM placements WHERE facility_id = ? AND "
-		    "(status = 'overdue' OR (status = 'active' AND start_day <= ? AND "
-		    "end_day > ?))",
-		    "itt", id, today, today);
+	if (rc < 0 ||
+	    (rc = fk_db_query(db, &q,
+			      "SELECT COUNT(room_id), COUNT(*) - COUNT(room_id) FROM "
+			      "placements WHERE facility_id = ? AND (status = 'overdue' OR "
+			      "(status = 'active' AND start_day <= ? AND end_day > ?))",
+			      err)) < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, id);
+	fk_q_bind_text(q, 2, today);
+	fk_q_bind_text(q, 3, today);
+	if ((rc = fk_q_step(q, err)) > 0) {
+		*occupied = fk_q_i64(q, 0);
+		*expected = fk_q_i64(q, 1);
+	}
+	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }
 
 int is_facility_json(struct fk_db *db, const struct is_facility *f, json_t **out,
 		     struct fk_err *err)
 {
-	int64_t capacity = 0, occupied = 0;
-	int rc = fa_counts(db, f->id, &capacity, &occupied, err);
+	int64_t capacity = 0, occupied = 0, expected = 0;
+	int rc = fa_counts(db, f->id, &capacity, &occupied, &expected, err);
 
 	if (rc < 0)
 		return rc;
-	*out =
-	    json_pack("{s:o, s:s, s:o, s:s, s:s, s:s, s:b, s:I, s:I}", "id", fk_json_idv(f->id),
-		      "name", f->name, "area_id", fk_json_idv(f->area_id), "area_name",
-		      f->area_name, "address", f->address, "phone", f->phone, "active", f->active,
-		      "capacity", (json_int_t)capacity, "occupied", (json_int_t)occupied);
+	*out = json_pack("{s:o, s:s, s:o, s:s, s:s, s:s, s:b, s:I, s:I, s:I}", "id",
+			 fk_json_idv(f->id), "name", f->name, "area_id", fk_json_idv(f->area_id),
+			 "area_name", f->area_name, "address", f->address, "phone", f->phone,
+			 "active", f->active, "capacity", (json_int_t)capacity, "occupied",
+			 (json_int_t)occupied, "expected", (json_int_t)expected);
 	return 0;
 }
 

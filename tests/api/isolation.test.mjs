@@ -288,6 +288,8 @@ h.test('a transfer takes a placed person to the hotel; arrival sets the room; th
 	assert.equal(t.arrived_at, null);
 	let board = await community1.ok(`/api/v1/facilities/${fac.id}/board`);
 	assert.ok(board.arrivals.some((p) => p.id === pl.id), 'on the way');
+	const expected = board.facility.expected;
+	assert.ok(expected >= 1, 'the person on the way is expected, not in a room');
 	assertError(await community1.post(`/api/v1/placements/${pl.id}/transfers`, { facility_id: fac.id, vehicle: '', escort: 'x' }),
 		400, { field: 'vehicle' });
 	assertError(await community1.post(`/api/v1/placements/${pl.id}/transfers`, { facility_id: fac.id, vehicle: '鲁B·99999', escort: '王' }),
@@ -305,6 +307,8 @@ h.test('a transfer takes a placed person to the hotel; arrival sets the room; th
 	assert.equal(got.facility_name, '崂山区隔离酒店');
 	board = await community1.ok(`/api/v1/facilities/${fac.id}/board`);
 	assert.ok(board.rooms.find((x) => x.number === '102').occupants.some((o) => o.placement_id === pl.id));
+	assert.equal(board.facility.expected, expected - 1, 'arrived: no longer expected');
+	assert.equal(board.facility.occupied, board.rooms.reduce((n, r) => n + r.occupied, 0));
 	const list = await community1.ok('/api/v1/transfers', { query: { facility_id: fac.id, day: today } });
 	assert.ok(list.items.some((x) => x.id === t.id));
 	const next = await community1.ok('/api/v1/transfers', { query: { facility_id: fac.id, day: tomorrow } });

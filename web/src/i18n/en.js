@@ -113,7 +113,7 @@ export default {
   },
   isolation: {
     roomEdit: 'Beds', roomEditTitle: 'Room {n}', roomCapacityBad: 'Beds: 1 to 20', facilities: 'Isolation facilities', newFacility: 'New facility', name: 'Name', area: 'Area', areaCode: 'Area code', address: 'Address',
-    phone: 'Phone', active: 'Active', capacity: 'Beds', occupied: 'Occupied', board: 'Facility board', rooms: 'Rooms', addRooms: 'Add rooms',
+    phone: 'Phone', active: 'Active', capacity: 'Beds', occupied: 'Occupied', expected: 'Expected', board: 'Facility board', rooms: 'Rooms', addRooms: 'Add rooms',
     roomNumber: 'Room', roomCapacity: 'Beds', occupancy: 'Occupancy, next {n} days', day: 'Day', arrivals: 'Arriving today', releases: 'Released today',
     arrivalsN: 'Arrivals', releasesN: 'Releases', free: '{n} free', full: 'Full', until: 'until {d}',
     placements: 'Placements', list: 'Under placement', releasesToday: 'Releases today', testsDue: 'Tests today', person: 'Person', kind: 'Kind', reason: 'Reason',

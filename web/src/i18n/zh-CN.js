@@ -113,7 +113,7 @@ export default {
   },
   isolation: {
     roomEdit: '修改床位', roomEditTitle: '房间 {n}', roomCapacityBad: '床位数为 1–20', facilities: '隔离场所', newFacility: '新建隔离场所', name: '名称', area: '所在区域', areaCode: '所在区域编码', address: '地址',
-    phone: '电话', active: '启用', capacity: '床位', occupied: '在住', board: '场所看板', rooms: '房间', addRooms: '添加房间',
+    phone: '电话', active: '启用', capacity: '床位', occupied: '在住', expected: '待入住', board: '场所看板', rooms: '房间', addRooms: '添加房间',
     roomNumber: '房号', roomCapacity: '床位数', occupancy: '未来 {n} 天在住', day: '日期', arrivals: '今日入住', releases: '今日解除',
     arrivalsN: '入住', releasesN: '解除', free: '空 {n}', full: '已满', until: '至 {d}',
     placements: '隔离管控', list: '在管人员', releasesToday: '今日解除', testsDue: '今日检测', person: '人员', kind: '方式', reason: '原因',
