@@ -331,7 +331,9 @@ h.test('tests while placed: due today per area, sampled by the grid, resulted by
 	assert.equal(t.day_no, 1);
 	assert.equal(t.door, false);
 	assert.equal(t.person.id, people[0].id);
-	assert.ok((await grid1.ok('/api/v1/isolation/tests', { query: { day: today, door: 1 } })).items.every((x) => x.door));
+	const doors = (await grid1.ok('/api/v1/isolation/tests', { query: { day: today, door: 1 } })).items;
+	assert.ok(!doors.some((x) => x.placement_id === c.id), 'a centralised test is not at the door');
+	assert.ok(doors.every((x) => x.door));
 	assert.equal((await (await as('grid2')).ok('/api/v1/isolation/tests', { query: { day: today } })).items.length, 0);
 	assertError(await lab1.get('/api/v1/isolation/tests', { query: { day: today } }), 403);
 	assertError(await grid1.post(`/api/v1/isolation/tests/${t.id}`, { result: 'negative' }), 403);
