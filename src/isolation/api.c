@@ -61,8 +61,8 @@ static int reply_facility(struct fk_req *req, struct fk_resp *resp, int status,
 	return rc;
 }
 
-static int audit_end(struct fk_req *req, int rc, const char *action, const char *kind, int64_t id,
-		     json_t *detail, struct fk_err *err)
+int is_audit_end(struct fk_req *req, int rc, const char *action, const char *kind, int64_t id,
+		 json_t *detail, struct fk_err *err)
 {
 	struct fk_audit_entry e = {
 	    .action = action, .target_kind = kind, .target_id = id, .detail = detail};
@@ -89,8 +89,8 @@ int is_api_facility_create(struct fk_req *req, struct fk_resp *resp, struct fk_e
 	if (rc < 0)
 		return rc;
 	rc = is_facility_save(req->db, req->who, f, true, err);
-	rc = audit_end(req, rc, "facility.create", "facility", f->id,
-		       json_pack("{s:s}", "name", f->name), err);
+	rc = is_audit_end(req, rc, "facility.create", "facility", f->id,
+			  json_pack("{s:s}", "name", f->name), err);
 	return rc < 0 ? rc : reply_facility(req, resp, 201, f, err);
 }
 
@@ -127,8 +127,8 @@ int is_api_facility_update(struct fk_req *req, struct fk_resp *resp, struct fk_e
 		body_facility(req->body, f);
 		rc = is_facility_save(req->db, req->who, f, false, err);
 	}
-	rc = audit_end(req, rc, "facility.update", "facility", f->id, json_deep_copy(req->body),
-		       err);
+	rc = is_audit_end(req, rc, "facility.update", "facility", f->id, json_deep_copy(req->body),
+			  err);
 	return rc < 0 ? rc : reply_facility(req, resp, 200, f, err);
 }
 
@@ -145,8 +145,8 @@ int is_api_rooms_add(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	rc = path_facility(req, f, err);
 	if (rc == 0)
 		rc = is_rooms_add(req->db, f, json_object_get(req->body, "rooms"), items, err);
-	rc = audit_end(req, rc, "facility.rooms", "facility", f->id,
-		       json_pack("{s:I}", "rooms", (json_int_t)json_array_size(items)), err);
+	rc = is_audit_end(req, rc, "facility.rooms", "facility", f->id,
+			  json_pack("{s:I}", "rooms", (json_int_t)json_array_size(items)), err);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;
@@ -180,7 +180,7 @@ int is_api_room_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	rc = is_room_get(req->db, req->who, id, NULL, &r, err);
 	if (rc == 0)
 		rc = is_room_update(req->db, &r, capacity, active ? json_is_true(active) : -1, err);
-	rc = audit_end(req, rc, "room.update", "room", id, json_deep_copy(req->body), err);
+	rc = is_audit_end(req, rc, "room.update", "room", id, json_deep_copy(req->body), err);
 	if (rc == 0)
 		fk_resp_json(resp, 200, is_room_json(&r));
 	return rc;

@@ -145,12 +145,8 @@ int is_api_transfer_add(struct fk_req *req, struct fk_resp *resp, struct fk_err 
 		rc = is_facility_get(req->db, req->who, t.facility_id, "facility_id", f, err);
 	if (rc == 0)
 		rc = is_transfer_add(req->db, req->who, p, f, &t, &id, err);
-	rc = fk_audit_tx_end(req, rc,
-			     &(struct fk_audit_entry){.action = "transfer.create",
-						      .target_kind = "placement",
-						      .target_id = p->id,
-						      .detail = json_deep_copy(req->body)},
-			     err);
+	rc = is_audit_end(req, rc, "transfer.create", "placement", p->id, json_deep_copy(req->body),
+			  err);
 	if (rc == 0)
 		rc = is_transfer_get(req->db, req->who, id, &o, err);
 	if (rc == 0)
@@ -158,7 +154,12 @@ int is_api_transfer_add(struct fk_req *req, struct fk_resp *resp, struct fk_err 
 	return rc;
 }
 
-int is_api_transfer_arrive(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+/* An audited write to the path's {id} by fn, which fills the reply's JSON: the body is the
+ * audit's detail. */
+static int write_by_id(struct fk_req *req, struct fk_resp *resp, const char *action,
+		       const char *kind,
+		       int (*fn)(struct fk_req *req, int64_t id, json_t **out, struct fk_err *err),
+		       struct fk_err *err)
 {
 	int64_t id;
 	json_t *o = NULL;
@@ -168,19 +169,25 @@ int is_api_transfer_arrive(struct fk_req *req, struct fk_resp *resp, struct fk_e
 		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)
 		return rc;
-	rc = is_transfer_arrive(req->db, req->who, id, fk_json_id(req->body, "room_id"), &o, err);
-	rc = fk_audit_tx_end(req, rc,
-			     &(struct fk_audit_entry){.action = "transfer.arrive",
-						      .target_kind = "transfer",
-						      .target_id = id,
-						      .detail = json_deep_copy(req->body)},
-			     err);
+	rc = fn(req, id, &o, err);
+	rc = is_audit_end(req, rc, action, kind, id, json_deep_copy(req->body), err);
 	if (rc < 0) {
 		json_decref(o);
 		return rc;
 	}
 	fk_resp_json(resp, 200, o);
 	return 0;
+}
+
+static int do_arrive(struct fk_req *req, int64_t id, json_t **out, struct fk_err *err)
+{
+	return is_transfer_arrive(req->db, req->who, id, fk_json_id(req->body, "room_id"), out,
+				  err);
+}
+
+int is_api_transfer_arrive(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	return write_by_id(req, resp, "transfer.arrive", "transfer", do_arrive, err);
 }
 
 /* ?day= valid or absent; out NULL when absent. */
@@ -244,27 +251,12 @@ int is_api_tests_due(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	return 0;
 }
 
+static int do_record(struct fk_req *req, int64_t id, json_t **out, struct fk_err *err)
+{
+	return is_test_record(req->db, req->who, id, fk_json_str(req->body, "result"), out, err);
+}
+
 int is_api_test_record(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	int64_t id;
-	json_t *o = NULL;
-	int rc = fk_req_param_id(req, "id", &id, err);
-
-	if (rc == 0)
-		rc = fk_audit_tx_begin(req, err);
-	if (rc < 0)
-		return rc;
-	rc = is_test_record(req->db, req->who, id, fk_json_str(req->body, "result"), &o, err);
-	rc = fk_audit_tx_end(req, rc,
-			     &(struct fk_audit_entry){.action = "placement_test.record",
-						      .target_kind = "placement_test",
-						      .target_id = id,
-						      .detail = json_deep_copy(req->body)},
-			     err);
-	if (rc < 0) {
-		json_decref(o);
-		return rc;
-	}
-	fk_resp_json(resp, 200, o);
-	return 0;
+	return write_by_id(req, resp, "placement_test.record", "placement_test", do_record, err);
 }

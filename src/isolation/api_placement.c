@@ -68,12 +68,8 @@ int is_api_place(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (rc < 0)
 		return rc;
 	rc = is_place(req->db, req->who, &r, ids, &n, err);
-	rc = fk_audit_tx_end(req, rc,
-			     &(struct fk_audit_entry){.action = "placement.create",
-						      .target_kind = "placement",
-						      .target_id = n ? ids[0] : 0,
-						      .detail = json_deep_copy(req->body)},
-			     err);
+	rc = is_audit_end(req, rc, "placement.create", "placement", n ? ids[0] : 0,
+			  json_deep_copy(req->body), err);
 	if (rc < 0)
 		return rc;
 	items = json_array();

@@ -295,6 +295,10 @@ int is_api_transfer_list(struct fk_req *req, struct fk_resp *resp, struct fk_err
 int is_api_tests_due(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int is_api_test_record(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 /* The placement of the path's {id} in the caller's scope, and its reply (api_placement.c). */
+/* Ends the request's audited transaction (fk_audit_tx_end) with an entry of action on kind id;
+ * detail (may be NULL) is stolen. Returns rc, or the audit's error. */
+int is_audit_end(struct fk_req *req, int rc, const char *action, const char *kind, int64_t id,
+		 json_t *detail, struct fk_err *err);
 int is_path_placement(struct fk_req *req, struct is_placement *p, struct fk_err *err);
 int is_reply_placement(struct fk_req *req, struct fk_resp *resp, const struct is_placement *p,
 		       struct fk_err *err);
