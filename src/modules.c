@@ -2,6 +2,7 @@
 #include "modules.h"
 #include "platform/platform.h"
 #include "audit/audit.h"
+#include "notify/notify.h"
 #include "policy/policy.h"
 #include "users/users.h"
 #include "area/area.h"
@@ -14,12 +15,16 @@
 #include "trace/trace.h"
 #include "isolation/isolation.h"
 #include "health/health.h"
+#include "requests/requests.h"
+#include "screening/screening.h"
+#include "calls/calls.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
     &fk_module_platform,
     &fk_module_policy, /* before the others: their start hooks may read policies */
     &fk_module_audit,
+    &fk_module_notify, /* below users: login codes go out through it */
     &fk_module_area,
     &fk_module_users,
     &fk_module_people,
@@ -31,6 +36,9 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_trace, /* follows tubes' positive retests by their signal */
     &fk_module_isolation, /* places trace's contacts */
     &fk_module_health, /* reports of people under isolation's placements */
+    &fk_module_requests,
+    &fk_module_screening,
+    &fk_module_calls, /* calls the people of screening's plans and isolation's placements */
     NULL,
 };
 /* clang-format on */

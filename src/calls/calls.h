@@ -1,0 +1,13 @@
+/* calls: follow-up calls 电话随访 (SPEC §7) — each grid worker's list of whom to call today
+ * (returnees and key persons on their plan's days, the elderly living alone, people under a
+ * placement), every call logged with its outcome (reached, no answer, wrong number, needs help:
+ * a request raised in the same transaction), counts per worker and per day.
+ *
+ * Other modules reach it only through its descriptor: its routes answer over HTTP. */
+#ifndef FK_CALLS_H
+#define FK_CALLS_H
+#include "platform/module.h"
+
+extern const struct fk_module fk_module_calls;
+
+#endif
