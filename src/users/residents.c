@@ -17,7 +17,7 @@
 #define USERS_BULK_BATCH 1000
 
 struct bulk_person {
-	int64_t id, user_id;
+	int64_t id, user_id, area_id;
 	char name[260];
 	char phone[24];
 	char path[FK_AREA_PATH_MAX];
@@ -38,6 +38,7 @@ static void person_row(struct fk_q *q, void *rec)
 	snprintf(p->phone, sizeof p->phone, "%s", fk_q_text(q, 2) ? fk_q_text(q, 2) : "");
 	snprintf(p->path, sizeof p->path, "%s", fk_q_text(q, 3));
 	p->user_id = fk_q_i64(q, 4);
+	p->area_id = fk_q_i64(q, 5);
 }
 
 /* The next batch of people with a number, after w->last. */
@@ -48,7 +49,7 @@ static int batch_read(struct fk_db *db, struct bulk_walk *w, struct bulk_person 
 	int rc = fk_db_query(
 	    db, &q,
 	    "SELECT p.id, p.name, p.phone, p.area_path, (SELECT MIN(u.id) FROM users u WHERE "
-	    "u.person_id = p.id) FROM people p "
+	    "u.person_id = p.id), p.area_id FROM people p "
 	    "WHERE p.area_path >= ? AND p.area_path < ? AND (p.area_path, p.name, p.id) > (?, ?, "
 	    "?) "
 	    "AND p.phone IS NOT NULL AND p.phone <> '' ORDER BY p.area_path, p.name, p.id LIMIT ?",
@@ -70,19 +71,24 @@ static bool is_mobile(const char *phone)
 	return strlen(phone) == 11 && phone[0] == '1';
 }
 
+/* The account, scoped on the person's own area as a resident's is (people.h reads a
+ * resident's record through its scope). *made is false when the number or name is taken. */
 static int account_insert(struct fk_db *db, const struct bulk_person *p, int64_t now, bool *made,
 			  struct fk_err *err)
 {
 	char username[32];
-	int64_t rc;
+	int64_t id = fk_id_next(), rc;
 
 	snprintf(username, sizeof username, "r%" PRId64, p->id);
 	rc = fk_db_run(db, err,
 		       "INSERT INTO users (id, username, display_name, role, person_id, phone, "
 		       "password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, "
 		       "'resident', ?, ?, '', 0, ?, ?) ON CONFLICT DO NOTHING",
-		       "ittitii", fk_id_next(), username, p->name, p->id, p->phone, now, now);
+		       "ittitii", id, username, p->name, p->id, p->phone, now, now);
 	*made = rc == 1;
+	if (*made)
+		rc = fk_db_run(db, err, "INSERT INTO user_scopes (user_id, area_id) VALUES (?, ?)",
+			       "ii", id, p->area_id);
 	return rc < 0 ? (int)rc : 0;
 }
 
