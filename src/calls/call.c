@@ -11,6 +11,7 @@
 #include "base/xmalloc.h"
 #include "people/people.h"
 #include "platform/keyed.h"
+#include "requests/requests.h"
 #include "calls/internal.h"
 
 const struct fk_field cl_body_call[] = {
@@ -98,15 +99,28 @@ int cl_call_prep(struct fk_db *db, const struct fk_principal *who, struct cl_cal
 	return rc;
 }
 
-/* The request of a needs_help call: the requests module cannot raise one yet. */
+/* The request of a needs_help call, raised by who for the person, naming the call. The
+ * requests module names the fields of its own body (kind, urgency, detail): here they sit
+ * under request. */
 static int raise_request(struct fk_db *db, const struct fk_principal *who, struct cl_call *c,
 			 struct fk_err *err)
 {
-	(void)db;
-	(void)who;
-	(void)c;
-	return fk_err_set(err, FK_EUNPROC, "requests_unavailable", "outcome",
-			  "暂不能从随访提出诉求", "a call cannot raise a request yet");
+	const struct fk_request_new r = {.person_id = c->person_id,
+					 .kind = c->kind,
+					 .urgency = c->urgency,
+					 .detail = c->detail,
+					 .source = "call",
+					 .call_id = c->id};
+	int rc = fk_request_raise(db, who, &r, &c->request_id, err);
+	char field[16];
+
+	if (rc < 0 && err &&
+	    (strcmp(err->field, "kind") == 0 || strcmp(err->field, "urgency") == 0 ||
+	     strcmp(err->field, "detail") == 0)) {
+		fk_copy_text(field, sizeof(field), err->field);
+		snprintf(err->field, sizeof(err->field), "request.%s", field);
+	}
+	return rc;
 }
 
 int cl_call_insert(struct fk_db *db, const struct fk_principal *who, struct cl_call *c,

@@ -2,8 +2,9 @@
 // people on it for each reason (a key person's plan day from a screening registration, the
 // tags key_person and elderly_alone, a placement), each person once with every reason, the
 // caller's scope only; calls with each outcome (a retry with the same client_key stored once),
-// a call for a person outside the scope refused as for an unknown one; the counts per worker
-// and per day.
+// a call for a person outside the scope refused as for an unknown one, a needs_help call
+// raising its request in the same transaction (the requests module's fk_request_raise); the
+// counts per worker and per day.
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, areaByCode, newPerson, makeId, phoneFor } from './lib/harness.mjs';
 
@@ -137,6 +138,32 @@ h.test('bad calls: out of scope as unknown, bad outcome, a request without needs
 	assert.equal(entry(await today(await h.login('grid2')), S.other.id).calls.length, 0);
 });
 
+h.test('needs help: the call raises a request in the same transaction; a bad request stores neither', async () => {
+	const grid1 = await h.login('grid1');
+	const r = await grid1.post('/api/v1/calls', {
+		person_id: S.elderly.id, outcome: 'needs_help', note: '药快吃完了',
+		request: { kind: 'medicine', urgency: 'normal', detail: '降压药' }, client_key: key('help'),
+	});
+	const call = assertCreated(r);
+	assert.ok(call.request_id, r.what);
+	const req = await grid1.ok(`/api/v1/requests/${call.request_id}`);
+	assert.equal(req.source, 'call');
+	assert.equal(req.call_id, call.id);
+	assert.equal(req.kind, 'medicine');
+	assert.equal(req.person.id, S.elderly.id);
+	assert.equal(req.detail, '降压药');
+	const listed = entry(await today(grid1), S.elderly.id).calls.find((x) => x.id === call.id);
+	assert.equal(listed.request_id, call.request_id);
+	// A bad request: refused naming its field under request; no call, no request stored.
+	const before = (await grid1.ok('/api/v1/requests')).items.length;
+	assertError(await grid1.post('/api/v1/calls', {
+		person_id: S.elderly.id, outcome: 'needs_help',
+		request: { kind: 'flowers', urgency: 'normal', detail: 'x' }, client_key: key('help-bad'),
+	}), 400, { field: 'request.kind' });
+	assert.equal((await grid1.ok('/api/v1/requests')).items.length, before);
+	assert.equal(entry(await today(grid1), S.elderly.id).calls.length, 2);
+});
+
 h.test('counts per worker and per day: a grid worker its own, the community every worker', async () => {
 	const grid1 = await h.login('grid1');
 	const own = await grid1.ok('/api/v1/calls/counts');
@@ -145,11 +172,11 @@ h.test('counts per worker and per day: a grid worker its own, the community ever
 	const w = own.by_worker[0];
 	assert.equal(w.user_id, String(grid1.me.id));
 	assert.equal(w.day, TODAY);
-	assert.deepEqual([w.reached, w.no_answer, w.wrong_number, w.needs_help, w.total], [1, 1, 1, 0, 3]);
+	assert.deepEqual([w.reached, w.no_answer, w.wrong_number, w.needs_help, w.total], [1, 1, 1, 1, 4]);
 	const c1 = await h.login('community1');
 	const all = await c1.ok('/api/v1/calls/counts', { query: { from: TODAY, to: TODAY } });
 	assert.equal(all.by_worker.length, 2, JSON.stringify(all));
-	assert.deepEqual(all.by_day, [{ day: TODAY, reached: 2, no_answer: 1, wrong_number: 1, needs_help: 0, total: 4 }]);
+	assert.deepEqual(all.by_day, [{ day: TODAY, reached: 2, no_answer: 1, wrong_number: 1, needs_help: 1, total: 5 }]);
 	assert.ok(all.by_worker.some((x) => x.name === '张村社区1号楼楼长' && x.total === 1), JSON.stringify(all.by_worker));
 	const c2 = await h.login('community2');
 	assert.deepEqual((await c2.ok('/api/v1/calls/counts')).by_worker, []);
