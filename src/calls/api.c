@@ -29,6 +29,7 @@ int cl_api_today(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	char today[CL_DAY], day[CL_DAY];
 	const char *under = NULL;
 	json_t *items = json_array();
+	bool truncated = false;
 	int rc;
 
 	cl_today(today);
@@ -36,7 +37,7 @@ int cl_api_today(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (rc == 0)
 		rc = fk_req_area_under(req, "area_id", &under, err);
 	if (rc == 0)
-		rc = cl_today_list(req->db, req->who, day, under, items, err);
+		rc = cl_today_list(req->db, req->who, day, under, items, &truncated, err);
 	if (rc == 0)
 		rc = fk_audit_json(req, "calls.today", "area", 0,
 				   json_pack("{s:s, s:I}", "day", day, "count",
@@ -46,7 +47,9 @@ int cl_api_today(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		json_decref(items);
 		return rc;
 	}
-	fk_resp_json(resp, 200, json_pack("{s:s, s:o}", "day", day, "items", items));
+	fk_resp_json(
+	    resp, 200,
+	    json_pack("{s:s, s:o, s:b}", "day", day, "items", items, "truncated", truncated));
 	return 0;
 }
 

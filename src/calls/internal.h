@@ -38,9 +38,10 @@ void cl_today(char out[CL_DAY]);
  * placement on the day (placements); each once with all their reasons, by area and name, and
  * the day's calls of each. items gets [{person:{id, name, id_number, phone, masked, area_id,
  * area_name, household}, reasons:[...], calls:[{id, outcome, note, at, by_name,
- * request_id}]}], at most CL_LIST_MAX people. */
+ * request_id}]}], at most CL_LIST_MAX people (*truncated tells whether more were left out:
+ * a wide scope; narrow it with under). */
 int cl_today_list(struct fk_db *db, const struct fk_principal *who, const char *day,
-		  const char *under, json_t *items, struct fk_err *err);
+		  const char *under, json_t *items, bool *truncated, struct fk_err *err);
 
 /* ---- call.c ---- */
 

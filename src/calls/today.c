@@ -51,6 +51,7 @@ struct list {
 	struct item *items;
 	int n, cap;
 	json_t *index; /* person id (text) -> position in items */
+	bool full;     /* CL_LIST_MAX people met: more were left out */
 };
 
 static json_t *person_json(const struct fk_principal *who, struct fk_q *q)
@@ -78,8 +79,10 @@ static struct item *item_of(struct list *l, const struct fk_principal *who, stru
 	snprintf(key, sizeof(key), "%lld", (long long)fk_q_i64(q, 0));
 	if ((at = json_object_get(l->index, key)))
 		return &l->items[json_integer_value(at)];
-	if (l->n == CL_LIST_MAX)
+	if (l->n == CL_LIST_MAX) {
+		l->full = true;
 		return NULL;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
 		l->items = fk_xrealloc(l->items, (size_t)l->cap * sizeof(*l->items));
@@ -217,7 +220,7 @@ static json_t *reasons_json(unsigned r)
 }
 
 int cl_today_list(struct fk_db *db, const struct fk_principal *who, const char *day,
-		  const char *under, json_t *items, struct fk_err *err)
+		  const char *under, json_t *items, bool *truncated, struct fk_err *err)
 {
 	struct list l = {.index = json_object()};
 	int rc = add_sources(db, who, day, under, &l, err);
@@ -237,5 +240,6 @@ int cl_today_list(struct fk_db *db, const struct fk_principal *who, const char *
 	}
 	free(l.items);
 	json_decref(l.index);
+	*truncated = l.full;
 	return rc;
 }

@@ -232,7 +232,7 @@ int sc_api_registrations(struct fk_req *req, struct fk_resp *resp, struct fk_err
 int sc_api_plan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct sc_registration *r = fk_arena_alloc(req->arena, sizeof(*r));
-	json_t *out = NULL;
+	json_t *out = NULL, *days;
 	int64_t id = 0;
 	int rc = fk_req_param_id(req, "id", &id, err);
 
@@ -245,11 +245,9 @@ int sc_api_plan(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		rc = sc_plan_set(req->db, req->who, r, req->body, err);
 	if (rc == 0)
 		rc = sc_registration_one(req->db, req->who, id, &out, err);
+	days = out ? json_object_get(json_object_get(out, "plan"), "call_days") : NULL;
 	rc = audit_end(req, rc, "screening.plan", "person", r->person_id,
-		       json_pack("{s:O}", "call_days",
-				 out ? json_object_get(json_object_get(out, "plan"), "call_days")
-				     : json_null()),
-		       err);
+		       json_pack("{s:O}", "call_days", days ? days : json_null()), err);
 	if (rc < 0) {
 		json_decref(out);
 		return rc;

@@ -118,7 +118,8 @@ struct sc_reg_query {
 	bool key_only;
 };
 /* The registrations of a campaign in who's scope (under narrows), newest first, at most 2000:
- * items get {id, person:{id, name, id_number, phone, masked, area_id, area_name}, from_place,
+ * items get {id, person:{id, name, id_number, phone, masked, area_id, area_name (null for a
+ * person linked by ID number whose home lies outside who's scope)}, from_place,
  * arrived_day, travel_code, address_detail, key_person, plan:{call_days}|null,
  * registered_by, matched, created_at}, ID numbers and phones masked unless who may see them. */
 int sc_registration_list(struct fk_db *db, const struct fk_principal *who,

@@ -11,22 +11,26 @@
 	"SELECT r.id, r.person_id, pe.name, pe.id_number, pe.phone, pe.area_id, pa.name, "         \
 	"r.from_place, r.arrived_day, r.travel_code, r.address_detail, r.key_person, "             \
 	"r.registered_by, r.matched, r.created_at, pl.call_days, r.area_id, ra.name, "             \
-	"r.campaign_id FROM screening_registrations r JOIN people pe ON pe.id = r.person_id "      \
+	"r.campaign_id, pe.area_path FROM screening_registrations r JOIN people pe ON pe.id = "    \
+	"r.person_id "                                                                             \
 	"JOIN areas pa ON pa.id = pe.area_id JOIN areas ra ON ra.id = r.area_id LEFT JOIN "        \
 	"screening_plans pl ON pl.registration_id = r.id WHERE "
 
+/* The person as the list shows them. A person linked by ID number may live outside the
+ * caller's scope: their home (area) is then left out, as for anyone out of scope. */
 static json_t *person_json(const struct fk_principal *who, struct fk_q *q)
 {
 	const char *id = fk_q_text(q, 3), *phone = fk_q_text(q, 4);
+	bool home = fk_scope_covers(who, fk_q_text(q, 19));
 	char mid[48], mphone[32];
 
 	fk_mask_id(id ? id : "", mid, sizeof(mid));
 	fk_mask_phone(phone ? phone : "", mphone, sizeof(mphone));
-	return json_pack("{s:o, s:s, s:s, s:s, s:b, s:o, s:s}", "id", fk_json_idv(fk_q_i64(q, 1)),
+	return json_pack("{s:o, s:s, s:s, s:s, s:b, s:o, s:o}", "id", fk_json_idv(fk_q_i64(q, 1)),
 			 "name", fk_q_text(q, 2), "id_number", who->see_id ? (id ? id : "") : mid,
 			 "phone", who->see_phone ? (phone ? phone : "") : mphone, "masked",
-			 !who->see_id, "area_id", fk_json_idv(fk_q_i64(q, 5)), "area_name",
-			 fk_q_text(q, 6));
+			 !who->see_id, "area_id", home ? fk_json_idv(fk_q_i64(q, 5)) : json_null(),
+			 "area_name", home ? fk_json_strv(fk_q_text(q, 6)) : json_null());
 }
 
 static json_t *plan_json(const char *days)

@@ -69,6 +69,7 @@ h.test('the list: each reason from its source, each person once with all reasons
 	const grid1 = await h.login('grid1');
 	const r = await grid1.ok('/api/v1/calls/today');
 	assert.equal(r.day, TODAY);
+	assert.equal(r.truncated, false);
 	const items = r.items;
 	assert.deepEqual(entry(items, S.key.id).reasons, ['key_person']);
 	assert.deepEqual(entry(items, S.elderly.id).reasons, ['elderly_alone']);

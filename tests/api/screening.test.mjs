@@ -209,12 +209,23 @@ h.test('a worker registers within its scope; the list is scoped by the address',
 	assertError(await grid2.post(url, form(7, { area_id: (await areaByCode(grid2, '370212001002G01B01')).id })), 404,
 		{ code: 'campaign_not_found' });
 	assertError(await (await h.login('lab1')).post(url, form(8)), 403);
+	// Someone of the registry living outside grid 1, linked by ID number: grid 1 registers them
+	// at its address, and learns nothing of their home.
+	const elsewhere = await newPerson(await h.login('commander'), S.g02b01.id, 604, { name: '外网格' });
+	const linked = assertCreated(await grid1.post(url, form(10, { name: '外网格', id_number: makeId('19800101', 604) })));
+	assert.equal(linked.matched, 'existing');
+	assert.equal(linked.person.id, elsewhere.id);
+	assert.equal(linked.person.area_id, null);
+	assert.equal(linked.person.area_name, null);
+	assert.equal(linked.area_id, S.b01.id);
+	const seen = (await registrations(await h.login('community1'))).find((x) => x.id === linked.id);
+	assert.equal(seen.person.area_id, S.g02b01.id, 'the community sees the home in its scope');
 	// The community registers at grid 2's building; grid 1 does not see it, the community does.
 	const c1 = await h.login('community1');
 	assertCreated(await c1.post(url, form(9, { area_id: S.g02b01.id })));
 	const mine = await registrations(grid1);
-	assert.deepEqual(mine.map((x) => x.person.name).sort(), ['老住户', '返乡1', '返乡5'].sort());
-	assert.equal((await registrations(c1)).length, 4);
+	assert.deepEqual(mine.map((x) => x.person.name).sort(), ['外网格', '老住户', '返乡1', '返乡5'].sort());
+	assert.equal((await registrations(c1)).length, 5);
 	assert.deepEqual((await registrations(c1, { area_id: S.g02b01.id })).map((x) => x.person.name), ['返乡9']);
 	assertError(await grid1.get(url, { query: { area_id: S.g02b01.id } }), 404);
 	// The list names people: audited.
