@@ -209,6 +209,11 @@ h.test('a worker registers within its scope; the list is scoped by the address',
 	assertError(await grid2.post(url, form(7, { area_id: (await areaByCode(grid2, '370212001002G01B01')).id })), 404,
 		{ code: 'campaign_not_found' });
 	assertError(await (await h.login('lab1')).post(url, form(8)), 403);
+	// A building lead registers at its building (it reads the campaign, not the registrations).
+	const b1 = await h.login('building1');
+	assert.equal((await b1.ok(`/api/v1/screening/campaigns/${S.campaign.id}`)).id, S.campaign.id);
+	assertError(await b1.get(url), 403);
+	assert.equal(assertCreated(await b1.post(url, form(11))).registered_by, 'worker');
 	// Someone of the registry living outside grid 1, linked by ID number: grid 1 registers them
 	// at its address, and learns nothing of their home.
 	const elsewhere = await newPerson(await h.login('commander'), S.g02b01.id, 604, { name: '外网格' });
@@ -224,8 +229,8 @@ h.test('a worker registers within its scope; the list is scoped by the address',
 	const c1 = await h.login('community1');
 	assertCreated(await c1.post(url, form(9, { area_id: S.g02b01.id })));
 	const mine = await registrations(grid1);
-	assert.deepEqual(mine.map((x) => x.person.name).sort(), ['外网格', '老住户', '返乡1', '返乡5'].sort());
-	assert.equal((await registrations(c1)).length, 5);
+	assert.deepEqual(mine.map((x) => x.person.name).sort(), ['外网格', '老住户', '返乡1', '返乡11', '返乡5'].sort());
+	assert.equal((await registrations(c1)).length, 6);
 	assert.deepEqual((await registrations(c1, { area_id: S.g02b01.id })).map((x) => x.person.name), ['返乡9']);
 	assertError(await grid1.get(url, { query: { area_id: S.g02b01.id } }), 404);
 	// The list names people: audited.
