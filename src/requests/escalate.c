@@ -16,6 +16,9 @@
 #include "events/events.h"
 #include "requests/internal.h"
 
+/* The due requests, read on the index (status, at_top, due_at). Below, "+level_area_id"
+ * keeps SQLite on it: on the queue's index (level_area_id, id) it would read every request
+ * of the areas concerned, due or not. */
 #define DUE "r.status IN ('open', 'accepted') AND r.at_top = 0 AND r.due_at <= ?"
 
 struct staffed {
@@ -34,11 +37,6 @@ static void staffed_row(struct fk_q *q, void *rec)
 	c->staffed = true;
 }
 
-static int path_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct rq_cand *)a)->path, ((const struct rq_cand *)b)->path);
-}
-
 /* Every level area with an active account of its level's role on it, sorted by path. */
 static int staffed_read(struct fk_db *db, struct staffed *s, struct fk_err *err)
 {
@@ -55,30 +53,8 @@ static int staffed_read(struct fk_db *db, struct staffed *s, struct fk_err *err)
 		rc = fk_q_collect(q, sizeof(struct rq_cand), staffed_row, (void **)&s->c, &s->n,
 				  err);
 	if (rc == 0 && s->n > 1)
-		qsort(s->c, (size_t)s->n, sizeof(*s->c), path_cmp);
+		qsort(s->c, (size_t)s->n, sizeof(*s->c), rq_cand_cmp);
 	return rc;
-}
-
-/* The staffed area nearest above path (its own area excluded), or NULL. */
-static const struct rq_cand *above(const struct staffed *s, const char *path)
-{
-	struct rq_cand key;
-	size_t len = strlen(path);
-
-	snprintf(key.path, sizeof(key.path), "%s", path);
-	while (len > 1) {
-		const struct rq_cand *hit;
-
-		key.path[--len] = '\0'; /* drop the trailing slash, then the last id */
-		while (len > 0 && key.path[len - 1] != '/')
-			key.path[--len] = '\0';
-		if (len <= 1)
-			break;
-		hit = bsearch(&key, s->c, (size_t)s->n, sizeof(*s->c), path_cmp);
-		if (hit)
-			return hit;
-	}
-	return NULL;
 }
 
 /* The request_moves rows of this tick: one per area holding due requests. *groups gets
@@ -106,7 +82,8 @@ static int plan_moves(struct fk_db *db, const struct staffed *s, int64_t now, js
 	}
 	json_array_foreach(due, i, v)
 	{
-		const struct rq_cand *to = above(s, json_string_value(json_array_get(v, 1)));
+		const struct rq_cand *to =
+		    rq_staffed_above(s->c, s->n, json_string_value(json_array_get(v, 1)));
 
 		if (rc < 0)
 			break;
@@ -144,7 +121,7 @@ static int move(struct fk_db *db, int64_t now, int64_t *moved, struct fk_err *er
 		       "escalations = escalations + 1, updated_at = ?, due_at = CAST(? AS BIGINT) "
 		       "+ " DEADLINE_CASE
 		       " WHERE status IN ('open', 'accepted') AND at_top = 0 AND due_at <= ? AND "
-		       "level_area_id IN (SELECT from_area_id FROM request_moves WHERE to_area_id "
+		       "+level_area_id IN (SELECT from_area_id FROM request_moves WHERE to_area_id "
 		       "<> 0)",
 		       err);
 
@@ -173,7 +150,7 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 	    "INSERT INTO request_log (request_id, area_path, at, action, by_user, by_name, "
 	    "from_level, to_level, deadline_at, note) SELECT r.id, r.area_path, ?, 'escalated', 0, "
 	    "'', r.level, m.to_level, r.due_at, NULL FROM requests r JOIN request_moves m ON "
-	    "m.from_area_id = r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
+	    "m.from_area_id = +r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
 	    "ii", now, now);
 
 	if (rc == 0)
@@ -181,7 +158,7 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 		    db, &q,
 		    "SELECT r.id, r.kind, r.urgency, r.area_path, m.to_level, "
 		    "m.to_area_id FROM requests r JOIN request_moves m ON m.from_area_id "
-		    "= r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
+		    "= +r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
 		    err);
 	if (rc < 0)
 		return rc;
@@ -255,7 +232,7 @@ static int tick(struct fk_db *db, const struct staffed *s, int64_t now, json_t *
 	if (rc == 0)
 		rc = fk_db_write(db, err,
 				 "UPDATE requests SET at_top = 1 WHERE status IN ('open', "
-				 "'accepted') AND at_top = 0 AND due_at <= ? AND level_area_id IN "
+				 "'accepted') AND at_top = 0 AND due_at <= ? AND +level_area_id IN "
 				 "(SELECT from_area_id FROM request_moves WHERE to_area_id = 0)",
 				 "i", now);
 	if (rc == 0)
