@@ -81,8 +81,11 @@ h.test('the grid worker sees the registration and gives a call plan', async (pag
 	await page.click(`[data-test=plan-${fx.reg.id}]`);
 	await page.click('[data-test=plan-save]');
 	await page.waitForSelector('text=已设置随访计划');
-	await page.waitForFunction(() => [...document.querySelectorAll('[data-test=registrations-table] .el-table__row')]
-		.some((r) => r.innerText.includes('返乡浏览器') && /\d{4}-\d{2}-\d{2}/.test(r.innerText)));
+	const days = page.locator(`[data-test=plan-days-${fx.reg.id}]`);
+	await days.waitFor();
+	assert.match(await days.innerText(), /^14 天 /);
+	const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+	assert.ok((await days.getAttribute('title')).startsWith(today), 'the plan does not start today');
 });
 
 h.test('the call list on the phone: the returnee due today, a call logged', async (page) => {

@@ -139,6 +139,7 @@ export default {
     recordFor: 'Record for them', recordTitle: 'Report for {name}', recorded: 'Recorded for {name}', allIn: 'Everyone has reported this half-day', load: 'Show',
   },
   screening: {
+    since: 'from {d}', nDays: '{n} days',
     title: 'Screening', newCampaign: 'New campaign', name: 'Name', area: 'Area', areaCode: 'Area code',
     criteria: 'Who registers', criteriaHint: 'e.g. people returning from city X', fromDay: 'From', untilDay: 'Until', days: 'Days',
     state: 'State', active: 'Open', inactive: 'Stopped', registered: 'Registered', keyPersons: 'Key persons', who: 'Who registers: ',

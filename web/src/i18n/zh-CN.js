@@ -139,6 +139,7 @@ export default {
     recordFor: '代为上报', recordTitle: '代 {name} 上报', recorded: '已代报：{name}', allIn: '本时段所有人都已上报', load: '查询',
   },
   screening: {
+    since: '{d} 起', nDays: '{n} 天',
     title: '排查登记', newCampaign: '新建排查', name: '名称', area: '范围', areaCode: '范围区域编码',
     criteria: '排查对象', criteriaHint: '如：自某市返回人员', fromDay: '开始日期', untilDay: '结束日期', days: '日期',
     state: '状态', active: '登记中', inactive: '已停止', registered: '已登记', keyPersons: '重点人员', who: '排查对象：',
