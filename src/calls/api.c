@@ -29,6 +29,7 @@ int cl_api_today(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	char today[CL_DAY], day[CL_DAY];
 	const char *under = NULL;
 	json_t *items = json_array();
+	int64_t area_id = 0;
 	bool truncated = false;
 	int rc;
 
@@ -38,8 +39,10 @@ int cl_api_today(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		rc = fk_req_area_under(req, "area_id", &under, err);
 	if (rc == 0)
 		rc = cl_today_list(req->db, req->who, day, under, items, &truncated, err);
+	if (rc == 0 && under) /* checked by fk_req_area_under */
+		fk_id_parse(fk_req_query(req, "area_id"), &area_id);
 	if (rc == 0)
-		rc = fk_audit_json(req, "calls.today", "area", 0,
+		rc = fk_audit_json(req, "calls.today", "area", area_id,
 				   json_pack("{s:s, s:I}", "day", day, "count",
 					     (json_int_t)json_array_size(items)),
 				   err);

@@ -99,6 +99,11 @@ h.test('scope: grid 1 never lists grid 2\'s people; the district lists both', as
 	const g2 = await areaByCode(await h.login('commander'), G2B01);
 	assertError(await (await h.login('grid1')).get('/api/v1/calls/today', { query: { area_id: g2.id } }), 404);
 	assertError(await (await h.login('lab1')).get('/api/v1/calls/today'), 403);
+	// The list names people: each read is audited, with the area asked.
+	const b01 = await areaByCode(await h.login('commander'), B01);
+	await (await h.login('grid1')).ok('/api/v1/calls/today', { query: { area_id: b01.id } });
+	const audit = await (await h.login('admin')).ok('/api/v1/audit', { query: { action: 'calls.today' } });
+	assert.ok(audit.items.some((x) => x.target_id === b01.id), JSON.stringify(audit.items[0]));
 });
 
 h.test('calls with each outcome; a retry is stored once; the list shows the day\'s calls', async () => {
