@@ -310,7 +310,7 @@ static void keyed_done(struct fk_batch_job *job)
 /* The rest of what the key table keeps of the request: the user and what was asked. */
 static int keyed_use(struct fk_req *req, struct key_use *u, struct fk_err *err)
 {
-	u->user_id = req->who->user_id;
+	u->user_id = req->who ? req->who->user_id : 0; /* 0: a public route (no login) */
 	u->asked = request_hash(req);
 	if (!u->asked)
 		return fk_err_set(err, FK_EINTERNAL, "request_hash", NULL, "无法读取请求",

@@ -27,6 +27,9 @@
  *       return fk_keyed(req, resp, &note_op, c, err);  // may return FK_DEFERRED: pass it on
  *   }
  *
+ * On a public route (no session) the key belongs to user 0: anyone repeating it with the same
+ * body gets the stored reply, so a public reply must tell no more than the body did.
+ *
  * The route's body schema must list "client_key" (FK_KEYED_FIELD). Old keys are purged by the
  * platform's job under the retention policy (fk_keyed_purge). */
 #ifndef FK_PLATFORM_KEYED_H

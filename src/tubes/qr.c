@@ -235,6 +235,11 @@ int tb_qr_svg(const char *text, struct fk_buf *out, struct fk_err *err)
 	return 0;
 }
 
+int fk_qr_svg(const char *text, struct fk_buf *out, struct fk_err *err)
+{
+	return tb_qr_svg(text, out, err);
+}
+
 int tb_qr_svg_at(const char *text, int x, int y, int px, struct fk_buf *out, struct fk_err *err)
 {
 	QRcode *qr;

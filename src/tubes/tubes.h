@@ -51,4 +51,10 @@ extern const struct fk_module fk_module_tubes;
 int fk_tubes_code_person(struct fk_app *app, struct fk_db *db, const char *code, int64_t *person_id,
 			 struct fk_err *err);
 
+/* A QR code of text (libqrencode, error correction M) as a standalone SVG document appended
+ * to out, for other modules' links (a screening campaign's public form). FK_EINVAL when text
+ * cannot be encoded; FK_ETOOBIG past out's cap. */
+struct fk_buf;
+int fk_qr_svg(const char *text, struct fk_buf *out, struct fk_err *err);
+
 #endif

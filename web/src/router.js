@@ -27,6 +27,15 @@ const FACILITIES = ['admin', 'commander', 'community']
 const PLACEMENTS = ['admin', 'commander', 'community', 'grid', 'building']
 // health reports: the resident files its own on the phone; staff follow who has not
 const HEALTH_STAFF = ['admin', 'commander', 'community', 'grid', 'building']
+// screening campaigns (SPEC §2): written by command and community staff, read by grids; a
+// worker's registration down to the building (the public form needs no login)
+const SCREENING = ['admin', 'commander', 'community', 'grid']
+const SCREENING_REGISTER = [...SCREENING, 'building']
+// follow-up calls (SPEC §7): the list on the grid worker's phone (and the building's, the
+// community's; command staff by URL); counts for the community and above, a grid its own
+const CALLS = ['admin', 'commander', 'community', 'grid', 'building']
+const CALLS_MENU = ['community', 'grid', 'building']
+const CALL_COUNTS = ['admin', 'commander', 'community', 'grid']
 // policies: the admin edits them; the command centre reads the rules it works under
 const POLICIES = ['admin', 'commander']
 
@@ -50,6 +59,9 @@ export const menu = [
   { path: '/facilities', name: 'facilities', icon: 'OfficeBuilding', roles: FACILITIES },
   { path: '/placements', name: 'placements', icon: 'Lock', roles: PLACEMENTS },
   { path: '/health/missing', name: 'healthMissing', icon: 'Bell', roles: HEALTH_STAFF },
+  { path: '/screening', name: 'screening', icon: 'Tickets', roles: SCREENING },
+  { path: '/calls', name: 'calls', icon: 'Phone', roles: CALLS_MENU, phone: true },
+  { path: '/calls/counts', name: 'callCounts', icon: 'Histogram', roles: CALL_COUNTS },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -59,6 +71,7 @@ export const menu = [
 
 const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
+  { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -87,6 +100,11 @@ const routes = [
       { path: 'outbox', component: () => import('./modules/notify/OutboxPage.vue'), meta: { roles: ['admin'] } },
       { path: 'health', component: () => import('./modules/health/ReportPage.vue'), meta: { roles: ['resident'] } },
       { path: 'health/missing', component: () => import('./modules/health/MissingPage.vue'), meta: { roles: HEALTH_STAFF } },
+      { path: 'screening', component: () => import('./modules/screening/CampaignsPage.vue'), meta: { roles: SCREENING } },
+      { path: 'screening/:id', component: () => import('./modules/screening/CampaignPage.vue'), meta: { roles: SCREENING } },
+      { path: 'screening/:id/register', component: () => import('./modules/screening/RegisterPage.vue'), meta: { roles: SCREENING_REGISTER } },
+      { path: 'calls', component: () => import('./modules/calls/CallsPage.vue'), meta: { roles: CALLS } },
+      { path: 'calls/counts', component: () => import('./modules/calls/CountsPage.vue'), meta: { roles: CALL_COUNTS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -131,6 +131,21 @@ export const endpoints = {
   healthReports: ['GET', '/api/v1/health/reports'],
   healthMissing: ['GET', '/api/v1/health/missing'],
   healthMe: ['GET', '/api/v1/health/me'],
+  // screening campaigns 排查登记 (SPEC §2): campaigns, their public form, registrations, plans
+  screeningCampaigns: ['GET', '/api/v1/screening/campaigns'],
+  screeningCampaignCreate: ['POST', '/api/v1/screening/campaigns'],
+  screeningCampaign: ['GET', '/api/v1/screening/campaigns/{id}'],
+  screeningCampaignUpdate: ['PATCH', '/api/v1/screening/campaigns/{id}'],
+  screeningQr: ['GET', '/api/v1/screening/campaigns/{id}/qr.svg'],
+  screeningRegister: ['POST', '/api/v1/screening/campaigns/{id}/registrations'],
+  screeningRegistrations: ['GET', '/api/v1/screening/campaigns/{id}/registrations'],
+  screeningPlan: ['POST', '/api/v1/screening/registrations/{id}/plan'],
+  publicScreening: ['GET', '/api/v1/public/screening/{token}'],
+  publicScreeningPost: ['POST', '/api/v1/public/screening/{token}'],
+  // follow-up calls 电话随访 (SPEC §7): the day's list, a call, the counts
+  callsToday: ['GET', '/api/v1/calls/today'],
+  callCreate: ['POST', '/api/v1/calls'],
+  callCounts: ['GET', '/api/v1/calls/counts'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
