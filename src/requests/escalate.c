@@ -68,11 +68,11 @@ static int plan_moves(struct fk_db *db, const struct staffed *s, int64_t now, js
 	int rc = fk_db_write(db, err, "DELETE FROM request_moves", "");
 
 	if (rc == 0)
-		rc =
-		    fk_db_query(db, &q,
-				"SELECT r.level_area_id, r.level_area_path, COUNT(*) FROM requests "
-				"r WHERE " DUE " GROUP BY r.level_area_id, r.level_area_path",
-				err);
+		rc = fk_db_query(db, &q,
+				 "SELECT +r.level_area_id, r.level_area_path, COUNT(*) FROM "
+				 "requests r WHERE " DUE
+				 " GROUP BY +r.level_area_id, r.level_area_path",
+				 err);
 	if (rc == 0) {
 		fk_q_bind_i64(q, 1, now);
 		while ((rc = fk_q_step(q, err)) > 0)
