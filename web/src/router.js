@@ -29,6 +29,10 @@ const PLACEMENTS = ['admin', 'commander', 'community', 'grid', 'building']
 const HEALTH_STAFF = ['admin', 'commander', 'community', 'grid', 'building']
 // policies: the admin edits them; the command centre reads the rules it works under
 const POLICIES = ['admin', 'commander']
+// requests (SPEC §7): the queue and the counts for every level that handles them; the hotline's
+// file imported by community and command staff; the resident's own on the phone
+const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
+const REQUEST_IMPORT = ['admin', 'commander', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -49,6 +53,10 @@ export const menu = [
   { path: '/facilities', name: 'facilities', icon: 'OfficeBuilding', roles: FACILITIES },
   { path: '/placements', name: 'placements', icon: 'Lock', roles: PLACEMENTS },
   { path: '/health/missing', name: 'healthMissing', icon: 'Bell', roles: HEALTH_STAFF },
+  { path: '/my/requests', name: 'myRequests', icon: 'ChatDotRound', roles: ['resident'], phone: true },
+  { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
+  { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
+  { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
@@ -83,6 +91,10 @@ const routes = [
       { path: 'placements', component: () => import('./modules/isolation/PlacementsPage.vue'), meta: { roles: PLACEMENTS } },
       { path: 'health', component: () => import('./modules/health/ReportPage.vue'), meta: { roles: ['resident'] } },
       { path: 'health/missing', component: () => import('./modules/health/MissingPage.vue'), meta: { roles: HEALTH_STAFF } },
+      { path: 'my/requests', component: () => import('./modules/requests/MyRequestsPage.vue'), meta: { roles: ['resident'] } },
+      { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
+      { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
+      { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
