@@ -12,7 +12,8 @@ export const STAFF = ['admin', 'commander', 'community', 'grid', 'building']
 export const DETAIL_MAX = 1000
 
 /* What each action sends: its endpoint's name, the field of its text (note, reason) or none,
- * and whether the text is required (the server refuses a close, an escalation or a reopening without a reason). */
+ * and whether the text is required (the server refuses a close, an escalation or a reopening
+ * without a reason). */
 export const ACTIONS = {
   accept: { endpoint: 'requestAccept', field: '', required: false },
   done: { endpoint: 'requestDone', field: 'note', required: false },
