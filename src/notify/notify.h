@@ -34,4 +34,11 @@ void fk_notifier_set(const struct fk_notifier *n);
 int fk_notify_send(struct fk_db *db, const char *to, const char *purpose, const char *text,
 		   int64_t *id, struct fk_err *err);
 
+/* The work of the job notify.deliver, for tests and the job: hands up to 200 queued
+ * messages, oldest first, to the notifier installed (none: does nothing) and marks each sent
+ * or failed (with the notifier's message). Opens no transaction: each mark is a statement of
+ * its own, and a message already marked by someone else is left as it is. *sent and *failed
+ * get the counts. 0 or a store error. */
+int fk_notify_deliver(struct fk_db *db, int *sent, int *failed, struct fk_err *err);
+
 #endif

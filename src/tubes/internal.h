@@ -1,8 +1,8 @@
 /* internal: what the files of the tubes module share and nobody else uses — tubes and scans
  * (tube.c), desk visitors (visitor.c), sampling codes and QR images (qr.c), transport boxes
  * (transport.c), lab results and plates (lab.c), the positive-pool reflex with its retests
- * (positive.c), and the route table (module.c). What it needs of rounds and sites comes
- * through testing/testing.h.
+ * (positive.c), a person's results by round (results.c), and the route table (module.c). What it
+ * needs of rounds and sites comes through testing/testing.h.
  *
  * Rules take a principal and do their own access checks: a registrar works only at the sites
  * it is bound to (site_registrars), other roles only where the site's area is in their scope.
@@ -332,5 +332,13 @@ int tb_api_tube_label(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 
 /* The route table (module.c). */
 extern const struct fk_route tb_routes[];
+
+/* ---- a person's results (results.c) ---- */
+
+/* Appends the samples of person_id to items, newest round first (at most 200): {round_id,
+ * round_name, day, tube_code, sampled_at, result (pending|negative|positive|retest_pending|
+ * void), result_at}. The caller checked the person may be read. */
+int tb_person_results(struct fk_db *db, int64_t person_id, json_t *items, struct fk_err *err);
+int tb_api_person_results(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 
 #endif

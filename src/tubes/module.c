@@ -87,6 +87,12 @@ const struct fk_route tb_routes[] = {
      .roles = TB_ROLES_PEOPLE_QR,
      .summary = "A resident's personal sampling code as PNG (?scale=1..32)"},
     {.method = "GET",
+     .path = "/api/v1/people/{id}/results",
+     .fn = tb_api_person_results,
+     .roles = TB_ROLES_PEOPLE_QR,
+     .summary = "A person's test results by round, newest first (the resident: its own; staff: "
+		"a person in scope, audited)"},
+    {.method = "GET",
      .path = "/api/v1/areas/{id}/qr-sheet",
      .fn = tb_api_qr_sheet,
      .roles = FK_ROLES_PEOPLE,

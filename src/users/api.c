@@ -22,8 +22,8 @@ static bool request_is_https(struct fk_req *req)
 	return p && strcasecmp(p, "https") == 0;
 }
 
-static void set_cookie(struct fk_req *req, struct fk_resp *resp, const char *token,
-		       long long max_age_s)
+void users_set_cookie(struct fk_req *req, struct fk_resp *resp, const char *token,
+		      long long max_age_s)
 {
 	fk_resp_header(resp, "Set-Cookie",
 		       fk_arena_printf(req->arena,
@@ -34,8 +34,8 @@ static void set_cookie(struct fk_req *req, struct fk_resp *resp, const char *tok
 }
 
 /* {user:{...}, csrf_token}: the answer of login and of me. */
-static int auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_principal *who,
-		      struct fk_err *err)
+int users_auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_principal *who,
+		     struct fk_err *err)
 {
 	json_t *user = users_render_principal(req->db, who, err);
 
@@ -48,8 +48,8 @@ static int auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_
 /* Audit rows for logins are best effort: a failing audit write must not turn a wrong password
  * into a 500, nor hide why the login failed. Their target is the session (the account is in
  * the row's user columns), so an account's own history holds only changes to it. */
-static void auth_audit(struct fk_req *req, const char *action, int64_t session_id,
-		       const char *username, const char *reason)
+void users_auth_audit(struct fk_req *req, const char *action, int64_t session_id,
+		      const char *username, const char *reason)
 {
 	struct fk_err aerr = {0};
 	json_t *d = json_pack("{s:s%, s:s}", "username", username ? username : "",
@@ -106,16 +106,16 @@ static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 			 req->client_ip, ttl, lg, err);
 	if (rc < 0) {
 		if (rc != FK_ELIMIT || strcmp(err->key, "locked") == 0)
-			auth_audit(req, "auth.login_failed", 0, username, err->key);
+			users_auth_audit(req, "auth.login_failed", 0, username, err->key);
 		if (lg->lock.until > 0)
 			auth_note_lock(req, lg);
 		return rc;
 	}
 	req->who = &lg->who;
-	auth_audit(req, "auth.login", lg->who.session_id, lg->who.username, "ok");
-	rc = auth_reply(req, resp, &lg->who, err);
+	users_auth_audit(req, "auth.login", lg->who.session_id, lg->who.username, "ok");
+	rc = users_auth_reply(req, resp, &lg->who, err);
 	if (rc == 0)
-		set_cookie(req, resp, lg->token, (long long)(ttl / 1000));
+		users_set_cookie(req, resp, lg->token, (long long)(ttl / 1000));
 	return rc;
 }
 
@@ -125,15 +125,15 @@ static int auth_logout(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 
 	if (rc < 0)
 		return rc;
-	auth_audit(req, "auth.logout", req->who->session_id, req->who->username, "ok");
-	set_cookie(req, resp, "", 0);
+	users_auth_audit(req, "auth.logout", req->who->session_id, req->who->username, "ok");
+	users_set_cookie(req, resp, "", 0);
 	fk_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
 	return 0;
 }
 
 static int auth_me(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	int rc = auth_reply(req, resp, req->who, err);
+	int rc = users_auth_reply(req, resp, req->who, err);
 
 	if (rc == 0)
 		fk_resp_header(resp, "Cache-Control", "no-store");
@@ -150,6 +150,22 @@ const struct fk_route users_routes[] = {
      .summary =
 	 "Log in with username and password: sets the session cookie, returns the user and the "
 	 "CSRF token"},
+    {.method = "POST",
+     .path = "/api/v1/auth/code",
+     .fn = users_api_code_send,
+     .flags = FK_RF_NO_CSRF,
+     .body = users_code_send_body,
+     .max_body = 1024,
+     .summary = "Ask for a one-time login code for a resident's phone number (the same reply "
+		"whether an account has it or not; throttled per number and address)"},
+    {.method = "POST",
+     .path = "/api/v1/auth/code/verify",
+     .fn = users_api_code_verify,
+     .flags = FK_RF_NO_CSRF,
+     .body = users_code_verify_body,
+     .max_body = 1024,
+     .summary = "Sign in with a phone number and its one-time code: sets the session cookie, "
+		"returns the user and the CSRF token, as the password login does"},
     {.method = "POST",
      .path = "/api/v1/auth/logout",
      .fn = auth_logout,
@@ -182,6 +198,13 @@ const struct fk_route users_routes[] = {
      .roles = FK_R(ADMIN),
      .body = users_update_body,
      .summary = "Change an account: display name, role, areas, disabled, password"},
+    {.method = "POST",
+     .path = "/api/v1/users/residents",
+     .fn = users_api_residents,
+     .roles = FK_R(ADMIN),
+     .body = users_residents_body,
+     .summary = "A passwordless resident account for every registered resident with a phone "
+		"under an area (idempotent): counts created, existing, no_phone, shared_phone"},
     {.method = "POST",
      .path = "/api/v1/users/{id}/unlock",
      .fn = users_api_unlock,

@@ -313,3 +313,35 @@ int users_api_unlock(struct fk_req *req, struct fk_resp *resp, struct fk_err *er
 	json_decref(a.detail);
 	return rc < 0 ? rc : users_reply(req, resp, 200, id, err);
 }
+
+const struct fk_field users_residents_body[] = {
+    {.name = "area_id", .type = FK_J_ID, .required = true},
+    FK_FIELDS_END,
+};
+
+/* Accounts for the residents of an area in the admin's scope; the counts are audited. */
+int users_api_residents(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	struct users_bulk b = {0};
+	struct fk_area a = {0};
+	int64_t area_id = fk_json_id(req->body, "area_id");
+	int rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &a, err);
+
+	if (rc == 0)
+		rc = users_bulk_residents(req->db, a.path, &b, err);
+	fk_area_release(&a);
+	if (rc == 0)
+		rc = fk_audit_json(
+		    req, "user.residents", "area", area_id,
+		    json_pack("{s:I, s:I, s:I, s:I}", "created", (json_int_t)b.created, "existing",
+			      (json_int_t)b.existing, "no_phone", (json_int_t)b.no_phone,
+			      "shared_phone", (json_int_t)b.shared_phone),
+		    err);
+	if (rc < 0)
+		return rc;
+	fk_resp_json(resp, 200,
+		     json_pack("{s:I, s:I, s:I, s:I}", "created", (json_int_t)b.created, "existing",
+			       (json_int_t)b.existing, "no_phone", (json_int_t)b.no_phone,
+			       "shared_phone", (json_int_t)b.shared_phone));
+	return 0;
+}

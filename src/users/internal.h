@@ -7,6 +7,8 @@
  *   session.c   the sessions table
  *   principal.c who a user is: role, scopes with paths, masking policy
  *   login.c     the login flow (throttle, lockout, verify, session)
+ *   code.c      login by phone number and one-time code (sent through notify.h)
+ *   residents.c passwordless resident accounts made in bulk for an area
  *   render.c    JSON of users and principals
  *   policy.c    the lockout and session policies
  *   api.c, api_users.c  HTTP handlers; module.c  descriptor, init, authenticate hook */
@@ -32,6 +34,9 @@ enum users_policy {
 	USERS_POL_LOCK_MINUTES,
 	USERS_POL_NAME_LOCK_AFTER,
 	USERS_POL_SESSION_MINUTES,
+	USERS_POL_CODE_MINUTES,
+	USERS_POL_CODE_RESEND_SECONDS,
+	USERS_POL_CODE_PER_HOUR,
 	USERS_POL_COUNT,
 };
 extern const struct fk_policy_def users_policies[];
@@ -274,6 +279,58 @@ struct users_login {
 int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
 		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
 		struct fk_err *err);
+/* The session every way of signing in ends with: a new session of user_id from source for
+ * ttl_ms, out->who loaded (with session id and CSRF token) and out->token its cookie. */
+int users_session_open(struct fk_db *db, int64_t user_id, const char *source, int64_t ttl_ms,
+		       struct users_login *out, struct fk_err *err);
+
+/* ---- code.c ---- */
+#define USERS_CODE_DIGITS	6
+#define USERS_CODE_TRIES	5  /* wrong codes that kill one */
+#define USERS_CODE_ADDR_PER_MIN 10 /* codes asked per client address per minute */
+
+/* FK_EINVAL naming phone unless in is a phone number, FK_EUNPROC "not_mobile" unless a
+ * mobile one; out gets it normalized ("13800138000"). */
+int users_code_phone(const char *in, char out[24], struct fk_err *err);
+
+struct users_code_sent {
+	int64_t resend_after_s; /* users.code_resend_seconds */
+	int64_t expires_in_s;	/* users.code_minutes, in seconds */
+	int64_t retry_after_s;	/* on FK_ELIMIT: when the number may ask again */
+};
+/* Makes a code for phone (normalized) at now and, when an enabled resident account has the
+ * number, queues its text message (fk_notify_send) in the same transaction; the outcome is
+ * the same either way. FK_ELIMIT "too_many_codes" naming phone (out->retry_after_s set) when
+ * the number asked within users.code_resend_seconds or users.code_per_hour times within the
+ * hour. Joins the caller's transaction or opens one. */
+int users_code_send(struct fk_db *db, const char *phone, int64_t now, struct users_code_sent *out,
+		    struct fk_err *err);
+
+struct users_code_try {
+	const char *phone; /* normalized */
+	const char *code;
+	const char *source; /* the client address, for the session */
+	int64_t ttl_ms;	    /* the session's lifetime */
+};
+/* Signs in with the number's latest code: out is filled as by users_session_open. FK_EAUTH
+ * naming code: "no_code", "code_used", "code_expired", "code_dead" (USERS_CODE_TRIES wrong
+ * tries), or "code_wrong" with *tries_left; a wrong try is counted even though the call
+ * fails. Opens its own transaction (db must have none open). */
+int users_code_verify(struct fk_db *db, const struct users_code_try *t, struct users_login *out,
+		      int *tries_left, struct fk_err *err);
+/* Deletes codes asked more than a day before now_ms; *n (may be NULL) gets how many. */
+int users_code_purge(struct fk_db *db, int64_t now_ms, int64_t *n, struct fk_err *err);
+
+/* ---- residents.c ---- */
+struct users_bulk {
+	int64_t created, existing, no_phone, shared_phone;
+};
+/* A passwordless resident account (username "r<person id>", password_hash "", the person's
+ * number) for every person at or under path with a mobile number and no account; counts
+ * what it made and what it found. Batches of 1,000, each its own transaction: db must have
+ * none open. Repeating it makes only what is missing. */
+int users_bulk_residents(struct fk_db *db, const char *path, struct users_bulk *out,
+			 struct fk_err *err);
 
 /* ---- render.c ---- */
 json_t *users_render_area(const struct users_area *a);
@@ -286,6 +343,7 @@ json_t *users_render_row(const struct users_row *row, const struct users_area *a
 /* ---- module.c / api.c ---- */
 struct users_state {
 	struct users_throttle throttle;
+	struct users_throttle code_throttle; /* codes asked per client address */
 };
 struct users_state *users_state(struct fk_app *app);
 int users_authenticate(struct fk_req *req, struct fk_err *err);
@@ -297,7 +355,23 @@ int users_api_get(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int users_api_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int users_api_update(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int users_api_unlock(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_residents(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 extern const struct fk_field users_create_body[];
+extern const struct fk_field users_residents_body[];
+
+/* api.c, shared with api_code.c: the session cookie (an empty token expires it), the reply
+ * of a sign-in ({user, csrf_token}), and a best-effort audit row of one. */
+void users_set_cookie(struct fk_req *req, struct fk_resp *resp, const char *token,
+		      long long max_age_s);
+int users_auth_reply(struct fk_req *req, struct fk_resp *resp, const struct fk_principal *who,
+		     struct fk_err *err);
+void users_auth_audit(struct fk_req *req, const char *action, int64_t session_id,
+		      const char *username, const char *reason);
+/* api_code.c */
+int users_api_code_send(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int users_api_code_verify(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+extern const struct fk_field users_code_send_body[];
+extern const struct fk_field users_code_verify_body[];
 extern const struct fk_field users_update_body[];
 
 #endif

@@ -67,24 +67,29 @@ static void login_fold(const char *in, char *out, size_t size)
 	out[i] = '\0';
 }
 
-static int login_open(struct fk_db *db, const struct login_row *row, const char *source,
-		      int64_t now, int64_t ttl_ms, struct users_login *out, struct fk_err *err)
+int users_session_open(struct fk_db *db, int64_t user_id, const char *source, int64_t ttl_ms,
+		       struct users_login *out, struct fk_err *err)
 {
 	struct users_session s;
 	bool disabled = false;
-	int rc;
+	int rc = users_session_create(db, user_id, source, ttl_ms, out->token, &s, err);
 
-	rc = users_lockout_ok(db, out->name, source, now, err);
 	if (rc == 0)
-		rc = users_session_create(db, row->id, source, ttl_ms, out->token, &s, err);
-	if (rc == 0)
-		rc = users_principal_load(db, row->id, &out->who, &disabled, err);
+		rc = users_principal_load(db, user_id, &out->who, &disabled, err);
 	if (rc < 0)
 		return rc;
 	out->who.session_id = s.id;
 	snprintf(out->who.csrf, sizeof out->who.csrf, "%s", s.csrf);
 	out->ttl_ms = ttl_ms;
 	return 0;
+}
+
+static int login_open(struct fk_db *db, const struct login_row *row, const char *source,
+		      int64_t now, int64_t ttl_ms, struct users_login *out, struct fk_err *err)
+{
+	int rc = users_lockout_ok(db, out->name, source, now, err);
+
+	return rc < 0 ? rc : users_session_open(db, row->id, source, ttl_ms, out, err);
 }
 
 /* The lockout, then the password: the same statements and the same hashing whether the name
@@ -94,7 +99,7 @@ static int login_check(struct fk_db *db, const char *source, const char *passwor
 {
 	struct users_lockout st;
 	int64_t until;
-	bool right;
+	bool right, has_password;
 	int found;
 	int rc = users_lockout_read(db, out->name, source, &st, err);
 
@@ -106,8 +111,11 @@ static int login_check(struct fk_db *db, const char *source, const char *passwor
 	found = login_find(db, out->name, row, err);
 	if (found < 0)
 		return found;
-	right = users_password_verify(found > 0 ? row->hash : users_dummy_hash(), password);
-	if (found > 0 && right)
+	/* A passwordless account (hash "") verifies against the dummy hash like an unknown name,
+	 * and no password is ever right for it. */
+	has_password = found > 0 && row->hash[0];
+	right = users_password_verify(has_password ? row->hash : users_dummy_hash(), password);
+	if (has_password && right)
 		return 1;
 	rc = users_lockout_fail(db, out->name, source, now, &out->lock, err);
 	return rc < 0 ? rc : 0;

@@ -1,7 +1,12 @@
-/* module: the users module's descriptor (routes, the lockout and session policies, the jobs
- * that purge old sessions and lockout rows), its start hook (libsodium, the login throttle)
- * and the authenticate hook the router calls on every non-public route, which takes who is
- * calling from the principal cache or else from the store. */
+/* module: the users module's descriptor (routes, the lockout, session and login code
+ * policies, the jobs that purge old sessions, lockout rows and login codes), its start hook
+ * (libsodium, the login throttle) and the authenticate hook the router calls on every non-public
+ * route, which takes who is calling from the principal cache or else from the store.
+ *
+ * It reads one table of a module above it in its own SQL: the people module's people, for a
+ * resident account's person record (account.c) and for the accounts made in bulk for an
+ * area's residents (residents.c: name, phone and area_path, walked in the order of the people
+ * module's index people_area). It sends login codes through notify.h. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -21,6 +26,7 @@ static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 static void state_init(void)
 {
 	users_throttle_init(&state.throttle, USERS_THROTTLE_PER_MIN);
+	users_throttle_init(&state.code_throttle, USERS_CODE_ADDR_PER_MIN);
 }
 
 /* The server's state, or (the CLI, tests) the process's. */
@@ -131,7 +137,23 @@ static int users_purge_lockout(struct fk_app *app, struct fk_db *db, struct fk_e
 	return rc;
 }
 
+/* Codes of yesterday decide nothing any more (the hourly count looks back an hour). */
+static int users_purge_codes(struct fk_app *app, struct fk_db *db, struct fk_err *err)
+{
+	int64_t n = 0;
+	int rc;
+
+	(void)app;
+	rc = users_code_purge(db, fk_now_ms(), &n, err);
+	if (rc == 0 && n > 0)
+		fk_info("event=login_codes_purged count=%lld", (long long)n);
+	return rc;
+}
+
 static const struct fk_job users_jobs[] = {
+    {.name = "users.purge_login_codes",
+     .every_ms = PURGE_LOCKOUT_EVERY_MS,
+     .run = users_purge_codes},
     {.name = "users.purge_sessions",
      .every_ms = PURGE_SESSIONS_EVERY_MS,
      .run = users_purge_sessions},

@@ -1,7 +1,8 @@
 /* policy: the numbers the users module reads from policies (SPEC §12): how many wrong
  * passwords in a row, each within a window of the last, lock a name for the address that typed
  * them, how many from all addresses lock it for every address that has not logged in with it
- * before, for how long, and how long a login session lasts. */
+ * before, for how long, how long a login session lasts, and the one-time login codes: how long
+ * one is good, how soon another may be asked for the same number, how many an hour. */
 #include "users/internal.h"
 
 const struct fk_policy_def users_policies[] = {
@@ -66,5 +67,36 @@ const struct fk_policy_def users_policies[] = {
 				   .help_en =
 				       "How long a login session lasts (for logins from then "
 				       "on)"},
+    [USERS_POL_CODE_MINUTES] = {.key = "users.code_minutes",
+				.type = FK_POLICY_DURATION,
+				.def = "5",
+				.min = 1,
+				.max = 30,
+				.unit = FK_POLICY_MINUTES,
+				.label_zh = "登录验证码有效期",
+				.label_en = "Login code lifetime",
+				.help_zh = "短信登录验证码发出后在此时间内有效",
+				.help_en =
+				    "A login code sent by text message is good for this long"},
+    [USERS_POL_CODE_RESEND_SECONDS] = {.key = "users.code_resend_seconds",
+				       .type = FK_POLICY_INT,
+				       .def = "60",
+				       .min = 10,
+				       .max = 3600,
+				       .label_zh = "验证码重发间隔（秒）",
+				       .label_en = "Seconds between login codes",
+				       .help_zh = "同一手机号两次获取验证码至少相隔的秒数",
+				       .help_en = "At least this many seconds between two codes "
+						  "for one phone number"},
+    [USERS_POL_CODE_PER_HOUR] = {.key = "users.code_per_hour",
+				 .type = FK_POLICY_INT,
+				 .def = "5",
+				 .min = 1,
+				 .max = 100,
+				 .label_zh = "每小时验证码上限",
+				 .label_en = "Login codes per hour",
+				 .help_zh = "同一手机号一小时内最多获取的验证码个数",
+				 .help_en =
+				     "At most this many codes for one phone number in an hour"},
     [USERS_POL_COUNT] = FK_POLICIES_END,
 };
