@@ -30,6 +30,7 @@ async function makeFixtures() {
 	fx.building = await areaByCode(admin, BUILDING);
 	fx.grid = await areaByCode(admin, GRID);
 	fx.resident = await newPerson(admin, fx.building.id, 701, { name: '药需求', phone: phoneFor(701) });
+	fx.resident.mobile = phoneFor(701); /* the reply shows it masked */
 	fx.other = await newPerson(admin, fx.building.id, 702, { name: '升级测', phone: phoneFor(702) });
 	// a passwordless resident account for everyone of the building with a mobile number
 	const made = ok(await admin.post('/api/v1/users/residents', { area_id: String(fx.building.id) }));
@@ -41,13 +42,13 @@ async function makeFixtures() {
 /* The resident signs in by phone number and one-time code (the code read from the outbox as
  * the admin), in the page's own cookies; the app then opens signed in. */
 async function residentLogin(page, person) {
-	const sent = await page.request.post(h.base + '/api/v1/auth/code', { data: { phone: person.phone } });
+	const sent = await page.request.post(h.base + '/api/v1/auth/code', { data: { phone: person.mobile } });
 	assert.equal(sent.status(), 202, await sent.text());
-	const box = ok(await fx.admin.get('/api/v1/outbox', { query: { to: person.phone } })).items;
+	const box = ok(await fx.admin.get('/api/v1/outbox', { query: { to: person.mobile } })).items;
 	const mine = box.filter((m) => m.purpose === 'login_code');
 	assert.equal(mine.length, 1, JSON.stringify(box));
 	const code = /\b(\d{6})\b/.exec(mine[0].body)[1];
-	const verified = await page.request.post(h.base + '/api/v1/auth/code/verify', { data: { phone: person.phone, code } });
+	const verified = await page.request.post(h.base + '/api/v1/auth/code/verify', { data: { phone: person.mobile, code } });
 	assert.equal(verified.status(), 200, await verified.text());
 	assert.equal(String((await verified.json()).user.person_id), String(person.id));
 	await page.goto(h.base + '/');
@@ -95,14 +96,14 @@ h.test('a resident\'s medicine request reaches the grid worker live, is done, co
 
 		// accepted, then done with a note, in the drawer
 		await row.click();
-		await worker.waitForSelector('[data-test=request-drawer] [data-test=request-log]');
+		await worker.waitForSelector('[data-test=request-detail] [data-test=request-log]');
 		await worker.click(`[data-test="request-accept-${id}"]`);
 		await worker.waitForFunction((i) => document.querySelector(`[data-test="request-status-${i}"]`)?.innerText === '办理中', id);
 		await worker.click(`[data-test="request-done-${id}"]`);
 		await worker.fill('[data-test=action-prompt] textarea', '已代购送达');
 		await worker.click('[data-test=action-send]');
 		await worker.waitForFunction((i) => document.querySelector(`[data-test="request-status-${i}"]`)?.innerText === '已办结', id);
-		await worker.waitForFunction(() => /受理[\s\S]*办结[\s\S]*已代购送达/.test(document.querySelector('[data-test=request-drawer] [data-test=request-log]')?.innerText || ''));
+		await worker.waitForFunction(() => /受理[\s\S]*办结[\s\S]*已代购送达/.test(document.querySelector('[data-test=request-detail] [data-test=request-log]')?.innerText || ''));
 		// a done request has no deadline to show, and the worker cannot confirm for the resident
 		assert.equal(await worker.locator(`[data-test="request-confirm-${id}"]`).count(), 0);
 
