@@ -1,25 +1,8 @@
-/* future: policies of the modules to come (requests, retention, and zone rules
- * of the 9th edition), declared here under their future module's prefix so an administrator can set
- * them now; each moves to its module's own table when that module arrives. Defaults are the
+/* future: policies of the modules to come (retention, and zone rules of the 9th edition),
+ * declared here under their future module's prefix so an administrator can set them now; each
+ * moves to its module's own table when that module arrives. Defaults are the
  * 9th-edition protocol's (June 2022) and the reports' (SPEC §4-§7, §12). */
-#include <string.h>
 #include "policy/internal.h"
-
-/* The medical urgent deadline is the shortest; medicine comes before supplies. */
-static int check_deadlines(json_t *values, struct fk_err *err)
-{
-	int64_t urgent =
-	    json_integer_value(json_object_get(values, "requests.medical_urgent_minutes"));
-	int64_t medicine = json_integer_value(json_object_get(values, "requests.medicine_hours"));
-	int64_t supplies = json_integer_value(json_object_get(values, "requests.supplies_hours"));
-
-	if (urgent > medicine * 60 || medicine > supplies)
-		return fk_err_set(err, FK_EUNPROC, "deadlines_out_of_order",
-				  "requests.medicine_hours",
-				  "期限须满足：紧急就医 ≤ 购药 ≤ 生活物资",
-				  "deadlines must keep medical urgent <= medicine <= supplies");
-	return 0;
-}
 
 const struct fk_policy_def policy_future_defs[] = {
     {.key = "zones.kinds",
@@ -75,37 +58,6 @@ const struct fk_policy_def policy_future_defs[] = {
      .help_zh = "只划高、低风险区时，高风险区连续此天数无新增感染且核酸阴性即降为低风险区",
      .help_en = "Where only high and low zones are drawn: days with no new infection and a "
 		"negative round before a high-risk zone becomes low"},
-    {.key = "requests.medical_urgent_minutes",
-     .type = FK_POLICY_DURATION,
-     .def = "30",
-     .min = 1,
-     .max = 1440,
-     .unit = FK_POLICY_MINUTES,
-     .label_zh = "紧急就医诉求处理时限",
-     .label_en = "Deadline: urgent medical care",
-     .help_zh = "超时未处理即上升一级",
-     .help_en = "Past it, the request escalates one level"},
-    {.key = "requests.medicine_hours",
-     .type = FK_POLICY_DURATION,
-     .def = "4",
-     .min = 1,
-     .max = 168,
-     .unit = FK_POLICY_HOURS,
-     .label_zh = "购药诉求处理时限",
-     .label_en = "Deadline: medicine",
-     .help_zh = "超时未处理即上升一级",
-     .help_en = "Past it, the request escalates one level"},
-    {.key = "requests.supplies_hours",
-     .type = FK_POLICY_DURATION,
-     .def = "24",
-     .min = 1,
-     .max = 168,
-     .unit = FK_POLICY_HOURS,
-     .label_zh = "生活物资诉求处理时限",
-     .label_en = "Deadline: living supplies",
-     .help_zh = "超时未处理即上升一级",
-     .help_en = "Past it, the request escalates one level",
-     .check = check_deadlines},
     {.key = "retention.personal_data_days",
      .type = FK_POLICY_DURATION,
      .def = "180",
