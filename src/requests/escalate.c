@@ -34,11 +34,6 @@ static void staffed_row(struct fk_q *q, void *rec)
 	c->staffed = true;
 }
 
-static int path_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct rq_cand *)a)->path, ((const struct rq_cand *)b)->path);
-}
-
 /* Every level area with an active account of its level's role on it, sorted by path. */
 static int staffed_read(struct fk_db *db, struct staffed *s, struct fk_err *err)
 {
@@ -55,30 +50,8 @@ static int staffed_read(struct fk_db *db, struct staffed *s, struct fk_err *err)
 		rc = fk_q_collect(q, sizeof(struct rq_cand), staffed_row, (void **)&s->c, &s->n,
 				  err);
 	if (rc == 0 && s->n > 1)
-		qsort(s->c, (size_t)s->n, sizeof(*s->c), path_cmp);
+		qsort(s->c, (size_t)s->n, sizeof(*s->c), rq_cand_cmp);
 	return rc;
-}
-
-/* The staffed area nearest above path (its own area excluded), or NULL. */
-static const struct rq_cand *above(const struct staffed *s, const char *path)
-{
-	struct rq_cand key;
-	size_t len = strlen(path);
-
-	snprintf(key.path, sizeof(key.path), "%s", path);
-	while (len > 1) {
-		const struct rq_cand *hit;
-
-		key.path[--len] = '\0'; /* drop the trailing slash, then the last id */
-		while (len > 0 && key.path[len - 1] != '/')
-			key.path[--len] = '\0';
-		if (len <= 1)
-			break;
-		hit = bsearch(&key, s->c, (size_t)s->n, sizeof(*s->c), path_cmp);
-		if (hit)
-			return hit;
-	}
-	return NULL;
 }
 
 /* The request_moves rows of this tick: one per area holding due requests. *groups gets
@@ -106,7 +79,8 @@ static int plan_moves(struct fk_db *db, const struct staffed *s, int64_t now, js
 	}
 	json_array_foreach(due, i, v)
 	{
-		const struct rq_cand *to = above(s, json_string_value(json_array_get(v, 1)));
+		const struct rq_cand *to =
+		    rq_staffed_above(s->c, s->n, json_string_value(json_array_get(v, 1)));
 
 		if (rc < 0)
 			break;

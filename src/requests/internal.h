@@ -79,6 +79,11 @@ int rq_path_depth(const char *path);
 /* Among c[0..n), the deepest staffed candidate strictly above below_depth (INT32_MAX: any);
  * its index, or -1 when none. Pure. */
 int rq_level_pick(const struct rq_cand *c, int n, int below_depth);
+/* qsort/bsearch order of candidates: by path. */
+int rq_cand_cmp(const void *a, const void *b);
+/* Among sorted (by rq_cand_cmp; every one staffed), the one nearest above the area at path
+ * (that area itself excluded), or NULL. Pure. */
+const struct rq_cand *rq_staffed_above(const struct rq_cand *sorted, int n, const char *path);
 /* The level areas on path (the path's own area and its ancestors) into c (RQ_MAX_DEPTH),
  * with whether each is staffed; *n gets how many. */
 int rq_level_cands(struct fk_db *db, const char *path, struct rq_cand *c, int *n,

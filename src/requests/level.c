@@ -101,3 +101,30 @@ int rq_level_cands(struct fk_db *db, const char *path, struct rq_cand *c, int *n
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }
+
+int rq_cand_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rq_cand *)a)->path, ((const struct rq_cand *)b)->path);
+}
+
+const struct rq_cand *rq_staffed_above(const struct rq_cand *sorted, int n, const char *path)
+{
+	struct rq_cand key;
+	size_t len;
+
+	snprintf(key.path, sizeof(key.path), "%s", path);
+	len = strlen(key.path);
+	while (len > 1) {
+		const struct rq_cand *hit;
+
+		key.path[--len] = '\0'; /* drop the trailing slash, then the last id */
+		while (len > 0 && key.path[len - 1] != '/')
+			key.path[--len] = '\0';
+		if (len <= 1 || n == 0)
+			break;
+		hit = bsearch(&key, sorted, (size_t)n, sizeof(*sorted), rq_cand_cmp);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
