@@ -246,6 +246,26 @@ static int build_base(struct fk_db *db, const struct fk_demo_opts *o, struct dem
 	return rc;
 }
 
+/* Accounts that sign in by phone code for the residents of the resident's building (its own
+ * account gets its number), so that a demo shows the resident's phone pages. */
+static int add_phone_accounts(struct fk_db *db, const struct fk_person *resident,
+			      struct fk_demo_login *login, struct fk_err *err)
+{
+	struct fk_user_bulk b;
+	struct fk_area a;
+	int rc = fk_area_get_by_code(db, demo_users[FK_DEMO_NUSERS - 1].scope_code, &a, err);
+
+	if (rc < 0)
+		return rc;
+	rc = fk_user_residents(db, a.path, &b, err);
+	fk_area_release(&a);
+	if (rc < 0)
+		return rc;
+	demo_copy(login->phone, sizeof(login->phone), resident->phone);
+	login->building_accounts = (long long)b.created;
+	return 0;
+}
+
 static int check_opts(const struct fk_demo_opts *o, struct fk_err *err)
 {
 	if (o->residents < 0 || o->residents > FK_DEMO_MAX_RESIDENTS)
@@ -274,6 +294,8 @@ int fk_demo_build(struct fk_db *db, const struct fk_demo_opts *o, FILE *progress
 		rc = write_residents(db, o, t, progress, &first, err);
 	if (rc == 0 && first.id)
 		rc = add_users(db, o, true, &first, logins, err);
+	if (rc == 0 && first.id)
+		rc = add_phone_accounts(db, &first, &logins[FK_DEMO_NUSERS - 1], err);
 	free(t);
 	return rc;
 }
@@ -315,11 +337,18 @@ static void parse_args(int argc, char **argv, struct fk_demo_opts *o)
 
 static void print_logins(const struct fk_demo_login *logins)
 {
+	const struct fk_demo_login *r = &logins[FK_DEMO_NUSERS - 1];
+
 	printf("%-10s  %-11s  %-14s  %s\n", "role", "username", "password", "scope");
 	for (int i = 0; i < FK_DEMO_NUSERS; i++)
 		if (logins[i].role)
 			printf("%-10s  %-11s  %-14s  %s\n", logins[i].role, logins[i].username,
 			       logins[i].password, logins[i].scope);
+	if (r->role && r->phone[0])
+		printf("\nresident1 also signs in by phone code: %s (\"手机验证码登录\"; the code "
+		       "is on the admin's outbox screen, /outbox); %lld more residents of the "
+		       "building have such accounts.\n",
+		       r->phone, r->building_accounts);
 }
 
 int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx)

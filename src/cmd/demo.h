@@ -1,7 +1,9 @@
 /* demo: the synthetic district of `fangkong demo`, shared with the benchmarks.
  *
  * fk_demo_build fills an empty store with 崂山区 (370212): 4 streets, 40 communities, 400 grids,
- * 4,000 buildings, residents spread over the buildings in households, and one user per role.
+ * 4,000 buildings, residents spread over the buildings in households, and one user per role;
+ * the residents of the resident's building get passwordless accounts that sign in by phone
+ * code (fk_user_residents).
  * Everything goes through the module functions (fk_area_create, fk_person_upsert,
  * fk_user_add), so the data obeys the same rules as data entered by hand.
  *
@@ -33,6 +35,10 @@ struct fk_demo_login {
 	const char *username;
 	char password[64];
 	char scope[256]; /* "崂山区 370212", "张村社区/第1网格 370212001001G01" */
+	/* The resident's only: the number it signs in with by phone code, and how many more
+	 * residents of its building got passwordless accounts to do the same. */
+	char phone[24];
+	long long building_accounts;
 };
 
 struct fk_demo_opts {

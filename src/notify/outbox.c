@@ -80,13 +80,15 @@ static int list_open(struct fk_db *db, const struct nt_list_query *q, struct fk_
 int nt_outbox_list(struct fk_db *db, const struct nt_list_query *q, json_t *items, int64_t *next,
 		   struct fk_err *err)
 {
-	struct fk_q *s = NULL;
+	struct fk_q *s;
 	int64_t last = 0;
 	int n = 0, rc = list_open(db, q, &s, err);
 
 	*next = 0;
-	while (rc == 0 && (rc = fk_q_step(s, err)) > 0) {
-		if (n == q->limit) {
+	if (rc < 0)
+		return rc;
+	while ((rc = fk_q_step(s, err)) > 0) {
+		if (n == q->limit) { /* one row more than a page: there is a next one */
 			*next = last;
 			rc = 0;
 			break;
@@ -95,7 +97,6 @@ int nt_outbox_list(struct fk_db *db, const struct nt_list_query *q, json_t *item
 		json_array_append_new(items, row_json(s));
 		n++;
 	}
-	if (s)
-		fk_q_done(s);
+	fk_q_done(s);
 	return rc < 0 ? rc : 0;
 }

@@ -322,13 +322,13 @@ const struct fk_field users_residents_body[] = {
 /* Accounts for the residents of an area in the admin's scope; the counts are audited. */
 int users_api_residents(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	struct users_bulk b = {0};
+	struct fk_user_bulk b = {0};
 	struct fk_area a = {0};
 	int64_t area_id = fk_json_id(req->body, "area_id");
 	int rc = fk_area_get_in_scope(req->db, req->who, area_id, "area_id", &a, err);
 
 	if (rc == 0)
-		rc = users_bulk_residents(req->db, a.path, &b, err);
+		rc = fk_user_residents(req->db, a.path, &b, err);
 	fk_area_release(&a);
 	if (rc == 0)
 		rc = fk_audit_json(

@@ -321,17 +321,6 @@ int users_code_verify(struct fk_db *db, const struct users_code_try *t, struct u
 /* Deletes codes asked more than a day before now_ms; *n (may be NULL) gets how many. */
 int users_code_purge(struct fk_db *db, int64_t now_ms, int64_t *n, struct fk_err *err);
 
-/* ---- residents.c ---- */
-struct users_bulk {
-	int64_t created, existing, no_phone, shared_phone;
-};
-/* A passwordless resident account (username "r<person id>", password_hash "", the person's
- * number) for every person at or under path with a mobile number and no account; counts
- * what it made and what it found. Batches of 1,000, each its own transaction: db must have
- * none open. Repeating it makes only what is missing. */
-int users_bulk_residents(struct fk_db *db, const char *path, struct users_bulk *out,
-			 struct fk_err *err);
-
 /* ---- render.c ---- */
 json_t *users_render_area(const struct users_area *a);
 /* {id,username,display_name,role,person_id,scopes:[...]} of a principal. */

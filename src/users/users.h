@@ -52,4 +52,19 @@ int fk_user_count(struct fk_db *db, int64_t *n, struct fk_err *err);
 /* Hashes a password (argon2id, interactive limits) into out (crypto_pwhash_STRBYTES). */
 int fk_password_hash(const char *password, char *out, struct fk_err *err);
 
+/* ---- resident accounts in bulk (admin API, demo) ---- */
+struct fk_user_bulk {
+	int64_t created;      /* accounts made now */
+	int64_t existing;     /* people who had an account already */
+	int64_t no_phone;     /* people with no mobile number */
+	int64_t shared_phone; /* people whose number another account holds (a family's phone) */
+};
+/* A passwordless resident account (username "r<person id>", no password: it signs in only by
+ * phone code) for every person at or under area_path with a mobile number and no account; a
+ * resident account without a number gets its person's. Batches of 1,000 people, each its own
+ * transaction (db must have none open); on a failure the batches done stay, and calling it
+ * again makes only what is missing. The caller checked area_path is in its scope. */
+int fk_user_residents(struct fk_db *db, const char *area_path, struct fk_user_bulk *out,
+		      struct fk_err *err);
+
 #endif
