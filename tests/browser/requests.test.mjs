@@ -96,7 +96,7 @@ h.test('a resident\'s medicine request reaches the grid worker live, is done, co
 		assert.match(await row.innerText(), new RegExp(`购药[\\s\\S]*一般[\\s\\S]*${fx.resident.name}[\\s\\S]*网格[\\s\\S]*还剩[\\s\\S]*待受理`));
 
 		// accepted, then done with a note, in the drawer
-		await row.click();
+		await worker.click(`[data-test="request-open-${id}"]`);
 		await worker.waitForSelector('[data-test=request-detail] [data-test=request-log]');
 		await worker.click(`[data-test="request-accept-${id}"]`);
 		await worker.waitForFunction((i) => document.querySelector(`[data-test="request-status-${i}"]`)?.innerText === '办理中', id);

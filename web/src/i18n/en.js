@@ -139,7 +139,7 @@ export default {
     recordFor: 'Record for them', recordTitle: 'Report for {name}', recorded: 'Recorded for {name}', allIn: 'Everyone has reported this half-day', load: 'Show',
   },
   requests: {
-    title: 'Requests', mine: 'At my level', all: 'All in my scope', overdue: 'Overdue', newRequest: 'New request', live: 'Live', polling: 'Polling',
+    title: 'Requests', open: 'Open', mine: 'At my level', all: 'All in my scope', overdue: 'Overdue', newRequest: 'New request', live: 'Live', polling: 'Polling',
     kind: 'Kind', urgency: 'Urgency', person: 'Resident', level: 'Level', due: 'Due', status: 'Status', detail: 'Request',
     contactPhone: 'Contact phone', source: 'Source', created: 'Raised', ticketNo: 'Ticket', log: 'Log', by: 'By', note: 'Note',
     dueIn: '{d} left', overdueBy: 'overdue by {d}', escalations: 'escalated {n} times', closedBy: 'Closed by', closeReason: 'Reason for closing',
@@ -153,6 +153,7 @@ export default {
     levels: { building: 'Building', grid: 'Grid', community: 'Community', street: 'Street', district: 'District' },
     sources: { resident: 'Resident', worker: 'Worker', hotline: 'Hotline', call: 'Follow-up call' },
     actions: { accept: 'Accept', done: 'Mark done', close: 'Close', escalate: 'Escalate', reopen: 'Reopen', confirm: 'Confirm solved' },
+    actionDone: { accept: 'Accepted', done: 'Marked done', close: 'Closed', escalate: 'Escalated', reopen: 'Reopened', confirm: 'Confirmed solved' },
     logActions: { raised: 'raised', accepted: 'accepted', done: 'done', closed: 'closed', confirmed: 'confirmed by the resident', reopened: 'reopened', escalated: 'escalated', assigned: 'assigned' },
     my: 'My requests', myEmpty: 'You have raised no request yet', confirm: 'Confirm solved', reopen: 'Not solved: reopen', newMine: 'New request',
     reopenHint: 'What is still not solved (optional)', notSolved: 'The resident says it is not solved', submit: 'Send', confirmed: 'Confirmed solved; the request is closed',

@@ -139,7 +139,7 @@ export default {
     recordFor: '代为上报', recordTitle: '代 {name} 上报', recorded: '已代报：{name}', allIn: '本时段所有人都已上报', load: '查询',
   },
   requests: {
-    title: '诉求办理', mine: '本级待办', all: '辖区全部', overdue: '已超时', newRequest: '新建诉求', live: '实时', polling: '定时刷新',
+    title: '诉求办理', open: '办理', mine: '本级待办', all: '辖区全部', overdue: '已超时', newRequest: '新建诉求', live: '实时', polling: '定时刷新',
     kind: '类型', urgency: '紧急程度', person: '居民', level: '所在层级', due: '办理时限', status: '状态', detail: '诉求内容',
     contactPhone: '联系电话', source: '来源', created: '提出时间', ticketNo: '工单号', log: '办理记录', by: '操作人', note: '说明',
     dueIn: '还剩 {d}', overdueBy: '已超时 {d}', escalations: '已升级 {n} 次', closedBy: '关闭方式', closeReason: '关闭原因',
@@ -153,6 +153,7 @@ export default {
     levels: { building: '楼座', grid: '网格', community: '社区', street: '街道', district: '区' },
     sources: { resident: '居民提出', worker: '工作人员代提', hotline: '政务热线', call: '电话随访' },
     actions: { accept: '受理', done: '办结', close: '关闭', escalate: '上报上级', reopen: '重新打开', confirm: '确认已解决' },
+    actionDone: { accept: '已受理', done: '已办结', close: '已关闭', escalate: '已上报上级', reopen: '已重新打开', confirm: '已确认解决' },
     logActions: { raised: '提出', accepted: '受理', done: '办结', closed: '关闭', confirmed: '居民确认', reopened: '重新打开', escalated: '升级', assigned: '分派' },
     my: '我的诉求', myEmpty: '你还没有提出诉求', confirm: '确认已解决', reopen: '未解决，重新打开', newMine: '新诉求',
     reopenHint: '还有什么没解决（可不填）', notSolved: '居民反馈未解决', submit: '提交', confirmed: '已确认解决，诉求关闭',
