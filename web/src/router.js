@@ -36,6 +36,7 @@ const REQUEST_IMPORT = ['admin', 'commander', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
+  { path: '/me', name: 'me', icon: 'Avatar', roles: ['resident'], phone: true },
   { path: '/areas', name: 'areas', icon: 'Location', roles: AREAS },
   { path: '/people', name: 'people', icon: 'User', roles: PEOPLE },
   { path: '/people/import', name: 'import', icon: 'Upload', roles: ['admin', 'commander', 'community'] },
@@ -59,6 +60,7 @@ export const menu = [
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
+  { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
   { path: '/policies', name: 'policies', icon: 'Operation', roles: POLICIES },
 ]
@@ -89,6 +91,8 @@ const routes = [
       { path: 'facilities', component: () => import('./modules/isolation/FacilitiesPage.vue'), meta: { roles: FACILITIES } },
       { path: 'facilities/:id', component: () => import('./modules/isolation/FacilityBoard.vue'), meta: { roles: FACILITIES } },
       { path: 'placements', component: () => import('./modules/isolation/PlacementsPage.vue'), meta: { roles: PLACEMENTS } },
+      { path: 'me', component: () => import('./modules/me/MePage.vue'), meta: { roles: ['resident'] } },
+      { path: 'outbox', component: () => import('./modules/notify/OutboxPage.vue'), meta: { roles: ['admin'] } },
       { path: 'health', component: () => import('./modules/health/ReportPage.vue'), meta: { roles: ['resident'] } },
       { path: 'health/missing', component: () => import('./modules/health/MissingPage.vue'), meta: { roles: HEALTH_STAFF } },
       { path: 'my/requests', component: () => import('./modules/requests/MyRequestsPage.vue'), meta: { roles: ['resident'] } },

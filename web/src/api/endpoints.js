@@ -4,6 +4,9 @@ export const endpoints = {
   login: ['POST', '/api/v1/auth/login'],
   logout: ['POST', '/api/v1/auth/logout'],
   me: ['GET', '/api/v1/auth/me'],
+  // login by phone and one-time code (a resident's phone)
+  codeSend: ['POST', '/api/v1/auth/code'],
+  codeVerify: ['POST', '/api/v1/auth/code/verify'],
   areas: ['GET', '/api/v1/areas'],
   area: ['GET', '/api/v1/areas/{id}'],
   areaCreate: ['POST', '/api/v1/areas'],
@@ -19,6 +22,12 @@ export const endpoints = {
   userCreate: ['POST', '/api/v1/users'],
   userUpdate: ['PATCH', '/api/v1/users/{id}'],
   userUnlock: ['POST', '/api/v1/users/{id}/unlock'],
+  usersResidents: ['POST', '/api/v1/users/residents'],
+  // the outbox of messages to phones (admin)
+  outbox: ['GET', '/api/v1/outbox'],
+  // the resident's own page: its results by round
+  personResults: ['GET', '/api/v1/people/{id}/results'],
+  personQrSvg: ['GET', '/api/v1/people/{id}/qr.svg'],
   audit: ['GET', '/api/v1/audit'],
   // policies: the numbers an administrator changes at run time
   policies: ['GET', '/api/v1/policies'],

@@ -11,10 +11,13 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests' },
+  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests' , outbox: 'Outbox' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
+    byPassword: 'Password', byCode: 'Phone code', phone: 'Mobile number', code: 'Code', sendCode: 'Send code',
+    resendIn: 'Resend in {s} s', codeSent: 'Code sent, good for {m} minutes', codeWrong: 'Wrong code: {n} tries left',
+    tooMany: 'Too many codes asked for: try again in {s} seconds',
   },
   home: { welcome: 'Welcome, {name}', scope: 'Jurisdiction', role: 'Role' },
   area: {
@@ -48,6 +51,9 @@ export default {
     title: 'Users and roles', username: 'Username', displayName: 'Name', role: 'Role', scopes: 'Jurisdiction',
     areaCodes: 'Area codes (comma separated)', password: 'Password', disabled: 'Disabled', newUser: 'New user',
     lockedUntil: 'Login locked until', unlock: 'Unlock', unlocked: 'Login unlocked',
+    bulk: 'Accounts for residents', bulkHint: 'Makes a passwordless account (sign-in by phone code) for every resident with a phone under the area; run it again to add only what is missing.',
+    bulkArea: 'Area', bulkAreaHint: 'Search by area name or code', bulkRun: 'Make accounts', created: 'Created', existing: 'Existing',
+    noPhone: 'No phone', sharedPhone: 'Phone taken',
   },
   audit: { at: 'Time', user: 'User', action: 'Action', target: 'Target', ip: 'IP' },
   policy: {
@@ -217,5 +223,17 @@ export default {
       retests: 'Retests {n}', fromTube: 'From tube {code}',
       isolated: 'Isolated {n}', isolatedHint: 'People isolated or monitored at home with a test due today, sampled at the door; mark them sampled, the lab enters the result.',
     },
+  },
+  me: {
+    hello: 'Hello, {name}', qr: 'My sampling code', qrAlt: 'Personal sampling QR code', qrHint: 'Show it at the sampling desk',
+    links: 'My services', requests: 'My requests', health: 'Health reports', healthHint: 'Twice a day while isolated or monitored',
+    results: 'My test results', noResults: 'No tests yet',
+    resultNames: { pending: 'Pending', negative: 'Negative', positive: 'Positive', retest_pending: 'Retest pending', void: 'Void (sample again)' },
+  },
+  outbox: {
+    title: 'Outbox', to: 'Phone', purpose: 'Purpose', body: 'Text', status: 'Status', created: 'Created', sent: 'Sent',
+    hint: 'Text messages to residents\' phones (login codes, notices). With no SMS gateway installed they stay queued and are read here. Reads are recorded.',
+    purposes: { login_code: 'Login code', notice: 'Notice' },
+    statuses: { queued: 'Queued', sent: 'Sent', failed: 'Failed' },
   },
 }

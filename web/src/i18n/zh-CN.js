@@ -11,10 +11,13 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求' },
+  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求' , outbox: '发件箱' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
+    byPassword: '账号密码登录', byCode: '手机验证码登录', phone: '手机号', code: '验证码', sendCode: '获取验证码',
+    resendIn: '{s} 秒后重发', codeSent: '验证码已发送，{m} 分钟内有效', codeWrong: '验证码错误，还可再试 {n} 次',
+    tooMany: '获取验证码过于频繁，请 {s} 秒后再试',
   },
   home: { welcome: '欢迎，{name}', scope: '管辖范围', role: '角色' },
   area: {
@@ -48,6 +51,9 @@ export default {
     title: '用户与角色', username: '用户名', displayName: '姓名', role: '角色', scopes: '管辖区域',
     areaCodes: '区域编码（逗号分隔）', password: '密码', disabled: '停用', newUser: '新建用户',
     lockedUntil: '登录锁定至', unlock: '解锁', unlocked: '已解除登录锁定',
+    bulk: '为居民批量开通账号', bulkHint: '为所选区域内每位登记了手机号的居民开通免密码账号（凭手机验证码登录）；可重复执行，只补开缺少的账号。',
+    bulkArea: '区域', bulkAreaHint: '输入区域名称或编码搜索', bulkRun: '开通', created: '新开通', existing: '已有账号',
+    noPhone: '无手机号', sharedPhone: '手机号已被占用',
   },
   audit: { at: '时间', user: '用户', action: '操作', target: '对象', ip: 'IP' },
   policy: {
@@ -217,5 +223,17 @@ export default {
       retests: '复核 {n}', fromTube: '原试管 {code}',
       isolated: '隔离检测 {n}', isolatedHint: '今天需上门采样的居家隔离、居家健康监测人员（按检测日），采样后点“已采样”，结果由实验室录入。',
     },
+  },
+  me: {
+    hello: '{name}，您好', qr: '我的采样码', qrAlt: '个人采样二维码', qrHint: '采样时向登记员出示此码',
+    links: '我的服务', requests: '我的诉求', health: '健康上报', healthHint: '隔离或健康监测期间每日两次上报',
+    results: '我的检测结果', noResults: '暂无检测记录',
+    resultNames: { pending: '待出结果', negative: '阴性', positive: '阳性', retest_pending: '待复核', void: '作废（需重采）' },
+  },
+  outbox: {
+    title: '发件箱', to: '手机号', purpose: '用途', body: '内容', status: '状态', created: '生成时间', sent: '发送时间',
+    hint: '发往居民手机的短信（登录验证码、通知）。未接入短信网关时消息停留在“待发送”，可在此查看。查看会被记录。',
+    purposes: { login_code: '登录验证码', notice: '通知' },
+    statuses: { queued: '待发送', sent: '已发送', failed: '发送失败' },
   },
 }
