@@ -163,7 +163,7 @@ export default {
     logActions: { raised: 'raised', accepted: 'accepted', done: 'done', closed: 'closed', confirmed: 'confirmed by the resident', reopened: 'reopened', escalated: 'escalated', assigned: 'assigned' },
     my: 'My requests', myEmpty: 'You have raised no request yet', confirm: 'Confirm solved', reopen: 'Not solved: reopen', newMine: 'New request',
     reopenHint: 'What is still not solved (optional)', notSolved: 'The resident says it is not solved', submit: 'Send', confirmed: 'Confirmed solved; the request is closed',
-    reopened: 'Reopened', retry: 'Not sent; send again (it will not be sent twice)', forWorker: 'Handled by {name}',
+    reopened: 'Reopened', retry: 'Not sent; send again (it will not be sent twice)', forWorker: 'Handled at {name}',
     counts: 'Request counts', from: 'From', to: 'To', areaCode: 'Area code', load: 'Show', openNow: 'Not done', overdueNow: 'Overdue',
     byLevel: 'By level', byKind: 'By kind', byDay: 'By day', day: 'Day', raisedN: 'Raised', closedN: 'Closed', escalatedN: 'Escalated', n: 'Count',
     overdueList: 'Overdue list',

@@ -163,7 +163,7 @@ export default {
     logActions: { raised: '提出', accepted: '受理', done: '办结', closed: '关闭', confirmed: '居民确认', reopened: '重新打开', escalated: '升级', assigned: '分派' },
     my: '我的诉求', myEmpty: '你还没有提出诉求', confirm: '确认已解决', reopen: '未解决，重新打开', newMine: '新诉求',
     reopenHint: '还有什么没解决（可不填）', notSolved: '居民反馈未解决', submit: '提交', confirmed: '已确认解决，诉求关闭',
-    reopened: '已重新打开', retry: '提交失败，可再次提交（不会重复）', forWorker: '处理人：{name}',
+    reopened: '已重新打开', retry: '提交失败，可再次提交（不会重复）', forWorker: '办理：{name}',
     counts: '诉求统计', from: '开始日期', to: '结束日期', areaCode: '区域编码', load: '查询', openNow: '未办结', overdueNow: '已超时',
     byLevel: '按层级', byKind: '按类型', byDay: '按日', day: '日期', raisedN: '新增', closedN: '关闭', escalatedN: '升级', n: '件数',
     overdueList: '超时清单',
