@@ -110,3 +110,27 @@ describe('requests: queue and forms', () => {
     expect(dayRows(null)).toEqual([])
   })
 })
+
+describe('requests: running an action', () => {
+  it('asks for the text of an action that has one, and sends nothing without a required reason', async () => {
+    const { useRequestActions } = await import('../src/modules/requests/actions.js')
+    const done = []
+    const acts = useRequestActions(t, (r, a) => done.push(a))
+    expect(await acts.start(req('open'), 'close')).toBe(false)
+    expect(acts.state.open).toBe(true)
+    expect(acts.state.action).toBe('close')
+    acts.state.text = '   '
+    expect(await acts.submit()).toBe(false)
+    expect(acts.state.error).toBe('requests.textRequired')
+    expect(acts.state.open).toBe(true)
+    expect(acts.state.busy).toBe(false)
+    expect(done).toEqual([])
+  })
+  it('refuses a reopening whose prompt and fallback are both empty', async () => {
+    const { useRequestActions } = await import('../src/modules/requests/actions.js')
+    const acts = useRequestActions(t, () => {}, { fallback: (a) => (a === 'reopen' ? '' : null) })
+    await acts.start(req('closed'), 'reopen')
+    expect(await acts.submit()).toBe(false)
+    expect(acts.state.error).toBe('requests.textRequired')
+  })
+})
