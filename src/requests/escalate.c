@@ -16,6 +16,9 @@
 #include "events/events.h"
 #include "requests/internal.h"
 
+/* The due requests, read on the index (status, at_top, due_at). Below, "+level_area_id"
+ * keeps SQLite on it: on the queue's index (level_area_id, id) it would read every request
+ * of the areas concerned, due or not. */
 #define DUE "r.status IN ('open', 'accepted') AND r.at_top = 0 AND r.due_at <= ?"
 
 struct staffed {
@@ -118,7 +121,7 @@ static int move(struct fk_db *db, int64_t now, int64_t *moved, struct fk_err *er
 		       "escalations = escalations + 1, updated_at = ?, due_at = CAST(? AS BIGINT) "
 		       "+ " DEADLINE_CASE
 		       " WHERE status IN ('open', 'accepted') AND at_top = 0 AND due_at <= ? AND "
-		       "level_area_id IN (SELECT from_area_id FROM request_moves WHERE to_area_id "
+		       "+level_area_id IN (SELECT from_area_id FROM request_moves WHERE to_area_id "
 		       "<> 0)",
 		       err);
 
@@ -147,7 +150,7 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 	    "INSERT INTO request_log (request_id, area_path, at, action, by_user, by_name, "
 	    "from_level, to_level, deadline_at, note) SELECT r.id, r.area_path, ?, 'escalated', 0, "
 	    "'', r.level, m.to_level, r.due_at, NULL FROM requests r JOIN request_moves m ON "
-	    "m.from_area_id = r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
+	    "m.from_area_id = +r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
 	    "ii", now, now);
 
 	if (rc == 0)
@@ -155,7 +158,7 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 		    db, &q,
 		    "SELECT r.id, r.kind, r.urgency, r.area_path, m.to_level, "
 		    "m.to_area_id FROM requests r JOIN request_moves m ON m.from_area_id "
-		    "= r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
+		    "= +r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
 		    err);
 	if (rc < 0)
 		return rc;
@@ -229,7 +232,7 @@ static int tick(struct fk_db *db, const struct staffed *s, int64_t now, json_t *
 	if (rc == 0)
 		rc = fk_db_write(db, err,
 				 "UPDATE requests SET at_top = 1 WHERE status IN ('open', "
-				 "'accepted') AND at_top = 0 AND due_at <= ? AND level_area_id IN "
+				 "'accepted') AND at_top = 0 AND due_at <= ? AND +level_area_id IN "
 				 "(SELECT from_area_id FROM request_moves WHERE to_area_id = 0)",
 				 "i", now);
 	if (rc == 0)
