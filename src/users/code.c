@@ -145,15 +145,29 @@ static int code_send_tx(struct fk_db *db, const char *phone, int64_t now,
 	return rc;
 }
 
+/* Two requests for one number at once would both read the count before either wrote: on
+ * PostgreSQL the second is refused by the number's lock (SQLite's write transactions take
+ * turns already). */
 int users_code_send(struct fk_db *db, const char *phone, int64_t now, struct users_code_sent *out,
 		    struct fk_err *err)
 {
+	char lock[48];
 	struct fk_tx tx;
-	int rc = fk_tx_begin(db, &tx, err);
+	bool got = false;
+	int rc;
 
+	snprintf(lock, sizeof lock, "login_code:%s", phone);
+	rc = fk_db_try_lock(db, lock, &got, err);
+	if (rc < 0)
+		return rc;
+	if (!got)
+		return too_many(1000, &out->retry_after_s, err);
+	rc = fk_tx_begin(db, &tx, err);
 	if (rc == 0)
 		rc = code_send_tx(db, phone, now, out, err);
-	return fk_tx_end(db, &tx, rc, err);
+	rc = fk_tx_end(db, &tx, rc, err);
+	fk_db_unlock(db, lock, NULL);
+	return rc;
 }
 
 /* ---- verify ---- */

@@ -302,7 +302,8 @@ struct users_code_sent {
  * number, queues its text message (fk_notify_send) in the same transaction; the outcome is
  * the same either way. FK_ELIMIT "too_many_codes" naming phone (out->retry_after_s set) when
  * the number asked within users.code_resend_seconds or users.code_per_hour times within the
- * hour. Joins the caller's transaction or opens one. */
+ * hour, or (FK_ELIMIT, retry after 1 s) while another request for the number runs. Takes
+ * the number's lock around a transaction of its own: db must have none open. */
 int users_code_send(struct fk_db *db, const char *phone, int64_t now, struct users_code_sent *out,
 		    struct fk_err *err);
 

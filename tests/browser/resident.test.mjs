@@ -104,3 +104,23 @@ h.test('the admin reads the outbox screen', async (page) => {
 	assert.match(await page.textContent('[data-test=outbox-table]'), /登录验证码/);
 	assert.match(await page.textContent('[data-test=outbox-table]'), new RegExp(S.phone));
 });
+
+h.test('the admin makes accounts for a grid\'s residents from the users screen', async (page) => {
+	const code = '370212001002G01';
+	await h.login(page, 'admin');
+	await page.goto(h.base + '/users');
+	await page.click('[data-test=residents-open]');
+	await page.click('[data-test=residents-area]');
+	await page.keyboard.type(code);
+	const option = page.locator('.el-select-dropdown__item', { hasText: new RegExp(` ${code}$`) });
+	await option.first().click();
+	await page.click('[data-test=residents-run]');
+	await page.waitForSelector('[data-test=residents-result]');
+	const created = Number(await page.textContent('[data-test=residents-created]'));
+	assert.ok(created > 0, 'the grid\'s residents with phones got accounts');
+	assert.equal(Number(await page.textContent('[data-test=residents-existing]')), 0);
+	// Again: nothing more is made, what was made is now existing.
+	await page.click('[data-test=residents-run]');
+	await page.waitForFunction((n) => document.querySelector('[data-test=residents-existing]')?.textContent.trim() === String(n), created);
+	assert.equal(Number(await page.textContent('[data-test=residents-created]')), 0);
+});
