@@ -151,7 +151,7 @@ export default {
     dueIn: '{d} left', overdueBy: 'overdue by {d}', escalations: 'escalated {n} times', closedBy: 'Closed by', closeReason: 'Reason for closing',
     pickPerson: 'Choose the resident', pickKind: 'Choose the kind', detailRequired: 'Say what is needed', detailTooLong: 'At most 1000 characters',
     textRequired: 'A reason is required', badAction: 'No such action', done_ok: 'Done', raised: 'Request sent', saved: 'Done: {name}',
-    empty: 'No requests', refresh: 'Refresh', noteHint: 'What was done (optional)', reasonHint: 'Reason (required)',
+    empty: 'No requests', refresh: 'Refresh', noteHint: 'What was done (optional)', reasonHint: 'Reason (required)', reasonOptional: 'Reason (optional)',
     closedByNames: { resident: 'the resident', worker: 'a worker' },
     kinds: { medicine: 'Medicine', medical: 'Medical care', supplies: 'Living supplies', elderly_help: 'Help for the elderly', complaint: 'Complaint', other: 'Other' },
     urgencies: { normal: 'Normal', urgent: 'Urgent' },

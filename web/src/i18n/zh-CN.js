@@ -151,7 +151,7 @@ export default {
     dueIn: '还剩 {d}', overdueBy: '已超时 {d}', escalations: '已升级 {n} 次', closedBy: '关闭方式', closeReason: '关闭原因',
     pickPerson: '请选择居民', pickKind: '请选择类型', detailRequired: '请填写诉求内容', detailTooLong: '诉求内容不超过 1000 字',
     textRequired: '请填写原因', badAction: '无此操作', done_ok: '已办结', raised: '诉求已提交', saved: '已处理：{name}',
-    empty: '暂无诉求', refresh: '刷新', noteHint: '办理情况（可不填）', reasonHint: '原因（必填）',
+    empty: '暂无诉求', refresh: '刷新', noteHint: '办理情况（可不填）', reasonHint: '原因（必填）', reasonOptional: '原因（可不填）',
     closedByNames: { resident: '居民确认', worker: '工作人员关闭' },
     kinds: { medicine: '购药', medical: '就医', supplies: '生活物资', elderly_help: '助老服务', complaint: '投诉', other: '其他' },
     urgencies: { normal: '一般', urgent: '紧急' },

@@ -12,14 +12,14 @@ export const STAFF = ['admin', 'commander', 'community', 'grid', 'building']
 export const DETAIL_MAX = 1000
 
 /* What each action sends: its endpoint's name, the field of its text (note, reason) or none,
- * and whether the text is required (the server refuses a close, an escalation or a reopening
- * without a reason). */
+ * and whether the text is required (the server refuses a close or an escalation without a
+ * reason; a reopening may give one). */
 export const ACTIONS = {
   accept: { endpoint: 'requestAccept', field: '', required: false },
   done: { endpoint: 'requestDone', field: 'note', required: false },
   close: { endpoint: 'requestClose', field: 'reason', required: true },
   escalate: { endpoint: 'requestEscalate', field: 'reason', required: true },
-  reopen: { endpoint: 'requestReopen', field: 'reason', required: true },
+  reopen: { endpoint: 'requestReopen', field: 'reason', required: false },
   confirm: { endpoint: 'requestConfirm', field: '', required: false },
 }
 
