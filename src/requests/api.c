@@ -31,7 +31,7 @@ const struct fk_field rq_body_note[] = {
 
 struct raise_ctx {
 	struct fk_request_new n;
-	int64_t id;
+	struct rq_prep p;
 };
 
 static int raise_parse(struct fk_req *req, void *ctx, struct fk_err *err)
@@ -55,24 +55,27 @@ static int raise_parse(struct fk_req *req, void *ctx, struct fk_err *err)
 	c->n.detail = fk_json_str(req->body, "detail");
 	c->n.contact_phone = fk_json_str(req->body, "contact_phone");
 	c->n.source = resident ? "resident" : "worker";
-	return 0;
+	/* The reads (the person, the level, the deadline) here, on the request's own thread
+	 * and connection; the write does only the writes. */
+	return rq_prepare(req->db, req->who, &c->n, NULL, &c->p, err);
 }
 
 static int raise_write(struct fk_req *req, void *ctx, int *status, json_t **reply,
 		       struct fk_err *err)
 {
 	struct raise_ctx *c = ctx;
-	int rc = fk_request_raise(req->db, req->who, &c->n, &c->id, err);
+	int rc = rq_store(req->db, req->who, &c->p, NULL, 0, err);
 
-	if (rc == 0)
-		rc = fk_audit_json(
-		    req, "request.raise", "request", c->id,
-		    json_pack("{s:s, s:s}", "kind", c->n.kind, "source", c->n.source), err);
-	if (rc == 0)
-		rc = rq_json(req->db, req->who, c->id, false, req->lang, reply, err);
-	if (rc == 0)
-		*status = 201;
-	return rc;
+	if (rc == 0 && req->who->role != FK_ROLE_RESIDENT) /* for someone else: audited */
+		rc = fk_audit_json(req, "request.raise", "request", c->p.r.id,
+				   json_pack("{s:s, s:o}", "kind", c->p.r.kind, "person_id",
+					     fk_json_idv(c->p.r.person_id)),
+				   err);
+	if (rc < 0)
+		return rc;
+	*status = 201;
+	*reply = rq_prep_json(&c->p, req->who);
+	return 0;
 }
 
 static const struct fk_keyed_op raise_op = {

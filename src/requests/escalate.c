@@ -68,11 +68,11 @@ static int plan_moves(struct fk_db *db, const struct staffed *s, int64_t now, js
 	int rc = fk_db_write(db, err, "DELETE FROM request_moves", "");
 
 	if (rc == 0)
-		rc =
-		    fk_db_query(db, &q,
-				"SELECT r.level_area_id, r.level_area_path, COUNT(*) FROM requests "
-				"r WHERE " DUE " GROUP BY r.level_area_id, r.level_area_path",
-				err);
+		rc = fk_db_query(db, &q,
+				 "SELECT +r.level_area_id, r.level_area_path, COUNT(*) FROM "
+				 "requests r WHERE " DUE
+				 " GROUP BY +r.level_area_id, r.level_area_path",
+				 err);
 	if (rc == 0) {
 		fk_q_bind_i64(q, 1, now);
 		while ((rc = fk_q_step(q, err)) > 0)
@@ -157,7 +157,7 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 		rc = fk_db_query(
 		    db, &q,
 		    "SELECT r.id, r.kind, r.urgency, r.area_path, m.to_level, "
-		    "m.to_area_id FROM requests r JOIN request_moves m ON m.from_area_id "
+		    "m.to_area_id, r.status FROM requests r JOIN request_moves m ON m.from_area_id "
 		    "= +r.level_area_id WHERE m.to_area_id <> 0 AND " DUE,
 		    err);
 	if (rc < 0)
@@ -165,11 +165,11 @@ static int log_moves(struct fk_db *db, int64_t now, json_t *events, struct fk_er
 	fk_q_bind_i64(q, 1, now);
 	while ((rc = fk_q_step(q, err)) > 0)
 		json_array_append_new(
-		    events,
-		    json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
-			      fk_json_idv(fk_q_i64(q, 0)), "kind", fk_q_text(q, 1), "urgency",
-			      fk_q_text(q, 2), "path", fk_q_text(q, 3), "level", fk_q_text(q, 4),
-			      "level_area_id", fk_json_idv(fk_q_i64(q, 5)), "status", "open"));
+		    events, json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
+				      fk_json_idv(fk_q_i64(q, 0)), "kind", fk_q_text(q, 1),
+				      "urgency", fk_q_text(q, 2), "path", fk_q_text(q, 3), "level",
+				      fk_q_text(q, 4), "level_area_id", fk_json_idv(fk_q_i64(q, 5)),
+				      "status", fk_q_text(q, 6)));
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;
 }

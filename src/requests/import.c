@@ -181,6 +181,7 @@ static int row_store(struct fk_db *db, const struct fk_principal *who, const str
 		     bool *dup, struct fk_err *err)
 {
 	struct fk_person *p = fk_xcalloc(1, sizeof(*p));
+	struct rq_prep *prep = fk_xcalloc(1, sizeof(*prep));
 	struct fk_request_new n = {.kind = t->f[C_KIND],
 				   .urgency = t->f[C_URGENCY],
 				   .detail = t->f[C_DETAIL],
@@ -195,9 +196,11 @@ static int row_store(struct fk_db *db, const struct fk_principal *who, const str
 		rc = person_of(db, who, t, p, err);
 	if (rc == 0) {
 		n.person_id = p->id;
-		rc =
-		    rq_insert(db, who, &n, p->area_path, t->f[C_TICKET], t->received_at, NULL, err);
+		rc = rq_prepare(db, who, &n, p, prep, err);
 	}
+	if (rc == 0)
+		rc = rq_store(db, who, prep, t->f[C_TICKET], t->received_at, err);
+	free(prep);
 	free(p);
 	return rc < 0 ? rc : 0;
 }

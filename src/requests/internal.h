@@ -21,6 +21,7 @@
 #include "http/http.h"
 #include "platform/module.h"
 #include "policy/policy.h"
+#include "people/people.h"
 #include "users/principal.h"
 #include "requests/requests.h"
 
@@ -66,6 +67,7 @@ struct rq_cand {
 	int64_t id;
 	char kind[16]; /* building, grid, community, street, district */
 	char path[FK_AREA_PATH_MAX];
+	char name[FK_AREA_NAME_MAX * 4 + 1];
 	int depth; /* slashes in the path minus one: the root is 1 */
 	bool staffed;
 };
@@ -127,11 +129,30 @@ int rq_text_check(const char *s, const char *field, size_t max_chars, bool requi
 	"r.level_area_id"
 /* One row of RQ_JSON_SELECT as the request JSON for who (no log); overdue by now. */
 json_t *rq_q_json(struct fk_q *q, const struct fk_principal *who, int64_t now);
-/* Raises with the person already read: ticket_no and received_at for an import (NULL, 0
- * otherwise). */
-int rq_insert(struct fk_db *db, const struct fk_principal *who, const struct fk_request_new *n,
-	      const char *person_path, const char *ticket_no, int64_t received_at, int64_t *id,
-	      struct fk_err *err);
+/* A request checked and placed, not yet stored: what raising needs read (the person, the
+ * level, the deadline), apart from the write, so a phone's raise reads on its own thread and
+ * connection and only writes in the group commit. */
+struct rq_prep {
+	struct rq_row r;     /* id and times are set by rq_store */
+	const char *detail;  /* borrowed from the caller's request */
+	char phone[24];	     /* the contact phone, normalised, or "" */
+	int64_t call_id;     /* or 0 */
+	int64_t deadline_ms; /* from raising to the deadline */
+	int64_t area_id;     /* the person's area, and what the reply shows of them: */
+	char name[260], id_number[40], person_phone[24], area_name[260], level_name[260];
+};
+/* Checks n, reads the person (person NULL: n->person_id in who's scope, FK_ENOTFOUND
+ * "person_not_found" naming person_id otherwise; else the one given), its level and the
+ * deadline into p. Reads only. */
+int rq_prepare(struct fk_db *db, const struct fk_principal *who, const struct fk_request_new *n,
+	       const struct fk_person *person, struct rq_prep *p, struct fk_err *err);
+/* Stores p (p->r.id and times assigned): its row, its log row, its alert and event.
+ * ticket_no and received_at for an import (NULL, 0 otherwise); a ticket stored before is
+ * FK_ECONFLICT "duplicate_ticket". */
+int rq_store(struct fk_db *db, const struct fk_principal *who, struct rq_prep *p,
+	     const char *ticket_no, int64_t received_at, struct fk_err *err);
+/* The request JSON of a request p just stored, as rq_json would read it back. */
+json_t *rq_prep_json(const struct rq_prep *p, const struct fk_principal *who);
 
 /* ---- action.c ---- */
 

@@ -72,6 +72,7 @@ static void cand_row(struct fk_q *q, struct rq_cand *c)
 	snprintf(c->path, sizeof(c->path), "%s", fk_q_text(q, 2));
 	c->depth = rq_path_depth(c->path);
 	c->staffed = fk_q_i64(q, 3) != 0;
+	snprintf(c->name, sizeof(c->name), "%s", fk_q_text(q, 4));
 }
 
 int rq_level_cands(struct fk_db *db, const char *path, struct rq_cand *c, int *n,
@@ -85,7 +86,7 @@ int rq_level_cands(struct fk_db *db, const char *path, struct rq_cand *c, int *n
 		"SELECT a.id, a.kind, a.path, EXISTS (SELECT 1 FROM user_scopes s JOIN users "
 		"u ON u.id = s.user_id WHERE s.area_id = a.id AND u.disabled = 0 AND u.role = "
 		"(CASE WHEN a.kind IN ('street', 'district') THEN 'commander' ELSE a.kind "
-		"END)) FROM areas a WHERE a.kind IN ('building', 'grid', 'community', "
+		"END)), a.name FROM areas a WHERE a.kind IN ('building', 'grid', 'community', "
 		"'street', 'district') AND a.id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 		"?, ?)",
 		err);

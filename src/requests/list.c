@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/json.h"
+#include "base/xmalloc.h"
 #include "requests/internal.h"
 
 #define MAX_BINDS 8
@@ -137,12 +138,10 @@ static int one_json(struct fk_db *db, const struct fk_principal *who, int64_t id
 int rq_list(struct fk_db *db, const struct fk_principal *who, const struct rq_query *f, json_t *out,
 	    struct fk_err *err)
 {
-	int64_t *ids = calloc((size_t)f->limit + 1, sizeof(*ids));
+	int64_t *ids = fk_xcalloc((size_t)f->limit + 1, sizeof(*ids));
 	json_t *items = json_array();
 	char next[24];
-	int n = 0,
-	    rc = ids ? page_ids(db, who, f, ids, &n, err)
-		     : fk_err_set(err, FK_EINTERNAL, "oom", NULL, "内存不足", "out of memory");
+	int n = 0, rc = page_ids(db, who, f, ids, &n, err);
 
 	for (int k = 0; rc == 0 && k < n && k < f->limit; k++)
 		rc = one_json(db, who, ids[k], f->now, items, err);

@@ -119,3 +119,29 @@ int rq_json(struct fk_db *db, const struct fk_principal *who, int64_t id, bool l
 	}
 	return rc;
 }
+
+json_t *rq_prep_json(const struct rq_prep *p, const struct fk_principal *who)
+{
+	const struct rq_row *r = &p->r;
+	char mid[48], mphone[32], mcontact[32];
+	const char *id = who->see_id ? p->id_number : fk_mask_id(p->id_number, mid, sizeof(mid));
+	const char *phone = who->see_phone ? p->person_phone
+					   : fk_mask_phone(p->person_phone, mphone, sizeof(mphone));
+	const char *contact = !p->phone[0] ? NULL
+			      : who->see_phone
+				  ? p->phone
+				  : fk_mask_phone(p->phone, mcontact, sizeof(mcontact));
+
+	return json_pack(
+	    "{s:o, s:{s:o, s:s, s:s, s:s, s:o, s:s}, s:s, s:s, s:s, s:s?, s:s, s:n, s:o, s:s, s:s, "
+	    "s:o, s:s, s:I, s:b, s:I, s:o, s:o, s:n, s:n, s:n}",
+	    "id", fk_json_idv(r->id), "person", "id", fk_json_idv(r->person_id), "name", p->name,
+	    "id_number", id, "phone", phone, "area_id", fk_json_idv(p->area_id), "area_name",
+	    p->area_name, "kind", r->kind, "urgency", r->urgency, "detail", p->detail,
+	    "contact_phone", contact, "source", r->source, "ticket_no", "call_id",
+	    p->call_id ? fk_json_idv(p->call_id) : json_null(), "status", r->status, "level",
+	    r->level, "level_area_id", fk_json_idv(r->level_area_id), "level_area_name",
+	    p->level_name, "due_at", (json_int_t)r->due_at, "overdue", 0, "escalations",
+	    (json_int_t)0, "created_at", fk_json_timev(r->created_at), "updated_at",
+	    fk_json_timev(r->updated_at), "closed_at", "closed_by", "close_reason");
+}

@@ -64,7 +64,7 @@ static int new_check(const struct fk_request_new *n, const char **kind, const ch
 
 /* The level for a person's home path: the lowest staffed one, else the highest level area
  * on the path (no one below receives it; the job will find it at the top). */
-static int place(struct fk_db *db, const char *path, struct rq_row *r, struct fk_err *err)
+static int place(struct fk_db *db, const char *path, struct rq_prep *p, struct fk_err *err)
 {
 	struct rq_cand *c = fk_xcalloc(RQ_MAX_DEPTH, sizeof(*c));
 	int n = 0, i, rc = rq_level_cands(db, path, c, &n, err);
@@ -78,80 +78,126 @@ static int place(struct fk_db *db, const char *path, struct rq_row *r, struct fk
 		for (int j = 0; i < 0 && j < n; j++)
 			if (i < 0 || c[j].depth < c[i].depth)
 				i = j;
-		r->level_area_id = c[i].id;
-		snprintf(r->level, sizeof(r->level), "%s", c[i].kind);
-		snprintf(r->level_area_path, sizeof(r->level_area_path), "%s", c[i].path);
+		p->r.level_area_id = c[i].id;
+		snprintf(p->r.level, sizeof(p->r.level), "%s", c[i].kind);
+		snprintf(p->r.level_area_path, sizeof(p->r.level_area_path), "%s", c[i].path);
+		snprintf(p->level_name, sizeof(p->level_name), "%s", c[i].name);
 	}
 	free(c);
 	return rc;
 }
 
-static int insert_row(struct fk_db *db, const struct rq_row *r, const struct fk_request_new *n,
-		      const char *phone, const char *ticket_no, int64_t received_at, int64_t by,
-		      struct fk_err *err)
+/* The person's fields the reply shows, and the name of their area. */
+static int person_fill(struct fk_db *db, const struct fk_person *person, struct rq_prep *p,
+		       struct fk_err *err)
 {
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q, "SELECT name FROM areas WHERE id = ?", err);
+
+	p->r.person_id = person->id;
+	p->area_id = person->area_id;
+	snprintf(p->r.area_path, sizeof(p->r.area_path), "%s", person->area_path);
+	snprintf(p->name, sizeof(p->name), "%s", person->name);
+	snprintf(p->id_number, sizeof(p->id_number), "%s", person->id_number);
+	snprintf(p->person_phone, sizeof(p->person_phone), "%s", person->phone);
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, person->area_id);
+	if ((rc = fk_q_step(q, err)) > 0)
+		snprintf(p->area_name, sizeof(p->area_name), "%s", fk_q_text(q, 0));
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int person_read(struct fk_db *db, const struct fk_principal *who, int64_t id,
+		       struct rq_prep *p, struct fk_err *err)
+{
+	struct fk_person *person = fk_xcalloc(1, sizeof(*person));
+	int rc = fk_person_get(db, who, id, person, err);
+
+	if (rc == FK_ENOTFOUND)
+		rc = fk_err_set(err, rc, "person_not_found", "person_id", "没有该人员",
+				"there is no such person");
+	if (rc == 0)
+		rc = person_fill(db, person, p, err);
+	free(person);
+	return rc;
+}
+
+int rq_prepare(struct fk_db *db, const struct fk_principal *who, const struct fk_request_new *n,
+	       const struct fk_person *person, struct rq_prep *p, struct fk_err *err)
+{
+	const char *kind, *urgency;
+	struct fk_policy_snap *s;
+	int rc = new_check(n, &kind, &urgency, p->phone, err);
+
+	if (rc == 0)
+		rc = person ? person_fill(db, person, p, err)
+			    : person_read(db, who, n->person_id, p, err);
+	if (rc == 0)
+		rc = place(db, p->r.area_path, p, err);
+	if (rc < 0)
+		return rc;
+	snprintf(p->r.kind, sizeof(p->r.kind), "%s", kind);
+	snprintf(p->r.urgency, sizeof(p->r.urgency), "%s", urgency);
+	snprintf(p->r.source, sizeof(p->r.source), "%s", n->source);
+	snprintf(p->r.status, sizeof(p->r.status), "open");
+	p->detail = n->detail;
+	p->call_id = n->call_id;
+	s = fk_policy_snap(db);
+	p->deadline_ms = rq_deadline_ms(s, kind, urgency);
+	fk_policy_snap_release(s);
+	return 0;
+}
+
+static int insert_row(struct fk_db *db, const struct rq_prep *p, const char *ticket_no,
+		      int64_t received_at, int64_t by, struct fk_err *err)
+{
+	const struct rq_row *r = &p->r;
+
 	return fk_db_write(
 	    db, err,
 	    "INSERT INTO requests (id, person_id, area_path, kind, urgency, detail, contact_phone, "
 	    "source, ticket_no, received_at, call_id, status, level, level_area_id, "
 	    "level_area_path, at_top, due_at, escalations, raised_by, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 0, ?, 0, ?, ?, ?)",
-	    "iitttttttiititiiii", r->id, r->person_id, r->area_path, r->kind, r->urgency, n->detail,
-	    *phone ? phone : NULL, r->source, ticket_no, received_at, n->call_id, r->level,
+	    "iitttttttiititiiii", r->id, r->person_id, r->area_path, r->kind, r->urgency, p->detail,
+	    p->phone[0] ? p->phone : NULL, r->source, ticket_no, received_at, p->call_id, r->level,
 	    r->level_area_id, r->level_area_path, r->due_at, by, r->created_at, r->updated_at);
 }
 
-int rq_insert(struct fk_db *db, const struct fk_principal *who, const struct fk_request_new *n,
-	      const char *person_path, const char *ticket_no, int64_t received_at, int64_t *id,
-	      struct fk_err *err)
+int rq_store(struct fk_db *db, const struct fk_principal *who, struct rq_prep *p,
+	     const char *ticket_no, int64_t received_at, struct fk_err *err)
 {
-	struct rq_row r = {0};
-	const char *kind, *urgency;
-	char phone[24];
-	struct fk_policy_snap *s;
-	int rc = new_check(n, &kind, &urgency, phone, err);
+	struct rq_row *r = &p->r;
+	int rc;
 
-	if (rc == 0)
-		rc = place(db, person_path, &r, err);
-	if (rc < 0)
-		return rc;
-	r.id = fk_id_next();
-	r.person_id = n->person_id;
-	r.created_at = r.updated_at = fk_now_ms();
-	snprintf(r.area_path, sizeof(r.area_path), "%s", person_path);
-	snprintf(r.kind, sizeof(r.kind), "%s", kind);
-	snprintf(r.urgency, sizeof(r.urgency), "%s", urgency);
-	snprintf(r.source, sizeof(r.source), "%s", n->source);
-	snprintf(r.status, sizeof(r.status), "open");
-	s = fk_policy_snap(db);
-	r.due_at = r.created_at + rq_deadline_ms(s, kind, urgency);
-	fk_policy_snap_release(s);
-	rc = insert_row(db, &r, n, phone, ticket_no, received_at, who ? who->user_id : 0, err);
+	r->id = fk_id_next();
+	r->created_at = r->updated_at = fk_now_ms();
+	r->due_at = r->created_at + p->deadline_ms;
+	rc = insert_row(db, p, ticket_no, received_at, who ? who->user_id : 0, err);
 	if (rc == FK_ECONFLICT)
 		return fk_err_set(err, rc, "duplicate_ticket", "ticket_no", "该工单号已导入",
 				  "the ticket was imported already");
 	if (rc == 0)
-		rc = rq_log(db, &r, who, "raised", NULL, r.level, NULL, r.created_at, err);
+		rc = rq_log(db, r, who, "raised", NULL, r->level, NULL, r->created_at, err);
 	if (rc == 0)
-		rc = rq_alert(db, &r, "raised", err);
+		rc = rq_alert(db, r, "raised", err);
 	if (rc == 0)
-		rq_event(&r);
-	if (rc == 0 && id)
-		*id = r.id;
+		rq_event(r);
 	return rc;
 }
 
 int fk_request_raise(struct fk_db *db, const struct fk_principal *who,
 		     const struct fk_request_new *r, int64_t *id, struct fk_err *err)
 {
-	struct fk_person *p = fk_xcalloc(1, sizeof(*p));
-	int rc = fk_person_get(db, who, r->person_id, p, err);
+	struct rq_prep *p = fk_xcalloc(1, sizeof(*p));
+	int rc = rq_prepare(db, who, r, NULL, p, err);
 
-	if (rc == FK_ENOTFOUND)
-		rc = fk_err_set(err, rc, "person_not_found", "person_id", "没有该人员",
-				"there is no such person");
 	if (rc == 0)
-		rc = rq_insert(db, who, r, p->area_path, NULL, 0, id, err);
+		rc = rq_store(db, who, p, NULL, 0, err);
+	if (rc == 0 && id)
+		*id = p->r.id;
 	free(p);
 	return rc;
 }

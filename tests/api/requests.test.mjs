@@ -109,6 +109,10 @@ h.test('the resident raises for themself; a retry with the same key is the same 
 	assert.equal(a.level, 'building');
 	assert.equal(a.due_at - Date.parse(a.created_at), 4 * 3_600_000, 'medicine: 4 h');
 	assert.equal(a.overdue, false);
+	const back = await get(res, a.id);
+	assert.deepEqual(back.log.map((l) => l.action), ['raised']);
+	delete back.log;
+	assert.deepEqual(a, back, 'the reply is the request as read back');
 	S.own = a;
 	// Someone else's person: refused, and a bad kind names kind.
 	assertError(await res.post('/api/v1/requests', { ...body, person_id: S.pB.id, client_key: key('x') }),
