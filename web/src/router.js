@@ -38,6 +38,10 @@ const CALLS_MENU = ['community', 'grid', 'building']
 const CALL_COUNTS = ['admin', 'commander', 'community', 'grid']
 // policies: the admin edits them; the command centre reads the rules it works under
 const POLICIES = ['admin', 'commander']
+// requests (SPEC §7): the queue and the counts for every level that handles them; the hotline's
+// file imported by community and command staff; the resident's own on the phone
+const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
+const REQUEST_IMPORT = ['admin', 'commander', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -62,6 +66,10 @@ export const menu = [
   { path: '/screening', name: 'screening', icon: 'Tickets', roles: SCREENING },
   { path: '/calls', name: 'calls', icon: 'Phone', roles: CALLS_MENU, phone: true },
   { path: '/calls/counts', name: 'callCounts', icon: 'Histogram', roles: CALL_COUNTS },
+  { path: '/my/requests', name: 'myRequests', icon: 'ChatDotRound', roles: ['resident'], phone: true },
+  { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
+  { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
+  { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -105,6 +113,10 @@ const routes = [
       { path: 'screening/:id/register', component: () => import('./modules/screening/RegisterPage.vue'), meta: { roles: SCREENING_REGISTER } },
       { path: 'calls', component: () => import('./modules/calls/CallsPage.vue'), meta: { roles: CALLS } },
       { path: 'calls/counts', component: () => import('./modules/calls/CountsPage.vue'), meta: { roles: CALL_COUNTS } },
+      { path: 'my/requests', component: () => import('./modules/requests/MyRequestsPage.vue'), meta: { roles: ['resident'] } },
+      { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
+      { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
+      { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -146,6 +146,18 @@ export const endpoints = {
   callsToday: ['GET', '/api/v1/calls/today'],
   callCreate: ['POST', '/api/v1/calls'],
   callCounts: ['GET', '/api/v1/calls/counts'],
+  // requests (SPEC §7): raised, handled level by level, closed by the resident or with a reason
+  requests: ['GET', '/api/v1/requests'],
+  requestCreate: ['POST', '/api/v1/requests'],
+  request: ['GET', '/api/v1/requests/{id}'],
+  requestAccept: ['POST', '/api/v1/requests/{id}/accept'],
+  requestDone: ['POST', '/api/v1/requests/{id}/done'],
+  requestClose: ['POST', '/api/v1/requests/{id}/close'],
+  requestConfirm: ['POST', '/api/v1/requests/{id}/confirm'],
+  requestReopen: ['POST', '/api/v1/requests/{id}/reopen'],
+  requestEscalate: ['POST', '/api/v1/requests/{id}/escalate'],
+  requestsImport: ['POST', '/api/v1/requests/import'],
+  requestCounts: ['GET', '/api/v1/requests/counts'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
