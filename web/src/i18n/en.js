@@ -171,6 +171,7 @@ export default {
     kinds: { medicine: 'Medicine', medical: 'Medical care', supplies: 'Living supplies', elderly_help: 'Help for the elderly', complaint: 'Complaint', other: 'Other' },
     urgencies: { normal: 'Normal', urgent: 'Urgent' },
     from: 'From', to: 'To', areaCode: 'Area code', load: 'Show', byDay: 'By day', byWorker: 'By worker', worker: 'Caller', total: 'Total',
+  },
   requests: {
     title: 'Requests', open: 'Open', mine: 'At my level', all: 'All in my scope', overdue: 'Overdue', newRequest: 'New request', live: 'Live', polling: 'Polling',
     kind: 'Kind', urgency: 'Urgency', person: 'Resident', level: 'Level', due: 'Due', status: 'Status', detail: 'Request',

@@ -171,6 +171,7 @@ export default {
     kinds: { medicine: '购药', medical: '就医', supplies: '生活物资', elderly_help: '助老服务', complaint: '投诉', other: '其他' },
     urgencies: { normal: '一般', urgent: '紧急' },
     from: '开始日期', to: '结束日期', areaCode: '区域编码', load: '查询', byDay: '按日', byWorker: '按人员', worker: '随访人', total: '合计',
+  },
   requests: {
     title: '诉求办理', open: '办理', mine: '本级待办', all: '辖区全部', overdue: '已超时', newRequest: '新建诉求', live: '实时', polling: '定时刷新',
     kind: '类型', urgency: '紧急程度', person: '居民', level: '所在层级', due: '办理时限', status: '状态', detail: '诉求内容',
