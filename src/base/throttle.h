@@ -1,8 +1,8 @@
 /* throttle: a token bucket per client address, in memory — at most per_min actions at once
- * from one address, refilled at per_min a minute. For public routes that anyone may call (a
- * screening form), so that one address cannot flood them. The table is fixed: when it is
- * full, the bucket idle longest in a short probe run is reused (a bucket idle for a minute is
- * full again, so reusing it forgets nothing).
+ * from one address, refilled at per_min a minute. For public routes that anyone may call
+ * (logins, login codes, a screening form), so that one address cannot flood them. The table is
+ * fixed: when it is full, the bucket idle longest in a short probe run is reused (a bucket idle
+ * for a minute is full again, so reusing it forgets nothing).
  *
  *   static struct fk_throttle t;
  *   fk_throttle_init(&t, 20);

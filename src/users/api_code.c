@@ -50,8 +50,7 @@ int users_api_code_send(struct fk_req *req, struct fk_resp *resp, struct fk_err 
 
 	if (rc < 0)
 		return rc;
-	if (!users_throttle_take(&users_state(req->app)->code_throttle, req->client_ip,
-				 fk_now_ms()))
+	if (!fk_throttle_take(&users_state(req->app)->code_throttle, req->client_ip, fk_now_ms()))
 		return addr_throttled(req, resp, err);
 	rc = users_code_send(req->db, phone, fk_now_ms(), &sent, err);
 	if (rc == FK_ELIMIT) {
@@ -102,7 +101,7 @@ int users_api_code_verify(struct fk_req *req, struct fk_resp *resp, struct fk_er
 	if (rc == 0)
 		rc = code_check(t.code, err);
 	if (rc == 0 &&
-	    !users_throttle_take(&users_state(req->app)->throttle, req->client_ip, fk_now_ms()))
+	    !fk_throttle_take(&users_state(req->app)->throttle, req->client_ip, fk_now_ms()))
 		rc = fk_err_set(err, FK_ELIMIT, "throttled", NULL,
 				"该地址登录尝试过于频繁，请稍后再试",
 				"too many login attempts from this address; try again in a minute");

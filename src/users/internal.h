@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include "area/area.h"
 #include "base/err.h"
+#include "base/throttle.h"
 #include "http/http.h"
 #include "platform/module.h"
 #include "policy/policy.h"
@@ -77,27 +78,7 @@ bool users_token_decode(const char *text, unsigned char raw[USERS_TOKEN_BYTES]);
 void users_token_hash(const unsigned char raw[USERS_TOKEN_BYTES], char hex[USERS_TOKEN_HEX]);
 void users_csrf_new(char out[USERS_CSRF_TEXT]);
 
-/* ---- throttle.c ---- */
-#define USERS_THROTTLE_SLOTS 4096
-#define USERS_THROTTLE_PROBE 8
-
-struct users_bucket {
-	char ip[48];
-	double tokens;
-	int64_t last_ms;
-};
-
-/* A token bucket per client IP: per_min attempts at once, refilled at per_min a minute.
- * The table is fixed; when full, the idlest bucket of a probe run is reused. */
-struct users_throttle {
-	pthread_mutex_t mu;
-	int per_min;
-	struct users_bucket slots[USERS_THROTTLE_SLOTS];
-};
-
-void users_throttle_init(struct users_throttle *t, int per_min);
-/* Takes one attempt for ip at now_ms; false when ip has none left. Thread-safe. */
-bool users_throttle_take(struct users_throttle *t, const char *ip, int64_t now_ms);
+/* ---- throttle.c ---- (the per-address bucket is base/throttle.h) */
 
 /* How long an address that logged in with a name passes that name's all-address brake. */
 #define USERS_KNOWN_SOURCE_MS (30LL * 24 * 3600 * 1000)
@@ -276,9 +257,8 @@ struct users_login {
 /* The whole login: throttle (FK_ELIMIT "throttled"), lockout (FK_ELIMIT "locked", alike for
  * known and unknown names), verify (FK_EAUTH "bad_credentials", alike too), disabled
  * (FK_EPERM "disabled", only to whoever knows the password), new session. */
-int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
-		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
-		struct fk_err *err);
+int users_login(struct fk_throttle *t, struct fk_db *db, const char *username, const char *password,
+		const char *ip, int64_t ttl_ms, struct users_login *out, struct fk_err *err);
 /* The session every way of signing in ends with: a new session of user_id from source for
  * ttl_ms, out->who loaded (with session id and CSRF token) and out->token its cookie. */
 int users_session_open(struct fk_db *db, int64_t user_id, const char *source, int64_t ttl_ms,
@@ -332,8 +312,8 @@ json_t *users_render_row(const struct users_row *row, const struct users_area *a
 
 /* ---- module.c / api.c ---- */
 struct users_state {
-	struct users_throttle throttle;
-	struct users_throttle code_throttle; /* codes asked per client address */
+	struct fk_throttle throttle;
+	struct fk_throttle code_throttle; /* codes asked per client address */
 };
 struct users_state *users_state(struct fk_app *app);
 int users_authenticate(struct fk_req *req, struct fk_err *err);

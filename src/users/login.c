@@ -121,16 +121,15 @@ static int login_check(struct fk_db *db, const char *source, const char *passwor
 	return rc < 0 ? rc : 0;
 }
 
-int users_login(struct users_throttle *t, struct fk_db *db, const char *username,
-		const char *password, const char *ip, int64_t ttl_ms, struct users_login *out,
-		struct fk_err *err)
+int users_login(struct fk_throttle *t, struct fk_db *db, const char *username, const char *password,
+		const char *ip, int64_t ttl_ms, struct users_login *out, struct fk_err *err)
 {
 	struct login_row row = {0};
 	const char *source = ip && ip[0] ? ip : "-";
 	int64_t now = fk_now_ms();
 	int rc;
 
-	if (!users_throttle_take(t, ip, now))
+	if (!fk_throttle_take(t, ip, now))
 		return fk_err_set(
 		    err, FK_ELIMIT, "throttled", NULL, "该地址登录尝试过于频繁，请稍后再试",
 		    "too many login attempts from this address; try again in a minute");

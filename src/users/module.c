@@ -25,8 +25,8 @@ static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 
 static void state_init(void)
 {
-	users_throttle_init(&state.throttle, USERS_THROTTLE_PER_MIN);
-	users_throttle_init(&state.code_throttle, USERS_CODE_ADDR_PER_MIN);
+	fk_throttle_init(&state.throttle, USERS_THROTTLE_PER_MIN);
+	fk_throttle_init(&state.code_throttle, USERS_CODE_ADDR_PER_MIN);
 }
 
 /* The server's state, or (the CLI, tests) the process's. */

@@ -105,27 +105,27 @@ static void test_csrf(void **state)
 	assert_string_not_equal(a, b);
 }
 
-static struct users_throttle throttle; /* large: not on the stack */
+static struct fk_throttle throttle; /* large: not on the stack */
 
 static void test_throttle_limit(void **state)
 {
 	int64_t t0 = 1700000000000LL;
 
 	(void)state;
-	users_throttle_init(&throttle, 20);
+	fk_throttle_init(&throttle, 20);
 	for (int i = 0; i < 20; i++)
-		assert_true(users_throttle_take(&throttle, "10.0.0.1", t0));
-	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0));
-	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 1000));
+		assert_true(fk_throttle_take(&throttle, "10.0.0.1", t0));
+	assert_false(fk_throttle_take(&throttle, "10.0.0.1", t0));
+	assert_false(fk_throttle_take(&throttle, "10.0.0.1", t0 + 1000));
 	/* another address is not affected */
-	assert_true(users_throttle_take(&throttle, "10.0.0.2", t0));
+	assert_true(fk_throttle_take(&throttle, "10.0.0.2", t0));
 	/* one attempt comes back every 3 s (20 a minute) */
-	assert_true(users_throttle_take(&throttle, "10.0.0.1", t0 + 3100));
-	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 3200));
+	assert_true(fk_throttle_take(&throttle, "10.0.0.1", t0 + 3100));
+	assert_false(fk_throttle_take(&throttle, "10.0.0.1", t0 + 3200));
 	/* after a quiet minute the bucket is full again, but no fuller */
 	for (int i = 0; i < 20; i++)
-		assert_true(users_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
-	assert_false(users_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
+		assert_true(fk_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
+	assert_false(fk_throttle_take(&throttle, "10.0.0.1", t0 + 600000));
 }
 
 static void test_throttle_many_ips(void **state)
@@ -134,23 +134,23 @@ static void test_throttle_many_ips(void **state)
 	char ip[64];
 
 	(void)state;
-	users_throttle_init(&throttle, 3);
+	fk_throttle_init(&throttle, 3);
 	for (int i = 0; i < 3; i++)
-		assert_true(users_throttle_take(&throttle, "192.0.2.1", t0));
+		assert_true(fk_throttle_take(&throttle, "192.0.2.1", t0));
 	/* a thousand other addresses neither free nor refill the first one's bucket */
 	for (int i = 0; i < 1000; i++) {
 		snprintf(ip, sizeof ip, "198.51.%d.%d", i / 256, i % 256);
-		assert_true(users_throttle_take(&throttle, ip, t0 + 1));
+		assert_true(fk_throttle_take(&throttle, ip, t0 + 1));
 	}
-	assert_false(users_throttle_take(&throttle, "192.0.2.1", t0 + 20));
+	assert_false(fk_throttle_take(&throttle, "192.0.2.1", t0 + 20));
 	/* far more addresses than slots: the table keeps working, each still limited */
-	for (int i = 0; i < 3 * USERS_THROTTLE_SLOTS; i++) {
+	for (int i = 0; i < 3 * FK_THROTTLE_SLOTS; i++) {
 		snprintf(ip, sizeof ip, "203.0.%d.%d", i / 256, i % 256);
-		users_throttle_take(&throttle, ip, t0 + 100);
+		fk_throttle_take(&throttle, ip, t0 + 100);
 	}
 	for (int i = 0; i < 3; i++)
-		assert_true(users_throttle_take(&throttle, "192.0.2.99", t0 + 200));
-	assert_false(users_throttle_take(&throttle, "192.0.2.99", t0 + 200));
+		assert_true(fk_throttle_take(&throttle, "192.0.2.99", t0 + 200));
+	assert_false(fk_throttle_take(&throttle, "192.0.2.99", t0 + 200));
 }
 
 static void test_throttle_long_ip(void **state)
@@ -160,11 +160,11 @@ static void test_throttle_long_ip(void **state)
 	(void)state;
 	memset(ip, 'f', sizeof ip - 1);
 	ip[sizeof ip - 1] = '\0';
-	users_throttle_init(&throttle, 2);
-	assert_true(users_throttle_take(&throttle, ip, 1000));
-	assert_true(users_throttle_take(&throttle, ip, 1000));
-	assert_false(users_throttle_take(&throttle, ip, 1000));
-	assert_true(users_throttle_take(&throttle, NULL, 1000));
+	fk_throttle_init(&throttle, 2);
+	assert_true(fk_throttle_take(&throttle, ip, 1000));
+	assert_true(fk_throttle_take(&throttle, ip, 1000));
+	assert_false(fk_throttle_take(&throttle, ip, 1000));
+	assert_true(fk_throttle_take(&throttle, NULL, 1000));
 }
 
 static void test_lockout(void **state)
