@@ -3,22 +3,15 @@
 // referral, and (with the zones module in the build) sees a sealed zone's resident refused
 // going out, in red with the reason.
 import assert from 'node:assert/strict';
-import { browserHarness } from './lib/browser.mjs';
+import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode } from '../api/lib/harness.mjs';
 
 const h = browserHarness('gates');
 const COMMUNITY = '370212001001';
 const GRID = '370212001001G01';
-const PHONE = { width: 375, height: 740 };
 const fx = {};
 
-function ok(r) {
-	assert.ok([200, 201].includes(r.status), r.what);
-	return r.json;
-}
-
-let made = null;
-const setup = () => (made ||= makeFixtures());
+const setup = once(makeFixtures);
 async function makeFixtures() {
 	const community = new Client(h.base, 'community1');
 	assert.equal((await community.login('community1')).status, 200);

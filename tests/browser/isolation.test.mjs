@@ -6,27 +6,20 @@
 // bed (one filled meanwhile is refused, the server's message shown), where the person then is; a grid worker on the door-to-door phone page marks a test of a
 // person isolated at home sampled. The server's clock is the test clock, set to a morning.
 import assert from 'node:assert/strict';
-import { browserHarness } from './lib/browser.mjs';
+import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, moveClock } from '../api/lib/harness.mjs';
 
 const h = browserHarness('isolation', { testClock: true });
 const COMMUNITY = '370212001001';
 const GRID = '370212001001G01';
-const PHONE = { width: 375, height: 740 };
 const fx = {};
-
-function ok(r) {
-	assert.ok([200, 201].includes(r.status), r.what);
-	return r.json;
-}
 
 /* Today in China Standard Time, as the server's calendar days are. */
 function shanghaiDay(ms = Date.now()) {
 	return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-let made = null;
-const setup = () => (made ||= makeFixtures());
+const setup = once(makeFixtures);
 async function makeFixtures() {
 	const admin = new Client(h.base, 'admin');
 	assert.equal((await admin.login('admin')).status, 200);

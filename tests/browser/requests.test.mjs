@@ -8,22 +8,15 @@
 // A community worker imports the hotline's file (a bad row listed by line and field, nothing
 // stored; then created, then duplicates) and reads the counts.
 import assert from 'node:assert/strict';
-import { browserHarness } from './lib/browser.mjs';
+import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, newPerson, phoneFor } from '../api/lib/harness.mjs';
 
 const h = browserHarness('requests');
 const GRID = '370212001001G01';
 const BUILDING = '370212001001G01B02'; /* no building lead: its requests sit at the grid */
-const PHONE = { width: 375, height: 740 };
 const fx = {};
 
-function ok(r) {
-	assert.ok([200, 201].includes(r.status), r.what);
-	return r.json;
-}
-
-let made = null;
-const setup = () => (made ||= makeFixtures());
+const setup = once(makeFixtures);
 async function makeFixtures() {
 	const admin = new Client(h.base, 'admin');
 	assert.equal((await admin.login('admin')).status, 200);

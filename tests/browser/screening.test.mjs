@@ -3,20 +3,13 @@
 // grid worker finds them on the campaign's registrations list, makes them a key person with a
 // call plan, and on the phone's call list sees them due today as a returnee and logs the call.
 import assert from 'node:assert/strict';
-import { browserHarness } from './lib/browser.mjs';
+import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId } from '../api/lib/harness.mjs';
 
 const h = browserHarness('screening');
-const PHONE = { width: 375, height: 740 };
 const fx = {};
 
-function ok(r) {
-	assert.ok([200, 201].includes(r.status), r.what);
-	return r.json;
-}
-
-let made = null;
-const setup = () => (made ||= makeFixtures());
+const setup = once(makeFixtures);
 async function makeFixtures() {
 	const community = new Client(h.base, 'community1');
 	assert.equal((await community.login('community1')).status, 200);

@@ -12,12 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { browserHarness } from './lib/browser.mjs';
+import { browserHarness, PHONE, once } from './lib/browser.mjs';
 import { Client, areaByCode } from '../api/lib/harness.mjs';
 
 const h = browserHarness('testing');
 const COMMUNITY = '370212001001';
-const PHONE = { width: 375, height: 740 };
 // Chromium with a fake camera that plays a video file, and camera permission granted.
 const CAMERA_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
@@ -41,8 +40,7 @@ function ok(r, status = [200, 201]) {
 /* A round over community1's community, open, and a site there with registrar1 bound. Made by
  * the first test that needs it (node 20 runs top-level before hooks side by side, so this
  * cannot be one: the server may not be up yet). */
-let made = null;
-const setup = () => (made ||= makeFixtures());
+const setup = once(makeFixtures);
 async function makeFixtures() {
 	const commander = await login('commander');
 	const admin = await login('admin');

@@ -13,6 +13,20 @@ import { chromium } from 'playwright-core';
 import { runCli, PASSWORD, noSanitizerReport, createStore } from '../../api/lib/harness.mjs';
 
 export { PASSWORD };
+// A phone's viewport, for the pages staff and residents use on their phones.
+export const PHONE = { width: 375, height: 740 };
+
+// The JSON of a setup call that must succeed (200 or 201); fails the test naming the call.
+export function ok(r) {
+	assert.ok([200, 201].includes(r.status), r.what);
+	return r.json;
+}
+
+// fn run once, on first use: a test file's fixtures, made by whichever test comes first.
+export function once(fn) {
+	let made = null;
+	return () => (made ||= fn());
+}
 const RESULTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
