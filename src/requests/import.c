@@ -249,7 +249,7 @@ int rq_import(struct fk_db *db, const struct fk_principal *who, const char *data
 	      json_t **out, struct fk_err *err)
 {
 	struct parse_ctx c = {.err = err};
-	int rc = fk_csv_parse(data, len, FK_ENC_UTF8, row_fn, &c, NULL, err);
+	int rc = fk_csv_parse(data, len, FK_ENC_AUTO, row_fn, &c, NULL, err);
 
 	*out = NULL;
 	if (rc == 0 && !c.header)

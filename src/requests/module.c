@@ -48,8 +48,9 @@ static const struct fk_route rq_routes[] = {
      .roles = RQ_IMPORT,
      .flags = FK_RF_RAW_BODY,
      .max_body = 8u << 20,
-     .summary = "Import hotline tickets from CSV (text/csv, UTF-8): all rows or none; a ticket "
-		"imported before is a duplicate"},
+     .summary =
+	 "Import hotline tickets from CSV (text/csv, UTF-8 or GBK): all rows or none; a ticket "
+	 "imported before is a duplicate"},
     {.method = "GET",
      .path = "/api/v1/requests/{id}",
      .fn = rq_api_one,

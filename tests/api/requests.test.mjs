@@ -5,6 +5,7 @@
 // someone else's request, actions on a closed one, reopen, scope, the resident's own list,
 // the hotline import (all rows or none, re-import: duplicates), the counts and the overdue list.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
 	harness, assertError, assertCreated, areaByCode, newPerson, waitFor, makeId, badCheckId,
 } from './lib/harness.mjs';
@@ -270,6 +271,21 @@ h.test('hotline import: a good file, a bad row stores nothing, a re-import is du
 	const after = await community1.ok('/api/v1/requests', { query: { limit: 500 } });
 	assert.ok(!after.items.some((x) => x.ticket_no === 'T-2001'), 'the good row of a bad file is not stored');
 	assertError(await (await h.login('grid1')).post('/api/v1/requests/import', undefined, { body: good, type: 'text/csv' }), 403);
+});
+
+h.test('hotline import: a GBK file, as Excel on a Chinese Windows saves it, is read as GBK', async () => {
+	const community1 = await h.login('community1');
+	const text = HEADER + `T-3001,${DAY} 09:00,热线戊,13900000006,${makeId('19600101', 915)},${B02},就医,紧急,需要透析\n`;
+	const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
+	assert.notDeepEqual(gbk, Buffer.from(text), 'the file is not UTF-8');
+	const r = await community1.post('/api/v1/requests/import', undefined, { body: gbk, type: 'text/csv' });
+	assert.equal(r.status, 200, r.what);
+	assert.equal(r.json.created, 1);
+	const list = await community1.ok('/api/v1/requests', { query: { limit: 500 } });
+	const got = list.items.find((x) => x.ticket_no === 'T-3001');
+	assert.ok(got, 'imported');
+	assert.equal(got.kind, 'medical');
+	assert.equal(got.person.name, '热线戊');
 });
 
 h.test('counts by level, kind and day; open and overdue', async () => {

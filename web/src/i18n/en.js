@@ -195,7 +195,7 @@ export default {
     counts: 'Request counts', from: 'From', to: 'To', areaCode: 'Area code', load: 'Show', openNow: 'Not done', overdueNow: 'Overdue',
     byLevel: 'By level', byKind: 'By kind', byDay: 'By day', day: 'Day', raisedN: 'Raised', closedN: 'Closed', escalatedN: 'Escalated', n: 'Count',
     overdueList: 'Overdue list',
-    import: 'Hotline import', importPick: "Choose the hotline's CSV export (UTF-8)", importRun: 'Import', importHint: 'Header: ticket_no, received_at, name, phone, id_number, area_code, kind, urgency, detail (kind and urgency may be in Chinese)',
+    import: 'Hotline import', importPick: "Choose the hotline's CSV export (UTF-8 or GBK)", importRun: 'Import', importHint: 'Header: ticket_no, received_at, name, phone, id_number, area_code, kind, urgency, detail (kind and urgency may be in Chinese)',
     importCreated: '{n} created', importDuplicates: '{n} duplicate tickets (imported before)', importErrors: '{n} errors: nothing in the file was imported', line: 'Line', field: 'Field', reason: 'Reason',
   },
   testing: {

@@ -195,7 +195,7 @@ export default {
     counts: '诉求统计', from: '开始日期', to: '结束日期', areaCode: '区域编码', load: '查询', openNow: '未办结', overdueNow: '已超时',
     byLevel: '按层级', byKind: '按类型', byDay: '按日', day: '日期', raisedN: '新增', closedN: '关闭', escalatedN: '升级', n: '件数',
     overdueList: '超时清单',
-    import: '热线工单导入', importPick: '选择政务热线导出的 CSV 文件（UTF-8）', importRun: '导入', importHint: '表头：ticket_no, received_at, name, phone, id_number, area_code, kind, urgency, detail（类型、紧急程度可用中文）',
+    import: '热线工单导入', importPick: '选择政务热线导出的 CSV 文件（UTF-8 或 GBK）', importRun: '导入', importHint: '表头：ticket_no, received_at, name, phone, id_number, area_code, kind, urgency, detail（类型、紧急程度可用中文）',
     importCreated: '新增 {n} 件', importDuplicates: '重复工单 {n} 件（已导入过）', importErrors: '有 {n} 处错误，整份文件未导入', line: '行', field: '字段', reason: '原因',
   },
   testing: {
