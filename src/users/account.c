@@ -95,14 +95,25 @@ struct users_all {
 	size_t npairs, cappairs;
 };
 
-static int users_read_all(struct fk_db *db, struct users_all *all, struct fk_err *err)
+/* Staff accounts are a few thousand at most; residents' accounts, made in bulk, one per
+ * resident with a phone, may be millions: a walk reads them only when asked, and then at most
+ * USERS_RESIDENTS_WALK_MAX of them. */
+static int users_read_all(struct fk_db *db, bool residents, struct users_all *all,
+			  struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;
 
-	rc = fk_db_query(db, &q, "SELECT " USER_COLS " FROM users ORDER BY username", err);
+	rc = fk_db_query(db, &q,
+			 residents ? "SELECT " USER_COLS " FROM users WHERE role = 'resident' "
+				     "ORDER BY username LIMIT ?"
+				   : "SELECT " USER_COLS " FROM users WHERE role <> 'resident' "
+				     "ORDER BY username",
+			 err);
 	if (rc < 0)
 		return rc;
+	if (residents)
+		fk_q_bind_i64(q, 1, USERS_RESIDENTS_WALK_MAX);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (all->nrows == all->caprows) {
 			all->caprows = all->caprows ? 2 * all->caprows : 64;
@@ -114,15 +125,25 @@ static int users_read_all(struct fk_db *db, struct users_all *all, struct fk_err
 	return rc;
 }
 
-static int users_read_pairs(struct fk_db *db, struct users_all *all, struct fk_err *err)
+static int users_read_pairs(struct fk_db *db, bool residents, struct users_all *all,
+			    struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;
 
 	rc = fk_db_query(db, &q,
-			 "SELECT user_id, area_id FROM user_scopes ORDER BY user_id, area_id", err);
+			 residents
+			     ? "SELECT user_id, area_id FROM user_scopes WHERE user_id IN "
+			       "(SELECT id FROM users WHERE role = 'resident' ORDER BY username "
+			       "LIMIT ?) ORDER BY user_id, area_id"
+			     : "SELECT s.user_id, s.area_id FROM user_scopes s JOIN users u ON "
+			       "u.id = s.user_id WHERE u.role <> 'resident' ORDER BY s.user_id, "
+			       "s.area_id",
+			 err);
 	if (rc < 0)
 		return rc;
+	if (residents)
+		fk_q_bind_i64(q, 1, USERS_RESIDENTS_WALK_MAX);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		if (all->npairs == all->cappairs) {
 			all->cappairs = all->cappairs ? 2 * all->cappairs : 64;
@@ -156,15 +177,15 @@ static void users_attach_scopes(struct users_all *all, struct fk_user *u)
 		u->scope_ids[u->nscopes++] = p->area_id;
 }
 
-int users_each(struct fk_db *db, int (*fn)(void *ctx, const struct users_row *row), void *ctx,
-	       struct fk_err *err)
+int users_each(struct fk_db *db, bool residents, int (*fn)(void *ctx, const struct users_row *row),
+	       void *ctx, struct fk_err *err)
 {
 	struct users_all all = {0};
 	int rc;
 
-	rc = users_read_all(db, &all, err);
+	rc = users_read_all(db, residents, &all, err);
 	if (rc == 0)
-		rc = users_read_pairs(db, &all, err);
+		rc = users_read_pairs(db, residents, &all, err);
 	for (size_t i = 0; rc == 0 && i < all.nrows; i++) {
 		users_attach_scopes(&all, &all.rows[i].u);
 		rc = fn(ctx, &all.rows[i]);
@@ -189,7 +210,7 @@ int fk_user_list(struct fk_db *db, int (*fn)(void *ctx, const struct fk_user *u)
 		 struct fk_err *err)
 {
 	struct list_ctx l = {fn, ctx};
-	return users_each(db, list_one, &l, err);
+	return users_each(db, false, list_one, &l, err);
 }
 
 struct pick_ctx {

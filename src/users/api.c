@@ -180,7 +180,8 @@ const struct fk_route users_routes[] = {
      .path = "/api/v1/users",
      .fn = users_api_list,
      .roles = FK_R(ADMIN),
-     .summary = "Accounts within the admin's scope (filters role, q)"},
+     .summary = "Staff accounts within the admin's scope, or with role=resident the first 1,000 "
+		"residents' accounts (filters role, q)"},
     {.method = "POST",
      .path = "/api/v1/users",
      .fn = users_api_create,

@@ -35,6 +35,7 @@ struct list_ctx {
 	const char *role;
 	const char *q;
 	json_t *items;
+	int walked; /* accounts read, matching or not */
 	struct fk_err *err;
 };
 
@@ -51,6 +52,7 @@ static int list_one(void *ctx, const struct users_row *row)
 	struct users_area areas[FK_MAX_SCOPES];
 	int n = 0, rc;
 
+	l->walked++;
 	if (!list_matches(l, row))
 		return 0;
 	rc = users_scopes_resolve(l->req->db, &row->u, areas, &n, l->err);
@@ -70,17 +72,23 @@ static const char *query_or_null(struct fk_req *req, const char *name)
 int users_api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct list_ctx l = {.req = req, .err = err};
+	bool residents;
 	int rc;
 
 	l.role = query_or_null(req, "role");
 	l.q = query_or_null(req, "q");
 	l.items = json_array();
-	rc = users_each(req->db, list_one, &l, err);
+	residents = l.role && strcmp(l.role, "resident") == 0;
+	rc = users_each(req->db, residents, list_one, &l, err);
 	if (rc < 0) {
 		json_decref(l.items);
 		return rc;
 	}
-	fk_resp_json(resp, 200, json_pack("{s:o}", "items", l.items));
+	/* Residents' accounts only when asked for, and the first ones by username: truncated
+	 * says there are more than were read. */
+	fk_resp_json(resp, 200,
+		     json_pack("{s:o, s:b}", "items", l.items, "truncated",
+			       residents && l.walked >= USERS_RESIDENTS_WALK_MAX));
 	return 0;
 }
 

@@ -158,9 +158,12 @@ struct users_area {
 };
 
 int users_get(struct fk_db *db, int64_t id, struct users_row *out, struct fk_err *err);
-/* Calls fn for every user ordered by username, with no statement open during the call. */
-int users_each(struct fk_db *db, int (*fn)(void *ctx, const struct users_row *row), void *ctx,
-	       struct fk_err *err);
+/* Calls fn for every staff account (every role but resident) ordered by username, or with
+ * residents true for the first USERS_RESIDENTS_WALK_MAX resident accounts by username; no
+ * statement is open during the call. */
+#define USERS_RESIDENTS_WALK_MAX 1000
+int users_each(struct fk_db *db, bool residents, int (*fn)(void *ctx, const struct users_row *row),
+	       void *ctx, struct fk_err *err);
 /* Runs inside the change's transaction, after the change (the API writes its audit row
  * there, so a change is never without one). */
 struct users_hook {

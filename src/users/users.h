@@ -34,7 +34,8 @@ int fk_user_add(struct fk_db *db, const struct fk_user *u, const char *password,
 		struct fk_err *err);
 int fk_user_passwd(struct fk_db *db, const char *username, const char *password,
 		   struct fk_err *err);
-/* Calls fn for every user, ordered by username. */
+/* Calls fn for every staff account (every role but resident: residents' accounts, one per
+ * resident, are read one by one), ordered by username. */
 int fk_user_list(struct fk_db *db, int (*fn)(void *ctx, const struct fk_user *u), void *ctx,
 		 struct fk_err *err);
 /* The accounts a form names: out[i] (n of them, caller's) gets the account names[i] names

@@ -5,7 +5,7 @@ import { harness, assertError, assertCreated, areaByCode, Client } from './lib/h
 
 const h = harness('users');
 const DEMO_USERS = ['admin', 'commander', 'community1', 'community2', 'grid1', 'grid2',
-	'building1', 'registrar1', 'lab1', 'volunteer1', 'resident1'];
+	'building1', 'registrar1', 'lab1', 'volunteer1'];
 
 /* The area ids a user JSON holds, whether as area_ids or as scopes. */
 function scopeIds(u) {
@@ -15,6 +15,21 @@ function scopeIds(u) {
 }
 
 let created; // the user made by the create test
+
+h.test('residents\' accounts are listed only when asked for (role=resident), at most 1,000', async () => {
+	const admin = await h.login('admin');
+	const staff = await admin.ok('/api/v1/users');
+	assert.ok(staff.items.length >= DEMO_USERS.length);
+	assert.ok(!staff.items.some((u) => u.role === 'resident'), 'a resident among the staff accounts');
+	assert.equal(staff.truncated, false);
+	const residents = await admin.ok('/api/v1/users', { query: { role: 'resident' } });
+	assert.ok(residents.items.length > 0);
+	assert.ok(residents.items.every((u) => u.role === 'resident'));
+	assert.ok(residents.items.some((u) => u.username === 'resident1'));
+	assert.equal(residents.truncated, false);
+	const grids = await admin.ok('/api/v1/users', { query: { role: 'grid' } });
+	assert.deepEqual(grids.items.map((u) => u.username).sort(), ['grid1', 'grid2']);
+});
 
 h.test('admin lists every demo user with its role', async () => {
 	const admin = await h.login('admin');
