@@ -32,6 +32,13 @@ export async function areasByCodes(text) {
   return out
 }
 
+/* The id of the one area a filter's code names, '' when the field is empty (the whole scope);
+ * throws as areasByCodes for a code not found. */
+export async function areaIdOf(code) {
+  const [area] = await areasByCodes(code)
+  return area ? area.id : ''
+}
+
 /* 42 s, 35 min, 3 h 05 min; '' for nothing. */
 export function duration(ms) {
   if (ms === null || ms === undefined || ms === '' || Number.isNaN(Number(ms))) return ''
