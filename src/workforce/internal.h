@@ -85,7 +85,7 @@ struct wf_callout {
 	char skills[96];
 	char place_text[WF_TEXT_MAX * 4 + 1];
 	char status[8];
-	char token[48];
+	char token[64];
 	char area_path[FK_AREA_PATH_MAX];
 };
 /* Reads call-out id in who's scope (FK_ENOTFOUND "callout_not_found"), or by its token

@@ -13,6 +13,12 @@ extern const struct fk_migration fk_migrations_workforce[]; /* from schema/ */
 
 #define WF_SIGNUPS_PER_MIN 10 /* public sign-ups from one address */
 
+#define SIGNUP(name, what)                                                                         \
+	{                                                                                          \
+		.method = "POST", .path = "/api/v1/signups/{id}/" name, .fn = wf_api_signup_act,   \
+		.roles = WF_WRITE, .body = wf_body_dispatch, .summary = what                       \
+	}
+
 static const struct fk_route wf_routes[] = {
     {.method = "POST",
      .path = "/api/v1/workers",
@@ -36,6 +42,53 @@ static const struct fk_route wf_routes[] = {
      .roles = WF_WRITE,
      .body = wf_body_worker_update,
      .summary = "Change a person who serves"},
+    {.method = "POST",
+     .path = "/api/v1/callouts",
+     .fn = wf_api_callout_create,
+     .roles = WF_WRITE,
+     .body = wf_body_callout_create,
+     .summary = "Create a call-out (title, area, skills, wanted, place, times) with its public "
+		"sign-up link"},
+    {.method = "GET",
+     .path = "/api/v1/callouts",
+     .fn = wf_api_callout_list,
+     .roles = WF_READ,
+     .summary = "Call-outs in scope (?area_id), newest first, with their counts"},
+    {.method = "GET",
+     .path = "/api/v1/callouts/{id}",
+     .fn = wf_api_callout_get,
+     .roles = WF_READ,
+     .summary = "One call-out with its link and counts"},
+    {.method = "PATCH",
+     .path = "/api/v1/callouts/{id}",
+     .fn = wf_api_callout_update,
+     .roles = WF_WRITE,
+     .body = wf_body_callout_update,
+     .summary = "Change a call-out; status closed stops its sign-ups"},
+    {.method = "GET",
+     .path = "/api/v1/callouts/{id}/qr.svg",
+     .fn = wf_api_callout_qr,
+     .roles = WF_READ,
+     .summary = "The QR code (SVG) of the call-out's public sign-up link (?origin=)"},
+    {.method = "GET",
+     .path = "/api/v1/callouts/{id}/signups",
+     .fn = wf_api_signup_list,
+     .roles = WF_READ,
+     .summary = "The sign-ups of a call-out with their workers"},
+    {.method = "GET",
+     .path = "/api/v1/public/callouts/{token}",
+     .fn = wf_api_public_get,
+     .summary = "A call-out by its public link's token (no login)"},
+    {.method = "POST",
+     .path = "/api/v1/public/callouts/{token}",
+     .fn = wf_api_public_post,
+     .flags = FK_RF_NO_CSRF,
+     .body = wf_body_signup,
+     .summary = "Sign up to a call-out (no login; throttled per address; idempotent by "
+		"client_key): 409 callout_full past the number wanted, 409 callout_closed"},
+    SIGNUP("accept", "Accept a sign-up"),
+    SIGNUP("decline", "Decline a sign-up (its place is free again)"),
+    SIGNUP("dispatch", "Dispatch an accepted sign-up's worker to an area in scope (area_id)"),
     FK_ROUTES_END,
 };
 
