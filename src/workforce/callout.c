@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/utf8.h"
 #include "workforce/internal.h"
 
 #define C_COLS                                                                                     \
@@ -78,9 +79,13 @@ int wf_callout_by_token(struct fk_db *db, const char *token, struct wf_callout *
 
 /* ---- checks and writes ---- */
 
-static int c_check(const struct wf_callout *c, struct fk_err *err)
+static int c_check(struct wf_callout *c, struct fk_err *err)
 {
-	int rc = wf_text_check(c->title, "title", WF_NAME_MAX, true, err);
+	int rc;
+
+	fk_utf8_trim(c->title);
+	fk_utf8_trim(c->place_text);
+	rc = wf_text_check(c->title, "title", WF_NAME_MAX, true, err);
 
 	if (rc == 0)
 		rc = wf_text_check(c->place_text, "place_text", WF_TEXT_MAX, false, err);

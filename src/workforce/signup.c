@@ -51,13 +51,10 @@ static int takes_signups(struct fk_db *db, const struct wf_callout *c, struct fk
 
 /* The worker signing up: the one with this phone, else a new volunteer serving c's area. */
 static int match_worker(struct fk_db *db, const struct wf_callout *c, const struct wf_signup_in *in,
-			struct wf_worker *w, struct fk_err *err)
+			const char *phone, struct wf_worker *w, struct fk_err *err)
 {
-	char phone[24];
-	int rc = fk_phone_normalize(in->phone ? in->phone : "", phone, err);
+	int rc = wf_worker_by_phone(db, phone, w, err);
 
-	if (rc == 0)
-		rc = wf_worker_by_phone(db, phone, w, err);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	*w = (struct wf_worker){.area_id = c->area_id, .active = true};
@@ -72,15 +69,18 @@ int wf_signup(struct fk_db *db, const struct wf_callout *c, const struct wf_sign
 	      int64_t *id, bool *again, struct fk_err *err)
 {
 	struct wf_worker w;
+	char phone[24];
 	int64_t now = fk_now_ms();
 	int rc = wf_text_check(in->name, "name", WF_NAME_MAX, true, err);
 
 	if (rc == 0)
 		rc = wf_text_check(in->note, "note", WF_TEXT_MAX, false, err);
 	if (rc == 0)
+		rc = fk_phone_normalize(in->phone ? in->phone : "", phone, err);
+	if (rc == 0)
 		rc = takes_signups(db, c, err);
 	if (rc == 0)
-		rc = match_worker(db, c, in, &w, err);
+		rc = match_worker(db, c, in, phone, &w, err);
 	if (rc < 0)
 		return rc;
 	rc = fk_db_one_i64(db, err, id,

@@ -121,8 +121,9 @@ int wf_text_check(const char *s, const char *field, size_t max_chars, bool requi
 		  struct fk_err *err)
 {
 	size_t n = s ? fk_utf8_chars(s) : 0;
+	bool blank = !s || s[strspn(s, " \t\r\n")] == '\0';
 
-	if (required && n == 0)
+	if (required && blank)
 		return fk_err_set(err, FK_EINVAL, "missing_field", field, "%s 不能为空",
 				  "%s is required", field);
 	if (n > max_chars)
