@@ -224,4 +224,51 @@ h.test('the public sign-up is throttled per client address', async () => {
 	assertError(limited, 429, { code: 'too_many_signups' });
 	await refill();
 });
+h.test('teams: a leader among the members, members in scope, bad input', async () => {
+	const c1 = await h.login('community1');
+	const body = { name: '第一突击队', kind: 'assault', area_id: S.c1.id, member_ids: [S.w1.id, S.w2.id], leader_id: S.w1.id };
+	const r = await c1.post('/api/v1/teams', body);
+	const team = assertCreated(r);
+	assert.equal(r.status, 201);
+	assert.equal(team.leader_id, S.w1.id);
+	assert.deepEqual([...team.member_ids].sort(), [S.w1.id, S.w2.id].sort());
+	assert.equal(team.members.length, 2);
+	assertError(await c1.post('/api/v1/teams', { ...body, leader_id: S.w2.id, member_ids: [S.w1.id] }), 422,
+		{ code: 'leader_not_member', field: 'leader_id' });
+	assertError(await c1.post('/api/v1/teams', { ...body, kind: 'army' }), 400, { field: 'kind' });
+	assertError(await c1.post('/api/v1/teams', { ...body, member_ids: [S.w1.id, S.w1.id] }), 400, { field: 'member_ids' });
+	const c2 = await h.login('community2');
+	const outsider = assertCreated(await c2.post('/api/v1/workers', { name: '外社区', phone: phoneFor(960), kind: 'staff', area_id: S.c2.id }));
+	assertError(await c1.post('/api/v1/teams', { ...body, member_ids: [S.w1.id, outsider.id] }), 404, { field: 'member_ids' });
+	assert.equal((await c1.ok('/api/v1/teams')).items.length, 1, 'the refused teams were not stored');
+	const ch = await c1.patch(`/api/v1/teams/${team.id}`, { kind: 'vanguard_post', member_ids: [S.w2.id], leader_id: S.w2.id });
+	assert.equal(ch.status, 200, ch.what);
+	assert.equal(ch.json.kind, 'vanguard_post');
+	assert.deepEqual(ch.json.member_ids, [S.w2.id]);
+	assertError(await c1.patch(`/api/v1/teams/${team.id}`, { leader_id: S.w1.id }), 422, { code: 'leader_not_member' });
+	assert.equal((await c1.ok(`/api/v1/teams/${team.id}`)).leader_id, S.w2.id, 'the refused change left it');
+	assertError(await c2.get(`/api/v1/teams/${team.id}`), 404, { code: 'team_not_found' });
+	assert.deepEqual((await c2.ok('/api/v1/teams')).items, []);
+	assertError(await (await h.login('grid1')).post('/api/v1/teams', body), 403);
+});
+
+h.test('dispatch batches: the cadres an organisation sent to a community on a day', async () => {
+	const commander = await h.login('commander');
+	const body = { name: '第一批', organisation: '区财政局', area_id: S.c1.id, day: '2026-12-07', worker_ids: [S.w1.id] };
+	const r = await commander.post('/api/v1/batches', body);
+	const batch = assertCreated(r);
+	assert.equal(r.status, 201);
+	assert.equal(batch.count, 1);
+	assert.deepEqual(batch.worker_ids, [S.w1.id]);
+	assert.equal(batch.day, '2026-12-07');
+	assertError(await commander.post('/api/v1/batches', { ...body, day: '2026-13-01' }), 400, { field: 'day' });
+	assertError(await commander.post('/api/v1/batches', { ...body, worker_ids: [] }), 400, { field: 'worker_ids' });
+	const c2 = await h.login('community2');
+	assertError(await c2.post('/api/v1/batches', body), 404, { field: 'area_id' });
+	const c1 = await h.login('community1');
+	const listed = (await c1.ok('/api/v1/batches', { query: { area_id: S.c1.id } })).items;
+	assert.deepEqual(listed.map((b) => b.id), [batch.id]);
+	assert.deepEqual((await c2.ok('/api/v1/batches')).items, []);
+});
+
 h.shutdownTest();
