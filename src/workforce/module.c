@@ -31,6 +31,15 @@ static const struct fk_route wf_routes[] = {
      .fn = wf_api_worker_list,
      .roles = WF_READ,
      .summary = "People who serve in scope (?area_id&kind&skill), by name"},
+    {.method = "POST",
+     .path = "/api/v1/workers/import",
+     .fn = wf_api_worker_import,
+     .roles = WF_WRITE,
+     .flags = FK_RF_RAW_BODY,
+     .max_body = 8u << 20,
+     .summary = "Import people who serve from CSV (text/csv, UTF-8 or GBK, ?area_id= for rows "
+		"without area_code) or JSON rows ({rows:[{header: value}]}): all rows or none, "
+		"matched by phone"},
     {.method = "GET",
      .path = "/api/v1/workers/{id}",
      .fn = wf_api_worker_get,

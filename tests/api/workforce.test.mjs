@@ -224,6 +224,49 @@ h.test('the public sign-up is throttled per client address', async () => {
 	assertError(limited, 429, { code: 'too_many_signups' });
 	await refill();
 });
+h.test('import: CSV all rows or none (errors by line and field), matched by phone; JSON rows too', async () => {
+	const c1 = await h.login('community1');
+	const before = (await c1.ok('/api/v1/workers')).items.length;
+	const bad = [
+		'姓名,手机号,类型,单位,技能,区域编码',
+		`干部一,${phoneFor(970)},干部,区教育局,司机、翻译,${COMMUNITY1}`,
+		`干部二,${phoneFor(971)},boss,,,${COMMUNITY1}`,
+		`干部三,123,cadre,,,${COMMUNITY1}`,
+		`干部四,${phoneFor(973)},cadre,,,${COMMUNITY2}`,
+		`干部五,${phoneFor(970)},cadre,,,${COMMUNITY1}`,
+	].join('\n');
+	const r = await c1.req('POST', '/api/v1/workers/import', { body: bad, type: 'text/csv' });
+	assert.equal(r.status, 422, r.what);
+	assert.equal(r.json.error.code, 'import_invalid');
+	assert.deepEqual(r.json.errors.map((e) => [e.line, e.field]), [[3, 'kind'], [4, 'phone'], [5, 'area_code'], [6, 'phone']]);
+	assert.equal(r.json.created, 0);
+	assert.equal((await c1.ok('/api/v1/workers')).items.length, before, 'nothing imported');
+	const good = [
+		'name,phone,kind,organisation,skills,area_code',
+		`干部一,${phoneFor(970)},干部,区教育局,司机、翻译,${COMMUNITY1}`,
+		`服务2改,${phoneFor(902)},party_member,,medical,${B01}`,
+	].join('\n');
+	const ok = await c1.req('POST', '/api/v1/workers/import', { body: good, type: 'text/csv' });
+	assert.equal(ok.status, 200, ok.what);
+	assert.equal(ok.json.created, 1);
+	assert.equal(ok.json.updated, 1);
+	const all = (await c1.ok('/api/v1/workers')).items;
+	const cadre = all.find((w) => w.phone === phoneFor(970));
+	assert.equal(cadre.kind, 'cadre');
+	assert.equal(cadre.organisation, '区教育局');
+	assert.deepEqual(cadre.skills, ['driver', 'interpreter']);
+	assert.equal(all.find((w) => w.id === S.w2.id).name, '服务2改', 'matched by phone, updated');
+	const rows = await c1.post('/api/v1/workers/import?area_id=' + S.c1.id, { rows: [{ 姓名: '志愿者丙', 手机号: phoneFor(974), 类型: '志愿者' }] });
+	assert.equal(rows.status, 200, rows.what);
+	assert.equal(rows.json.created, 1);
+	const noArea = await c1.post('/api/v1/workers/import', { rows: [{ name: '无区域', phone: phoneFor(975), kind: 'staff' }] });
+	assert.equal(noArea.status, 422, noArea.what);
+	assert.deepEqual(noArea.json.errors.map((e) => [e.line, e.field]), [[2, 'area_code']]);
+	const missing = await c1.req('POST', '/api/v1/workers/import', { body: 'name,kind\n甲,staff', type: 'text/csv' });
+	assertError(missing, 400, { code: 'missing_column', field: 'phone' });
+	assertError(await (await h.login('grid1')).req('POST', '/api/v1/workers/import', { body: good, type: 'text/csv' }), 403);
+});
+
 h.test('teams: a leader among the members, members in scope, bad input', async () => {
 	const c1 = await h.login('community1');
 	const body = { name: '第一突击队', kind: 'assault', area_id: S.c1.id, member_ids: [S.w1.id, S.w2.id], leader_id: S.w1.id };
