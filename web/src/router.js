@@ -42,6 +42,9 @@ const POLICIES = ['admin', 'commander']
 // file imported by community and command staff; the resident's own on the phone
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
+// the workforce (SPEC §8): people who serve, call-outs, batches and teams written by command and
+// community staff, read by grids (the public sign-up needs no login)
+const WORKFORCE = ['admin', 'commander', 'community', 'grid']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -70,6 +73,10 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/workers', name: 'workers', icon: 'UserFilled', roles: WORKFORCE },
+  { path: '/callouts', name: 'callouts', icon: 'Promotion', roles: WORKFORCE },
+  { path: '/teams', name: 'teams', icon: 'Flag', roles: WORKFORCE },
+  { path: '/batches', name: 'batches', icon: 'Van', roles: WORKFORCE },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -80,6 +87,7 @@ export const menu = [
 const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
+  { path: '/v/:token', component: () => import('./modules/workforce/SignupPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -117,6 +125,11 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'workers', component: () => import('./modules/workforce/WorkersPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts', component: () => import('./modules/workforce/CalloutsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts/:id', component: () => import('./modules/workforce/CalloutPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'teams', component: () => import('./modules/workforce/TeamsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'batches', component: () => import('./modules/workforce/BatchesPage.vue'), meta: { roles: WORKFORCE } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
