@@ -37,7 +37,7 @@ static int roster_prepare(struct fk_db *db, const struct fk_principal *who,
 	struct fk_buf sql;
 	int rc, i = 4;
 
-	fk_buf_init(&sql, 0);
+	fk_buf_init(&sql, 8192);
 	fk_buf_puts(&sql, DU_SHIFT_SELECT " WHERE starts_at < ? AND starts_at > ? AND ends_at > ?");
 	roster_filters(q, &sql);
 	fk_subtree_sql("area_path", q->under, &sql);
