@@ -1,7 +1,6 @@
 /* span: the duty module's pure rules — a shift's bounds, when two shifts overlap, the week a
  * roster asks for (ISO weeks, Monday to Sunday in China Standard Time) and what a place
  * needs by the policies. No store, no clock. */
-#include <stdio.h>
 #include <string.h>
 #include "base/clock.h"
 #include "duty/internal.h"
@@ -70,15 +69,27 @@ static int iso_week(int y, int w, int64_t *from)
 	return w >= 1 && *from <= last ? 0 : -1;
 }
 
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 static int week_text(const char *s, int64_t *from)
 {
-	int y = 0, w = 0, used = 0;
+	int y, w;
 
 	if (strlen(s) != 8 || s[4] != '-' || s[5] != 'W')
 		return -1;
-	if (sscanf(s, "%4d-W%2d%n", &y, &w, &used) != 2 || used != 8 || y < 1 || y > 9999)
-		return -1;
-	return iso_week(y, w, from);
+	y = digits(s, 4);
+	w = digits(s + 6, 2);
+	return y >= 1 && w >= 1 ? iso_week(y, w, from) : -1;
 }
 
 int du_week_range(const char *s, const char *field, int64_t *from, int64_t *to, struct fk_err *err)
