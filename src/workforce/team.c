@@ -266,7 +266,7 @@ int wf_team_list(struct fk_db *db, const struct fk_principal *who, const char *u
 	return rc;
 }
 
-/* ---- dispatch batches ---- */
+/* ---- dispatch batches (to a community: the area a batch reports to) ---- */
 
 struct b_row {
 	int64_t id, area_id;
@@ -342,6 +342,9 @@ static int b_check(struct fk_db *db, const struct fk_principal *who, json_t *bod
 				"请选择本批派出的人员", "worker_ids: name the workers sent");
 	if (rc == 0)
 		rc = fk_area_get_in_scope(db, who, b->area_id, "area_id", &a, err);
+	if (rc == 0 && strcmp(a.kind, "community") != 0)
+		rc = fk_err_set(err, FK_EUNPROC, "not_a_community", "area_id", "派驻批次须派往社区",
+				"a batch is sent to a community");
 	if (rc == 0)
 		fk_copy_text(b->area_path, sizeof(b->area_path), a.path);
 	if (rc == 0)

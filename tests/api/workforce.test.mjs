@@ -306,6 +306,7 @@ h.test('dispatch batches: the cadres an organisation sent to a community on a da
 	assert.equal(batch.day, '2026-12-07');
 	assertError(await commander.post('/api/v1/batches', { ...body, day: '2026-13-01' }), 400, { field: 'day' });
 	assertError(await commander.post('/api/v1/batches', { ...body, worker_ids: [] }), 400, { field: 'worker_ids' });
+	assertError(await commander.post('/api/v1/batches', { ...body, area_id: S.b01.id }), 422, { code: 'not_a_community', field: 'area_id' });
 	const c2 = await h.login('community2');
 	assertError(await c2.post('/api/v1/batches', body), 404, { field: 'area_id' });
 	const c1 = await h.login('community1');
