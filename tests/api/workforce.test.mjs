@@ -211,6 +211,19 @@ h.test('a closed call-out takes no sign-up: 409 callout_closed', async () => {
 	assert.equal((await c1.ok(`/api/v1/callouts/${ending.id}`)).signed_up, 0);
 });
 
+h.test('sign-ups sent at once still stop at the number wanted', async () => {
+	await refill();
+	const c1 = await h.login('community1');
+	const c = assertCreated(await c1.post('/api/v1/callouts', { title: '同时报名', area_id: S.c1.id, wanted: 3 }));
+	const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => h.anon().post(`/api/v1/public/callouts/${c.token}`,
+		{ name: `并发${i}`, phone: phoneFor(980 + i), client_key: key(`p${i}`) })));
+	const statuses = replies.map((r) => r.status).sort();
+	assert.deepEqual(statuses, [201, 201, 201, 409, 409, 409, 409, 409], replies.map((r) => r.what).join('\n'));
+	for (const r of replies.filter((x) => x.status === 409)) assertError(r, 409, { code: 'callout_full' });
+	assert.equal((await c1.ok(`/api/v1/callouts/${c.id}/signups`)).items.length, 3);
+	await refill();
+});
+
 h.test('the public sign-up is throttled per client address', async () => {
 	await refill();
 	const anon = h.anon();
