@@ -42,6 +42,11 @@ const POLICIES = ['admin', 'commander']
 // file imported by community and command staff; the resident's own on the phone
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
+// deliveries to sealed households (SPEC §9): runs made down to the grid, signed off on the
+// phone by volunteers and building leads too; donations kept by community and command staff
+const DELIVERY_RUNS = ['admin', 'commander', 'community', 'grid', 'building', 'volunteer']
+const DELIVERY_SIGN = ['volunteer', 'building', 'grid', 'community']
+const DONATIONS = ['admin', 'commander', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -70,6 +75,8 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/deliveries/runs', name: 'deliveries', icon: 'Van', roles: DELIVERY_RUNS, phone: true },
+  { path: '/donations', name: 'donations', icon: 'Present', roles: DONATIONS },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -80,6 +87,7 @@ export const menu = [
 const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
+  { path: '/d/:code', component: () => import('./modules/donations/PublicPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -117,6 +125,9 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'deliveries/runs', component: () => import('./modules/deliveries/RunsPage.vue'), meta: { roles: DELIVERY_RUNS } },
+      { path: 'deliveries/runs/:id', component: () => import('./modules/deliveries/RunPage.vue'), meta: { roles: [...new Set([...DELIVERY_RUNS, ...DELIVERY_SIGN])] } },
+      { path: 'donations', component: () => import('./modules/donations/DonationsPage.vue'), meta: { roles: DONATIONS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
