@@ -57,6 +57,11 @@ int dl_run_list(struct fk_db *db, const struct fk_principal *who, const char *un
 
 /* ---- signoff.c ---- */
 
+/* Whether s is an outcome a household is signed off with: delivered, nobody_home, refused. */
+bool dl_outcome_valid(const char *s);
+/* FK_EINVAL "invalid_photo" naming photo unless b64 is base64 (standard alphabet) of a JPEG
+ * (it starts FF D8) of at most DL_PHOTO_MAX bytes. */
+int dl_photo_check(const char *b64, struct fk_err *err);
 /* A household's JSON from a row of (hkey, address, people_count, outcome, note, has photo,
  * signed_at, signed_by, signed_by_name); a new reference. */
 json_t *dl_household_json(struct fk_q *q);

@@ -30,14 +30,13 @@ struct signoff_ctx {
 	bool changed;
 };
 
-static bool outcome_valid(const char *s)
+bool dl_outcome_valid(const char *s)
 {
 	return strcmp(s, "delivered") == 0 || strcmp(s, "nobody_home") == 0 ||
 	       strcmp(s, "refused") == 0;
 }
 
-/* FK_EINVAL "invalid_photo" naming photo unless it is base64 of a JPEG within the limit. */
-static int photo_check(const char *b64, struct fk_err *err)
+int dl_photo_check(const char *b64, struct fk_err *err)
 {
 	size_t len = strlen(b64), n = 0;
 	unsigned char *bin = fk_xmalloc(len + 1);
@@ -62,12 +61,12 @@ static int signoff_parse(struct fk_req *req, void *ctx, struct fk_err *err)
 	c->outcome = fk_json_str(req->body, "outcome");
 	c->note = fk_json_str(req->body, "note");
 	c->photo = fk_json_str(req->body, "photo");
-	if (rc == 0 && !outcome_valid(c->outcome))
+	if (rc == 0 && !dl_outcome_valid(c->outcome))
 		rc = fk_err_set(err, FK_EINVAL, "invalid_outcome", "outcome",
 				"结果须为 delivered、nobody_home 或 refused",
 				"the outcome must be delivered, nobody_home or refused");
 	if (rc == 0 && c->photo && *c->photo)
-		rc = photo_check(c->photo, err);
+		rc = dl_photo_check(c->photo, err);
 	return rc;
 }
 
