@@ -36,7 +36,7 @@ static int used_7d(struct fk_db *db, int64_t place_id, int64_t item_id, int64_t 
 			    "item_id = ? AND at >= ? AND kind = 'issue'",
 			    place_id, item_id, now - 7 * SP_DAY_MS, out, err);
 
-	*out = -*out; /* issues are negative moves */
+	*out = 0.0 - *out; /* issues are negative moves (and no -0 when none) */
 	return rc;
 }
 
@@ -143,7 +143,8 @@ static int lots_json(struct fk_db *db, const struct bal *b, json_t **out, struct
 	struct fk_q *q;
 	int rc = fk_db_query(db, &q,
 			     "SELECT lot, expiry, qty FROM stock_lots WHERE place_id = ? AND "
-			     "item_id = ? AND qty > 0 ORDER BY expiry, lot",
+			     "item_id = ? AND qty > 0 ORDER BY CASE WHEN expiry IS NULL THEN 1 "
+			     "ELSE 0 END, expiry, lot",
 			     err);
 
 	if (rc < 0)

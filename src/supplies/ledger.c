@@ -132,7 +132,7 @@ static int row_store(struct fk_db *db, const struct row *r, int64_t *id, json_t 
 			 "INSERT INTO stock_moves (id, kind, place_id, item_id, lot, expiry, qty, "
 			 "source, reason, ref, peer_place_id, note, area_path, by_user, at) VALUES "
 			 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "itiittdttttitii", *id, r->kind, r->place->id, r->item_id, r->lot,
+			 "itiittdtttittii", *id, r->kind, r->place->id, r->item_id, r->lot,
 			 r->expiry, r->qty, r->source, r->reason, r->ref, r->peer_place_id, r->note,
 			 r->place->area_path, r->by_user, r->at);
 	if (rc == 0)
