@@ -87,6 +87,8 @@ int sp_move_check(const struct sp_move_req *m, struct fk_err *err)
 		rc =
 		    bad(err, "invalid_kind", "kind", "kind 须为 receive、issue、transfer 或 adjust",
 			"kind must be receive, issue, transfer or adjust");
+	if (rc == 0) /* before qty, whose rule depends on the reason */
+		rc = kind_fields_check(m, err);
 	if (rc == 0)
 		rc = qty_check(m, err);
 	if (rc == 0 && m->lot &&
@@ -94,8 +96,6 @@ int sp_move_check(const struct sp_move_req *m, struct fk_err *err)
 		rc = bad(err, "invalid_lot", "lot", "批号过长", "lot is too long");
 	if (rc == 0)
 		rc = expiry_check(m->expiry, err);
-	if (rc == 0)
-		rc = kind_fields_check(m, err);
 	if (rc == 0 && m->note && fk_utf8_chars(m->note) > SP_NOTE_MAX)
 		rc = bad(err, "too_long", "note", "备注过长", "note is too long");
 	return rc;
