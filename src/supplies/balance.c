@@ -36,7 +36,7 @@ static int used_7d(struct fk_db *db, int64_t place_id, int64_t item_id, int64_t 
 			    "item_id = ? AND at >= ? AND kind = 'issue'",
 			    place_id, item_id, now - 7 * SP_DAY_MS, out, err);
 
-	*out = -*out; /* issues are negative moves */
+	*out = 0.0 - *out; /* issues are negative moves (and no -0 when none) */
 	return rc;
 }
 
@@ -107,12 +107,14 @@ static void bal_row(struct fk_q *q, void *rec)
 	b->p.ref_id = fk_q_i64(q, 11);
 }
 
-#define BAL_SELECT                                                                                 \
+#define BAL_COLS                                                                                   \
 	"SELECT l.place_id, l.item_id, SUM(l.qty), p.name, p.kind, p.area_id, a.name, i.name, "    \
 	"i.unit, i.category, i.low_at, p.ref_id FROM stock_lots l JOIN stock_places p ON p.id = "  \
 	"l.place_id JOIN stock_items i ON i.id = l.item_id LEFT JOIN areas a ON a.id = "           \
-	"p.area_id WHERE (CAST(? AS BIGINT) = 0 OR l.place_id = ?) AND (CAST(? AS BIGINT) = 0 OR " \
-	"l.item_id = ?) AND "
+	"p.area_id WHERE "
+/* One place's lines walk its lots by the primary key; the whole board walks the scope. */
+#define BAL_PLACE "l.place_id = ? AND (CAST(? AS BIGINT) = 0 OR l.item_id = ?) AND "
+#define BAL_ANY	  "(CAST(? AS BIGINT) = 0 OR l.item_id = ?) AND "
 #define BAL_TAIL                                                                                   \
 	" GROUP BY l.place_id, l.item_id, p.name, p.kind, p.area_id, a.name, i.name, i.unit, "     \
 	"i.category, i.low_at, p.ref_id ORDER BY p.name, l.place_id, i.name, l.item_id LIMIT 5000"
@@ -121,20 +123,21 @@ static int bal_collect(struct fk_db *db, const struct fk_principal *who,
 		       const struct sp_balance_query *bq, struct bal **out, int *n,
 		       struct fk_err *err)
 {
-	struct fk_scoped_query sq = {.head = BAL_SELECT,
-				     .nhead = 4,
+	bool one = bq->place_id > 0;
+	struct fk_scoped_query sq = {.head = one ? BAL_COLS BAL_PLACE : BAL_COLS BAL_ANY,
+				     .nhead = one ? 3 : 2,
 				     .col = "l.area_path",
 				     .under = bq->under,
 				     .tail = BAL_TAIL};
 	struct fk_q *q = NULL;
-	int next, rc = fk_scoped_query(db, who, &sq, &q, &next, err);
+	int i = 1, next, rc = fk_scoped_query(db, who, &sq, &q, &next, err);
 
 	if (rc < 0)
 		return rc;
-	fk_q_bind_i64(q, 1, bq->place_id);
-	fk_q_bind_i64(q, 2, bq->place_id);
-	fk_q_bind_i64(q, 3, bq->item_id);
-	fk_q_bind_i64(q, 4, bq->item_id);
+	if (one)
+		fk_q_bind_i64(q, i++, bq->place_id);
+	fk_q_bind_i64(q, i++, bq->item_id);
+	fk_q_bind_i64(q, i, bq->item_id);
 	return fk_q_collect(q, sizeof(struct bal), bal_row, (void **)out, n, err);
 }
 
@@ -143,7 +146,8 @@ static int lots_json(struct fk_db *db, const struct bal *b, json_t **out, struct
 	struct fk_q *q;
 	int rc = fk_db_query(db, &q,
 			     "SELECT lot, expiry, qty FROM stock_lots WHERE place_id = ? AND "
-			     "item_id = ? AND qty > 0 ORDER BY expiry, lot",
+			     "item_id = ? AND qty > 0 ORDER BY CASE WHEN expiry IS NULL THEN 1 "
+			     "ELSE 0 END, expiry, lot",
 			     err);
 
 	if (rc < 0)

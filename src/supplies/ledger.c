@@ -87,6 +87,8 @@ int sp_move_check(const struct sp_move_req *m, struct fk_err *err)
 		rc =
 		    bad(err, "invalid_kind", "kind", "kind 须为 receive、issue、transfer 或 adjust",
 			"kind must be receive, issue, transfer or adjust");
+	if (rc == 0) /* before qty, whose rule depends on the reason */
+		rc = kind_fields_check(m, err);
 	if (rc == 0)
 		rc = qty_check(m, err);
 	if (rc == 0 && m->lot &&
@@ -94,8 +96,6 @@ int sp_move_check(const struct sp_move_req *m, struct fk_err *err)
 		rc = bad(err, "invalid_lot", "lot", "批号过长", "lot is too long");
 	if (rc == 0)
 		rc = expiry_check(m->expiry, err);
-	if (rc == 0)
-		rc = kind_fields_check(m, err);
 	if (rc == 0 && m->note && fk_utf8_chars(m->note) > SP_NOTE_MAX)
 		rc = bad(err, "too_long", "note", "备注过长", "note is too long");
 	return rc;
@@ -132,7 +132,7 @@ static int row_store(struct fk_db *db, const struct row *r, int64_t *id, json_t 
 			 "INSERT INTO stock_moves (id, kind, place_id, item_id, lot, expiry, qty, "
 			 "source, reason, ref, peer_place_id, note, area_path, by_user, at) VALUES "
 			 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "itiittdttttitii", *id, r->kind, r->place->id, r->item_id, r->lot,
+			 "itiittdtttittii", *id, r->kind, r->place->id, r->item_id, r->lot,
 			 r->expiry, r->qty, r->source, r->reason, r->ref, r->peer_place_id, r->note,
 			 r->place->area_path, r->by_user, r->at);
 	if (rc == 0)
