@@ -21,8 +21,9 @@
 #define DL_PHOTO_MAX   (300 << 10) /* bytes of a sign-off's JPEG */
 #define DL_NOTE_MAX    500	   /* bytes of a note */
 #define DL_ROLES_WRITE (FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY) | FK_R(GRID))
-#define DL_ROLES_SIGN  (FK_R(VOLUNTEER) | FK_R(BUILDING) | FK_R(GRID) | FK_R(COMMUNITY))
-#define DL_ROLES_READ  (FK_ROLES_PEOPLE | FK_R(VOLUNTEER))
+#define DL_ROLES_SIGN                                                                              \
+	(FK_R(ADMIN) | FK_R(VOLUNTEER) | FK_R(BUILDING) | FK_R(GRID) | FK_R(COMMUNITY))
+#define DL_ROLES_READ (FK_ROLES_PEOPLE | FK_R(VOLUNTEER))
 
 /* A run as stored (the header row). */
 struct dl_run {
