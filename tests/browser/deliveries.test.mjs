@@ -2,7 +2,7 @@
 // sealed building, the fifth while the phone is offline (it waits in the phone's queue, shows
 // its outcome, and is sent with its client key when the phone is back), and the grid worker's
 // runs screen follows the progress live to 10/10. The server ends with each household signed
-// once.
+// once. A photo taken on the phone goes with one household's sign-off.
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, phoneFor } from '../api/lib/harness.mjs';
@@ -49,6 +49,17 @@ h.test('a volunteer signs off a run of 10 households on the phone, one offline; 
 		await h.login(page, 'volunteer1');
 		await page.goto(`${h.base}/deliveries/runs/${fx.run.id}`);
 		await page.waitForSelector(`[data-test=sign-${KEYS[0]}-delivered]`);
+		// a photo with the second one: a JPEG the page itself draws, through the camera input
+		const jpeg = await page.evaluate(() => {
+			const c = document.createElement('canvas');
+			c.width = 64;
+			c.height = 48;
+			c.getContext('2d').fillRect(8, 8, 32, 24);
+			return c.toDataURL('image/jpeg', 0.9).split(',')[1];
+		});
+		const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click(`[data-test=photo-${KEYS[1]}]`)]);
+		await chooser.setFiles({ name: 'door.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') });
+		await page.waitForFunction((k) => document.querySelector(`[data-test=photo-${k}]`).innerText === '已附照片', KEYS[1]);
 		for (const key of KEYS.slice(0, 4)) {
 			await page.click(`[data-test=sign-${key}-delivered]`);
 			await page.waitForFunction((k) => document.querySelector(`[data-test=outcome-${k}]`).innerText === '已送达', key);
@@ -86,5 +97,7 @@ h.test('a volunteer signs off a run of 10 households on the phone, one offline; 
 	const by = Object.fromEntries(run.households.map((x) => [x.key, x.outcome]));
 	assert.equal(by[KEYS[4]], 'nobody_home', 'the offline sign-off arrived');
 	assert.equal(by[KEYS[9]], 'refused');
+	const photos = run.households.filter((x) => x.has_photo).map((x) => x.key);
+	assert.deepEqual(photos, [KEYS[1]], 'the photo went with its household only');
 	assert.equal(Object.values(by).filter((o) => o === 'delivered').length, 8);
 }, PHONE);

@@ -259,6 +259,7 @@ export default {
     resultNames: { pending: 'Pending', negative: 'Negative', positive: 'Positive', retest_pending: 'Retest pending', void: 'Void (sample again)' },
   },
   deliveries: {
+    photo: 'Photo', photoAdded: 'Photo added', photoBad: 'The photo could not be read',
     title: 'Delivery runs', newRun: 'New run', building: 'Building', buildingCode: 'Building code', day: 'Day', itemNote: 'What is delivered',
     progress: 'Progress', status: 'Status', people: '{n} people',
     householdsHint: 'The run lists the households of the building\'s residents; under a zone drawn inside the building, those it covers.',

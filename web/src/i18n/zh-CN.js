@@ -259,6 +259,7 @@ export default {
     resultNames: { pending: '待出结果', negative: '阴性', positive: '阳性', retest_pending: '待复核', void: '作废（需重采）' },
   },
   deliveries: {
+    photo: '拍照', photoAdded: '已附照片', photoBad: '照片无法读取',
     title: '送货上门', newRun: '新建配送', building: '楼栋', buildingCode: '楼栋编码', day: '日期', itemNote: '配送物资',
     progress: '进度', status: '状态', people: '{n} 人',
     householdsHint: '配送名单为楼栋居民的住户；楼栋内划有管控区时，为该区覆盖的住户。',
