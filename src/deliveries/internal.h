@@ -75,5 +75,6 @@ extern const struct fk_field dl_body_run[];
 int dl_api_run_create(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int dl_api_runs(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 int dl_api_run(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
+int dl_api_photo(struct fk_req *req, struct fk_resp *resp, struct fk_err *err);
 
 #endif

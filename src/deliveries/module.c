@@ -31,6 +31,11 @@ static const struct fk_route dl_routes[] = {
      .max_body = 512 << 10,
      .summary = "Sign off a household (delivered, nobody_home, refused; a photo optional); "
 		"idempotent by client_key, the same outcome again unchanged"},
+    {.method = "GET",
+     .path = "/api/v1/deliveries/runs/{id}/households/{key}/photo",
+     .fn = dl_api_photo,
+     .roles = DL_ROLES_READ,
+     .summary = "The photo taken with a household's sign-off (image/jpeg)"},
     FK_ROUTES_END,
 };
 

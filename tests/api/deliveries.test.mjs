@@ -162,7 +162,7 @@ h.test('sign-off: another outcome once signed is 409 already_signed naming outco
 	assert.equal(run.done, 1);
 });
 
-h.test('sign-off: bad outcome, bad photo, unknown household; a photo is kept', async () => {
+h.test('sign-off: bad outcome, bad photo, unknown household; a photo is kept and read back', async () => {
 	const volunteer = await h.login('volunteer1');
 	const hk = S.run.households[1].key;
 	assertError(await volunteer.post(signPath(S.run, hk), { outcome: 'lost', client_key: key('d') }), 400,
@@ -175,6 +175,12 @@ h.test('sign-off: bad outcome, bad photo, unknown household; a photo is kept', a
 	assert.equal(r.status, 200, r.what);
 	assert.equal(r.json.has_photo, true);
 	assert.equal(r.json.outcome, 'nobody_home');
+	const res = await fetch(`${h.base}${signPath(S.run, hk)}/photo`, { headers: { cookie: (await h.login('grid1')).cookie } });
+	assert.equal(res.status, 200);
+	assert.equal(res.headers.get('content-type'), 'image/jpeg');
+	assert.deepEqual(Buffer.from(await res.arrayBuffer()), Buffer.from(JPEG, 'base64'), 'the photo as it was sent');
+	assertError(await volunteer.get(`${signPath(S.run, S.run.households[0].key)}/photo`), 404, { code: 'photo_not_found', field: 'key' });
+	assertError(await (await h.login('grid2')).get(`${signPath(S.run, hk)}/photo`), 404, { code: 'run_not_found' });
 });
 
 h.test('scope: another grid and its building sees no run; a resident may not sign', async () => {
