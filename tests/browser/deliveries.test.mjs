@@ -2,7 +2,8 @@
 // sealed building, the fifth while the phone is offline (it waits in the phone's queue, shows
 // its outcome, and is sent with its client key when the phone is back), and the grid worker's
 // runs screen follows the progress live to 10/10. The server ends with each household signed
-// once. A photo taken on the phone goes with one household's sign-off.
+// once. A photo taken on the phone goes with one household's sign-off. The public donations
+// summary opens with no login.
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, phoneFor } from '../api/lib/harness.mjs';
@@ -100,4 +101,18 @@ h.test('a volunteer signs off a run of 10 households on the phone, one offline; 
 	const photos = run.households.filter((x) => x.has_photo).map((x) => x.key);
 	assert.deepEqual(photos, [KEYS[1]], 'the photo went with its household only');
 	assert.equal(Object.values(by).filter((o) => o === 'delivered').length, 8);
+}, PHONE);
+
+h.test('the public donations summary opens with no login and shows 匿名 for an anonymous donor', async (page) => {
+	await setup();
+	const community = await areaByCode(fx.community, '370212001001');
+	const d = ok(await fx.community.post('/api/v1/donations', { kind: 'money', anonymous: true, donor_phone: '13911112222', area_id: community.id, amount_yuan: 10000 }));
+	ok(await fx.community.post(`/api/v1/donations/${d.id}/receive`, {}));
+	await page.goto(h.base + '/d/370212001001');
+	await page.waitForSelector('[data-test=public-community]');
+	assert.equal(await text(page, '[data-test=public-community]'), community.name);
+	assert.match(await text(page, '[data-test=public-received]'), /¥10000\.00/);
+	const donors = await text(page, '[data-test=public-donors]');
+	assert.match(donors, /匿名/);
+	assert.doesNotMatch(await page.content(), /1391111/, 'no phone on the public page');
 }, PHONE);
