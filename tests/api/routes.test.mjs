@@ -27,7 +27,7 @@ const PUBLIC_WRITES = new Map([
 
 /* Some value for each {param} of a path: the router matches the shape, and the CSRF check
  * runs before any handler looks the value up. */
-const PARAM_VALUES = { id: '1', code: 'CSRFTEST01', person_id: '1', area_id: '1', token: 'x' };
+const PARAM_VALUES = { id: '1', code: 'CSRFTEST01', person_id: '1', area_id: '1', token: 'x', key: 'x' };
 
 function concrete(path) {
 	return path.replace(/\{([a-z_]+)\}/g, (_, name) => {

@@ -45,6 +45,11 @@ const REQUEST_IMPORT = ['admin', 'commander', 'community']
 // the workforce (SPEC §8): people who serve, call-outs, batches and teams written by command and
 // community staff, read by grids (the public sign-up needs no login)
 const WORKFORCE = ['admin', 'commander', 'community', 'grid']
+// deliveries to sealed households (SPEC §9): runs made down to the grid, signed off on the
+// phone by volunteers and building leads too; donations kept by community and command staff
+const DELIVERY_RUNS = ['admin', 'commander', 'community', 'grid', 'building', 'volunteer']
+const DELIVERY_SIGN = ['volunteer', 'building', 'grid', 'community']
+const DONATIONS = ['admin', 'commander', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -77,6 +82,8 @@ export const menu = [
   { path: '/callouts', name: 'callouts', icon: 'Promotion', roles: WORKFORCE },
   { path: '/teams', name: 'teams', icon: 'Flag', roles: WORKFORCE },
   { path: '/batches', name: 'batches', icon: 'Van', roles: WORKFORCE },
+  { path: '/deliveries/runs', name: 'deliveries', icon: 'Van', roles: DELIVERY_RUNS, phone: true },
+  { path: '/donations', name: 'donations', icon: 'Present', roles: DONATIONS },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -88,6 +95,7 @@ const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
   { path: '/v/:token', component: () => import('./modules/workforce/SignupPage.vue'), meta: { public: true } },
+  { path: '/d/:code', component: () => import('./modules/donations/PublicPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -130,6 +138,9 @@ const routes = [
       { path: 'callouts/:id', component: () => import('./modules/workforce/CalloutPage.vue'), meta: { roles: WORKFORCE } },
       { path: 'teams', component: () => import('./modules/workforce/TeamsPage.vue'), meta: { roles: WORKFORCE } },
       { path: 'batches', component: () => import('./modules/workforce/BatchesPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'deliveries/runs', component: () => import('./modules/deliveries/RunsPage.vue'), meta: { roles: DELIVERY_RUNS } },
+      { path: 'deliveries/runs/:id', component: () => import('./modules/deliveries/RunPage.vue'), meta: { roles: [...new Set([...DELIVERY_RUNS, ...DELIVERY_SIGN])] } },
+      { path: 'donations', component: () => import('./modules/donations/DonationsPage.vue'), meta: { roles: DONATIONS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

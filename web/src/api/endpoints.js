@@ -158,6 +158,21 @@ export const endpoints = {
   requestEscalate: ['POST', '/api/v1/requests/{id}/escalate'],
   requestsImport: ['POST', '/api/v1/requests/import'],
   requestCounts: ['GET', '/api/v1/requests/counts'],
+  // deliveries to sealed households (SPEC §9): runs per building, a household's sign-off
+  deliveryRuns: ['GET', '/api/v1/deliveries/runs'],
+  deliveryRunCreate: ['POST', '/api/v1/deliveries/runs'],
+  deliveryRun: ['GET', '/api/v1/deliveries/runs/{id}'],
+  deliverySign: ['POST', '/api/v1/deliveries/runs/{id}/households/{key}'],
+  // donations (SPEC §9): money and goods, received into stock; the public summary
+  donations: ['GET', '/api/v1/donations'],
+  donationCreate: ['POST', '/api/v1/donations'],
+  donation: ['GET', '/api/v1/donations/{id}'],
+  donationUpdate: ['PATCH', '/api/v1/donations/{id}'],
+  donationReceive: ['POST', '/api/v1/donations/{id}/receive'],
+  publicDonations: ['GET', '/api/v1/public/donations/{area_code}'],
+  // stock (SPEC §9), what the donations form chooses from
+  stockItems: ['GET', '/api/v1/stock/items'],
+  stockPlaces: ['GET', '/api/v1/stock/places'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches' },
+  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -257,6 +257,21 @@ export default {
     links: 'My services', requests: 'My requests', health: 'Health reports', healthHint: 'Twice a day while isolated or monitored',
     results: 'My test results', noResults: 'No tests yet',
     resultNames: { pending: 'Pending', negative: 'Negative', positive: 'Positive', retest_pending: 'Retest pending', void: 'Void (sample again)' },
+  },
+  deliveries: {
+    photo: 'Photo', photoAdded: 'Photo added', photoBad: 'The photo could not be read',
+    title: 'Delivery runs', newRun: 'New run', building: 'Building', buildingCode: 'Building code', day: 'Day', itemNote: 'What is delivered',
+    progress: 'Progress', status: 'Status', people: '{n} people',
+    householdsHint: 'The run lists the households of the building\'s residents; under a zone drawn inside the building, those it covers.',
+    statuses: { open: 'Under way', done: 'Done' },
+    outcomes: { pending: 'Not yet', delivered: 'Delivered', nobody_home: 'Nobody home', refused: 'Refused' },
+  },
+  donations: {
+    title: 'Donations', new: 'New donation', donor: 'Donor', anonymous: 'Anonymous', phone: 'Donor phone', community: 'Community',
+    communityCode: 'Community code', what: 'Gift', kind: 'Kind', kinds: { money: 'Money', goods: 'Goods' }, amount: 'Amount (yuan)',
+    item: 'Item', place: 'Into stock at', status: 'Status', statuses: { pledged: 'Pledged', received: 'Received' }, useNote: 'Used for',
+    receive: 'Receive', receiveMoney: 'Mark the money as received?', publicTitle: 'Donations', moneyReceived: 'Money received',
+    moneyPledged: 'Money pledged', goodsReceived: 'Goods received', donors: 'Donors',
   },
   outbox: {
     title: 'Outbox', to: 'Phone', purpose: 'Purpose', body: 'Text', status: 'Status', created: 'Created', sent: 'Sent',

@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次' },
+  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -257,6 +257,21 @@ export default {
     links: '我的服务', requests: '我的诉求', health: '健康上报', healthHint: '隔离或健康监测期间每日两次上报',
     results: '我的检测结果', noResults: '暂无检测记录',
     resultNames: { pending: '待出结果', negative: '阴性', positive: '阳性', retest_pending: '待复核', void: '作废（需重采）' },
+  },
+  deliveries: {
+    photo: '拍照', photoAdded: '已附照片', photoBad: '照片无法读取',
+    title: '送货上门', newRun: '新建配送', building: '楼栋', buildingCode: '楼栋编码', day: '日期', itemNote: '配送物资',
+    progress: '进度', status: '状态', people: '{n} 人',
+    householdsHint: '配送名单为楼栋居民的住户；楼栋内划有管控区时，为该区覆盖的住户。',
+    statuses: { open: '配送中', done: '已完成' },
+    outcomes: { pending: '未送', delivered: '已送达', nobody_home: '无人在家', refused: '拒收' },
+  },
+  donations: {
+    title: '捐赠', new: '登记捐赠', donor: '捐赠人', anonymous: '匿名', phone: '捐赠人电话', community: '社区',
+    communityCode: '社区编码', what: '捐赠内容', kind: '类型', kinds: { money: '现金', goods: '物资' }, amount: '金额（元）',
+    item: '物资', place: '入库到', status: '状态', statuses: { pledged: '认捐', received: '已接收' }, useNote: '用途',
+    receive: '接收', receiveMoney: '确认已收到这笔捐款？', publicTitle: '捐赠公示', moneyReceived: '已收捐款',
+    moneyPledged: '认捐未到账', goodsReceived: '已收物资', donors: '捐赠人',
   },
   outbox: {
     title: '发件箱', to: '手机号', purpose: '用途', body: '内容', status: '状态', created: '生成时间', sent: '发送时间',
