@@ -42,6 +42,9 @@ const POLICIES = ['admin', 'commander']
 // file imported by community and command staff; the resident's own on the phone
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
+// supplies (SPEC §9): the stock board for the grid and up (moves from the community up); the
+// items and places for the same, added by command staff
+const STOCK = ['admin', 'commander', 'community', 'grid']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -70,6 +73,8 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/stock', name: 'stock', icon: 'Box', roles: STOCK },
+  { path: '/stock/catalog', name: 'stockCatalog', icon: 'Goods', roles: STOCK },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -117,6 +122,8 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'stock', component: () => import('./modules/supplies/StockPage.vue'), meta: { roles: STOCK } },
+      { path: 'stock/catalog', component: () => import('./modules/supplies/CatalogPage.vue'), meta: { roles: STOCK } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -158,6 +158,15 @@ export const endpoints = {
   requestEscalate: ['POST', '/api/v1/requests/{id}/escalate'],
   requestsImport: ['POST', '/api/v1/requests/import'],
   requestCounts: ['GET', '/api/v1/requests/counts'],
+  // supplies (SPEC §9): places and items, one ledger of moves, the stock board and its alerts
+  stockPlaces: ['GET', '/api/v1/stock/places'],
+  stockPlaceCreate: ['POST', '/api/v1/stock/places'],
+  stockItems: ['GET', '/api/v1/stock/items'],
+  stockItemCreate: ['POST', '/api/v1/stock/items'],
+  stockMoves: ['GET', '/api/v1/stock/moves'],
+  stockMoveCreate: ['POST', '/api/v1/stock/moves'],
+  stockBalances: ['GET', '/api/v1/stock/balances'],
+  stockAlerts: ['GET', '/api/v1/stock/alerts'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
