@@ -2,8 +2,8 @@
  * writes --moves moves (default 1,000,000) with SQL over --places stock places (default 200)
  * and 50 items, four lots each, spread over the last 30 days (receipts, and issues of a
  * tenth of a receipt), of which a tenth falls on one busy place and item; then the running
- * totals per lot from the ledger's sums, as the ledger keeps them, and checks every total
- * equals its moves' sum. Then times, called directly on the store:
+ * totals per lot and the daily use from the ledger's sums, as the ledger keeps them, and checks
+ * every total equals its moves' sum. Then times, called directly on the store:
  *   - a balance as the stock board shows it (sp_balances for one place and item: its lots,
  *     the last 7 days' use, days left, low), --calls times (default 5,000) over random pairs,
  *     and again on the busy pair;
@@ -80,6 +80,11 @@ static void ledger(struct fk_db *db, long long moves, long long places, int64_t 
 	     "INSERT INTO stock_lots (place_id, item_id, lot, expiry, qty, area_path) SELECT "
 	     "place_id, item_id, lot, MIN(expiry), SUM(qty), MIN(area_path) FROM stock_moves "
 	     "GROUP BY place_id, item_id, lot",
+	     "", 0, 0, 0);
+	exec(db,
+	     "INSERT INTO stock_use (place_id, item_id, day, qty) SELECT place_id, item_id, (at + "
+	     "28800000) / 86400000, -SUM(qty) FROM stock_moves WHERE kind = 'issue' GROUP BY "
+	     "place_id, item_id, (at + 28800000) / 86400000",
 	     "", 0, 0, 0);
 	if (fk_db_commit(db, &err) < 0 || fk_db_exec(db, "ANALYZE", &err) < 0)
 		bench_die("commit", &err);

@@ -1,6 +1,7 @@
 /* balance: what the stock board shows — a place's stock of an item with its lots (from the
- * running totals the ledger keeps), the last 7 days' use (issues in the ledger), the days it
- * lasts at that use and whether it is low — and the alert raised when stock goes low. */
+ * running totals the ledger keeps), the last 7 days' use (the daily sums of the ledger's
+ * issues), the days it lasts at that use and whether it is low — and the alert raised when
+ * stock goes low. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +29,14 @@ static int one_double(struct fk_db *db, const char *sql, int64_t a, int64_t b, i
 	return rc < 0 ? rc : 0;
 }
 
+/* The issues of today and the 6 days before (China Standard Time), from the daily sums. */
 static int used_7d(struct fk_db *db, int64_t place_id, int64_t item_id, int64_t now, double *out,
 		   struct fk_err *err)
 {
-	int rc = one_double(db,
-			    "SELECT COALESCE(SUM(qty), 0) FROM stock_moves WHERE place_id = ? AND "
-			    "item_id = ? AND at >= ? AND kind = 'issue'",
-			    place_id, item_id, now - 7 * SP_DAY_MS, out, err);
-
-	*out = 0.0 - *out; /* issues are negative moves (and no -0 when none) */
-	return rc;
+	return one_double(db,
+			  "SELECT COALESCE(SUM(qty), 0) FROM stock_use WHERE place_id = ? AND "
+			  "item_id = ? AND day > ?",
+			  place_id, item_id, sp_cst_day(now) - 7, out, err);
 }
 
 static void state_fill(struct sp_state *s, double low_at, double low_days)

@@ -44,6 +44,13 @@ double sp_days_left(double qty, double used_7d)
 	return qty <= 0 ? 0 : qty / (used_7d / 7.0);
 }
 
+int64_t sp_cst_day(int64_t epoch_ms)
+{
+	int64_t t = epoch_ms + 8 * 3600 * 1000LL; /* UTC+8, no summer time */
+
+	return t >= 0 ? t / SP_DAY_MS : -((-t + SP_DAY_MS - 1) / SP_DAY_MS);
+}
+
 bool sp_low(double qty, double low_at, double days_left, double low_days, const char **by)
 {
 	*by = NULL;

@@ -54,6 +54,8 @@ int sp_fefo(struct sp_lot *lots, int n, double want, struct sp_take *take);
 /* Days of stock left at used_7d over the last 7 days: qty / (used_7d / 7); < 0 when nothing
  * was used (the stock lasts). Pure. */
 double sp_days_left(double qty, double used_7d);
+/* The day of epoch_ms in China Standard Time, as days since 1970-01-01 there. Pure. */
+int64_t sp_cst_day(int64_t epoch_ms);
 /* Whether stock is low, and by what ("threshold" or "days_left"; NULL when not low): at or
  * below low_at (when low_at > 0), else with days_left (>= 0) under low_days. Pure. */
 bool sp_low(double qty, double low_at, double days_left, double low_days, const char **by);

@@ -143,6 +143,13 @@ static int row_store(struct fk_db *db, const struct row *r, int64_t *id, json_t 
 				 "expiry = COALESCE(stock_lots.expiry, excluded.expiry)",
 				 "iittdt", r->place->id, r->item_id, r->lot, r->expiry, r->qty,
 				 r->place->area_path);
+	if (rc == 0 && strcmp(r->kind, "issue") == 0)
+		rc = fk_db_write(
+		    db, err,
+		    "INSERT INTO stock_use (place_id, item_id, day, qty) VALUES (?, ?, ?, "
+		    "?) ON CONFLICT (place_id, item_id, day) DO UPDATE SET qty = "
+		    "stock_use.qty + excluded.qty",
+		    "iiid", r->place->id, r->item_id, sp_cst_day(r->at), -r->qty);
 	if (rc == 0 && out)
 		json_array_append_new(out, row_json(r, *id));
 	return rc;
@@ -232,6 +239,20 @@ static int take(struct fk_db *db, struct row *base, const char *lot, double want
 	return rc;
 }
 
+/* A transfer locks both places' lots of the item lower place id first, so that two transfers
+ * the opposite way on PostgreSQL wait for each other instead of deadlocking. */
+static int transfer(struct fk_db *db, struct row *base, double qty, const struct sp_place *to,
+		    json_t *out, struct fk_err *err)
+{
+	int rc = 0;
+
+	if (to->id < base->place->id)
+		rc = fk_db_write(
+		    db, err, "UPDATE stock_lots SET qty = qty WHERE place_id = ? AND item_id = ?",
+		    "ii", to->id, base->item_id);
+	return rc < 0 ? rc : take(db, base, NULL, qty, to, out, err);
+}
+
 /* A count: the lot becomes qty; the move is the difference (none when it already is). */
 static int count(struct fk_db *db, struct row *base, double qty, json_t *out, struct fk_err *err)
 {
@@ -261,7 +282,7 @@ static int move_rows(struct fk_db *db, const struct sp_move_req *m, struct row *
 	if (is(m->kind, "issue"))
 		return take(db, base, NULL, m->qty, NULL, out, err);
 	if (is(m->kind, "transfer"))
-		return take(db, base, NULL, m->qty, to, out, err);
+		return transfer(db, base, m->qty, to, out, err);
 	if (is(m->reason, "counted"))
 		return count(db, base, m->qty, out, err);
 	return take(db, base, m->lot && *m->lot ? m->lot : NULL, m->qty, NULL, out, err);

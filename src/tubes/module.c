@@ -20,8 +20,8 @@
  * Everything else (a round, a site for a desk) it reads through testing.h.
  *
  * It declares the area paths of samples and retests (the area module keeps them right on a
- * move) and its three signals, a positive pool, a positive retest and a tube opened (tubes.h); init
- * keeps the sampling-code key, fini lets it go. */
+ * move) and its three signals, a positive pool, a positive retest and a tube opened
+ * (tubes.h); init keeps the sampling-code key, fini lets it go. */
 #include "platform/module.h"
 #include "tubes/internal.h"
 

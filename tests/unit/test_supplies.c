@@ -72,6 +72,15 @@ static void test_days_left(void **state)
 	assert_true(sp_days_left(20, 80) == 1.75);
 }
 
+static void test_cst_day(void **state)
+{
+	(void)state;
+	assert_int_equal(sp_cst_day(0), 0);
+	assert_int_equal(sp_cst_day(16 * 3600 * 1000LL - 1), 0); /* 23:59:59.999 in Beijing */
+	assert_int_equal(sp_cst_day(16 * 3600 * 1000LL), 1);	 /* midnight in Beijing */
+	assert_int_equal(sp_cst_day(-8 * 3600 * 1000LL - 1), -1);
+}
+
 static void test_low(void **state)
 {
 	const char *by;
@@ -133,8 +142,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fefo_order), cmocka_unit_test(test_fefo_edges),
-	    cmocka_unit_test(test_days_left),  cmocka_unit_test(test_low),
-	    cmocka_unit_test(test_move_check),
+	    cmocka_unit_test(test_days_left),  cmocka_unit_test(test_cst_day),
+	    cmocka_unit_test(test_low),	       cmocka_unit_test(test_move_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

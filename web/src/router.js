@@ -50,6 +50,9 @@ const WORKFORCE = ['admin', 'commander', 'community', 'grid']
 const DELIVERY_RUNS = ['admin', 'commander', 'community', 'grid', 'building', 'volunteer']
 const DELIVERY_SIGN = ['volunteer', 'building', 'grid', 'community']
 const DONATIONS = ['admin', 'commander', 'community']
+// supplies (SPEC §9): the stock board for the grid and up (moves from the community up); the
+// items and places for the same, added by command staff
+const STOCK = ['admin', 'commander', 'community', 'grid']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -84,6 +87,8 @@ export const menu = [
   { path: '/batches', name: 'batches', icon: 'Van', roles: WORKFORCE },
   { path: '/deliveries/runs', name: 'deliveries', icon: 'Van', roles: DELIVERY_RUNS, phone: true },
   { path: '/donations', name: 'donations', icon: 'Present', roles: DONATIONS },
+  { path: '/stock', name: 'stock', icon: 'Box', roles: STOCK },
+  { path: '/stock/catalog', name: 'stockCatalog', icon: 'Goods', roles: STOCK },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -141,6 +146,8 @@ const routes = [
       { path: 'deliveries/runs', component: () => import('./modules/deliveries/RunsPage.vue'), meta: { roles: DELIVERY_RUNS } },
       { path: 'deliveries/runs/:id', component: () => import('./modules/deliveries/RunPage.vue'), meta: { roles: [...new Set([...DELIVERY_RUNS, ...DELIVERY_SIGN])] } },
       { path: 'donations', component: () => import('./modules/donations/DonationsPage.vue'), meta: { roles: DONATIONS } },
+      { path: 'stock', component: () => import('./modules/supplies/StockPage.vue'), meta: { roles: STOCK } },
+      { path: 'stock/catalog', component: () => import('./modules/supplies/CatalogPage.vue'), meta: { roles: STOCK } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

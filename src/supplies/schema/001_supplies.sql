@@ -53,3 +53,14 @@ CREATE TABLE stock_lots (
 	PRIMARY KEY (place_id, item_id, lot)
 );
 CREATE INDEX stock_lots_path ON stock_lots (area_path);
+
+-- What was issued per place, item and day (China Standard Time, as days since 1970-01-01),
+-- summed from the issue moves in their own transactions: the last 7 days' use reads at most
+-- 7 rows however long the ledger.
+CREATE TABLE stock_use (
+	place_id BIGINT NOT NULL,
+	item_id BIGINT NOT NULL,
+	day BIGINT NOT NULL,
+	qty DOUBLE PRECISION NOT NULL,
+	PRIMARY KEY (place_id, item_id, day)
+);

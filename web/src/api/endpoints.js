@@ -173,6 +173,13 @@ export const endpoints = {
   // stock (SPEC §9), what the donations form chooses from
   stockItems: ['GET', '/api/v1/stock/items'],
   stockPlaces: ['GET', '/api/v1/stock/places'],
+  // supplies (SPEC §9): places and items, one ledger of moves, the stock board and its alerts
+  stockPlaceCreate: ['POST', '/api/v1/stock/places'],
+  stockItemCreate: ['POST', '/api/v1/stock/items'],
+  stockMoves: ['GET', '/api/v1/stock/moves'],
+  stockMoveCreate: ['POST', '/api/v1/stock/moves'],
+  stockBalances: ['GET', '/api/v1/stock/balances'],
+  stockAlerts: ['GET', '/api/v1/stock/alerts'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],
