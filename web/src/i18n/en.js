@@ -296,6 +296,7 @@ export default {
     batches: 'Dispatch batches', newBatch: 'New batch', day: 'Day', count: 'People', batchWorkers: 'Cadres in the batch',
     teams: 'Teams', newTeam: 'New team', leader: 'Leader', members: 'Members',
     teamKinds: { assault: 'Assault team 突击队', volunteer: 'Volunteer team 志愿服务队', vanguard_post: 'Vanguard post 先锋岗' },
+  },
   supplies: {
     board: 'Stock', allPlaces: 'All places', lowOnly: 'Low only', newMove: 'Record a move', refresh: 'Refresh',
     lowCount: '{n} items low', empty: 'No stock yet', place: 'Place', toPlace: 'To place', item: 'Item', qty: 'Quantity',

@@ -296,6 +296,7 @@ export default {
     batches: '派驻批次', newBatch: '登记批次', day: '日期', count: '人数', batchWorkers: '本批干部',
     teams: '队伍与岗位', newTeam: '新建队伍', leader: '队长', members: '成员',
     teamKinds: { assault: '突击队', volunteer: '志愿服务队', vanguard_post: '先锋岗' },
+  },
   supplies: {
     board: '物资库存', allPlaces: '全部库存点', lowOnly: '只看告急', newMove: '登记出入库', refresh: '刷新',
     lowCount: '{n} 项物资告急', empty: '暂无库存', place: '库存点', toPlace: '调入库存点', item: '物资', qty: '数量',
