@@ -43,6 +43,12 @@ const POLICIES = ['admin', 'commander']
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
 
+// duty (SPEC §8): shifts made by command and community staff; the roster and the board read
+// down to the site and the gate; a volunteer's own shifts on the phone
+const DUTY_WRITE = ['admin', 'commander', 'community']
+const DUTY_READ = [...DUTY_WRITE, 'grid', 'building', 'registrar']
+const MY_SHIFTS = ['volunteer', 'registrar', 'grid', 'building', 'community']
+
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
   { path: '/me', name: 'me', icon: 'Avatar', roles: ['resident'], phone: true },
@@ -70,6 +76,9 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/duty/now', name: 'dutyNow', icon: 'Stopwatch', roles: DUTY_READ },
+  { path: '/duty/roster', name: 'roster', icon: 'Calendar', roles: DUTY_READ },
+  { path: '/duty/mine', name: 'myShifts', icon: 'Clock', roles: MY_SHIFTS, phone: true },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -117,6 +126,9 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'duty/now', component: () => import('./modules/duty/NowPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/roster', component: () => import('./modules/duty/RosterPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/mine', component: () => import('./modules/duty/MyShiftsPage.vue'), meta: { roles: MY_SHIFTS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

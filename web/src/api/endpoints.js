@@ -158,6 +158,12 @@ export const endpoints = {
   requestEscalate: ['POST', '/api/v1/requests/{id}/escalate'],
   requestsImport: ['POST', '/api/v1/requests/import'],
   requestCounts: ['GET', '/api/v1/requests/counts'],
+  // duty (SPEC §8): shifts at sites, checkpoints and facilities, the roster, on duty now
+  shifts: ['GET', '/api/v1/shifts'],
+  shiftCreate: ['POST', '/api/v1/shifts'],
+  shiftDelete: ['DELETE', '/api/v1/shifts/{id}'],
+  dutyNow: ['GET', '/api/v1/duty/now'],
+  dutyWorkers: ['GET', '/api/v1/workers'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox' },
+  nav: { dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -90,6 +90,15 @@ export default {
     title: 'Checkpoints', new: 'New checkpoint', code: 'Code', name: 'Name', kind: 'Kind', area: 'Area', areaCode: 'Area code',
     staff: 'Duty staff', active: 'Active', staffHint: 'Volunteer usernames, comma separated',
     kinds: { gate: 'Gate', road: 'Road' },
+  },
+  duty: {
+    kinds: { site: 'Sampling site', checkpoint: 'Checkpoint', facility: 'Isolation facility' },
+    now: 'On duty now', areaName: 'Area', at: 'As of {at}', area: 'Area code', onDuty: 'On duty', need: 'Needed', short: 'Short', enough: 'Staffed',
+    until: 'until {at}', nobody: 'Nobody on duty', shortOnly: 'Short only', shortCount: '{n} of {all} places short',
+    roster: 'Roster', place: 'Place', week: 'Week', prev: 'Previous week', next: 'Next week', add: 'Add a shift',
+    worker: 'Worker', starts: 'Starts', ends: 'Ends', role: 'Post', remove: 'Remove', removeAsk: 'Remove this shift of {name}?',
+    pickPlace: 'Pick a place to see its roster', pickWorker: 'Pick a worker', mine: 'My shifts', noShifts: 'No shifts this week',
+    days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   },
   referrals: {
     title: 'Fever referrals', temperature: 'Temperature', step: 'Step', last: 'So far',
