@@ -62,8 +62,8 @@ export default {
     save: 'Save as a new version', nothing: 'Nothing changed yet', history: 'History', who: 'By', when: 'When', changes: 'Changes',
     reset: 'Undo my edits', useDefault: 'Default', savedAs: 'Saved as version {v}', notAdmin: 'Only an administrator changes policies.',
     units: { minutes: 'min', hours: 'h', days: 'days' },
-    modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids' },
-    prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention' },
+    modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids', duty: 'Duty' },
+    prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention', duty: 'Duty' },
     badJson: 'Not valid JSON',
   },
   gates: {

@@ -62,8 +62,8 @@ export default {
     save: '保存为新版本', nothing: '尚未修改', history: '修改记录', who: '修改人', when: '时间', changes: '修改内容',
     reset: '撤销我的修改', useDefault: '恢复默认', savedAs: '已保存为第 {v} 版', notAdmin: '只有系统管理员可以修改策略。',
     units: { minutes: '分钟', hours: '小时', days: '天' },
-    modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格' },
-    prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存' },
+    modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格', duty: '值守排班' },
+    prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存', duty: '值守排班' },
     badJson: '不是有效的 JSON',
   },
   gates: {
