@@ -1,5 +1,6 @@
 /* api: the HTTP handlers of /api/v1/workers (create, list, read, change, import). Writes run
  * in one transaction with their audit row. */
+#include <stdint.h>
 #include <string.h>
 #include "base/buf.h"
 #include "workforce/internal.h"
@@ -137,4 +138,94 @@ int wf_api_worker_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	}
 	fk_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 	return 0;
+}
+
+/* ---- import ---- */
+
+static bool is_json(struct fk_req *req)
+{
+	const char *ct = fk_req_header(req, "Content-Type");
+
+	return ct && strncmp(ct, "application/json", 16) == 0;
+}
+
+/* The body's rows when it is JSON ({rows:[{header: value}]}), in *body (the caller frees). */
+static int import_body(struct fk_req *req, json_t **body, struct fk_err *err)
+{
+	static const struct fk_field spec[] = {
+	    {.name = "rows", .type = FK_J_ARRAY, .required = true, .max_len = 20000},
+	    FK_FIELDS_END,
+	};
+	int rc;
+
+	*body = NULL;
+	if (!is_json(req))
+		return 0;
+	rc = fk_json_parse_object(req->raw_body, req->raw_len, body, err);
+	return rc < 0 ? rc : fk_json_check(*body, spec, err);
+}
+
+/* ?area_id: the area of rows without an area_code, in the caller's scope. */
+static int import_area(struct fk_req *req, int64_t *area_id, struct fk_err *err)
+{
+	struct fk_area a = {0};
+	int64_t id = 0;
+	int rc = fk_req_query_int(req, "area_id", 0, 0, INT64_MAX, &id, err);
+
+	*area_id = 0;
+	if (rc < 0 || id == 0)
+		return rc;
+	rc = fk_area_get_in_scope(req->db, req->who, id, "area_id", &a, err);
+	fk_area_release(&a);
+	*area_id = id;
+	return rc;
+}
+
+static int import_reply(struct fk_req *req, struct fk_resp *resp, int rc, json_t *out,
+			struct fk_err *err)
+{
+	if (rc == FK_EUNPROC && out) { /* the bad rows, with the usual error beside them */
+		json_object_set_new(
+		    out, "error",
+		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", err->key, "message",
+			      req->lang && strcmp(req->lang, "en") == 0 ? err->en : err->zh,
+			      "message_zh", err->zh, "message_en", err->en, "field", err->field));
+		fk_resp_json(resp, 422, out);
+		return 0;
+	}
+	if (rc < 0) {
+		json_decref(out);
+		return rc;
+	}
+	fk_resp_json(resp, 200, out);
+	return 0;
+}
+
+int wf_api_worker_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
+{
+	json_t *body = NULL, *out = NULL;
+	int64_t area_id = 0;
+	int rc = import_body(req, &body, err);
+
+	if (rc == 0)
+		rc = import_area(req, &area_id, err);
+	if (rc == 0)
+		rc = fk_audit_tx_begin(req, err);
+	if (rc < 0) {
+		json_decref(body);
+		return rc;
+	}
+	rc = wf_import(req->db, req->who, req->raw_body ? req->raw_body : "", req->raw_len,
+		       json_object_get(body, "rows"), area_id, &out, err);
+	json_decref(body);
+	rc = fk_audit_tx_end(
+	    req, rc,
+	    &(struct fk_audit_entry){
+		.action = "worker.import",
+		.target_kind = "import",
+		.detail = json_pack("{s:I, s:I}", "created",
+				    json_integer_value(json_object_get(out, "created")), "updated",
+				    json_integer_value(json_object_get(out, "updated")))},
+	    err);
+	return import_reply(req, resp, rc, out, err);
 }

@@ -35,6 +35,9 @@
  * (assault, volunteer, vanguard_post). */
 bool wf_kind_valid(const char *kind);
 bool wf_team_kind_valid(const char *kind);
+/* The English name of a skill or worker kind given in Chinese ("司机" -> "driver", "志愿者"
+ * -> "volunteer"); s itself otherwise. */
+const char *wf_zh_name(const char *s);
 /* Checks a JSON array of skills (each one of driver, medical, interpreter, sampler,
  * logistics, other; no repeats) and writes them comma-separated into out (size >= 96).
  * arr NULL: "". FK_EINVAL "invalid_skill" naming field. */
@@ -85,7 +88,7 @@ struct wf_callout {
 	char skills[96];
 	char place_text[WF_TEXT_MAX * 4 + 1];
 	char status[8];
-	char token[48];
+	char token[64];
 	char area_path[FK_AREA_PATH_MAX];
 };
 /* Reads call-out id in who's scope (FK_ENOTFOUND "callout_not_found"), or by its token
@@ -142,11 +145,13 @@ int wf_batch_list(struct fk_db *db, const struct fk_principal *who, const char *
 
 /* ---- import.c ---- */
 
-/* Imports workers from CSV text (data, len) or rows (a JSON array of arrays, the first the
- * header): all or none, matched by phone. out gets {created, updated, errors:[{line, field,
- * message}]}; a bad row makes the call FK_EUNPROC "import_invalid" with out still filled. */
+/* Imports workers from CSV text (data, len) or, rows not NULL, from rows (a JSON array of
+ * objects keyed by the header names): all or none, matched by phone; a row without an
+ * area_code serves def_area (0: the row is wrong). *out gets {created, updated,
+ * errors:[{line, field, code, message, message_en}]}; a bad row makes the call FK_EUNPROC
+ * "import_invalid" with *out still filled (the caller rolls back what was written). */
 int wf_import(struct fk_db *db, const struct fk_principal *who, const char *data, size_t len,
-	      json_t *rows, json_t **out, struct fk_err *err);
+	      json_t *rows, int64_t def_area, json_t **out, struct fk_err *err);
 
 /* ---- module state, api ---- */
 

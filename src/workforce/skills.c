@@ -38,11 +38,30 @@ static int bad_skill(const char *field, const char *s, struct fk_err *err)
 	    s);
 }
 
+/* The English name of a skill or kind given in Chinese (a spreadsheet's words); s itself
+ * when it is not one of them. */
+const char *wf_zh_name(const char *s)
+{
+	static const char *const map[][2] = {
+	    {"司机", "driver"},	      {"医护", "medical"}, {"医疗", "medical"},
+	    {"翻译", "interpreter"},  {"采样", "sampler"}, {"采样员", "sampler"},
+	    {"后勤", "logistics"},    {"其他", "other"},   {"工作人员", "staff"},
+	    {"党员", "party_member"}, {"干部", "cadre"},   {"下沉干部", "cadre"},
+	    {"志愿者", "volunteer"},
+	};
+
+	for (size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], s) == 0)
+			return map[i][1];
+	return s;
+}
+
 /* Appends skill s to out unless it is there already. */
 static int add_skill(const char *s, const char *field, char *out, size_t size, struct fk_err *err)
 {
 	size_t len = strlen(out);
 
+	s = wf_zh_name(s);
 	if (!in_list(wf_skills, s))
 		return bad_skill(field, s, err);
 	for (const char *p = out; *p;) {
@@ -121,8 +140,9 @@ int wf_text_check(const char *s, const char *field, size_t max_chars, bool requi
 		  struct fk_err *err)
 {
 	size_t n = s ? fk_utf8_chars(s) : 0;
+	bool blank = !s || s[strspn(s, " \t\r\n")] == '\0';
 
-	if (required && n == 0)
+	if (required && blank)
 		return fk_err_set(err, FK_EINVAL, "missing_field", field, "%s 不能为空",
 				  "%s is required", field);
 	if (n > max_chars)

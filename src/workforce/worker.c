@@ -8,6 +8,7 @@
 #include "base/id.h"
 #include "base/mask.h"
 #include "base/phone.h"
+#include "base/utf8.h"
 #include "workforce/internal.h"
 
 #define W_COLS                                                                                     \
@@ -97,7 +98,11 @@ int fk_worker_get(struct fk_db *db, const struct fk_principal *who, int64_t id, 
 static int w_check(struct wf_worker *w, struct fk_err *err)
 {
 	char phone[24];
-	int rc = wf_text_check(w->name, "name", WF_NAME_MAX, true, err);
+	int rc;
+
+	fk_utf8_trim(w->name);
+	fk_utf8_trim(w->organisation);
+	rc = wf_text_check(w->name, "name", WF_NAME_MAX, true, err);
 
 	if (rc == 0)
 		rc = wf_text_check(w->organisation, "organisation", WF_NAME_MAX, false, err);
@@ -163,7 +168,7 @@ static int w_write(struct fk_db *db, const struct wf_worker *w, bool create, str
 		    "INSERT INTO workers (id, name, phone, kind, organisation, skills, "
 		    "area_id, area_path, user_id, active, created_at, updated_at) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    "ittttttitiii", w->id, w->name, w->phone, w->kind,
+		    "itttttitiiii", w->id, w->name, w->phone, w->kind,
 		    w->organisation[0] ? w->organisation : NULL, w->skills, w->area_id,
 		    w->area_path, w->user_id, (int64_t)w->active, now, now);
 	return fk_db_write(db, err,

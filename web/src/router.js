@@ -42,6 +42,9 @@ const POLICIES = ['admin', 'commander']
 // file imported by community and command staff; the resident's own on the phone
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
+// the workforce (SPEC §8): people who serve, call-outs, batches and teams written by command and
+// community staff, read by grids (the public sign-up needs no login)
+const WORKFORCE = ['admin', 'commander', 'community', 'grid']
 
 // duty (SPEC §8): shifts made by command and community staff; the roster and the board read
 // down to the site and the gate; a volunteer's own shifts on the phone
@@ -76,6 +79,10 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/workers', name: 'workers', icon: 'UserFilled', roles: WORKFORCE },
+  { path: '/callouts', name: 'callouts', icon: 'Promotion', roles: WORKFORCE },
+  { path: '/teams', name: 'teams', icon: 'Flag', roles: WORKFORCE },
+  { path: '/batches', name: 'batches', icon: 'Van', roles: WORKFORCE },
   { path: '/duty/now', name: 'dutyNow', icon: 'Stopwatch', roles: DUTY_READ },
   { path: '/duty/roster', name: 'roster', icon: 'Calendar', roles: DUTY_READ },
   { path: '/duty/mine', name: 'myShifts', icon: 'Clock', roles: MY_SHIFTS, phone: true },
@@ -89,6 +96,7 @@ export const menu = [
 const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
+  { path: '/v/:token', component: () => import('./modules/workforce/SignupPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -126,6 +134,11 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'workers', component: () => import('./modules/workforce/WorkersPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts', component: () => import('./modules/workforce/CalloutsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts/:id', component: () => import('./modules/workforce/CalloutPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'teams', component: () => import('./modules/workforce/TeamsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'batches', component: () => import('./modules/workforce/BatchesPage.vue'), meta: { roles: WORKFORCE } },
       { path: 'duty/now', component: () => import('./modules/duty/NowPage.vue'), meta: { roles: DUTY_READ } },
       { path: 'duty/roster', component: () => import('./modules/duty/RosterPage.vue'), meta: { roles: DUTY_READ } },
       { path: 'duty/mine', component: () => import('./modules/duty/MyShiftsPage.vue'), meta: { roles: MY_SHIFTS } },
