@@ -46,6 +46,10 @@ void du_week_of(int64_t at, int64_t *from, int64_t *to);
  * per_facility for a facility. Pure. */
 int du_need(enum du_kind k, int desks, int per_desk, int per_gate, int per_facility);
 
+/* Whether paths[i] lies under another of paths[0..n) or repeats an earlier one: a board over
+ * several scopes reads it with that one. Pure. */
+bool du_path_covered(const char *const *paths, int n, int i);
+
 /* ---- place.c ---- */
 
 struct du_place {
@@ -112,8 +116,9 @@ int du_roster(struct fk_db *db, const struct fk_principal *who, const struct du_
 enum { DU_POL_PER_DESK, DU_POL_PER_GATE, DU_POL_PER_FACILITY };
 extern const struct fk_policy_def du_policies[];
 
-/* The board at at: every active place under each of paths (n of them; disjoint) with who is
- * on duty there and whether it is short of its need, into *out (a new object). */
+/* The board at at: every active place under any of paths (n of them; a path under another is
+ * read once, with it) with who is on duty there and whether it is short of its need, into
+ * *out (a new object). */
 int du_now(struct fk_db *db, const char *const *paths, int npaths, int64_t at, json_t **out,
 	   struct fk_err *err);
 

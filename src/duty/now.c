@@ -155,9 +155,11 @@ int du_now(struct fk_db *db, const char *const *paths, int npaths, int64_t at, j
 
 	*out = NULL;
 	for (int i = 0; rc == 0 && i < npaths; i++)
-		rc = du_places_under(db, paths[i], &p, &np, err);
+		if (!du_path_covered(paths, npaths, i))
+			rc = du_places_under(db, paths[i], &p, &np, err);
 	for (int i = 0; rc == 0 && i < npaths; i++)
-		rc = on_duty_under(db, paths[i], at, &d, &nd, err);
+		if (!du_path_covered(paths, npaths, i))
+			rc = on_duty_under(db, paths[i], at, &d, &nd, err);
 	if (rc == 0) {
 		read_needs(db, &needs);
 		if (np > 1)

@@ -119,3 +119,16 @@ int du_need(enum du_kind k, int desks, int per_desk, int per_gate, int per_facil
 		return 0;
 	}
 }
+
+/* Whether paths[i] lies under another of paths (or repeats an earlier one): its places are
+ * read with that one's. */
+bool du_path_covered(const char *const *paths, int n, int i)
+{
+	for (int j = 0; j < n; j++) {
+		size_t len = strlen(paths[j]);
+		if (j != i && strncmp(paths[i], paths[j], len) == 0 &&
+		    (strlen(paths[i]) > len || j < i))
+			return true;
+	}
+	return false;
+}

@@ -131,12 +131,30 @@ static void test_need(void **state)
 	assert_int_equal(du_need(DU_SITE, 4, 0, 5, 7), 0);
 }
 
+static void test_paths(void **state)
+{
+	const char *const p[] = {"/1/2/", "/1/", "/1/3/", "/1/", "/4/", "/1/22/"};
+
+	(void)state;
+	assert_true(du_path_covered(p, 6, 0));	/* under /1/ */
+	assert_false(du_path_covered(p, 6, 1)); /* the first /1/ */
+	assert_true(du_path_covered(p, 6, 2));
+	assert_true(du_path_covered(p, 6, 3)); /* /1/ again */
+	assert_false(du_path_covered(p, 6, 4));
+	assert_true(du_path_covered(p, 6, 5));
+	assert_false(du_path_covered(p, 2, 1));
+	assert_false(du_path_covered(p + 4, 2, 1)); /* /1/22/ is not under /4/ */
+	assert_false(du_path_covered(p, 1, 0));
+	assert_false(du_path_covered((const char *const[]){"/1/2/", "/1/22/"}, 2, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_kinds),   cmocka_unit_test(test_span),
 	    cmocka_unit_test(test_overlap), cmocka_unit_test(test_weeks),
 	    cmocka_unit_test(test_week_of), cmocka_unit_test(test_need),
+	    cmocka_unit_test(test_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,12 @@ const DONATIONS = ['admin', 'commander', 'community']
 // items and places for the same, added by command staff
 const STOCK = ['admin', 'commander', 'community', 'grid']
 
+// duty (SPEC §8): shifts made by command and community staff; the roster and the board read
+// down to the site and the gate; a volunteer's own shifts on the phone
+const DUTY_WRITE = ['admin', 'commander', 'community']
+const DUTY_READ = [...DUTY_WRITE, 'grid', 'building', 'registrar']
+const MY_SHIFTS = ['volunteer', 'registrar', 'grid', 'building', 'community']
+
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
   { path: '/me', name: 'me', icon: 'Avatar', roles: ['resident'], phone: true },
@@ -89,6 +95,9 @@ export const menu = [
   { path: '/donations', name: 'donations', icon: 'Present', roles: DONATIONS },
   { path: '/stock', name: 'stock', icon: 'Box', roles: STOCK },
   { path: '/stock/catalog', name: 'stockCatalog', icon: 'Goods', roles: STOCK },
+  { path: '/duty/now', name: 'dutyNow', icon: 'Stopwatch', roles: DUTY_READ },
+  { path: '/duty/roster', name: 'roster', icon: 'Calendar', roles: DUTY_READ },
+  { path: '/duty/mine', name: 'myShifts', icon: 'Clock', roles: MY_SHIFTS, phone: true },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -148,6 +157,9 @@ const routes = [
       { path: 'donations', component: () => import('./modules/donations/DonationsPage.vue'), meta: { roles: DONATIONS } },
       { path: 'stock', component: () => import('./modules/supplies/StockPage.vue'), meta: { roles: STOCK } },
       { path: 'stock/catalog', component: () => import('./modules/supplies/CatalogPage.vue'), meta: { roles: STOCK } },
+      { path: 'duty/now', component: () => import('./modules/duty/NowPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/roster', component: () => import('./modules/duty/RosterPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/mine', component: () => import('./modules/duty/MyShiftsPage.vue'), meta: { roles: MY_SHIFTS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -180,6 +180,11 @@ export const endpoints = {
   stockMoveCreate: ['POST', '/api/v1/stock/moves'],
   stockBalances: ['GET', '/api/v1/stock/balances'],
   stockAlerts: ['GET', '/api/v1/stock/alerts'],
+  // duty (SPEC §8): shifts at sites, checkpoints and facilities, the roster, on duty now
+  shifts: ['GET', '/api/v1/shifts'],
+  shiftCreate: ['POST', '/api/v1/shifts'],
+  shiftDelete: ['DELETE', '/api/v1/shifts/{id}'],
+  dutyNow: ['GET', '/api/v1/duty/now'],
   // live events (Server-Sent Events) and alerts
   events: ['GET', '/api/v1/events'],
   alerts: ['GET', '/api/v1/alerts'],

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places' },
+  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places', dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -62,8 +62,8 @@ export default {
     save: 'Save as a new version', nothing: 'Nothing changed yet', history: 'History', who: 'By', when: 'When', changes: 'Changes',
     reset: 'Undo my edits', useDefault: 'Default', savedAs: 'Saved as version {v}', notAdmin: 'Only an administrator changes policies.',
     units: { minutes: 'min', hours: 'h', days: 'days' },
-    modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids' },
-    prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention' },
+    modules: { policy: 'Modules to come', testing: 'Testing rounds', users: 'Accounts and sessions', area: 'Areas and grids', duty: 'Duty' },
+    prefixes: { gates: 'Checkpoints', zones: 'Zones', isolation: 'Isolation', health: 'Health reports', requests: 'Requests', retention: 'Data retention', duty: 'Duty' },
     badJson: 'Not valid JSON',
   },
   gates: {
@@ -90,6 +90,15 @@ export default {
     title: 'Checkpoints', new: 'New checkpoint', code: 'Code', name: 'Name', kind: 'Kind', area: 'Area', areaCode: 'Area code',
     staff: 'Duty staff', active: 'Active', staffHint: 'Volunteer usernames, comma separated',
     kinds: { gate: 'Gate', road: 'Road' },
+  },
+  duty: {
+    kinds: { site: 'Sampling site', checkpoint: 'Checkpoint', facility: 'Isolation facility' },
+    now: 'On duty now', areaName: 'Area', at: 'As of {at}', area: 'Area code', onDuty: 'On duty', need: 'Needed', short: 'Short', enough: 'Staffed',
+    until: 'until {at}', nobody: 'Nobody on duty', shortOnly: 'Short only', shortCount: '{n} of {all} places short',
+    roster: 'Roster', place: 'Place', week: 'Week', prev: 'Previous week', next: 'Next week', add: 'Add a shift',
+    worker: 'Worker', starts: 'Starts', ends: 'Ends', role: 'Post', remove: 'Remove', removeAsk: 'Remove this shift of {name}?',
+    pickPlace: 'Pick a place to see its roster', pickWorker: 'Pick a worker', mine: 'My shifts', noShifts: 'No shifts this week',
+    days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   },
   referrals: {
     title: 'Fever referrals', temperature: 'Temperature', step: 'Step', last: 'So far',

@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点' },
+  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点', dutyNow: '在岗情况', roster: '排班表', myShifts: '我的班次' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -62,8 +62,8 @@ export default {
     save: '保存为新版本', nothing: '尚未修改', history: '修改记录', who: '修改人', when: '时间', changes: '修改内容',
     reset: '撤销我的修改', useDefault: '恢复默认', savedAs: '已保存为第 {v} 版', notAdmin: '只有系统管理员可以修改策略。',
     units: { minutes: '分钟', hours: '小时', days: '天' },
-    modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格' },
-    prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存' },
+    modules: { policy: '后续模块', testing: '核酸检测轮次', users: '账号与会话', area: '区域网格', duty: '值守排班' },
+    prefixes: { gates: '卡口', zones: '风险区', isolation: '隔离管控', health: '健康监测', requests: '诉求办理', retention: '数据保存', duty: '值守排班' },
     badJson: '不是有效的 JSON',
   },
   gates: {
@@ -90,6 +90,15 @@ export default {
     title: '卡口管理', new: '新建卡口', code: '编码', name: '名称', kind: '类型', area: '所在区域', areaCode: '区域编码',
     staff: '值守人员', active: '启用', staffHint: '志愿者用户名，逗号分隔',
     kinds: { gate: '门岗', road: '道口' },
+  },
+  duty: {
+    kinds: { site: '采样点', checkpoint: '卡口', facility: '隔离场所' },
+    now: '在岗情况', areaName: '所在区域', at: '截至 {at}', area: '区域编码', onDuty: '在岗', need: '应在岗', short: '缺员', enough: '满员',
+    until: '至 {at}', nobody: '无人在岗', shortOnly: '只看缺员', shortCount: '{all} 个点位中 {n} 个缺员',
+    roster: '排班表', place: '点位', week: '周', prev: '上一周', next: '下一周', add: '新增班次',
+    worker: '人员', starts: '开始', ends: '结束', role: '岗位', remove: '删除', removeAsk: '删除 {name} 的这个班次？',
+    pickPlace: '选择点位查看排班', pickWorker: '选择人员', mine: '我的班次', noShifts: '本周没有班次',
+    days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
   },
   referrals: {
     title: '发热转诊', temperature: '体温', step: '当前环节', last: '经过',
