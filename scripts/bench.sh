@@ -25,6 +25,8 @@ quick_args() {
 	bench_trace_graph) echo "--residents 5000 --cases 200 --calls 5" ;;
 	bench_health) echo "--residents 20000 --placed 2000 --calls 50 --district-calls 5" ;;
 	bench_requests) echo "--residents 20000 --requests 100000 --clients 50 --calls 20 --rounds 2" ;;
+	bench_stock) echo "--moves 100000 --calls 500" ;;
+	bench_duty) echo "--residents 5000 --shifts 5000 --history 5000 --calls 20" ;;
 	*) echo "" ;;
 	esac
 }

@@ -18,6 +18,11 @@
 #include "requests/requests.h"
 #include "screening/screening.h"
 #include "calls/calls.h"
+#include "workforce/workforce.h"
+#include "duty/duty.h"
+#include "supplies/supplies.h"
+#include "donations/donations.h"
+#include "deliveries/deliveries.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -39,6 +44,11 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_requests,
     &fk_module_screening,
     &fk_module_calls, /* calls the people of screening's plans and isolation's placements */
+    &fk_module_workforce,
+    &fk_module_duty,	   /* shifts of workforce's people at sites, checkpoints, facilities */
+    &fk_module_supplies,   /* follows tubes opened at sites by their signal */
+    &fk_module_donations,  /* goods received become supplies' stock moves */
+    &fk_module_deliveries, /* runs over zones' sealed buildings */
     NULL,
 };
 /* clang-format on */

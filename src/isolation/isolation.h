@@ -32,6 +32,23 @@ struct fk_placement {
 int fk_placement_on(struct fk_db *db, int64_t person_id, const char *day, struct fk_placement *out,
 		    bool *found, struct fk_err *err);
 
+/* A facility as a roster names one. */
+struct fk_facility_brief {
+	int64_t id, area_id;
+	char name[260];
+	char area_name[260];
+	char path[256]; /* the facility's area path */
+	bool active;
+};
+/* Reads facility id (no scope check: the caller checks path against its principal).
+ * FK_ENOTFOUND "facility_not_found" naming field (may be NULL) if there is none. */
+int fk_isolation_facility_brief(struct fk_db *db, int64_t id, const char *field,
+				struct fk_facility_brief *out, struct fk_err *err);
+/* The active facilities at or under path, by id, into *out (malloc'd, the caller frees;
+ * NULL when none) and *n. 0 or a store error. */
+int fk_isolation_facilities_under(struct fk_db *db, const char *path,
+				  struct fk_facility_brief **out, int *n, struct fk_err *err);
+
 extern const struct fk_module fk_module_isolation;
 
 #endif

@@ -86,6 +86,25 @@ int fk_testing_site_desk(struct fk_db *db, int64_t site_id, int64_t user_id,
  * not exist and for one the caller may not see. */
 int fk_testing_site_not_found(const char *field, struct fk_err *err);
 
+/* ---- sites, as a roster names one ---- */
+
+struct fk_site_brief {
+	int64_t id, area_id;
+	char name[260];
+	char area_name[260];
+	char path[FK_AREA_PATH_MAX]; /* the site's area path */
+	int desks;
+	bool active;
+};
+/* Reads site id (no scope check: the caller checks path against its principal).
+ * FK_ENOTFOUND "site_not_found" naming field (may be NULL) if there is none. */
+int fk_testing_site_brief(struct fk_db *db, int64_t id, const char *field,
+			  struct fk_site_brief *out, struct fk_err *err);
+/* The active sites at or under path, by id, into *out (malloc'd, the caller frees; NULL when
+ * none) and *n. 0 or a store error. */
+int fk_testing_sites_under(struct fk_db *db, const char *path, struct fk_site_brief **out, int *n,
+			   struct fk_err *err);
+
 /* ---- the coverage pulse ---- */
 
 /* Tells every screen showing round_id's coverage that its figures moved: publishes the wide

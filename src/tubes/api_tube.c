@@ -82,6 +82,17 @@ static json_t *person_json(const struct fk_principal *who, const struct tb_perso
 
 /* ---- open ---- */
 
+/* tubes.opened, in the open's transaction: what listeners write lands with the tube. */
+static int opened_signal(struct fk_req *req, const struct tb_tube *t, struct fk_err *err)
+{
+	json_t *payload = json_pack("{s:o, s:o}", "site_id", fk_json_idv(t->site_id), "tube_id",
+				    fk_json_idv(t->id));
+	int rc = fk_signal(req->app, req->db, FK_SIGNAL_TUBE_OPENED, payload, err);
+
+	json_decref(payload);
+	return rc;
+}
+
 static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, struct fk_err *err)
 {
 	struct tb_tube t;
@@ -89,6 +100,8 @@ static int open_fn(struct fk_req *req, void *ctx, int *status, json_t **reply, s
 	int rc = tb_tube_open(req->db, req->who, *(int64_t *)ctx, fk_json_id(req->body, "site_id"),
 			      fk_json_str(req->body, "code"), &t, &created, err);
 
+	if (rc == 0 && created)
+		rc = opened_signal(req, &t, err);
 	if (rc < 0)
 		return rc;
 	*status = created ? 201 : 200;

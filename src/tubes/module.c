@@ -20,8 +20,8 @@
  * Everything else (a round, a site for a desk) it reads through testing.h.
  *
  * It declares the area paths of samples and retests (the area module keeps them right on a
- * move) and its two signals, a positive pool and a positive retest (tubes.h); init keeps the
- * sampling-code key, fini lets it go. */
+ * move) and its three signals, a positive pool, a positive retest and a tube opened
+ * (tubes.h); init keeps the sampling-code key, fini lets it go. */
 #include "platform/module.h"
 #include "tubes/internal.h"
 
@@ -188,7 +188,8 @@ const struct fk_module fk_module_tubes = {
     .name = "tubes",
     .routes = tb_routes,
     .area_paths = tb_area_paths,
-    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, FK_SIGNAL_POSITIVE_RETEST, NULL},
+    .signals = (const char *const[]){FK_SIGNAL_POSITIVE_POOL, FK_SIGNAL_POSITIVE_RETEST,
+				     FK_SIGNAL_TUBE_OPENED, NULL},
     .init = tubes_init,
     .fini = tubes_fini,
 };

@@ -25,6 +25,11 @@
  * positive. Payload: {"retest_id": "9", "round_id": "123", "person_id": "42",
  * "area_path": "/1/12/305/"} (ids as strings; area_path the person's home area). */
 #define FK_SIGNAL_POSITIVE_RETEST "tubes.positive_retest"
+/* The signal of a tube opened at a site's desk, emitted in the transaction that opens it (not
+ * for a retry that gives back the same open tube). Payload: {"site_id": "7", "tube_id": "88"}
+ * (ids as strings). A listener must not refuse it: the supplies module draws the site's stock
+ * with it. */
+#define FK_SIGNAL_TUBE_OPENED "tubes.opened"
 
 /* What the samples under an area say, for a rule that follows results (a zone's lift). */
 struct fk_tubes_area_results {

@@ -21,11 +21,13 @@ const PUBLIC_WRITES = new Map([
 	['POST /api/v1/auth/code/verify', 'it makes the session the token belongs to'],
 	// A screening campaign's public form: whoever has the link registers, with no account.
 	['POST /api/v1/public/screening/{token}', 'the public form of a campaign\'s link has no session'],
+	// A call-out's public sign-up: whoever has the link signs up as a volunteer, with no account.
+	['POST /api/v1/public/callouts/{token}', 'the public sign-up of a call-out\'s link has no session'],
 ]);
 
 /* Some value for each {param} of a path: the router matches the shape, and the CSRF check
  * runs before any handler looks the value up. */
-const PARAM_VALUES = { id: '1', code: 'CSRFTEST01', person_id: '1', area_id: '1', token: 'x' };
+const PARAM_VALUES = { id: '1', code: 'CSRFTEST01', person_id: '1', area_id: '1', token: 'x', key: 'x' };
 
 function concrete(path) {
 	return path.replace(/\{([a-z_]+)\}/g, (_, name) => {

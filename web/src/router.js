@@ -42,6 +42,23 @@ const POLICIES = ['admin', 'commander']
 // file imported by community and command staff; the resident's own on the phone
 const REQUESTS = ['admin', 'commander', 'community', 'grid', 'building']
 const REQUEST_IMPORT = ['admin', 'commander', 'community']
+// the workforce (SPEC §8): people who serve, call-outs, batches and teams written by command and
+// community staff, read by grids (the public sign-up needs no login)
+const WORKFORCE = ['admin', 'commander', 'community', 'grid']
+// deliveries to sealed households (SPEC §9): runs made down to the grid, signed off on the
+// phone by volunteers and building leads too; donations kept by community and command staff
+const DELIVERY_RUNS = ['admin', 'commander', 'community', 'grid', 'building', 'volunteer']
+const DELIVERY_SIGN = ['volunteer', 'building', 'grid', 'community']
+const DONATIONS = ['admin', 'commander', 'community']
+// supplies (SPEC §9): the stock board for the grid and up (moves from the community up); the
+// items and places for the same, added by command staff
+const STOCK = ['admin', 'commander', 'community', 'grid']
+
+// duty (SPEC §8): shifts made by command and community staff; the roster and the board read
+// down to the site and the gate; a volunteer's own shifts on the phone
+const DUTY_WRITE = ['admin', 'commander', 'community']
+const DUTY_READ = [...DUTY_WRITE, 'grid', 'building', 'registrar']
+const MY_SHIFTS = ['volunteer', 'registrar', 'grid', 'building', 'community']
 
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
@@ -70,6 +87,17 @@ export const menu = [
   { path: '/requests', name: 'requests', icon: 'ChatLineSquare', roles: REQUESTS, phone: true },
   { path: '/requests/counts', name: 'requestCounts', icon: 'PieChart', roles: REQUESTS },
   { path: '/requests/import', name: 'requestImport', icon: 'Phone', roles: REQUEST_IMPORT },
+  { path: '/workers', name: 'workers', icon: 'UserFilled', roles: WORKFORCE },
+  { path: '/callouts', name: 'callouts', icon: 'Promotion', roles: WORKFORCE },
+  { path: '/teams', name: 'teams', icon: 'Flag', roles: WORKFORCE },
+  { path: '/batches', name: 'batches', icon: 'Van', roles: WORKFORCE },
+  { path: '/deliveries/runs', name: 'deliveries', icon: 'Van', roles: DELIVERY_RUNS, phone: true },
+  { path: '/donations', name: 'donations', icon: 'Present', roles: DONATIONS },
+  { path: '/stock', name: 'stock', icon: 'Box', roles: STOCK },
+  { path: '/stock/catalog', name: 'stockCatalog', icon: 'Goods', roles: STOCK },
+  { path: '/duty/now', name: 'dutyNow', icon: 'Stopwatch', roles: DUTY_READ },
+  { path: '/duty/roster', name: 'roster', icon: 'Calendar', roles: DUTY_READ },
+  { path: '/duty/mine', name: 'myShifts', icon: 'Clock', roles: MY_SHIFTS, phone: true },
   { path: '/testing/lab', name: 'lab', icon: 'Odometer', roles: LAB },
   { path: '/users', name: 'users', icon: 'Setting', roles: ['admin'] },
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
@@ -80,6 +108,8 @@ export const menu = [
 const routes = [
   { path: '/login', component: () => import('./modules/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
+  { path: '/v/:token', component: () => import('./modules/workforce/SignupPage.vue'), meta: { public: true } },
+  { path: '/d/:code', component: () => import('./modules/donations/PublicPage.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
@@ -117,6 +147,19 @@ const routes = [
       { path: 'requests', component: () => import('./modules/requests/RequestsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/counts', component: () => import('./modules/requests/CountsPage.vue'), meta: { roles: REQUESTS } },
       { path: 'requests/import', component: () => import('./modules/requests/ImportPage.vue'), meta: { roles: REQUEST_IMPORT } },
+      { path: 'workers', component: () => import('./modules/workforce/WorkersPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts', component: () => import('./modules/workforce/CalloutsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'callouts/:id', component: () => import('./modules/workforce/CalloutPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'teams', component: () => import('./modules/workforce/TeamsPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'batches', component: () => import('./modules/workforce/BatchesPage.vue'), meta: { roles: WORKFORCE } },
+      { path: 'deliveries/runs', component: () => import('./modules/deliveries/RunsPage.vue'), meta: { roles: DELIVERY_RUNS } },
+      { path: 'deliveries/runs/:id', component: () => import('./modules/deliveries/RunPage.vue'), meta: { roles: [...new Set([...DELIVERY_RUNS, ...DELIVERY_SIGN])] } },
+      { path: 'donations', component: () => import('./modules/donations/DonationsPage.vue'), meta: { roles: DONATIONS } },
+      { path: 'stock', component: () => import('./modules/supplies/StockPage.vue'), meta: { roles: STOCK } },
+      { path: 'stock/catalog', component: () => import('./modules/supplies/CatalogPage.vue'), meta: { roles: STOCK } },
+      { path: 'duty/now', component: () => import('./modules/duty/NowPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/roster', component: () => import('./modules/duty/RosterPage.vue'), meta: { roles: DUTY_READ } },
+      { path: 'duty/mine', component: () => import('./modules/duty/MyShiftsPage.vue'), meta: { roles: MY_SHIFTS } },
       { path: 'testing/lab', component: () => import('./modules/testing/LabPage.vue'), meta: { roles: LAB } },
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },

@@ -1,0 +1,13 @@
+/* duty: shifts (SPEC §8) — who serves where and when at sampling sites, checkpoints and
+ * isolation facilities: a roster per place and week, who is on duty where now, a person never
+ * on two overlapping shifts, a place short of its rule (the policy's staff per desk, per gate)
+ * shown as short.
+ *
+ * Other modules reach it only through its descriptor: its routes answer over HTTP. */
+#ifndef FK_DUTY_H
+#define FK_DUTY_H
+#include "platform/module.h"
+
+extern const struct fk_module fk_module_duty;
+
+#endif
