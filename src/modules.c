@@ -23,6 +23,9 @@
 #include "supplies/supplies.h"
 #include "donations/donations.h"
 #include "deliveries/deliveries.h"
+#include "dashboard/dashboard.h"
+#include "reports/reports.h"
+#include "exports/exports.h"
 
 /* clang-format off */
 const struct fk_module *const fk_modules[] = {
@@ -49,6 +52,9 @@ const struct fk_module *const fk_modules[] = {
     &fk_module_supplies,   /* follows tubes opened at sites by their signal */
     &fk_module_donations,  /* goods received become supplies' stock moves */
     &fk_module_deliveries, /* runs over zones' sealed buildings */
+    &fk_module_dashboard,  /* reads every module above through its header */
+    &fk_module_reports,
+    &fk_module_exports,
     NULL,
 };
 /* clang-format on */
