@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode } from '../api/lib/harness.mjs';
+import { openRoster, addShift } from './lib/roster.mjs';
 
 const h = browserHarness('duty');
 const fx = {};
@@ -28,38 +29,12 @@ async function makeFixtures() {
 	}));
 }
 
-/* "YYYY-MM-DD HH:mm:ss" of epoch ms in the page's own time zone, as the date picker reads it. */
-function local(page, ms) {
-	return page.evaluate((t) => {
-		const d = new Date(t);
-		const p = (n) => String(n).padStart(2, '0');
-		return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:00`;
-	}, ms);
-}
-
-async function typeTime(page, name, ms) {
-	const input = page.locator(`input[data-test=${name}], [data-test=${name}] input`).first();
-	await input.fill(await local(page, ms));
-	await input.press('Enter');
-}
-
-async function addShift(page, from, to) {
-	await page.click('[data-test=roster-add]');
-	await page.click('[data-test=shift-worker]');
-	await page.click(`.el-select-dropdown__item >> text=${fx.worker.name}`);
-	await typeTime(page, 'shift-starts', from);
-	await typeTime(page, 'shift-ends', to);
-	await page.click('[data-test=shift-save]');
-}
-
 h.test('the roster takes a shift through its form and refuses an overlapping one', async (page) => {
 	await setup();
 	await h.login(page, 'community1');
-	await page.goto(h.base + '/duty/roster');
-	await page.click('[data-test=roster-place]');
-	await page.click(`.el-select-dropdown__item >> text=${fx.site.name}`);
+	await openRoster(page, h.base, fx.site.name);
 	const now = Math.floor(Date.now() / 60000) * 60000;
-	await addShift(page, now - HOUR, now + 3 * HOUR);
+	await addShift(page, fx.worker.name, now - HOUR, now + 3 * HOUR);
 	await page.waitForSelector(`[data-test=roster-grid] >> text=${fx.worker.name}`);
 	const roster = ok(await fx.community.get('/api/v1/shifts', { query: { worker_id: fx.worker.id } })).items;
 	assert.equal(roster.length, 1);
@@ -67,7 +42,7 @@ h.test('the roster takes a shift through its form and refuses an overlapping one
 	assert.equal(new Date(fx.shift.starts_at).getTime(), now - HOUR);
 	assert.equal(new Date(fx.shift.ends_at).getTime(), now + 3 * HOUR);
 	await page.waitForSelector('.el-dialog', { state: 'hidden' });
-	await addShift(page, now, now + 2 * HOUR);
+	await addShift(page, fx.worker.name, now, now + 2 * HOUR);
 	await page.waitForSelector('.el-dialog >> text=时间重叠');
 	const after = ok(await fx.community.get('/api/v1/shifts', { query: { worker_id: fx.worker.id } })).items;
 	assert.equal(after.length, 1, 'the overlapping shift was stored');

@@ -2,11 +2,11 @@
 // told a wrong mobile number on its field, then signs up; the call-out, now full, tells the next
 // visitor so and takes no form; the community worker finds the sign-up on the call-out's page
 // (its QR code loaded), accepts it and dispatches the volunteer to a building by its code; the
-// volunteer is then put on a shift at the community's checkpoint (duty has no screen yet: the
-// roster is read back through its API).
+// volunteer is then put on a shift at the community's checkpoint through the roster screen.
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode } from '../api/lib/harness.mjs';
+import { openRoster, addShift } from './lib/roster.mjs';
 
 const h = browserHarness('workforce');
 const fx = {};
@@ -76,18 +76,20 @@ h.test('the community worker accepts the sign-up and dispatches the volunteer', 
 	fx.worker = after.worker;
 });
 
-h.test('the volunteer who signed up is put on a shift at a checkpoint', async () => {
+h.test('the volunteer who signed up is put on a shift at a checkpoint on the roster', async (page) => {
 	await setup();
 	assert.ok(fx.worker, 'the dispatch test did not run first');
 	const gate = ok(await fx.community.post('/api/v1/checkpoints', {
 		area_id: fx.area.id, code: 'CP-WF-1', name: '张村南门', kind: 'gate',
 	}));
-	const start = Date.now() + 3_600_000;
-	const shift = ok(await fx.community.post('/api/v1/shifts', {
-		worker_id: fx.worker.id, place_kind: 'checkpoint', place_id: gate.id,
-		starts_at: new Date(start).toISOString(), ends_at: new Date(start + 4 * 3_600_000).toISOString(),
-	}));
-	assert.equal(shift.worker.id, fx.worker.id);
-	const roster = ok(await fx.community.get('/api/v1/shifts', { query: { worker_id: fx.worker.id, week: new Date(start + 8 * 3_600_000).toISOString().slice(0, 10) } }));
-	assert.ok(roster.items.some((s) => s.id === shift.id), `the shift is not on the roster: ${JSON.stringify(roster).slice(0, 300)}`);
+	await h.login(page, 'community1');
+	await openRoster(page, h.base, gate.name);
+	const start = Math.floor(Date.now() / 60000) * 60000 - 3_600_000; // in this week, as the roster opens on it
+	await addShift(page, fx.worker.name, start, start + 4 * 3_600_000);
+	await page.waitForSelector(`[data-test=roster-grid] >> text=${fx.worker.name}`);
+	const roster = ok(await fx.community.get('/api/v1/shifts', { query: { worker_id: fx.worker.id } })).items;
+	assert.equal(roster.length, 1, `the shift is not on the roster: ${JSON.stringify(roster).slice(0, 300)}`);
+	assert.equal(roster[0].place_kind, 'checkpoint');
+	assert.equal(roster[0].place_id, gate.id);
+	assert.equal(new Date(roster[0].starts_at).getTime(), start);
 });
