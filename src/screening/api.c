@@ -10,9 +10,6 @@
 #include "tubes/tubes.h"
 #include "screening/internal.h"
 
-#define QR_MAX	   (1u << 20)
-#define ORIGIN_MAX 200
-
 const struct fk_field sc_body_campaign_create[] = {
     {.name = "name", .type = FK_J_STRING, .required = true, .max_len = SC_NAME_MAX * 4},
     {.name = "area_id", .type = FK_J_ID, .required = true},
@@ -115,45 +112,14 @@ int sc_api_campaign_patch(struct fk_req *req, struct fk_resp *resp, struct fk_er
 	return rc;
 }
 
-/* The origin the public link starts with: ?origin= (what the browser shows, e.g.
- * "https://fk.example.cn"), else http:// and the Host header. */
-static int link_origin(struct fk_req *req, const char **out, struct fk_err *err)
-{
-	const char *o = fk_req_query(req, "origin"), *host = fk_req_header(req, "Host");
-
-	if (o && *o) {
-		if ((strncmp(o, "http://", 7) && strncmp(o, "https://", 8)) ||
-		    strlen(o) > ORIGIN_MAX || strpbrk(o, " \t\r\n\"<>"))
-			return fk_err_set(err, FK_EINVAL, "invalid_origin", "origin",
-					  "origin 须为 http(s):// 开头的地址",
-					  "origin must be an http(s):// address");
-		*out = o;
-		return 0;
-	}
-	*out = fk_arena_printf(req->arena, "http://%s", host && *host ? host : "localhost");
-	return 0;
-}
-
 int sc_api_campaign_qr(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct sc_campaign *c = fk_arena_alloc(req->arena, sizeof(*c));
-	const char *origin = NULL;
-	struct fk_buf b;
 	int rc = path_campaign(req, c, err);
 
-	if (rc == 0)
-		rc = link_origin(req, &origin, err);
-	fk_buf_init(&b, QR_MAX);
-	if (rc == 0)
-		rc = fk_qr_svg(fk_arena_printf(req->arena, "%s/s/%s", origin, c->token), &b, err);
-	if (rc == 0) {
-		resp->status = 200;
-		resp->body = fk_arena_memdup(req->arena, b.data, b.len);
-		resp->body_len = b.len;
-		resp->content_type = "image/svg+xml";
-	}
-	fk_buf_release(&b);
-	return rc;
+	if (rc < 0)
+		return rc;
+	return fk_qr_link_reply(req, resp, fk_arena_printf(req->arena, "/s/%s", c->token), err);
 }
 
 /* ---- a worker's registration ---- */

@@ -61,5 +61,12 @@ int fk_tubes_code_person(struct fk_app *app, struct fk_db *db, const char *code,
  * cannot be encoded; FK_ETOOBIG past out's cap. */
 struct fk_buf;
 int fk_qr_svg(const char *text, struct fk_buf *out, struct fk_err *err);
+/* Replies 200 image/svg+xml with the QR code of a public link: path (e.g. "/v/<token>") after
+ * the origin the browser shows (?origin=, an http(s):// address) or else http:// and the Host
+ * header. FK_EINVAL "invalid_origin" naming origin for a bad ?origin=; fk_qr_svg's errors. */
+struct fk_req;
+struct fk_resp;
+int fk_qr_link_reply(struct fk_req *req, struct fk_resp *resp, const char *path,
+		     struct fk_err *err);
 
 #endif

@@ -7,9 +7,6 @@
 #include "tubes/tubes.h"
 #include "workforce/internal.h"
 
-#define QR_MAX	   (256u << 10)
-#define ORIGIN_MAX 200
-
 const struct fk_field wf_body_callout_create[] = {
     {.name = "title", .type = FK_J_STRING, .required = true, .max_len = WF_NAME_MAX * 4},
     {.name = "area_id", .type = FK_J_ID, .required = true},
@@ -173,45 +170,14 @@ int wf_api_signup_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *
 	return reply_items(resp, items, wf_signup_list(req->db, req->who, c, items, err));
 }
 
-/* The origin the QR code's link starts with: ?origin= (what the browser shows), else
- * http:// and the Host header. */
-static int link_origin(struct fk_req *req, const char **out, struct fk_err *err)
-{
-	const char *o = fk_req_query(req, "origin"), *host = fk_req_header(req, "Host");
-
-	if (!o || !*o) {
-		*out = fk_arena_printf(req->arena, "http://%s", host && *host ? host : "localhost");
-		return 0;
-	}
-	if ((strncmp(o, "http://", 7) && strncmp(o, "https://", 8)) || strlen(o) > ORIGIN_MAX ||
-	    strpbrk(o, " \t\r\n\"<>"))
-		return fk_err_set(err, FK_EINVAL, "invalid_origin", "origin",
-				  "origin 须为 http(s):// 开头的地址",
-				  "origin must be an http(s):// address");
-	*out = o;
-	return 0;
-}
-
 int wf_api_callout_qr(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
 	struct wf_callout *c = fk_arena_alloc(req->arena, sizeof(*c));
-	const char *origin = NULL;
-	struct fk_buf b;
 	int rc = path_callout(req, c, err);
 
-	if (rc == 0)
-		rc = link_origin(req, &origin, err);
-	fk_buf_init(&b, QR_MAX);
-	if (rc == 0)
-		rc = fk_qr_svg(fk_arena_printf(req->arena, "%s/v/%s", origin, c->token), &b, err);
-	if (rc == 0) {
-		resp->status = 200;
-		resp->body = fk_arena_memdup(req->arena, b.data, b.len);
-		resp->body_len = b.len;
-		resp->content_type = "image/svg+xml";
-	}
-	fk_buf_release(&b);
-	return rc;
+	if (rc < 0)
+		return rc;
+	return fk_qr_link_reply(req, resp, fk_arena_printf(req->arena, "/v/%s", c->token), err);
 }
 
 /* POST /api/v1/signups/{id}/accept | decline | dispatch: the action is the path's last word. */
