@@ -108,6 +108,11 @@ int fk_req_query_int(struct fk_req *req, const char *name, int64_t def, int64_t 
 /* Response helpers. fk_resp_json steals the reference. */
 void fk_resp_json(struct fk_resp *resp, int status, json_t *json);
 void fk_resp_header(struct fk_resp *resp, const char *name, const char *value);
+/* Replies as the router replies to a failure rc filled in err (its status, {"error":{…}}),
+ * with body's members beside "error" (the bad rows of an import, each with its line and
+ * field). body (an object) is stolen. For a handler that returns 0 after it. */
+void fk_resp_error_with(struct fk_req *req, struct fk_resp *resp, int rc, const struct fk_err *err,
+			json_t *body);
 
 /* Streaming replies (Server-Sent Events). A handler calls fk_resp_stream, sets status,
  * content_type and headers as usual, and returns 0; json and body are then ignored. The body

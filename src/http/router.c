@@ -510,9 +510,10 @@ static void fill_default(struct fk_err *err, int code)
 	fk_err_set(err, c->code, c->key, NULL, c->zh, c->en);
 }
 
-static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)
+/* {"code", "message" (in lang), "message_zh", "message_en", "field", "line"} of err. */
+static json_t *error_object(const char *lang, const struct fk_err *err)
 {
-	const char *msg = strcmp(x->req.lang, "en") == 0 ? err->en : err->zh;
+	const char *msg = strcmp(lang, "en") == 0 ? err->en : err->zh;
 	json_t *e = json_object();
 
 	json_object_set_new(e, "code", json_string(err->key));
@@ -521,7 +522,19 @@ static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)
 	json_object_set_new(e, "message_en", json_string(err->en));
 	json_object_set_new(e, "field", err->field[0] ? json_string(err->field) : json_null());
 	json_object_set_new(e, "line", err->line > 0 ? json_integer(err->line) : json_null());
-	return json_pack("{s:o}", "error", e);
+	return e;
+}
+
+static json_t *error_json(struct fk_exchange *x, const struct fk_err *err)
+{
+	return json_pack("{s:o}", "error", error_object(x->req.lang, err));
+}
+
+void fk_resp_error_with(struct fk_req *req, struct fk_resp *resp, int rc, const struct fk_err *err,
+			json_t *body)
+{
+	json_object_set_new(body, "error", error_object(req->lang, err));
+	fk_resp_json(resp, fk_http_status(err->code < 0 ? err->code : rc), body);
 }
 
 /* The details of a 500 go to the log, under the request id the client is shown (a 503 is a

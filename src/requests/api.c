@@ -255,12 +255,7 @@ int rq_api_import(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 		    "duplicates", json_integer_value(json_object_get(out, "duplicates")))},
 	    err);
 	if (rc == FK_EUNPROC && out) { /* the bad rows, with the usual error beside them */
-		json_object_set_new(
-		    out, "error",
-		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", err->key, "message",
-			      req->lang && strcmp(req->lang, "en") == 0 ? err->en : err->zh,
-			      "message_zh", err->zh, "message_en", err->en, "field", err->field));
-		fk_resp_json(resp, 422, out);
+		fk_resp_error_with(req, resp, rc, err, out);
 		return 0;
 	}
 	if (rc < 0) {
