@@ -31,10 +31,7 @@ int fk_gates_checkpoint_brief(struct fk_db *db, int64_t id, const char *field,
 		return rc;
 	fk_q_bind_i64(q, 1, id);
 	memset(out, 0, sizeof(*out));
-	rc = fk_q_step(q, err);
-	if (rc > 0)
-		brief_row(q, out);
-	fk_q_done(q);
+	rc = fk_q_first(q, brief_row, out, err);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)

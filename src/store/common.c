@@ -318,6 +318,17 @@ int fk_q_collect(struct fk_q *q, size_t elem, void (*row)(struct fk_q *q, void *
 	return rc < 0 ? rc : 0;
 }
 
+int fk_q_first(struct fk_q *q, void (*row)(struct fk_q *q, void *rec), void *rec,
+	       struct fk_err *err)
+{
+	int rc = fk_q_step(q, err);
+
+	if (rc > 0)
+		row(q, rec);
+	fk_q_done(q);
+	return rc;
+}
+
 int fk_q_columns(struct fk_q *q)
 {
 	return q->db->be->columns(q);

@@ -103,6 +103,10 @@ void fk_q_done(struct fk_q *q);
  * own, which may not run while q is open. 0, or the step's error (nothing left to free). */
 int fk_q_collect(struct fk_q *q, size_t elem, void (*row)(struct fk_q *q, void *rec), void **out,
 		 int *n, struct fk_err *err);
+/* Steps q once, letting row(q, rec) fill rec when a row is ready (rec is not zeroed), then
+ * fk_q_done(q): for a read by key. 1 = a row was read, 0 = none, <0 = the step's error. */
+int fk_q_first(struct fk_q *q, void (*row)(struct fk_q *q, void *rec), void *rec,
+	       struct fk_err *err);
 
 /* Shorthands for one-shot statements. fk_db_run executes a write with the given binds
  * described by fmt: 'i' int64, 't' text (NULL = NULL), 'd' double, 'n' NULL; returns rows
