@@ -80,6 +80,10 @@ int du_shift_create(struct fk_db *db, const struct fk_principal *who, const stru
 
 	if (rc == 0)
 		rc = fk_worker_get(db, who, n->worker_id, "worker_id", &w, err);
+	if (rc == 0 && !w.active)
+		rc = fk_err_set(err, FK_EUNPROC, "worker_inactive", "worker_id",
+				"%s 已不再服务，不能排班",
+				"%s no longer serves and cannot be put on a shift", w.name);
 	if (rc == 0)
 		rc = du_place_get(db, who, n->kind, n->place_id, &p, err);
 	if (rc == 0 && !p.active)

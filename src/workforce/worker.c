@@ -90,6 +90,7 @@ int fk_worker_get(struct fk_db *db, const struct fk_principal *who, int64_t id, 
 	fk_copy_text(out->phone, sizeof(out->phone), w.phone);
 	fk_copy_text(out->kind, sizeof(out->kind), w.kind);
 	fk_copy_text(out->area_path, sizeof(out->area_path), w.area_path);
+	out->active = w.active;
 	return 0;
 }
 

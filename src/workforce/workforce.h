@@ -8,6 +8,7 @@
  * its routes. */
 #ifndef FK_WORKFORCE_H
 #define FK_WORKFORCE_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
 #include "platform/module.h"
@@ -23,9 +24,11 @@ struct fk_worker {
 	char phone[32];
 	char kind[16]; /* staff, party_member, cadre, volunteer */
 	char area_path[1024];
+	bool active; /* false: no longer serving (kept for the record) */
 };
 
-/* Reads worker id into out when who's scope covers the area they serve (who NULL: the system).
+/* Reads worker id into out, active or not, when who's scope covers the area they serve (who
+ * NULL: the system).
  * FK_ENOTFOUND "worker_not_found" naming field when there is none or it is out of scope;
  * else 0 or a store error. */
 int fk_worker_get(struct fk_db *db, const struct fk_principal *who, int64_t id, const char *field,

@@ -105,6 +105,16 @@ h.test('bad shifts: 400 naming the field, nothing made', async () => {
 	assert.equal(list.items.filter((s) => s.starts_at.startsWith('2026-12-11')).length, 0);
 });
 
+h.test('a worker who no longer serves is not put on a shift: 422 worker_inactive naming worker_id', async () => {
+	const community1 = await h.login('community1');
+	const gone = await worker(community1, COMMUNITY);
+	assert.equal((await community1.patch(`/api/v1/workers/${gone.id}`, { active: false })).status, 200);
+	assertError(await shift(community1, gone, 'site', S.site, at(11, 8), at(11, 12)), 422,
+		{ code: 'worker_inactive', field: 'worker_id' });
+	const list = await community1.ok('/api/v1/shifts', { query: { worker_id: gone.id } });
+	assert.equal(list.items.length, 0, 'a shift was stored');
+});
+
 h.test('scope: another community\'s worker or place is 404; its shifts are not listed', async () => {
 	const community1 = await h.login('community1');
 	const community2 = await h.login('community2');
