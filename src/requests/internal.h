@@ -104,7 +104,7 @@ struct rq_row {
  * FK_ENOTFOUND "request_not_found", as an unknown id. */
 int rq_row_get(struct fk_db *db, const struct fk_principal *who, int64_t id, struct rq_row *r,
 	       struct fk_err *err);
-/* The request JSON of d18 (person masked as who may see it), with its log when log. */
+/* The request JSON (person masked as who may see it), with its log when log. */
 int rq_json(struct fk_db *db, const struct fk_principal *who, int64_t id, bool log,
 	    const char *lang, json_t **out, struct fk_err *err);
 /* Appends a log row. by NULL: the system (the job). */

@@ -146,7 +146,7 @@ struct sp_balance_query {
 	bool low_only;
 	int64_t now;
 };
-/* The balances in who's scope as the d19 JSON, appended to items. */
+/* The balances in who's scope as the stock board's JSON, appended to items. */
 int sp_balances(struct fk_db *db, const struct fk_principal *who, const struct sp_balance_query *q,
 		json_t *items, struct fk_err *err);
 

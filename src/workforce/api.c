@@ -121,22 +121,50 @@ int wf_api_worker_update(struct fk_req *req, struct fk_resp *resp, struct fk_err
 	return rc < 0 ? rc : reply_worker(req, resp, 200, w, err);
 }
 
+/* ?kind= and ?skill= of the worker list, in English or Chinese; "" when absent. */
+static int list_filters(struct fk_req *req, const char **kind, const char **skill,
+			struct fk_err *err)
+{
+	const char *k = fk_req_query(req, "kind"), *sk = fk_req_query(req, "skill");
+	char one[96];
+
+	*kind = k && *k ? wf_zh_name(k) : "";
+	*skill = "";
+	if (**kind && !wf_kind_valid(*kind))
+		return fk_err_set(err, FK_EINVAL, "invalid_kind", "kind",
+				  "kind 应为 staff、party_member、cadre 或 volunteer",
+				  "kind must be staff, party_member, cadre or volunteer");
+	if (!sk || !*sk)
+		return 0;
+	if (wf_skills_cell(sk, "skill", one, sizeof(one), err) < 0 || strchr(one, ','))
+		return fk_err_set(
+		    err, FK_EINVAL, "invalid_skill", "skill",
+		    "skill 应为一项技能：driver、medical、interpreter、sampler、logistics "
+		    "或 other",
+		    "skill must be one skill: driver, medical, interpreter, sampler, "
+		    "logistics or other");
+	*skill = fk_arena_strdup(req->arena, one);
+	return 0;
+}
+
 int wf_api_worker_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 {
-	const char *under;
+	const char *under, *kind = "", *skill = "";
+	bool truncated = false;
 	json_t *items;
 	int rc = fk_req_area_under(req, "area_id", &under, err);
 
+	if (rc == 0)
+		rc = list_filters(req, &kind, &skill, err);
 	if (rc < 0)
 		return rc;
 	items = json_array();
-	rc = wf_worker_list(req->db, req->who, under, fk_req_query(req, "kind"),
-			    fk_req_query(req, "skill"), items, err);
+	rc = wf_worker_list(req->db, req->who, under, kind, skill, items, &truncated, err);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;
 	}
-	fk_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+	fk_resp_json(resp, 200, json_pack("{s:o, s:b}", "items", items, "truncated", truncated));
 	return 0;
 }
 

@@ -73,12 +73,16 @@ int wf_worker_by_phone(struct fk_db *db, const char *phone, struct wf_worker *w,
  * stores it: create gives it an id; a phone another worker has is FK_ECONFLICT "phone_taken". */
 int wf_worker_save(struct fk_db *db, const struct fk_principal *who, struct wf_worker *w,
 		   bool create, struct fk_err *err);
-/* The worker JSON of d19 (phone masked unless who may see phones). */
+/* The worker JSON {id, name, phone, kind, organisation, skills, area_id, area_name, user_id,
+ * username, active} (phone masked unless who may see phones). */
 int wf_worker_json(struct fk_db *db, const struct fk_principal *who, const struct wf_worker *w,
 		   json_t **out, struct fk_err *err);
-/* Workers in who's scope, under narrowing, of kind and skill (NULL: any), by name. */
+/* Workers in who's scope, under narrowing, of kind and with skill (both checked; "" or NULL:
+ * any), the first WF_LIST_MAX by name; *truncated tells whether there were more. */
+#define WF_LIST_MAX 1000
 int wf_worker_list(struct fk_db *db, const struct fk_principal *who, const char *under,
-		   const char *kind, const char *skill, json_t *items, struct fk_err *err);
+		   const char *kind, const char *skill, json_t *items, bool *truncated,
+		   struct fk_err *err);
 
 /* ---- callout.c ---- */
 

@@ -242,26 +242,36 @@ int wf_worker_json(struct fk_db *db, const struct fk_principal *who, const struc
 }
 
 int wf_worker_list(struct fk_db *db, const struct fk_principal *who, const char *under,
-		   const char *kind, const char *skill, json_t *items, struct fk_err *err)
+		   const char *kind, const char *skill, json_t *items, bool *truncated,
+		   struct fk_err *err)
 {
-	struct fk_scoped_query sq = {.head = "SELECT " W_COLS " FROM workers w WHERE ",
+	struct fk_scoped_query sq = {.head = "SELECT " W_COLS
+					     " FROM workers w WHERE (? = '' OR w.kind = ?) AND "
+					     "(? = '' OR ',' || w.skills || ',' LIKE ?) AND ",
+				     .nhead = 4,
 				     .col = "w.area_path",
 				     .under = under,
-				     .tail = " ORDER BY w.name, w.id LIMIT 1000"};
+				     .tail = " ORDER BY w.name, w.id LIMIT ?"};
+	const char *k = kind ? kind : "", *sk = skill ? skill : "";
+	char like[64];
 	struct wf_worker *l;
 	void *rows = NULL;
 	struct fk_q *q;
 	int n = 0, next, rc = fk_scoped_query(db, who, &sq, &q, &next, err);
 
-	if (rc == 0)
-		rc = fk_q_collect(q, sizeof(*l), w_row, &rows, &n, err);
+	if (rc < 0)
+		return rc;
+	fk_q_bind_text(q, 1, k);
+	fk_q_bind_text(q, 2, k);
+	fk_q_bind_text(q, 3, sk);
+	snprintf(like, sizeof(like), "%%,%s,%%", sk); /* a skill's name: no % nor _ */
+	fk_q_bind_text(q, 4, like);
+	fk_q_bind_i64(q, next, WF_LIST_MAX + 1);
+	rc = fk_q_collect(q, sizeof(*l), w_row, &rows, &n, err);
 	l = rows;
-	for (int i = 0; rc == 0 && i < n; i++) {
+	*truncated = n > WF_LIST_MAX;
+	for (int i = 0; rc == 0 && i < n && i < WF_LIST_MAX; i++) {
 		json_t *o;
-		if (kind && *kind && strcmp(l[i].kind, kind) != 0)
-			continue;
-		if (skill && *skill && !strstr(l[i].skills, skill))
-			continue;
 		rc = wf_worker_json(db, who, &l[i], &o, err);
 		if (rc == 0)
 			json_array_append_new(items, o);

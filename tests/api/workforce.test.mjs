@@ -68,6 +68,12 @@ h.test('workers are scoped: grid reads inside its grid, another community sees n
 	assert.deepEqual(kind.map((w) => w.id), [S.w1.id]);
 	const skill = (await c1.ok('/api/v1/workers', { query: { skill: 'medical' } })).items;
 	assert.deepEqual(skill.map((w) => w.id), [S.w1.id]);
+	const zh = await c1.ok('/api/v1/workers', { query: { kind: '干部', skill: '医护' } });
+	assert.deepEqual(zh.items.map((w) => w.id), [S.w1.id], 'kind and skill in Chinese');
+	assert.equal(zh.truncated, false);
+	assertError(await c1.get('/api/v1/workers', { query: { kind: 'pilot' } }), 400, { code: 'invalid_kind', field: 'kind' });
+	assertError(await c1.get('/api/v1/workers', { query: { skill: 'medic' } }), 400, { code: 'invalid_skill', field: 'skill' });
+	assertError(await c1.get('/api/v1/workers', { query: { skill: '%' } }), 400, { code: 'invalid_skill', field: 'skill' });
 	const changed = await c1.patch(`/api/v1/workers/${S.w1.id}`, { skills: ['interpreter'], active: false });
 	assert.equal(changed.status, 200, changed.what);
 	assert.deepEqual(changed.json.skills, ['interpreter']);
