@@ -97,9 +97,10 @@ static size_t dashboard_once(struct fk_db *db, const struct fk_principal *who, i
 	json_t *o = json_pack("{s:o, s:o}", "panels", panels, "children", kids);
 	free(json_dumps(o, JSON_COMPACT));
 	json_decref(o);
+	size_t kids_n = l.n;
 	fk_area_list_release(&l);
 	fk_area_release(&a);
-	return l.n;
+	return kids_n;
 }
 
 static struct bench_pct run_api(struct fk_db *db, const struct fk_principal *who, int64_t area,
