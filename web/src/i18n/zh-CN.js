@@ -31,7 +31,7 @@ export default {
     levels: { district: '区', street: '街道', community: '社区', village: '村', grid: '网格', building: '楼栋', unit: '单元', household: '住户', compound: '小区', park: '园区', other: '其他' },
     panels: { people: '常住人口', round: '核酸检测', cases: '病例', zones: '风险区', placements: '隔离管控', requests: '群众诉求', duty: '在岗', stock: '物资', alerts: '预警' },
     fig: {
-      residents: '人', registered: '应检', sampled: '已采', pct: '完成率', positives: '阳性', active: '在治', total: '累计',
+      residents: '人', registered: '应检', sampled: '已采', pct: '完成率', positives: '阳性', active: '现有', total: '累计',
       sealed: '封控区', controlled: '管控区', precaution: '防范区', under: '在管', overdue: '超期', open: '未办结',
       on_duty: '在岗', short_places: '缺员点位', alerts: '低库存', requestsOpen: '诉求 未办结/超期',
     },
