@@ -118,12 +118,18 @@ h.test('the big screen: 1920×1080, dark, no menus', async (page) => {
 	assert.equal(Math.round(box.width), 1920);
 	const bg = await page.locator('[data-test=dashboard]').evaluate((el) => getComputedStyle(el).backgroundColor);
 	assert.equal(bg, 'rgb(7, 17, 31)');
+	// the panels keep to one row above the map, the map and the curve within the screen
+	const panels = await page.locator('[data-test=panels]').boundingBox();
+	assert.ok(panels.height < 300 && panels.width <= 1920, JSON.stringify(panels));
+	await page.waitForSelector('[data-test=area-map] canvas');
+	const map = await page.locator('[data-test=area-map]').boundingBox();
+	assert.ok(map.y + map.height <= 1080, JSON.stringify(map));
 	await page.click('[data-test=dash-exit]');
 	await page.waitForSelector('[data-test=logout]');
 	assert.equal(new URL(page.url()).pathname, '/dashboard');
 }, { width: 1920, height: 1080 });
 
-h.test('each role lands on its own work: grid worker, registrar, resident, commander', async (page) => {
+h.test('each role lands on its own work: grid worker, building lead, registrar, resident, commander', async (page) => {
 	await setUp();
 	await h.login(page, 'grid1');
 	await page.goto(`${h.base}/`);
@@ -134,6 +140,14 @@ h.test('each role lands on its own work: grid worker, registrar, resident, comma
 	assert.equal(missing, S.gridMissing);
 	assert.equal(await page.locator('[data-test=home-missing-line]').count(), Math.min(5, missing));
 	assert.equal(await page.locator('[data-test=home-command]').count(), 0);
+	await page.click('[data-test=logout]');
+
+	await h.login(page, 'building1');
+	await page.goto(`${h.base}/`);
+	await page.waitForSelector('[data-test=home-visits-count]');
+	const building = must(await (await as('building1')).get(`/api/v1/rounds/${S.round.id}/missing`), 'building missing').missing;
+	assert.equal(Number(await text(page, '[data-test=home-visits-count]')), building);
+	assert.equal(await page.locator('[data-test=home-runs]').count(), 1);
 	await page.click('[data-test=logout]');
 
 	await h.login(page, 'registrar1');
