@@ -41,7 +41,8 @@ static int round_of(struct fk_req *req, const char *path, int64_t *round_id, str
 				  "round_id 不是有效的编号", "round_id is not a valid id");
 	int rc = fk_round_get(req->db, *round_id, &r, err);
 	if (rc == FK_ENOTFOUND)
-		snprintf(err->field, sizeof(err->field), "round_id");
+		return fk_err_set(err, FK_ENOTFOUND, "round_not_found", "round_id",
+				  "检测轮次不存在", "the round does not exist");
 	return rc;
 }
 

@@ -1,10 +1,12 @@
 /* figures: the dashboard's panels and drill-down rows. Every figure is one call to its
  * owning module's public read (people.h, testing.h, trace.h, zones.h, isolation.h,
- * requests.h, duty.h, events.h), each a sum of counters or an indexed count of the rows in
- * force, so a district of ten million residents costs a few small reads. */
+ * requests.h, duty.h, events.h, deliveries.h), each a sum of counters or an indexed count of the
+ * rows in force, so a district of ten million residents costs a few small reads. */
 #include <math.h>
 #include "base/json.h"
+#include "base/clock.h"
 #include "dashboard/internal.h"
+#include "deliveries/deliveries.h"
 #include "duty/duty.h"
 #include "events/events.h"
 #include "isolation/isolation.h"
@@ -67,6 +69,24 @@ static int people_panels(struct fk_db *db, const char *path, json_t *panels, str
 	return 0;
 }
 
+/* Today's delivery runs (the day in China Standard Time). */
+static int deliveries_panel(struct fk_db *db, const char *path, json_t *panels, struct fk_err *err)
+{
+	struct fk_delivery_figures f;
+	char day[16];
+	int y, m, d, rc;
+
+	fk_date_today(&y, &m, &d);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+	rc = fk_delivery_figures(db, path, day, &f, err);
+	if (rc < 0)
+		return rc;
+	json_object_set_new(panels, "deliveries",
+			    json_pack("{s:I, s:I, s:I}", "runs", (json_int_t)f.runs, "households",
+				      (json_int_t)f.households, "done", (json_int_t)f.done));
+	return 0;
+}
+
 static int work_panels(struct fk_db *db, const char *path, int64_t now, json_t *panels,
 		       struct fk_err *err)
 {
@@ -98,7 +118,7 @@ static int work_panels(struct fk_db *db, const char *path, int64_t now, json_t *
 				      (json_int_t)d.places));
 	json_object_set_new(panels, "stock", json_pack("{s:I}", "alerts", (json_int_t)stock));
 	json_object_set_new(panels, "alerts", json_pack("{s:I}", "open", (json_int_t)alerts));
-	return 0;
+	return deliveries_panel(db, path, panels, err);
 }
 
 int db_panels(struct fk_db *db, const char *path, int64_t round_id, int64_t now, json_t **out,

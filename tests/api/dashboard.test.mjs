@@ -66,7 +66,7 @@ h.test('the district dashboard: its residents, its streets with theirs, no round
 	assert.equal(d.panels.people.residents, RESIDENTS);
 	assert.equal(d.round_id, null);
 	assert.ok(!('round' in d.panels), 'no round panel with no open round');
-	for (const p of ['cases', 'zones', 'placements', 'requests', 'duty', 'stock', 'alerts'])
+	for (const p of ['cases', 'zones', 'placements', 'requests', 'duty', 'stock', 'alerts', 'deliveries'])
 		assert.ok(d.panels[p], `panel ${p}`);
 	assert.equal(d.children.length, 4, 'four streets');
 	assert.ok(d.children.every((c) => c.level === 'street'));
@@ -155,6 +155,26 @@ h.test('requests open and overdue, a zone and a case appear in their panels', as
 	assert.equal(late.requests.overdue, counts.json.overdue);
 });
 
+h.test('today\'s delivery runs: their households and those signed off', async () => {
+	const commander = await h.login('commander');
+	const community1 = await h.login('community1');
+	const before = await dash(commander, { area_id: S[GRID].id });
+	const day = new Date(Date.parse(before.at) + 8 * 3_600_000).toISOString().slice(0, 10);
+	const b01 = await areaByCode(commander, `${GRID}B01`);
+	const run = assertCreated(await community1.post('/api/v1/deliveries/runs', { area_id: b01.id, day, item_note: '蔬菜包' }));
+	const after = (await dash(commander, { area_id: S[GRID].id })).panels.deliveries;
+	assert.equal(after.runs, before.panels.deliveries.runs + 1);
+	assert.equal(after.households, before.panels.deliveries.households + run.total);
+	assert.equal(after.done, before.panels.deliveries.done);
+	const signed = await community1.post(`/api/v1/deliveries/runs/${run.id}/households/${encodeURIComponent(run.households[0].key)}`,
+		{ outcome: 'delivered', client_key: key() });
+	assert.equal(signed.status, 200, signed.what);
+	assert.equal((await dash(commander, { area_id: S[GRID].id })).panels.deliveries.done, before.panels.deliveries.done + 1);
+	const tomorrow = new Date(Date.parse(before.at) + 32 * 3_600_000).toISOString().slice(0, 10);
+	assertCreated(await community1.post('/api/v1/deliveries/runs', { area_id: b01.id, day: tomorrow, item_note: '明天' }));
+	assert.equal((await dash(commander, { area_id: S[GRID].id })).panels.deliveries.runs, after.runs, 'another day\'s run is not today\'s');
+});
+
 h.test('scope: a community worker sees its community; another community and the district read as missing', async () => {
 	const community1 = await h.login('community1');
 	const d = await dash(community1);
@@ -171,7 +191,9 @@ h.test('scope: a community worker sees its community; another community and the 
 	assertError(await community1.get('/api/v1/dashboard', { query: { area_id: 'x1' } }), 400,
 		{ code: 'invalid_id', field: 'area_id' });
 	assertError(await community1.get('/api/v1/dashboard', { query: { round_id: '999999999' } }), 404,
-		{ field: 'round_id' });
+		{ code: 'round_not_found', field: 'round_id' });
+	assertError(await community1.get('/api/v1/dashboard', { query: { round_id: 'r1' } }), 400,
+		{ code: 'invalid_id', field: 'round_id' });
 	for (const u of ['registrar1', 'lab1', 'building1', 'resident1'])
 		assertError(await (await h.login(u)).get('/api/v1/dashboard'), 403);
 	assertError(await h.anon().get('/api/v1/dashboard'), 401);

@@ -29,9 +29,9 @@ export default {
     live: 'Live', polling: 'Refreshing', bigScreen: 'Big screen', exitBig: 'Leave big screen', map: 'Map of the areas below',
     curve: 'Round progress', noShapes: 'No shapes for the areas below', noRound: 'No round is open here', area: 'Area',
     levels: { district: 'District', street: 'Street', community: 'Community', village: 'Village', grid: 'Grid', building: 'Building', unit: 'Unit', household: 'Household', compound: 'Compound', park: 'Park', other: 'Other' },
-    panels: { people: 'Residents', round: 'Testing round', cases: 'Cases', zones: 'Zones', placements: 'Under placement', requests: 'Requests', duty: 'On duty', stock: 'Stock', alerts: 'Alerts' },
+    panels: { deliveries: 'Deliveries today', people: 'Residents', round: 'Testing round', cases: 'Cases', zones: 'Zones', placements: 'Under placement', requests: 'Requests', duty: 'On duty', stock: 'Stock', alerts: 'Alerts' },
     fig: {
-      residents: 'residents', registered: 'to test', sampled: 'sampled', pct: 'done', positives: 'positive', active: 'active', total: 'in all',
+      runs: 'runs', done: 'households done', households: 'households', residents: 'residents', registered: 'to test', sampled: 'sampled', pct: 'done', positives: 'positive', active: 'active', total: 'in all',
       sealed: 'sealed', controlled: 'controlled', precaution: 'precaution', under: 'placed', overdue: 'overdue', open: 'open',
       on_duty: 'on duty', short_places: 'places short', alerts: 'low stock', requestsOpen: 'Requests open / overdue',
     },

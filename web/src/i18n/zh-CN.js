@@ -29,9 +29,9 @@ export default {
     live: '实时', polling: '定时刷新', bigScreen: '大屏模式', exitBig: '退出大屏', map: '下级区域地图',
     curve: '检测进度曲线', noShapes: '下级区域暂无边界', noRound: '本区域暂无进行中的轮次', area: '区域',
     levels: { district: '区', street: '街道', community: '社区', village: '村', grid: '网格', building: '楼栋', unit: '单元', household: '住户', compound: '小区', park: '园区', other: '其他' },
-    panels: { people: '常住人口', round: '核酸检测', cases: '病例', zones: '风险区', placements: '隔离管控', requests: '群众诉求', duty: '在岗', stock: '物资', alerts: '预警' },
+    panels: { deliveries: '今日送货', people: '常住人口', round: '核酸检测', cases: '病例', zones: '风险区', placements: '隔离管控', requests: '群众诉求', duty: '在岗', stock: '物资', alerts: '预警' },
     fig: {
-      residents: '人', registered: '应检', sampled: '已采', pct: '完成率', positives: '阳性', active: '现有', total: '累计',
+      runs: '任务', done: '已送达户', households: '应送户', residents: '人', registered: '应检', sampled: '已采', pct: '完成率', positives: '阳性', active: '现有', total: '累计',
       sealed: '封控区', controlled: '管控区', precaution: '防范区', under: '在管', overdue: '超期', open: '未办结',
       on_duty: '在岗', short_places: '缺员点位', alerts: '低库存', requestsOpen: '诉求 未办结/超期',
     },

@@ -29,6 +29,7 @@ export const PANELS = [
   ['requests', ['open', 'overdue']],
   ['duty', ['on_duty', 'short_places']],
   ['stock', ['alerts']],
+  ['deliveries', ['runs', 'done', 'households']],
   ['alerts', ['open']],
 ]
 
