@@ -35,6 +35,13 @@ const struct cmd fk_commands[] = {
      .help = "Imports a CSV file (UTF-8 with or without BOM, or GBK/GB18030). Bad rows are "
 	     "reported with line, column and reason; good rows are kept; re-importing the "
 	     "same file changes nothing."},
+    {.name = "area",
+     .fn = cmd_area,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "area import-geometry --file F.geojson [--db URL]",
+     .help = "Stores the shapes of areas from a GeoJSON FeatureCollection whose features "
+	     "carry properties.code (the area code) and a Polygon or MultiPolygon geometry: all "
+	     "or none; a bad feature is named by its index and field."},
     {.name = "user",
      .fn = cmd_user,
      .flags = CMD_DB_URL | CMD_STORE,

@@ -179,4 +179,28 @@ int fk_scoped_query(struct fk_db *db, const struct fk_principal *who,
 		    const struct fk_scoped_query *sq, struct fk_q **out, int *next,
 		    struct fk_err *err);
 
+/* ---- shapes (dashboard) ---- */
+
+#define FK_AREA_GEOMETRY_MAX_POINTS 100000 /* positions in one area's shape */
+
+/* Checks g is a GeoJSON Polygon or MultiPolygon of closed rings of at least four
+ * [longitude, latitude] positions in range, at most FK_AREA_GEOMETRY_MAX_POINTS in all.
+ * FK_EUNPROC "invalid_geometry" naming the part at fault under field ("geometry.coordinates[0]
+ * [2]"), else 0. Does not keep g. */
+int fk_area_geometry_check(json_t *g, const char *field, struct fk_err *err);
+/* Checks g as above and stores it as area id's shape (g NULL clears it); does not keep g.
+ * FK_ENOTFOUND "area_not_found" when there is no such area. No scope check. */
+int fk_area_geometry_set(struct fk_db *db, int64_t id, json_t *g, struct fk_err *err);
+/* Stores the shapes of a GeoJSON FeatureCollection whose features carry properties.code (an
+ * area code) and a geometry, all or none in one transaction (the caller's when one is open).
+ * A feature at fault fails the whole import naming it: "features[3].properties.code"
+ * (FK_EINVAL missing_field, FK_EUNPROC unknown_area) or "features[3].geometry..."
+ * (invalid_geometry); not a FeatureCollection: FK_EINVAL "invalid_geojson". *count gets the
+ * features stored. Does not keep fc. */
+int fk_area_import_geometry(struct fk_db *db, json_t *fc, size_t *count, struct fk_err *err);
+/* The shapes of area parent_id's children that have one, as a new GeoJSON FeatureCollection
+ * in *out (the caller owns it), each feature's properties {id, code, name, kind}, by code.
+ * No scope check: the caller checks the parent. */
+int fk_area_children_shapes(struct fk_db *db, int64_t parent_id, json_t **out, struct fk_err *err);
+
 #endif

@@ -238,6 +238,8 @@ static int build_base(struct fk_db *db, const struct fk_demo_opts *o, struct dem
 	if (rc == 0)
 		rc = demo_areas_create(db, o->seed, t, err);
 	if (rc == 0)
+		rc = demo_shapes_create(db, err);
+	if (rc == 0)
 		rc = add_users(db, o, false, NULL, logins, err);
 	if (rc == 0)
 		rc = fk_db_commit(db, err);

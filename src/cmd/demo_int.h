@@ -20,5 +20,8 @@ static inline void demo_copy(char *dst, size_t size, const char *src)
 
 /* Creates the whole area tree (demo_areas.c); fills t. */
 int demo_areas_create(struct fk_db *db, uint64_t seed, struct demo_tree *t, struct fk_err *err);
+/* Gives the district, its streets, communities and grids simple synthetic shapes
+ * (demo_shapes.c), for the dashboard's map. */
+int demo_shapes_create(struct fk_db *db, struct fk_err *err);
 
 #endif

@@ -6,8 +6,22 @@
  * Other modules reach it only through its descriptor: its routes answer over HTTP. */
 #ifndef FK_DELIVERIES_H
 #define FK_DELIVERIES_H
+#include <stdint.h>
+#include "base/err.h"
 #include "platform/module.h"
+#include "store/db.h"
 
 extern const struct fk_module fk_module_deliveries;
+
+/* ---- figures (dashboard) ---- */
+
+/* The delivery runs of day ("YYYY-MM-DD") to buildings at or under path: runs, their
+ * households, and those signed off (delivered, nobody home or refused). No scope check.
+ * 0 or the store's error. */
+struct fk_delivery_figures {
+	int64_t runs, households, done;
+};
+int fk_delivery_figures(struct fk_db *db, const char *path, const char *day,
+			struct fk_delivery_figures *out, struct fk_err *err);
 
 #endif

@@ -48,4 +48,11 @@ int64_t fk_events_last_id(void);
 int fk_alert_raise(struct fk_db *db, const char *kind, const char *area_path, const char *title_zh,
 		   const char *title_en, json_t *payload, int64_t *id, struct fk_err *err);
 
+/* ---- figures (dashboard) ---- */
+
+/* The alerts about areas at or under path not yet acknowledged, of kind (e.g. "stock_low"),
+ * or of every kind when kind is NULL, in *out. No scope check. 0 or the store's error. */
+int fk_alerts_open_count(struct fk_db *db, const char *path, const char *kind, int64_t *out,
+			 struct fk_err *err);
+
 #endif

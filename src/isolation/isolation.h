@@ -51,4 +51,15 @@ int fk_isolation_facilities_under(struct fk_db *db, const char *path,
 
 extern const struct fk_module fk_module_isolation;
 
+/* ---- figures (dashboard) ---- */
+
+/* The people whose home lies at or under path and who are under a placement in force: under
+ * (active or overdue), and overdue (its end passed with a test missing). No scope check.
+ * 0 or the store's error. */
+struct fk_placement_figures {
+	int64_t under, overdue;
+};
+int fk_placement_figures(struct fk_db *db, const char *path, struct fk_placement_figures *out,
+			 struct fk_err *err);
+
 #endif

@@ -76,4 +76,14 @@ json_t *pp_person_json(const struct fk_person *p, const struct fk_principal *who
 
 extern const struct fk_route people_routes[];
 
+/* ---- residents counters (figures.c) ---- */
+
+/* Adds delta to the residents counted directly in area_id (its path beside it), in the
+ * caller's transaction. 0 or the store's error. */
+int pp_count_add(struct fk_db *db, int64_t area_id, const char *area_path, int delta,
+		 struct fk_err *err);
+/* Moves one resident's count from old's area to now's when they differ. */
+int pp_count_moved(struct fk_db *db, const struct fk_person *old, const struct fk_person *now,
+		   struct fk_err *err);
+
 #endif

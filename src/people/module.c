@@ -1,5 +1,6 @@
 /* module: the people module's descriptor. Residents keep their area's path (people.area_path):
- * it follows area moves, counts an area's residents and forbids deleting an area that has any. */
+ * it follows area moves, counts an area's residents and forbids deleting an area that has any.
+ * people_counts keeps each area's residents as they are written, for the dashboard's figures. */
 #include "people/internal.h"
 #include "platform/module.h"
 
@@ -15,6 +16,7 @@ const struct fk_module fk_module_people = {
 	     .column = "area_path",
 	     .blocks_delete = "residents",
 	     .residents = true},
+	    {.table = "people_counts", .column = "area_path"},
 	    {0},
 	},
 };

@@ -127,4 +127,12 @@ const char *fk_person_tag_zh(const char *tag);
  * NULL if unknown. */
 const char *fk_person_residence_norm(const char *s);
 
+/* ---- figures (dashboard) ---- */
+
+/* The residents living at or under path, summed over counters kept as people are written
+ * (people_counts), so a district of millions costs a sum over its buildings, not a count of
+ * its people. No scope check: the caller checks path against its principal. 0, or FK_EINVAL
+ * "too_long" for a path over FK_AREA_PATH_MAX, or the store's error. */
+int fk_people_count_under(struct fk_db *db, const char *path, int64_t *out, struct fk_err *err);
+
 #endif

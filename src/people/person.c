@@ -267,19 +267,24 @@ int pp_person_write(struct fk_db *db, const struct fk_principal *who, struct fk_
 	}
 	if (!found)
 		rc = insert_new(db, p, &done, err);
+	if (rc == 0 && done)
+		rc = pp_count_add(db, p->area_id, p->area_path, 1, err);
 	if (rc < 0 || done) {
 		*outcome = 'c';
 		return rc < 0 ? rc : tags_write(db, p, true, err);
 	}
-	/* Taken since the read (a race): by someone outside the scope, refuse. */
-	if (who && !found) {
+	/* The ID is taken: the stored person's area moves the residents counters, and one
+	 * taken since the read (a race) by someone outside the scope is refused. */
+	if (!found) {
 		found = read_by_key(db, p, &old, err);
 		if (found < 0)
 			return found;
-		if (found && !fk_scope_covers(who, old.area_path))
+		if (who && found && !fk_scope_covers(who, old.area_path))
 			return out_of_scope(err);
 	}
 	rc = update_existing(db, p, &done, err);
+	if (rc == 0 && done && found)
+		rc = pp_count_moved(db, &old, p, err);
 	if (rc < 0)
 		return rc;
 	*outcome = done ? 'u' : '=';
@@ -356,7 +361,8 @@ static int create_fn(struct fk_db *db, void *arg, struct fk_err *err)
 		return rc;
 	p->created_at = p->updated_at = now;
 	p->version = 1;
-	return tags_write(db, p, true, err);
+	rc = pp_count_add(db, p->area_id, p->area_path, 1, err);
+	return rc < 0 ? rc : tags_write(db, p, true, err);
 }
 
 int fk_person_create(struct fk_db *db, const struct fk_principal *who, struct fk_person *p,
@@ -405,6 +411,7 @@ int fk_person_get(struct fk_db *db, const struct fk_principal *who, int64_t id,
 
 struct update_args {
 	struct fk_person *p;
+	const struct fk_person *old;
 	int64_t version;
 };
 
@@ -439,13 +446,14 @@ static int update_fn(struct fk_db *db, void *arg, struct fk_err *err)
 		return rc;
 	p->updated_at = now;
 	p->version = u->version + 1;
-	return tags_write(db, p, false, err);
+	rc = pp_count_moved(db, u->old, p, err);
+	return rc < 0 ? rc : tags_write(db, p, false, err);
 }
 
 int fk_person_update(struct fk_db *db, const struct fk_principal *who, struct fk_person *p,
 		     int64_t version, struct fk_err *err)
 {
-	struct update_args u = {p, version};
+	struct update_args u = {.p = p, .version = version};
 	struct fk_person old;
 	int rc = fk_person_get(db, who, p->id, &old, err);
 
@@ -456,6 +464,7 @@ int fk_person_update(struct fk_db *db, const struct fk_principal *who, struct fk
 				  "该人员信息已被他人修改，请刷新后重试",
 				  "the person was changed by someone else; reload and try again");
 	u.version = old.version;
+	u.old = &old;
 	rc = pp_person_check(p, err);
 	if (rc == 0)
 		rc = pp_person_area(db, pp_cache_thread(), who, p, err);

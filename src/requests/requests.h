@@ -33,4 +33,15 @@ struct fk_request_new {
 int fk_request_raise(struct fk_db *db, const struct fk_principal *who,
 		     const struct fk_request_new *r, int64_t *id, struct fk_err *err);
 
+/* ---- figures (dashboard) ---- */
+
+/* The requests of people whose home lies at or under path still to be met: open (open or
+ * accepted) and, of those, overdue (their deadline at or before now, epoch ms). No scope
+ * check: the caller checks path. 0 or the store's error. */
+struct fk_request_figures {
+	int64_t open, overdue;
+};
+int fk_request_figures(struct fk_db *db, const char *path, int64_t now,
+		       struct fk_request_figures *out, struct fk_err *err);
+
 #endif

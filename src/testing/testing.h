@@ -125,4 +125,22 @@ int fk_testing_sites_under(struct fk_db *db, const char *path, struct fk_site_br
  * published. */
 void fk_testing_coverage_moved(int64_t round_id, const char *path);
 
+/* ---- figures (dashboard) ---- */
+
+/* The newest open (sampling) round one of whose areas lies at or under path or holds it, in
+ * *round_id; 0 when there is none. No scope check. 0 or the store's error. */
+int fk_round_open_over(struct fk_db *db, const char *path, int64_t *round_id, struct fk_err *err);
+/* The ids of every open (sampling) round, oldest first, into *ids (malloc'd, the caller
+ * frees; NULL when none) and *n. 0 or the store's error. */
+int fk_rounds_open(struct fk_db *db, int64_t **ids, int *n, struct fk_err *err);
+
+/* A round's counters summed over the buildings at or under path (round_stats, moved as the
+ * samples are): expected (residents less the exempt at open, and visitors since), exempt,
+ * sampled, resulted, positive. No scope check. 0 or the store's error. */
+struct fk_round_figures {
+	int64_t expected, exempt, sampled, resulted, positive;
+};
+int fk_round_figures_under(struct fk_db *db, int64_t round_id, const char *path,
+			   struct fk_round_figures *out, struct fk_err *err);
+
 #endif

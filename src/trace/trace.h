@@ -45,4 +45,14 @@ int fk_trace_case_found(struct fk_db *db, int64_t person_id, const char *found_b
 
 extern const struct fk_module fk_module_trace;
 
+/* ---- figures (dashboard) ---- */
+
+/* The cases whose home lies at or under path: total, and active (confirmed or asymptomatic,
+ * not recovered). No scope check: the caller checks path. 0 or the store's error. */
+struct fk_case_figures {
+	int64_t total, active;
+};
+int fk_trace_case_figures(struct fk_db *db, const char *path, struct fk_case_figures *out,
+			  struct fk_err *err);
+
 #endif

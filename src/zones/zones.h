@@ -7,8 +7,22 @@
  * module answer over HTTP. */
 #ifndef FK_ZONES_H
 #define FK_ZONES_H
+#include <stdint.h>
+#include "base/err.h"
 #include "platform/module.h"
+#include "store/db.h"
 
 extern const struct fk_module fk_module_zones;
+
+/* ---- figures (dashboard) ---- */
+
+/* The zones in force drawn over areas at or under path: total, and per level (level[3]
+ * sealed/high, level[2] controlled/medium, level[1] precaution/low; level[0] unused). No
+ * scope check. 0 or the store's error. */
+struct fk_zone_figures {
+	int64_t total, level[4];
+};
+int fk_zone_figures(struct fk_db *db, const char *path, struct fk_zone_figures *out,
+		    struct fk_err *err);
 
 #endif

@@ -71,6 +71,13 @@ await shoot(browser, 'register-phone', 'registrar1', '/testing/register', phone,
 	await page.waitForFunction(() => document.querySelector('[data-test=tube-count]').innerText === '4/10');
 	await page.waitForFunction(() => document.querySelector('[data-test=queued]').innerText.endsWith(' 0'));
 });
+await shoot(browser, 'dashboard-desktop', 'commander', '/dashboard', desktop, async (page) => {
+	await page.waitForSelector('[data-test=area-map] canvas');
+	await page.waitForSelector('[data-test=round-curve] canvas');
+});
+await shoot(browser, 'dashboard-big', 'commander', '/screen', { width: 1920, height: 1080 }, async (page) => {
+	await page.waitForSelector('[data-test=area-map] canvas');
+});
 await shoot(browser, 'coverage-desktop', 'commander', `/testing/coverage?round=${round.id}`, desktop, async (page) => {
 	await page.waitForSelector('[data-test=coverage-chart] canvas');
 });

@@ -60,8 +60,12 @@ const DUTY_WRITE = ['admin', 'commander', 'community']
 const DUTY_READ = [...DUTY_WRITE, 'grid', 'building', 'registrar']
 const MY_SHIFTS = ['volunteer', 'registrar', 'grid', 'building', 'community']
 
+// the command dashboard (SPEC §11): command and community staff and grids, each over its scope
+const DASHBOARD = ['admin', 'commander', 'community', 'grid']
+
 export const menu = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: null },
+  { path: '/dashboard', name: 'dashboard', icon: 'DataBoard', roles: DASHBOARD },
   { path: '/me', name: 'me', icon: 'Avatar', roles: ['resident'], phone: true },
   { path: '/areas', name: 'areas', icon: 'Location', roles: AREAS },
   { path: '/people', name: 'people', icon: 'User', roles: PEOPLE },
@@ -110,11 +114,17 @@ const routes = [
   { path: '/s/:token', component: () => import('./modules/screening/PublicPage.vue'), meta: { public: true } },
   { path: '/v/:token', component: () => import('./modules/workforce/SignupPage.vue'), meta: { public: true } },
   { path: '/d/:code', component: () => import('./modules/donations/PublicPage.vue'), meta: { public: true } },
+  // the dashboard's wall mode: no menus around it
+  { path: '/screen', component: () => import('./modules/dashboard/DashboardPage.vue'), props: { wall: true }, meta: { roles: DASHBOARD } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
     children: [
       { path: '', component: () => import('./modules/home/HomePage.vue') },
+      {
+        path: 'dashboard', component: () => import('./modules/dashboard/DashboardPage.vue'), meta: { roles: DASHBOARD },
+        beforeEnter: (to) => (to.query.screen === 'big' ? { path: '/screen', query: { area_id: to.query.area_id } } : true),
+      },
       { path: 'areas', component: () => import('./modules/area/AreaPage.vue'), meta: { roles: AREAS } },
       { path: 'people', component: () => import('./modules/people/PeopleList.vue'), meta: { roles: PEOPLE } },
       { path: 'people/import', component: () => import('./modules/people/PeopleImport.vue'), meta: { roles: ['admin', 'commander', 'community'] } },

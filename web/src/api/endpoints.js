@@ -212,6 +212,11 @@ export const endpoints = {
   team: ['GET', '/api/v1/teams/{id}'],
   teamCreate: ['POST', '/api/v1/teams'],
   teamUpdate: ['PATCH', '/api/v1/teams/{id}'],
+  // the command dashboard (SPEC §11): an area's panels and children, the round's curve, the shapes
+  dashboard: ['GET', '/api/v1/dashboard'],
+  dashboardCurve: ['GET', '/api/v1/dashboard/curve'],
+  dashboardShapes: ['GET', '/api/v1/dashboard/shapes'],
+  areaGeometry: ['PUT', '/api/v1/areas/{id}/geometry'],
 }
 
 export function url(name, params = {}) {

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places', dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts' },
+  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places', dashboard: 'Dashboard', dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -19,7 +19,23 @@ export default {
     resendIn: 'Resend in {s} s', codeSent: 'Code sent, good for {m} minutes', codeWrong: 'Wrong code: {n} tries left',
     tooMany: 'Too many codes asked for: try again in {s} seconds',
   },
-  home: { welcome: 'Welcome, {name}', scope: 'Jurisdiction', role: 'Role' },
+  home: {
+    welcome: 'Welcome, {name}', scope: 'Jurisdiction', role: 'Role', open: 'Open', calls: 'Calls today', missing: 'Not yet sampled',
+    overdue: 'Requests overdue', alerts: 'Alerts to acknowledge', visits: 'Households to visit', runs: 'Delivery runs',
+    site: 'My sampling site', round: 'Open round', noRound: 'No round is open', boxes: 'Boxes on the way', code: 'My sampling code',
+    results: 'My results', pending: 'pending', toDashboard: 'Open the dashboard',
+  },
+  dashboard: {
+    live: 'Live', polling: 'Refreshing', bigScreen: 'Big screen', exitBig: 'Leave big screen', map: 'Map of the areas below',
+    curve: 'Round progress', noShapes: 'No shapes for the areas below', noRound: 'No round is open here', area: 'Area',
+    levels: { district: 'District', street: 'Street', community: 'Community', village: 'Village', grid: 'Grid', building: 'Building', unit: 'Unit', household: 'Household', compound: 'Compound', park: 'Park', other: 'Other' },
+    panels: { deliveries: 'Deliveries today', people: 'Residents', round: 'Testing round', cases: 'Cases', zones: 'Zones', placements: 'Under placement', requests: 'Requests', duty: 'On duty', stock: 'Stock', alerts: 'Alerts' },
+    fig: {
+      runs: 'runs', done: 'households done', households: 'households', residents: 'residents', registered: 'to test', sampled: 'sampled', pct: 'done', positives: 'positive', active: 'active', total: 'in all',
+      sealed: 'sealed', controlled: 'controlled', precaution: 'precaution', under: 'placed', overdue: 'overdue', open: 'open',
+      on_duty: 'on duty', short_places: 'places short', alerts: 'low stock', requestsOpen: 'Requests open / overdue',
+    },
+  },
   area: {
     tree: 'Area tree', kind: 'Kind', name: 'Name', code: 'Code', path: 'Path', responsible: 'Responsible',
     title: 'Title', phone: 'Phone', addChild: 'New child', rename: 'Edit', move: 'Move', newParent: 'New parent code',

@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点', dutyNow: '在岗情况', roster: '排班表', myShifts: '我的班次' },
+  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点', dashboard: '指挥大屏', dutyNow: '在岗情况', roster: '排班表', myShifts: '我的班次' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -19,7 +19,23 @@ export default {
     resendIn: '{s} 秒后重发', codeSent: '验证码已发送，{m} 分钟内有效', codeWrong: '验证码错误，还可再试 {n} 次',
     tooMany: '获取验证码过于频繁，请 {s} 秒后再试',
   },
-  home: { welcome: '欢迎，{name}', scope: '管辖范围', role: '角色' },
+  home: {
+    welcome: '欢迎，{name}', scope: '管辖范围', role: '角色', open: '前往', calls: '今日随访', missing: '未采样人员',
+    overdue: '超期诉求', alerts: '待确认预警', visits: '待走访住户', runs: '送货任务',
+    site: '我的采样点', round: '进行中的轮次', noRound: '暂无进行中的轮次', boxes: '在途转运箱', code: '我的采样码',
+    results: '我的检测结果', pending: '待出结果', toDashboard: '打开指挥大屏',
+  },
+  dashboard: {
+    live: '实时', polling: '定时刷新', bigScreen: '大屏模式', exitBig: '退出大屏', map: '下级区域地图',
+    curve: '检测进度曲线', noShapes: '下级区域暂无边界', noRound: '本区域暂无进行中的轮次', area: '区域',
+    levels: { district: '区', street: '街道', community: '社区', village: '村', grid: '网格', building: '楼栋', unit: '单元', household: '住户', compound: '小区', park: '园区', other: '其他' },
+    panels: { deliveries: '今日送货', people: '常住人口', round: '核酸检测', cases: '病例', zones: '风险区', placements: '隔离管控', requests: '群众诉求', duty: '在岗', stock: '物资', alerts: '预警' },
+    fig: {
+      runs: '任务', done: '已送达户', households: '应送户', residents: '人', registered: '应检', sampled: '已采', pct: '完成率', positives: '阳性', active: '现有', total: '累计',
+      sealed: '封控区', controlled: '管控区', precaution: '防范区', under: '在管', overdue: '超期', open: '未办结',
+      on_duty: '在岗', short_places: '缺员点位', alerts: '低库存', requestsOpen: '诉求 未办结/超期',
+    },
+  },
   area: {
     tree: '区域树', kind: '类型', name: '名称', code: '编码', path: '路径', responsible: '负责人',
     title: '职务', phone: '电话', addChild: '新建下级', rename: '修改', move: '移动', newParent: '新上级编码',
