@@ -10,4 +10,15 @@
 
 extern const struct fk_module fk_module_calls;
 
+/* ---- figures (daily report) ---- */
+#include <stdint.h>
+#include "base/err.h"
+#include "store/db.h"
+
+/* The follow-up calls logged on day ("YYYY-MM-DD", China Standard Time) to people at or
+ * under area path `under`: *made, every call; *answered, those reached or needing help.
+ * Reads only; 0 or a store error. */
+int fk_calls_day_figures(struct fk_db *db, const char *under, const char *day, int64_t *made,
+			 int64_t *answered, struct fk_err *err);
+
 #endif

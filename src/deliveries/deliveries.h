@@ -10,4 +10,14 @@
 
 extern const struct fk_module fk_module_deliveries;
 
+/* ---- figures (daily report) ---- */
+#include <stdint.h>
+#include "base/err.h"
+#include "store/db.h"
+
+/* The households at or under area path `under` signed off as delivered over [from, to)
+ * (epoch ms) into *delivered. Reads only; 0 or a store error. */
+int fk_deliveries_day_delivered(struct fk_db *db, const char *under, int64_t from, int64_t to,
+				int64_t *delivered, struct fk_err *err);
+
 #endif

@@ -10,4 +10,14 @@
 
 extern const struct fk_module fk_module_duty;
 
+/* ---- figures (daily report) ---- */
+#include <stdint.h>
+#include "base/err.h"
+#include "store/db.h"
+
+/* The workers with a shift over [from, to) (epoch ms) at a place at or under area path
+ * `under`, each counted once, into *staff. Reads only; 0 or a store error. */
+int fk_duty_day_staff(struct fk_db *db, const char *under, int64_t from, int64_t to, int64_t *staff,
+		      struct fk_err *err);
+
 #endif

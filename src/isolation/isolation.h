@@ -51,4 +51,24 @@ int fk_isolation_facilities_under(struct fk_db *db, const char *path,
 
 extern const struct fk_module fk_module_isolation;
 
+/* ---- figures (daily report) ---- */
+
+/* The people at or under area path `under` under a placement (not cancelled) on day
+ * ("YYYY-MM-DD", China Standard Time: start_day <= day < end_day) into *placed. Reads only;
+ * 0 or a store error. */
+int fk_isolation_day_placed(struct fk_db *db, const char *under, const char *day, int64_t *placed,
+			    struct fk_err *err);
+
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_placements_export_page, NULL-ended: keys and headings (Chinese). */
+extern const char *const fk_placements_export_keys[];
+extern const char *const fk_placements_export_heads[];
+/* The placements of people at or under area path `under`, by id above after_id, up to limit,
+ * each given to row as text columns (see fk_people_export_page: the same contract,
+ * unmasked). 0 or an error. */
+int fk_placements_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
+			      int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			      int64_t *last_id, struct fk_err *err);
+
 #endif

@@ -127,4 +127,18 @@ const char *fk_person_tag_zh(const char *tag);
  * NULL if unknown. */
 const char *fk_person_residence_norm(const char *s);
 
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_people_export_page, NULL-ended: keys (English) and headings (Chinese). */
+extern const char *const fk_people_export_keys[];
+extern const char *const fk_people_export_heads[];
+/* Calls row(ctx, v, n) once for each of up to limit residents at or under area path `under`
+ * with an id above after_id, by id; v holds the columns above as text (never NULL; "" when
+ * empty), unmasked: the caller masks what its reader may not see. row must not use db and
+ * returns 0 or a negative code that stops the page. *last_id gets the last id read (after_id
+ * when none). The caller checks `under` against its reader's scope. 0 or an error. */
+int fk_people_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
+			  int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			  int64_t *last_id, struct fk_err *err);
+
 #endif

@@ -45,4 +45,11 @@ int fk_trace_case_found(struct fk_db *db, int64_t person_id, const char *found_b
 
 extern const struct fk_module fk_module_trace;
 
+/* ---- figures (daily report) ---- */
+
+/* The cases made at or under area path `under` over [from, to) (epoch ms) into *cases.
+ * Reads only; 0 or a store error. */
+int fk_trace_day_cases(struct fk_db *db, const char *under, int64_t from, int64_t to,
+		       int64_t *cases, struct fk_err *err);
+
 #endif
