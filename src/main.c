@@ -35,6 +35,13 @@ const struct cmd fk_commands[] = {
      .help = "Imports a CSV file (UTF-8 with or without BOM, or GBK/GB18030). Bad rows are "
 	     "reported with line, column and reason; good rows are kept; re-importing the "
 	     "same file changes nothing."},
+    {.name = "export",
+     .fn = cmd_export,
+     .flags = CMD_DB_URL,
+     .usage = "export daily-report --area CODE --date YYYY-MM-DD [--out FILE] [--store URL]",
+     .help = "Writes the daily report 每日简报 of an area on a date as XLSX (by default "
+	     "daily-report-CODE-DATE.xlsx): the area's figures and its children's one level "
+	     "down. --store (or --db) names the store. Audited."},
     {.name = "user",
      .fn = cmd_user,
      .flags = CMD_DB_URL | CMD_STORE,
