@@ -35,7 +35,8 @@ void ex_job_free(struct ex_job *j)
 		fk_store_release(j->app->store, j->db);
 	if (j->file)
 		fclose(j->file);
-	fk_buf_release(&j->buf);
+	if (j->buf.max) /* the CSV body's only */
+		fk_buf_release(&j->buf);
 	free(j);
 }
 
