@@ -212,6 +212,10 @@ export const endpoints = {
   team: ['GET', '/api/v1/teams/{id}'],
   teamCreate: ['POST', '/api/v1/teams'],
   teamUpdate: ['PATCH', '/api/v1/teams/{id}'],
+  // the daily report 每日简报 and exports (SPEC §11)
+  dailyReport: ['GET', '/api/v1/reports/daily'],
+  dailyReportXlsx: ['GET', '/api/v1/reports/daily.xlsx'],
+  export: ['GET', '/api/v1/exports/{kind}'],
 }
 
 export function url(name, params = {}) {
