@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "exports/exports.h"
 #include "http/http.h"
+#include "people/people.h"
 #include "users/principal.h"
 
 #define EX_PAGE	     1000    /* rows read per query */
@@ -31,7 +32,7 @@ struct ex_kind {
 	bool round;	  /* needs ?round_id */
 	const char *const *keys;
 	const char *const *heads;
-	/* The next page after j->after_id, each row to row(ctx); sets j->after_id. */
+	/* The next page from j->cursor, each row to row(ctx); moves j->cursor on. */
 	int (*page)(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx,
 		    struct fk_err *err);
 };
@@ -53,7 +54,7 @@ struct ex_job {
 	bool unmask;
 	enum ex_mask mask[32]; /* per column */
 	int ncols;
-	int64_t after_id;
+	char cursor[FK_EXPORT_CURSOR_MAX]; /* where the next page starts ("": the first) */
 	int64_t rows;
 	int last_page; /* rows of the last page read */
 	char request_id[64], client_ip[64];

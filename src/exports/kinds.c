@@ -10,37 +10,54 @@
 
 #define EX_SCOPED (FK_R(ADMIN) | FK_R(COMMANDER) | FK_R(COMMUNITY) | FK_R(GRID))
 
+/* The page's start, copied out of j->cursor, which the read overwrites with the next one. */
+static const char *from(const struct ex_job *j, char after[FK_EXPORT_CURSOR_MAX])
+{
+	memcpy(after, j->cursor, FK_EXPORT_CURSOR_MAX);
+	return after;
+}
+
 static int residents(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx,
 		     struct fk_err *err)
 {
-	return fk_people_export_page(db, j->under, j->after_id, EX_PAGE, row, ctx, &j->after_id,
-				     err);
+	char after[FK_EXPORT_CURSOR_MAX];
+
+	return fk_people_export_page(db, j->under, from(j, after), EX_PAGE, row, ctx, j->cursor,
+				     sizeof(j->cursor), err);
 }
 
 static int results(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx, struct fk_err *err)
 {
-	return fk_tubes_results_page(db, j->round_id, j->under, j->after_id, EX_PAGE, row, ctx,
-				     &j->after_id, err);
+	char after[FK_EXPORT_CURSOR_MAX];
+
+	return fk_tubes_results_page(db, j->round_id, j->under, from(j, after), EX_PAGE, row, ctx,
+				     j->cursor, sizeof(j->cursor), err);
 }
 
 static int missing(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx, struct fk_err *err)
 {
-	return fk_round_missing_page(db, j->round_id, j->under, j->after_id, EX_PAGE, row, ctx,
-				     &j->after_id, err);
+	char after[FK_EXPORT_CURSOR_MAX];
+
+	return fk_round_missing_page(db, j->round_id, j->under, from(j, after), EX_PAGE, row, ctx,
+				     j->cursor, sizeof(j->cursor), err);
 }
 
 static int requests(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx,
 		    struct fk_err *err)
 {
-	return fk_requests_export_page(db, j->under, j->after_id, EX_PAGE, row, ctx, &j->after_id,
-				       err);
+	char after[FK_EXPORT_CURSOR_MAX];
+
+	return fk_requests_export_page(db, j->under, from(j, after), EX_PAGE, row, ctx, j->cursor,
+				       sizeof(j->cursor), err);
 }
 
 static int placements(struct fk_db *db, struct ex_job *j, ex_row_fn row, void *ctx,
 		      struct fk_err *err)
 {
-	return fk_placements_export_page(db, j->under, j->after_id, EX_PAGE, row, ctx, &j->after_id,
-					 err);
+	char after[FK_EXPORT_CURSOR_MAX];
+
+	return fk_placements_export_page(db, j->under, from(j, after), EX_PAGE, row, ctx, j->cursor,
+					 sizeof(j->cursor), err);
 }
 
 static const struct ex_kind kinds[] = {

@@ -64,11 +64,11 @@ int fk_isolation_day_placed(struct fk_db *db, const char *under, const char *day
 /* The columns of fk_placements_export_page, NULL-ended: keys and headings (Chinese). */
 extern const char *const fk_placements_export_keys[];
 extern const char *const fk_placements_export_heads[];
-/* The placements of people at or under area path `under`, by id above after_id, up to limit,
- * each given to row as text columns (see fk_people_export_page: the same contract,
+/* The placements of people at or under area path `under`, by id (the cursor is the last id read),
+ * up to limit, each given to row as text columns (see fk_people_export_page: the same contract,
  * unmasked). 0 or an error. */
-int fk_placements_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
+int fk_placements_export_page(struct fk_db *db, const char *under, const char *after, int limit,
 			      int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			      int64_t *last_id, struct fk_err *err);
+			      char *next, size_t next_size, struct fk_err *err);
 
 #endif

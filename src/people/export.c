@@ -1,8 +1,13 @@
-/* export: the people module's rows for exports (people.h): residents under an area by id, a page
- * at a time, as text columns, unmasked (the exports module masks them per reader). */
+/* export: the people module's rows for exports (people.h): residents under an area a page at
+ * a time in the order of the people_area index (area path, name, id), so that each page is one
+ * range read of the index whatever the subtree's size; as text columns, unmasked (the exports
+ * module masks them per reader). The cursor is "path US name US id" (US: the byte 0x1f,
+ * which no path or name holds). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "area/area.h"
+#include "base/buf.h"
 #include "people/people.h"
 
 const char *const fk_people_export_keys[] = {
@@ -14,9 +19,30 @@ const char *const fk_people_export_heads[] = {
 
 #define NCOLS 12
 
-/* One row's columns as text; NULL as "". */
+struct cursor {
+	char path[FK_AREA_PATH_MAX];
+	char name[FK_PERSON_NAME_MAX * 4 + 1];
+	long long id;
+};
+
+/* The page's start: after the cursor, or the first row at or under `under`. */
+static void cursor_parse(const char *after, const char *under, struct cursor *c)
+{
+	const char *a = after ? strchr(after, '\x1f') : NULL;
+	const char *b = a ? strchr(a + 1, '\x1f') : NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (!b) {
+		fk_copy_text(c->path, sizeof(c->path), under);
+		return;
+	}
+	snprintf(c->path, sizeof(c->path), "%.*s", (int)(a - after), after);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)(b - a - 1), a + 1);
+	c->id = strtoll(b + 1, NULL, 10);
+}
+
 static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		int64_t *last_id)
+		char *next, size_t next_size)
 {
 	const char *v[NCOLS];
 
@@ -25,37 +51,41 @@ static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int 
 		if (!v[i])
 			v[i] = "";
 	}
-	*last_id = fk_q_i64(q, 0);
+	snprintf(next, next_size, "%s\x1f%s\x1f%lld", fk_q_text(q, NCOLS), v[1],
+		 (long long)fk_q_i64(q, 0));
 	return row(ctx, v, NCOLS);
 }
 
-int fk_people_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
-			  int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			  int64_t *last_id, struct fk_err *err)
+int fk_people_export_page(struct fk_db *db, const char *under, const char *after, int limit,
+			  int (*row)(void *ctx, const char *const *v, int n), void *ctx, char *next,
+			  size_t next_size, struct fk_err *err)
 {
 	char upper[FK_AREA_PATH_MAX + 5];
+	struct cursor c;
 	struct fk_q *q;
 	int rc;
 
-	*last_id = after_id;
+	fk_copy_text(next, next_size, after);
 	if (strlen(under) >= FK_AREA_PATH_MAX)
 		return 0;
 	fk_prefix_upper(under, upper);
+	cursor_parse(after, under, &c);
 	rc = fk_db_query(
 	    db, &q,
 	    "SELECT p.id, p.name, p.id_type, p.id_number, p.phone, p.sex, p.birth_date, a.code, "
-	    "a.name, p.household, p.residence, p.tags FROM people p JOIN areas a ON a.id = "
-	    "p.area_id WHERE p.area_path >= ? AND p.area_path < ? AND p.id > ? ORDER BY p.id "
-	    "LIMIT ?",
+	    "a.name, p.household, p.residence, p.tags, p.area_path FROM people p JOIN areas a ON "
+	    "a.id = p.area_id WHERE (p.area_path, p.name, p.id) > (?, ?, ?) AND p.area_path < ? "
+	    "ORDER BY p.area_path, p.name, p.id LIMIT ?",
 	    err);
 	if (rc < 0)
 		return rc;
-	fk_q_bind_text(q, 1, under);
-	fk_q_bind_text(q, 2, upper);
-	fk_q_bind_i64(q, 3, after_id);
-	fk_q_bind_i64(q, 4, limit);
+	fk_q_bind_text(q, 1, c.path);
+	fk_q_bind_text(q, 2, c.name);
+	fk_q_bind_i64(q, 3, c.id);
+	fk_q_bind_text(q, 4, upper);
+	fk_q_bind_i64(q, 5, limit);
 	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, last_id)) < 0)
+		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
 			break;
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;

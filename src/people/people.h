@@ -133,12 +133,16 @@ const char *fk_person_residence_norm(const char *s);
 extern const char *const fk_people_export_keys[];
 extern const char *const fk_people_export_heads[];
 /* Calls row(ctx, v, n) once for each of up to limit residents at or under area path `under`
- * with an id above after_id, by id; v holds the columns above as text (never NULL; "" when
- * empty), unmasked: the caller masks what its reader may not see. row must not use db and
- * returns 0 or a negative code that stops the page. *last_id gets the last id read (after_id
- * when none). The caller checks `under` against its reader's scope. 0 or an error. */
-int fk_people_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
-			  int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			  int64_t *last_id, struct fk_err *err);
+ * in the order of the people_area index (area, name, id), from the page's start `after` (""
+ * for the first page, else the `next` of the page before); v holds the columns above as text
+ * (never NULL; "" when empty), unmasked: the caller masks what its reader may not see. row
+ * must not use db and returns 0 or a negative code that stops the page. next (next_size
+ * bytes, at least FK_EXPORT_CURSOR_MAX) gets where the following page starts; a page of
+ * fewer than limit rows is the last. Each page is one indexed range read, whatever the
+ * subtree's size. The caller checks `under` against its reader's scope. 0 or an error. */
+#define FK_EXPORT_CURSOR_MAX 600
+int fk_people_export_page(struct fk_db *db, const char *under, const char *after, int limit,
+			  int (*row)(void *ctx, const char *const *v, int n), void *ctx, char *next,
+			  size_t next_size, struct fk_err *err);
 
 #endif

@@ -1,8 +1,11 @@
 /* export: the requests module's rows for exports (requests.h): the requests of people under an
- * area, by id, a page at a time, as text columns, unmasked. */
+ * area a page at a time in the order of the requests_path index (area path, id), each page one
+ * range read of it; as text columns, unmasked. The cursor is "path US id" (US: 0x1f). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "area/area.h"
+#include "base/buf.h"
 #include "base/clock.h"
 #include "requests/requests.h"
 
@@ -17,7 +20,7 @@ const char *const fk_requests_export_heads[] = {
 
 /* One row's columns as text; epoch ms columns as ISO 8601. */
 static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		int64_t *last_id)
+		char *next, size_t next_size)
 {
 	const char *v[NCOLS];
 	char times[NCOLS][32];
@@ -29,37 +32,43 @@ static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int 
 		else if (i == 1 || i == 12)
 			v[i] = fk_iso8601(fk_q_i64(q, i), times[i]);
 	}
-	*last_id = fk_q_i64(q, 0);
+	snprintf(next, next_size, "%s\x1f%lld", fk_q_text(q, NCOLS), (long long)fk_q_i64(q, 0));
 	return row(ctx, v, NCOLS);
 }
 
-int fk_requests_export_page(struct fk_db *db, const char *under, int64_t after_id, int limit,
+int fk_requests_export_page(struct fk_db *db, const char *under, const char *after, int limit,
 			    int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			    int64_t *last_id, struct fk_err *err)
+			    char *next, size_t next_size, struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 5];
+	char upper[FK_AREA_PATH_MAX + 5], path[FK_AREA_PATH_MAX];
+	const char *us = after ? strchr(after, '\x1f') : NULL;
+	long long id = us ? strtoll(us + 1, NULL, 10) : 0;
 	struct fk_q *q;
 	int rc;
 
-	*last_id = after_id;
+	fk_copy_text(next, next_size, after);
 	if (strlen(under) >= FK_AREA_PATH_MAX)
 		return 0;
 	fk_prefix_upper(under, upper);
+	if (us)
+		snprintf(path, sizeof(path), "%.*s", (int)(us - after), after);
+	else
+		fk_copy_text(path, sizeof(path), under);
 	rc = fk_db_query(
 	    db, &q,
 	    "SELECT r.id, r.created_at, r.kind, r.urgency, r.status, r.level, r.source, "
-	    "r.ticket_no, p.name, p.id_number, r.contact_phone, r.detail, r.due_at FROM requests r "
-	    "JOIN people p ON p.id = r.person_id WHERE r.area_path >= ? AND r.area_path < ? AND "
-	    "r.id > ? ORDER BY r.id LIMIT ?",
+	    "r.ticket_no, p.name, p.id_number, r.contact_phone, r.detail, r.due_at, r.area_path "
+	    "FROM requests r JOIN people p ON p.id = r.person_id WHERE (r.area_path, r.id) > (?, "
+	    "?) AND r.area_path < ? ORDER BY r.area_path, r.id LIMIT ?",
 	    err);
 	if (rc < 0)
 		return rc;
-	fk_q_bind_text(q, 1, under);
-	fk_q_bind_text(q, 2, upper);
-	fk_q_bind_i64(q, 3, after_id);
+	fk_q_bind_text(q, 1, path);
+	fk_q_bind_i64(q, 2, id);
+	fk_q_bind_text(q, 3, upper);
 	fk_q_bind_i64(q, 4, limit);
 	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, last_id)) < 0)
+		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
 			break;
 	fk_q_done(q);
 	return rc < 0 ? rc : 0;

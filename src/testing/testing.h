@@ -131,10 +131,11 @@ void fk_testing_coverage_moved(int64_t round_id, const char *path);
 extern const char *const fk_round_missing_keys[];
 extern const char *const fk_round_missing_heads[];
 /* The people at or under area path `under` living in round round_id's areas, neither sampled
- * (a live sample) nor exempt, by person id above after_id, up to limit, each given to row as
- * text columns (see fk_people_export_page: the same contract, unmasked). 0 or an error. */
-int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under, int64_t after_id,
+ * (a live sample) nor exempt, in the order of the people_area index (area, name, id), up to limit,
+ * each given to row as text columns (see fk_people_export_page: the same contract, unmasked). 0 or
+ * an error. */
+int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
 			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			  int64_t *last_id, struct fk_err *err);
+			  char *next, size_t next_size, struct fk_err *err);
 
 #endif

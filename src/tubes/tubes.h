@@ -75,11 +75,11 @@ int fk_tubes_day_figures(struct fk_db *db, const char *under, int64_t from, int6
 /* The columns of fk_tubes_results_page, NULL-ended: keys and headings (Chinese). */
 extern const char *const fk_tubes_results_keys[];
 extern const char *const fk_tubes_results_heads[];
-/* Round round_id's live samples of people at or under area path `under`, by sample id above
- * after_id, up to limit, each given to row as text columns (see fk_people_export_page: the
- * same contract, unmasked). 0 or an error. */
-int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under, int64_t after_id,
+/* Round round_id's live samples of people at or under area path `under`, by sample id (the
+ * cursor is the last id read), up to limit, each given to row as text columns (see
+ * fk_people_export_page: the same contract, unmasked). 0 or an error. */
+int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
 			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-			  int64_t *last_id, struct fk_err *err);
+			  char *next, size_t next_size, struct fk_err *err);
 
 #endif
