@@ -59,7 +59,7 @@ struct ex_job {
 	int last_page; /* rows of the last page read */
 	char request_id[64], client_ip[64];
 	/* CSV */
-	struct fk_db *db; /* the stream's own connection, from the first read on */
+	struct fk_db *db; /* the stream's own connection (not the pool's), from the first read on */
 	struct fk_buf buf;
 	size_t off;
 	bool done, failed;

@@ -1,8 +1,10 @@
 /* stream: the streamed CSV body. The handler has checked and audited the export; the body
- * then reads a page of EX_PAGE rows at a time on a store connection of its own (taken at the
- * first read, once the request has given its own back), so memory stays one page whatever
- * the size. At the end the export's row count is audited; a store error ends the body early
- * (logged, and audited as failed). */
+ * then reads a page of EX_PAGE rows at a time on a store connection of its own, opened at the
+ * first read and closed with the stream: an export that lasts minutes holds none of the
+ * pool's connections, and on SQLite its page cache is kept small (each page of the store is
+ * read once, so a big cache only grows the server's memory). Memory stays one page of rows
+ * whatever the size. At the end the export's row count is audited; a store error ends the
+ * body early (logged, and audited as failed). */
 #include <stdlib.h>
 #include <string.h>
 #include "audit/audit.h"
@@ -10,7 +12,8 @@
 #include "exports/internal.h"
 #include "platform/module.h"
 
-#define EX_BUF_MAX (16u << 20) /* a page of rows with their longest texts */
+#define EX_BUF_MAX  (16u << 20) /* a page of rows with their longest texts */
+#define EX_CACHE_KB "4096"	/* the SQLite page cache of an export's connection */
 
 int ex_audit_done(struct fk_db *db, struct ex_job *j, struct fk_err *err)
 {
@@ -32,12 +35,22 @@ void ex_job_free(struct ex_job *j)
 	if (!j)
 		return;
 	if (j->db)
-		fk_store_release(j->app->store, j->db);
+		fk_db_close(j->db);
 	if (j->file)
 		fclose(j->file);
 	if (j->buf.max) /* the CSV body's only */
 		fk_buf_release(&j->buf);
 	free(j);
+}
+
+/* The export's own connection to the store. */
+static int open_db(struct ex_job *j, struct fk_err *err)
+{
+	int rc = fk_db_open(fk_store_url(j->app->store), &j->db, err);
+
+	if (rc == 0 && fk_db_kind(j->db) == FK_DB_SQLITE)
+		rc = fk_db_exec(j->db, "PRAGMA cache_size=-" EX_CACHE_KB, err);
+	return rc;
 }
 
 /* Reads the next page into j->buf; at the end (an empty page) records the audit. */
@@ -48,8 +61,11 @@ static void next_page(struct ex_job *j)
 	fk_buf_reset(&j->buf);
 	j->off = 0;
 	j->last_page = 0;
-	if (!j->db)
-		j->db = fk_store_acquire(j->app->store);
+	if (!j->db && open_db(j, &err) < 0) {
+		fk_warn("export %s: %s", j->kind->name, err.en);
+		j->failed = j->done = true;
+		return;
+	}
 	if (j->kind->page(j->db, j, ex_csv_row, j, &err) < 0) {
 		fk_warn("export %s: %s", j->kind->name, err.en);
 		j->failed = true;
