@@ -28,6 +28,7 @@ quick_args() {
 	bench_stock) echo "--moves 100000 --calls 500" ;;
 	bench_duty) echo "--residents 5000 --shifts 5000 --history 5000 --calls 20" ;;
 	bench_dashboard) echo "--residents 100000 --calls 10" ;;
+	bench_export) echo "--residents 20000" ;;
 	*) echo "" ;;
 	esac
 }

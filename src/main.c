@@ -42,6 +42,14 @@ const struct cmd fk_commands[] = {
      .help = "Stores the shapes of areas from a GeoJSON FeatureCollection whose features "
 	     "carry properties.code (the area code) and a Polygon or MultiPolygon geometry: all "
 	     "or none; a bad feature is named by its index and field."},
+
+    {.name = "export",
+     .fn = cmd_export,
+     .flags = CMD_DB_URL,
+     .usage = "export daily-report --area CODE --date YYYY-MM-DD [--out FILE] [--store URL]",
+     .help = "Writes the daily report 每日简报 of an area on a date as XLSX (by default "
+	     "daily-report-CODE-DATE.xlsx): the area's figures and its children's one level "
+	     "down. --store (or --db) names the store. Audited."},
     {.name = "user",
      .fn = cmd_user,
      .flags = CMD_DB_URL | CMD_STORE,

@@ -31,6 +31,8 @@ int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_area(int argc, char **argv, struct cmd_ctx *ctx);
+
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_user(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_migrate(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx);

@@ -24,4 +24,11 @@ struct fk_delivery_figures {
 int fk_delivery_figures(struct fk_db *db, const char *path, const char *day,
 			struct fk_delivery_figures *out, struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+/* The households at or under area path `under` signed off as delivered over [from, to)
+ * (epoch ms) into *delivered. Reads only; 0 or a store error. */
+int fk_deliveries_day_delivered(struct fk_db *db, const char *under, int64_t from, int64_t to,
+				int64_t *delivered, struct fk_err *err);
+
 #endif

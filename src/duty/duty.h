@@ -24,4 +24,11 @@ struct fk_duty_figures {
 int fk_duty_figures(struct fk_db *db, const char *path, int64_t at, struct fk_duty_figures *out,
 		    struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+/* The workers with a shift over [from, to) (epoch ms) at a place at or under area path
+ * `under`, each counted once, into *staff. Reads only; 0 or a store error. */
+int fk_duty_day_staff(struct fk_db *db, const char *under, int64_t from, int64_t to, int64_t *staff,
+		      struct fk_err *err);
+
 #endif

@@ -62,4 +62,24 @@ struct fk_placement_figures {
 int fk_placement_figures(struct fk_db *db, const char *path, struct fk_placement_figures *out,
 			 struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+/* The people at or under area path `under` under a placement (not cancelled) on day
+ * ("YYYY-MM-DD", China Standard Time: start_day <= day < end_day) into *placed. Reads only;
+ * 0 or a store error. */
+int fk_isolation_day_placed(struct fk_db *db, const char *under, const char *day, int64_t *placed,
+			    struct fk_err *err);
+
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_placements_export_page, NULL-ended: keys and headings (Chinese). */
+extern const char *const fk_placements_export_keys[];
+extern const char *const fk_placements_export_heads[];
+/* The placements of people at or under area path `under`, by id (the cursor is the last id read),
+ * up to limit, each given to row as text columns (see fk_people_export_page: the same contract,
+ * unmasked). 0 or an error. */
+int fk_placements_export_page(struct fk_db *db, const char *under, const char *after, int limit,
+			      int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			      char *next, size_t next_size, struct fk_err *err);
+
 #endif

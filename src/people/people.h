@@ -135,4 +135,22 @@ const char *fk_person_residence_norm(const char *s);
  * "too_long" for a path over FK_AREA_PATH_MAX, or the store's error. */
 int fk_people_count_under(struct fk_db *db, const char *path, int64_t *out, struct fk_err *err);
 
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_people_export_page, NULL-ended: keys (English) and headings (Chinese). */
+extern const char *const fk_people_export_keys[];
+extern const char *const fk_people_export_heads[];
+/* Calls row(ctx, v, n) once for each of up to limit residents at or under area path `under`
+ * in the order of the people_area index (area, name, id), from the page's start `after` (""
+ * for the first page, else the `next` of the page before); v holds the columns above as text
+ * (never NULL; "" when empty), unmasked: the caller masks what its reader may not see. row
+ * must not use db and returns 0 or a negative code that stops the page. next (next_size
+ * bytes, at least FK_EXPORT_CURSOR_MAX) gets where the following page starts; a page of
+ * fewer than limit rows is the last. Each page is one indexed range read, whatever the
+ * subtree's size. The caller checks `under` against its reader's scope. 0 or an error. */
+#define FK_EXPORT_CURSOR_MAX 600
+int fk_people_export_page(struct fk_db *db, const char *under, const char *after, int limit,
+			  int (*row)(void *ctx, const char *const *v, int n), void *ctx, char *next,
+			  size_t next_size, struct fk_err *err);
+
 #endif

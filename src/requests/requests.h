@@ -44,4 +44,28 @@ struct fk_request_figures {
 int fk_request_figures(struct fk_db *db, const char *path, int64_t now,
 		       struct fk_request_figures *out, struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+struct fk_requests_day {
+	int64_t hotline_tickets; /* requests from the hotline made in the day */
+	int64_t handled;	 /* requests marked done, closed or confirmed in the day */
+	int64_t overdue;	 /* requests past their deadline and not closed at the day's end */
+};
+/* The day's requests at or under area path `under` over [from, to) (epoch ms). Reads only;
+ * 0 or a store error. */
+int fk_requests_day_figures(struct fk_db *db, const char *under, int64_t from, int64_t to,
+			    struct fk_requests_day *out, struct fk_err *err);
+
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_requests_export_page, NULL-ended: keys and headings (Chinese). */
+extern const char *const fk_requests_export_keys[];
+extern const char *const fk_requests_export_heads[];
+/* The requests of people at or under area path `under`, in the order of the requests_path index
+ * (area, id), up to limit, each given to row as text columns (see fk_people_export_page: the same
+ * contract, unmasked). 0 or an error. */
+int fk_requests_export_page(struct fk_db *db, const char *under, const char *after, int limit,
+			    int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			    char *next, size_t next_size, struct fk_err *err);
+
 #endif

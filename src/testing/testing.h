@@ -143,4 +143,17 @@ struct fk_round_figures {
 int fk_round_figures_under(struct fk_db *db, int64_t round_id, const char *path,
 			   struct fk_round_figures *out, struct fk_err *err);
 
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_round_missing_page, NULL-ended: keys and headings (Chinese). */
+extern const char *const fk_round_missing_keys[];
+extern const char *const fk_round_missing_heads[];
+/* The people at or under area path `under` living in round round_id's areas, neither sampled
+ * (a live sample) nor exempt, in the order of the people_area index (area, name, id), up to limit,
+ * each given to row as text columns (see fk_people_export_page: the same contract, unmasked). 0 or
+ * an error. */
+int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
+			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			  char *next, size_t next_size, struct fk_err *err);
+
 #endif

@@ -55,4 +55,11 @@ struct fk_case_figures {
 int fk_trace_case_figures(struct fk_db *db, const char *path, struct fk_case_figures *out,
 			  struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+/* The cases made at or under area path `under` over [from, to) (epoch ms) into *cases.
+ * Reads only; 0 or a store error. */
+int fk_trace_day_cases(struct fk_db *db, const char *under, int64_t from, int64_t to,
+		       int64_t *cases, struct fk_err *err);
+
 #endif

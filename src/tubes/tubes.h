@@ -69,4 +69,24 @@ struct fk_resp;
 int fk_qr_link_reply(struct fk_req *req, struct fk_resp *resp, const char *path,
 		     struct fk_err *err);
 
+/* ---- figures (daily report) ---- */
+
+/* The day's testing at or under area path `under` over [from, to) (epoch ms, one China
+ * Standard Time day for the daily report): *tested, the live samples scanned; *positives, the
+ * samples whose tube's result came back positive in it. Reads only; 0 or a store error. */
+int fk_tubes_day_figures(struct fk_db *db, const char *under, int64_t from, int64_t to,
+			 int64_t *tested, int64_t *positives, struct fk_err *err);
+
+/* ---- rows (exports) ---- */
+
+/* The columns of fk_tubes_results_page, NULL-ended: keys and headings (Chinese). */
+extern const char *const fk_tubes_results_keys[];
+extern const char *const fk_tubes_results_heads[];
+/* Round round_id's live samples of people at or under area path `under`, by sample id (the
+ * cursor is the last id read), up to limit, each given to row as text columns (see
+ * fk_people_export_page: the same contract, unmasked). 0 or an error. */
+int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
+			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
+			  char *next, size_t next_size, struct fk_err *err);
+
 #endif

@@ -59,6 +59,8 @@ const STOCK = ['admin', 'commander', 'community', 'grid']
 const DUTY_WRITE = ['admin', 'commander', 'community']
 const DUTY_READ = [...DUTY_WRITE, 'grid', 'building', 'registrar']
 const MY_SHIFTS = ['volunteer', 'registrar', 'grid', 'building', 'community']
+// the daily report 每日简报 (SPEC §11): command and community staff
+const REPORTS = ['admin', 'commander', 'community']
 
 // the command dashboard (SPEC §11): command and community staff and grids, each over its scope
 const DASHBOARD = ['admin', 'commander', 'community', 'grid']
@@ -107,6 +109,7 @@ export const menu = [
   { path: '/outbox', name: 'outbox', icon: 'Message', roles: ['admin'] },
   { path: '/audit', name: 'audit', icon: 'Document', roles: ['admin'] },
   { path: '/policies', name: 'policies', icon: 'Operation', roles: POLICIES },
+  { path: '/reports/daily', name: 'dailyReport', icon: 'Notebook', roles: REPORTS },
 ]
 
 const routes = [
@@ -174,6 +177,7 @@ const routes = [
       { path: 'users', component: () => import('./modules/users/UsersPage.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', component: () => import('./modules/users/AuditPage.vue'), meta: { roles: ['admin'] } },
       { path: 'policies', component: () => import('./modules/policy/PoliciesPage.vue'), meta: { roles: POLICIES } },
+      { path: 'reports/daily', component: () => import('./modules/reports/DailyReportPage.vue'), meta: { roles: REPORTS } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },

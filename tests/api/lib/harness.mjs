@@ -33,10 +33,10 @@ export function storeKind() {
 	return process.env.FK_STORE || 'sqlite';
 }
 
-/* Runs the binary to completion; returns {status, stdout, stderr}. */
+/* Runs the binary to completion (opts: env, input, cwd); returns {status, stdout, stderr}. */
 export function runCli(args, opts = {}) {
 	return new Promise((resolve, reject) => {
-		const p = spawn(bin(), args, { env: { ...process.env, ...(opts.env || {}) } });
+		const p = spawn(bin(), args, { env: { ...process.env, ...(opts.env || {}) }, cwd: opts.cwd });
 		let stdout = '';
 		let stderr = '';
 		p.stdout.on('data', (d) => (stdout += d));

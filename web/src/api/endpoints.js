@@ -217,6 +217,10 @@ export const endpoints = {
   dashboardCurve: ['GET', '/api/v1/dashboard/curve'],
   dashboardShapes: ['GET', '/api/v1/dashboard/shapes'],
   areaGeometry: ['PUT', '/api/v1/areas/{id}/geometry'],
+  // the daily report 每日简报 and exports (SPEC §11)
+  dailyReport: ['GET', '/api/v1/reports/daily'],
+  dailyReportXlsx: ['GET', '/api/v1/reports/daily.xlsx'],
+  export: ['GET', '/api/v1/exports/{kind}'],
 }
 
 export function url(name, params = {}) {

@@ -11,7 +11,7 @@ export default {
     admin: 'Administrator', commander: 'Command centre', community: 'Community staff', grid: 'Grid worker',
     building: 'Building lead', registrar: 'Registrar', lab: 'Lab', volunteer: 'Volunteer', resident: 'Resident',
   },
-  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places', dashboard: 'Dashboard', dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts' },
+  nav: { deliveries: 'Deliveries', donations: 'Donations', home: 'Home', areas: 'Areas', people: 'Residents', import: 'Import residents', users: 'Users and roles', audit: 'Audit log', policies: 'Policies', register: 'Sampling desk', coverage: 'Coverage', door: 'Door to door', rounds: 'Testing rounds', sites: 'Sampling sites', lab: 'Lab results', more: 'More', me: 'Me', gate: 'Gate duty', zones: 'Zones', referrals: 'Fever referrals', checkpoints: 'Checkpoints', cases: 'Cases', traceGraph: 'Transmission graph', facilities: 'Isolation facilities', placements: 'Placements', health: 'Health report', healthMissing: 'Health monitoring', screening: 'Screening', calls: 'Follow-up calls', callCounts: 'Call counts', requests: 'Requests', requestCounts: 'Request counts', requestImport: 'Hotline import', myRequests: 'My requests', outbox: 'Outbox', workers: 'People who serve', callouts: 'Call-outs', teams: 'Teams', batches: 'Batches', stock: 'Stock', stockCatalog: 'Items and places', dashboard: 'Dashboard', dutyNow: 'On duty now', roster: 'Roster', myShifts: 'My shifts', dailyReport: 'Daily report' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
     bad: 'Wrong username or password', locked: 'Account locked: {msg}', throttled: 'Too many attempts, try again later',
@@ -339,5 +339,14 @@ export default {
     reasons: { lost: 'Lost', damaged: 'Damaged', expired: 'Expired', counted: 'Counted' },
     placeKinds: { warehouse: 'Warehouse', site: 'Sampling site', checkpoint: 'Checkpoint', facility: 'Facility' },
     categories: { ppe: 'Protective gear', test_kit: 'Test kits', swab: 'Swabs', tube: 'Tubes', disinfectant: 'Disinfectant', living_pack: 'Living-supply packs', other: 'Other' },
+  },
+  reports: {
+    title: 'Daily report', areaCode: 'Area code (default: my scope)', load: 'Show', xlsx: 'Download XLSX', print: 'Print', area: 'Area',
+    noArea: 'No area has the code {code}',
+    figures: { tested: 'Tested', positives: 'Positives', cases: 'Cases', placed: 'Under placement', hotline_tickets: 'Hotline tickets', calls_answered: 'Calls answered', follow_ups: 'Follow-ups', requests_handled: 'Requests handled', requests_overdue: 'Requests overdue', staff_deployed: 'Staff deployed', supplies_delivered: 'Households supplied' },
+  },
+  exports: {
+    export: 'Export', csv: 'Export CSV', xlsx: 'Export XLSX', unmask: 'Export unmasked…', reason: 'Why do you export unmasked data? (kept in the audit log)',
+    reasonRequired: 'A reason is required', noArea: 'No area has the code {code}',
   },
 }

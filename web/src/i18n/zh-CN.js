@@ -11,7 +11,7 @@ export default {
     admin: '系统管理员', commander: '指挥部', community: '社区工作人员', grid: '网格员',
     building: '楼长', registrar: '信息登记员', lab: '检测机构', volunteer: '志愿者', resident: '居民',
   },
-  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点', dashboard: '指挥大屏', dutyNow: '在岗情况', roster: '排班表', myShifts: '我的班次' },
+  nav: { deliveries: '送货上门', donations: '捐赠', home: '首页', areas: '区域网格', people: '居民', import: '居民导入', users: '用户与角色', audit: '审计日志', policies: '防控策略', register: '采样登记', coverage: '检测进度', door: '上门采样', rounds: '检测轮次', sites: '采样点', lab: '检测录入', more: '更多', me: '我的', gate: '卡口值守', zones: '封控管控', referrals: '发热转诊', checkpoints: '卡口管理', cases: '病例追踪', traceGraph: '传播链图', facilities: '隔离场所', placements: '隔离管控', health: '健康上报', healthMissing: '健康监测', screening: '排查登记', calls: '电话随访', callCounts: '随访统计', requests: '诉求办理', requestCounts: '诉求统计', requestImport: '热线导入', myRequests: '我的诉求', outbox: '发件箱', workers: '服务人员', callouts: '志愿招募', teams: '队伍与岗位', batches: '派驻批次', stock: '物资库存', stockCatalog: '物资与库存点', dashboard: '指挥大屏', dutyNow: '在岗情况', roster: '排班表', myShifts: '我的班次', dailyReport: '每日简报' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
     bad: '用户名或密码错误', locked: '账户已锁定：{msg}', throttled: '尝试过于频繁，请稍后再试',
@@ -339,5 +339,14 @@ export default {
     reasons: { lost: '丢失', damaged: '损坏', expired: '过期', counted: '盘点' },
     placeKinds: { warehouse: '仓库', site: '采样点', checkpoint: '卡口', facility: '隔离点' },
     categories: { ppe: '防护用品', test_kit: '检测试剂', swab: '采样拭子', tube: '采样管', disinfectant: '消毒用品', living_pack: '生活物资包', other: '其他' },
+  },
+  reports: {
+    title: '每日简报', areaCode: '区域编码（默认本辖区）', load: '查看', xlsx: '下载 XLSX', print: '打印', area: '区域',
+    noArea: '没有编码为 {code} 的区域',
+    figures: { tested: '检测人次', positives: '阳性', cases: '病例', placed: '隔离管控人数', hotline_tickets: '热线工单', calls_answered: '电话接通', follow_ups: '随访次数', requests_handled: '诉求办结', requests_overdue: '诉求超时', staff_deployed: '在岗人员', supplies_delivered: '物资送达户数' },
+  },
+  exports: {
+    export: '导出', csv: '导出 CSV', xlsx: '导出 XLSX', unmask: '导出未脱敏数据…', reason: '请填写导出未脱敏数据的理由（将记入审计日志）',
+    reasonRequired: '须填写理由', noArea: '没有编码为 {code} 的区域',
   },
 }
