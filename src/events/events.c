@@ -14,6 +14,7 @@
 #include <string.h>
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "events/internal.h"
 
@@ -201,6 +202,46 @@ int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
 int fk_events_publish_wide(const char *kind, const char *area_path, json_t *payload)
 {
 	return publish(kind, area_path, payload, true);
+}
+
+/* An event held until its transaction commits. */
+struct deferred {
+	json_t *payload;
+	char kind[FK_EVENT_KIND_MAX + 1];
+	char path[FK_AREA_PATH_MAX];
+};
+
+static void deferred_run(void *arg)
+{
+	struct deferred *d = arg;
+	int rc = publish(d->kind, d->path, d->payload, false);
+
+	if (rc < 0)
+		fk_warn("event=events_publish_failed kind=%s code=%s", d->kind, fk_code_name(rc));
+	free(d);
+}
+
+static void deferred_drop(void *arg)
+{
+	struct deferred *d = arg;
+
+	json_decref(d->payload);
+	free(d);
+}
+
+int fk_events_publish_after(struct fk_db *db, const char *kind, const char *area_path,
+			    json_t *payload)
+{
+	struct deferred *d;
+
+	if (!db || !fk_db_in_tx(db) || !ev_kind_valid(kind) || !ev_path_valid(area_path))
+		return publish(kind, area_path, payload, false);
+	d = fk_xcalloc(1, sizeof(*d));
+	d->payload = payload;
+	snprintf(d->kind, sizeof(d->kind), "%s", kind);
+	snprintf(d->path, sizeof(d->path), "%s", area_path);
+	fk_db_after_commit(db, deferred_run, deferred_drop, d);
+	return 0;
 }
 
 int64_t fk_events_last_id(void)

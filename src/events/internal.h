@@ -131,8 +131,10 @@ int ev_alert_ack(struct fk_db *db, int64_t id, int64_t user_id, bool *changed, s
 /* {id, kind, area_id, area_path, area_name, title, title_zh, title_en, payload, raised_at,
  * acked, acked_at, acked_by}; title in lang ("zh" or "en"). area_name may be NULL. */
 json_t *ev_alert_json(const struct ev_alert *a, const char *area_name, const char *lang);
-/* Publishes the event kind ("alert", "alert_ack") carrying a's JSON. */
-void ev_alert_publish(const char *kind, const struct ev_alert *a, const char *area_name);
+/* Publishes the event kind ("alert", "alert_ack") carrying a's JSON, once db's transaction
+ * commits (at once when none is open, or db is NULL). */
+void ev_alert_publish(struct fk_db *db, const char *kind, const struct ev_alert *a,
+		      const char *area_name);
 /* The id of the area a path ends with ("/1/12/305/" -> 305), 0 if none. */
 int64_t ev_path_area_id(const char *path);
 
