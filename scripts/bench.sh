@@ -27,6 +27,7 @@ quick_args() {
 	bench_requests) echo "--residents 20000 --requests 100000 --clients 50 --calls 20 --rounds 2" ;;
 	bench_stock) echo "--moves 100000 --calls 500" ;;
 	bench_duty) echo "--residents 5000 --shifts 5000 --history 5000 --calls 20" ;;
+	bench_sse) echo "--clients 100 --events 20 --rate 20" ;;
 	*) echo "" ;;
 	esac
 }
