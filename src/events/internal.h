@@ -82,6 +82,10 @@ void ev_ring_add(const struct ev_event *e, size_t n);
 /* Takes a copy of e into the relay's queue and returns true when a relay runs (a PostgreSQL
  * store); false otherwise (the caller then keeps the event in this process). */
 bool ev_relay_offer(const struct ev_event *e);
+/* Starts the relay thread, writing to the store at url (it opens its own connection), and
+ * makes ev_relay_offer take events; stops it after writing what is queued (one try). */
+int ev_relay_run(const char *url, struct fk_err *err);
+void ev_relay_halt(void);
 /* At start on a PostgreSQL store: fills the ring from the newest events stored, then starts
  * the relay and the listener threads. Nothing to do on SQLite. */
 int ev_relay_start(struct fk_app *app, void **state, struct fk_err *err);

@@ -21,9 +21,6 @@
 #define EV_LISTEN_POLL_MS   1000
 #define EV_RECONNECT_MAX_MS 5000
 
-int ev_relay_run(const char *url, struct fk_err *err); /* relay.c */
-void ev_relay_halt(void);
-
 static struct {
 	pthread_t thread;
 	int wake[2]; /* a byte written to wake[1] stops the thread */

@@ -729,6 +729,39 @@ static void test_alert_after_commit(void **state)
 	ev_sub_close(s);
 }
 
+/* events.prune on PostgreSQL keeps a day of stored events, at most the newest EV_KEEP_ROWS;
+ * on SQLite, where nothing is stored, it touches nothing. */
+static void test_prune(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_err err = {0};
+	int64_t now = fk_now_ms(), left = 0, kept = 0;
+	const int64_t ids[4] = {1, 5, 6, EV_KEEP_ROWS + 2};
+	const int64_t ats[4] = {now, now - EV_KEEP_MS - 1, now, now};
+
+	area_must(
+	    fk_db_write(db, &err, "UPDATE event_counter SET base = 0, last_id = ?", "i", ids[3]),
+	    &err);
+	for (int i = 0; i < 4; i++)
+		area_must(fk_db_write(db, &err,
+				      "INSERT INTO events (id, kind, area_path, wide, body, at) "
+				      "VALUES (?, 'k', '/1/', 0, '{}', ?)",
+				      "ii", ids[i], ats[i]),
+			  &err);
+	area_must(ev_prune(NULL, db, &err), &err);
+	area_must(fk_db_one_i64(db, &err, &left, "SELECT COUNT(*) FROM events", ""), &err);
+	area_must(fk_db_one_i64(db, &err, &kept, "SELECT SUM(id) FROM events", ""), &err);
+	if (fk_db_kind(db) == FK_DB_SQLITE) {
+		assert_int_equal(left, 4);
+	} else { /* 1: past the newest 100,000; 5: older than a day */
+		assert_int_equal(left, 2);
+		assert_int_equal(kept, 6 + EV_KEEP_ROWS + 2);
+	}
+	area_must(fk_db_write(db, &err, "DELETE FROM events", ""), &err);
+	area_must(fk_db_write(db, &err, "UPDATE event_counter SET base = 0, last_id = 0", ""),
+		  &err);
+}
+
 static void test_alert_ack(void **state)
 {
 	struct fk_db *db = area_env_db(state);
@@ -807,8 +840,8 @@ int main(void)
 	};
 	const struct CMUnitTest alerts[] = {
 	    cmocka_unit_test(test_alert_raise_checks), cmocka_unit_test(test_alert_scope_and_event),
-	    cmocka_unit_test(test_alert_after_commit), cmocka_unit_test(test_alert_ack),
-	    cmocka_unit_test(test_alert_follows_move),
+	    cmocka_unit_test(test_alert_after_commit), cmocka_unit_test(test_prune),
+	    cmocka_unit_test(test_alert_ack),	       cmocka_unit_test(test_alert_follows_move),
 	};
 	int failed = cmocka_run_group_tests_name("events ring and streams", ring, NULL, NULL);
 
