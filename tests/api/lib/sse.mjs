@@ -1,6 +1,7 @@
 // sse: one open GET /api/v1/events read with fetch streaming, its Server-Sent Events parsed
 // as they arrive: events [{id, event, data, receivedAt}], comments, the retry delay.
 //   const s = await new Stream(h.base, client, { 'last-event-id': id }).open();
+//   const from = await s.mark(admin, areaId); // what is heard after this is new
 //   await s.waitFor((e) => e.event === 'alert');
 //   s.close();
 import assert from 'node:assert/strict';
@@ -71,6 +72,18 @@ export class Stream {
 			assert.ok(!this.ended, `${this.client.username}: stream ended while waiting for ${what}`);
 			await new Promise((r) => setTimeout(r, 20));
 		}
+	}
+
+	/* Waits until this stream has heard everything committed before now, and returns how
+	 * many events it has: those after are newer. On PostgreSQL an event reaches the streams
+	 * a few ms after its commit, so a stream opened just after a write may still hear of it;
+	 * a notice to areaId (posted by admin, a client that may) marks where the test begins. */
+	async mark(admin, areaId) {
+		const title = `mark ${Date.now()} ${Math.random()}`;
+		const r = await admin.post('/api/v1/alerts', { kind: 'notice', area_id: areaId, title_zh: '标记', title_en: title });
+		assert.equal(r.status, 201, r.what);
+		await this.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === title);
+		return this.events.length;
 	}
 
 	notices(title) {
