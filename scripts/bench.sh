@@ -29,6 +29,7 @@ quick_args() {
 	bench_duty) echo "--residents 5000 --shifts 5000 --history 5000 --calls 20" ;;
 	bench_dashboard) echo "--residents 100000 --calls 10" ;;
 	bench_export) echo "--residents 20000" ;;
+	bench_sse) echo "--clients 100 --events 20 --rate 20" ;;
 	*) echo "" ;;
 	esac
 }

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "events/events.h"
 #include "workforce/workforce.h"
 #include "duty/internal.h"
 
@@ -71,6 +72,17 @@ static int shift_insert(struct fk_db *db, const struct fk_principal *who,
 			   who ? who->user_id : 0, fk_now_ms());
 }
 
+/* The live event "duty" {shift_id, action ("made", "removed"), place_kind, place_id} at the
+ * place's area, once the write commits: a board hears its places' staffing changed. */
+static void shift_event(struct fk_db *db, int64_t id, const char *action, const char *path,
+			const char *place_kind, int64_t place_id)
+{
+	fk_events_publish_after(db, "duty", path,
+				json_pack("{s:o, s:s, s:s, s:o}", "shift_id", fk_json_idv(id),
+					  "action", action, "place_kind", place_kind, "place_id",
+					  fk_json_idv(place_id)));
+}
+
 int du_shift_create(struct fk_db *db, const struct fk_principal *who, const struct du_shift_new *n,
 		    int64_t *id, struct fk_err *err)
 {
@@ -96,29 +108,42 @@ int du_shift_create(struct fk_db *db, const struct fk_principal *who, const stru
 	if (rc < 0)
 		return rc;
 	*id = fk_id_next();
-	return shift_insert(db, who, n, &w, &p, *id, err);
+	rc = shift_insert(db, who, n, &w, &p, *id, err);
+	if (rc == 0)
+		shift_event(db, *id, "made", p.path, du_kind_name(p.kind), p.id);
+	return rc;
 }
 
 int du_shift_delete(struct fk_db *db, const struct fk_principal *who, int64_t id,
 		    struct fk_err *err)
 {
 	struct fk_q *q;
+	char path[FK_AREA_PATH_MAX] = "", kind[16] = "";
+	int64_t place_id = 0;
 	bool seen = false;
-	int rc = fk_db_query(db, &q, "SELECT area_path FROM shifts WHERE id = ?", err);
+	int rc = fk_db_query(
+	    db, &q, "SELECT area_path, place_kind, place_id FROM shifts WHERE id = ?", err);
 
 	if (rc < 0)
 		return rc;
 	fk_q_bind_i64(q, 1, id);
 	rc = fk_q_step(q, err);
-	if (rc > 0)
+	if (rc > 0) {
 		seen = !who || fk_scope_covers(who, fk_q_text(q, 0));
+		snprintf(path, sizeof(path), "%s", fk_q_text(q, 0));
+		snprintf(kind, sizeof(kind), "%s", fk_q_text(q, 1));
+		place_id = fk_q_i64(q, 2);
+	}
 	fk_q_done(q);
 	if (rc < 0)
 		return rc;
 	if (!seen)
 		return fk_err_set(err, FK_ENOTFOUND, "shift_not_found", "id", "班次不存在",
 				  "the shift does not exist");
-	return fk_db_write(db, err, "DELETE FROM shifts WHERE id = ?", "i", id);
+	rc = fk_db_write(db, err, "DELETE FROM shifts WHERE id = ?", "i", id);
+	if (rc == 0)
+		shift_event(db, id, "removed", path, kind, place_id);
+	return rc;
 }
 
 /* One row of SHIFT_SELECT as its JSON. */

@@ -228,14 +228,15 @@ json_t *ev_alert_json(const struct ev_alert *a, const char *area_name, const cha
 	    "acked_at", fk_json_timev(a->acked_at), "acked_by", fk_json_idv(a->acked_by));
 }
 
-void ev_alert_publish(const char *kind, const struct ev_alert *a, const char *area_name)
+void ev_alert_publish(struct fk_db *db, const char *kind, const struct ev_alert *a,
+		      const char *area_name)
 {
 	json_t *j = ev_alert_json(a, area_name, "zh");
 	int rc;
 
 	/* An event is read in any language: it carries both titles. */
 	json_object_del(j, "title");
-	rc = fk_events_publish(kind, a->area_path, j);
+	rc = fk_events_publish_after(db, kind, a->area_path, j);
 	if (rc < 0)
 		fk_warn("events publish failed kind=%s alert=%lld code=%s", kind, (long long)a->id,
 			fk_code_name(rc));
@@ -280,7 +281,7 @@ int fk_alert_raise(struct fk_db *db, const char *kind, const char *area_path, co
 		rc = ev_alert_insert(db, &a, err);
 	if (rc == 0) {
 		name = area_name(db, a.area_path);
-		ev_alert_publish("alert", &a, name);
+		ev_alert_publish(db, "alert", &a, name);
 		free(name);
 		if (id)
 			*id = a.id;

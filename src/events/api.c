@@ -196,7 +196,7 @@ static int api_notice(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 		rc = fk_audit_tx_end(req, rc, &e, err);
 	}
 	if (rc == 0) {
-		ev_alert_publish("alert", &a, name);
+		ev_alert_publish(NULL, "alert", &a, name); /* committed */
 		fk_resp_json(resp, 201, ev_alert_json(&a, name, req->lang));
 	}
 	ev_alert_release(&a);
@@ -247,7 +247,7 @@ static int api_ack(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	if (rc < 0)
 		return rc;
 	if (changed)
-		ev_alert_publish("alert_ack", &a, name_of(req, a.area_path));
+		ev_alert_publish(NULL, "alert_ack", &a, name_of(req, a.area_path));
 	fk_resp_json(resp, 200, alert_json(req, &a));
 	ev_alert_release(&a);
 	return 0;

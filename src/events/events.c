@@ -1,16 +1,20 @@
 /* events: the ring of the last FK_EVENTS_RING events and the list of open streams, under one
- * mutex. An event is formatted once, outside the lock, as the "event:"/"data:" lines of a
- * Server-Sent Event; the lock covers only taking an id, storing the entry and waking the
- * streams it reaches: those whose scope covers the event's area, or, for a wide event, whose
- * scope overlaps it (reaches() is the one place that says so). Each stream keeps its own
- * cursor (the newest id it has seen), so a slow client never holds anyone up and a reconnect
- * with Last-Event-ID is a binary search in the ring. */
+ * mutex. On SQLite an event gets its id here and goes into the ring at once; on PostgreSQL it
+ * goes to the relay (relay.c), which stores it, and comes back to every server's ring through
+ * its listener (ev_ring_add), so ids are the store's and the same on every server. An event is
+ * formatted once, outside the lock, as the "event:"/"data:" lines of a Server-Sent Event; the lock
+ * covers only taking an id, storing the entry and waking the streams it reaches: those whose scope
+ * covers the event's area, or, for a wide event, whose scope overlaps it (reaches() is the one
+ * place that says so). Each stream keeps its own cursor (the newest id it has seen), so a slow
+ * client never holds anyone up and a reconnect with Last-Event-ID is a binary search in the ring.
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "events/internal.h"
 
@@ -28,7 +32,8 @@ static struct {
 	size_t head, n;	    /* the oldest entry is ring[head] */
 	int64_t last_id;    /* the newest id published */
 	int64_t evicted_id; /* the newest id dropped from the ring */
-	int64_t boot_id;    /* every id of this process is above it */
+	int64_t boot_id;    /* every id of this process (or, shared, its store) is above it */
+	bool shared;	    /* ids come from the store (ev_ring_share) */
 	struct ev_sub *subs;
 	int nsubs;
 } ev = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -59,7 +64,7 @@ bool ev_path_valid(const char *path)
 /* Caller holds ev.mu. */
 static void boot_locked(void)
 {
-	if (!ev.boot_id)
+	if (!ev.boot_id && !ev.shared)
 		ev.boot_id = fk_id_next();
 }
 
@@ -91,37 +96,41 @@ static bool reaches(const struct fk_principal *who, const char *path, bool wide)
 
 /* ---- publishing ---- */
 
-/* "event: KIND\ndata: {...}\n\n" (the id line is added per stream) behind "PATH\0". */
-static char *format(const char *kind, const char *path, json_t *payload, size_t *body_len)
+/* The event's data line: {kind, area_id, area_path, at, payload}, compact; NULL when too
+ * big. */
+static char *format_data(const char *kind, const char *path, json_t *payload, int64_t at)
 {
 	char area_id[24], at_iso[32];
 	json_t *data;
-	char *json, *mem;
-	size_t plen = strlen(path), jlen;
+	char *json;
 
 	fk_id_format(ev_path_area_id(path), area_id);
-	data =
-	    json_pack("{s:s, s:s, s:s, s:s, s:O?}", "kind", kind, "area_id", area_id, "area_path",
-		      path, "at", fk_iso8601(fk_now_ms(), at_iso), "payload", payload);
+	data = json_pack("{s:s, s:s, s:s, s:s, s:O?}", "kind", kind, "area_id", area_id,
+			 "area_path", path, "at", fk_iso8601(at, at_iso), "payload", payload);
 	json = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	json_decref(data);
-	if (!json)
-		return NULL;
-	jlen = strlen(json);
-	if (jlen > FK_EVENT_PAYLOAD_MAX + 1024) {
+	if (json && strlen(json) > FK_EVENT_PAYLOAD_MAX + 1024) {
 		free(json);
-		return NULL;
+		json = NULL;
 	}
-	mem = fk_xmalloc(plen + 1 + strlen(kind) + jlen + 32);
-	memcpy(mem, path, plen + 1);
-	*body_len = (size_t)snprintf(mem + plen + 1, strlen(kind) + jlen + 32,
-				     "event: %s\ndata: %s\n\n", kind, json);
-	free(json);
+	return json;
+}
+
+/* "event: KIND\ndata: {...}\n\n" (the id line is added per stream) behind "PATH\0". */
+static char *entry_text(const struct ev_event *e, size_t *body_len)
+{
+	size_t plen = strlen(e->area_path);
+	size_t cap = strlen(e->kind) + strlen(e->data) + 32;
+	char *mem = fk_xmalloc(plen + 1 + cap);
+
+	memcpy(mem, e->area_path, plen + 1);
+	*body_len =
+	    (size_t)snprintf(mem + plen + 1, cap, "event: %s\ndata: %s\n\n", e->kind, e->data);
 	return mem;
 }
 
 /* Caller holds ev.mu. */
-static void push_locked(char *mem, size_t body_len, bool wide)
+static void push_locked(int64_t id, char *mem, size_t body_len, bool wide)
 {
 	struct entry *e;
 
@@ -133,7 +142,7 @@ static void push_locked(char *mem, size_t body_len, bool wide)
 		ev.n--;
 	}
 	e = at(ev.n++);
-	e->id = fk_id_next();
+	e->id = id;
 	e->path = mem;
 	e->body = mem + strlen(mem) + 1;
 	e->body_len = body_len;
@@ -149,26 +158,39 @@ static void wake_locked(const char *path, bool wide)
 			fk_stream_wake(s->stream);
 }
 
-static int publish(const char *kind, const char *area_path, json_t *payload, bool wide)
+/* On SQLite: an id from this process, into the ring at once. */
+static void publish_local(const struct ev_event *e)
 {
 	size_t body_len = 0;
-	char *mem = NULL;
+	char *mem = entry_text(e, &body_len);
+
+	pthread_mutex_lock(&ev.mu);
+	boot_locked();
+	push_locked(fk_id_next(), mem, body_len, e->wide);
+	wake_locked(e->area_path, e->wide);
+	pthread_mutex_unlock(&ev.mu);
+}
+
+static int publish(const char *kind, const char *area_path, json_t *payload, bool wide)
+{
+	struct ev_event e = {.kind = kind, .area_path = area_path, .wide = wide};
+	char *data = NULL;
 	int rc = 0;
 
+	e.at = fk_now_ms();
 	if (!ev_kind_valid(kind) || !ev_path_valid(area_path))
 		rc = FK_EINVAL;
 	else if (payload && !json_is_object(payload))
 		rc = FK_EINVAL;
-	else if (!(mem = format(kind, area_path, payload, &body_len)))
+	else if (!(data = format_data(kind, area_path, payload, e.at)))
 		rc = FK_ETOOBIG;
 	json_decref(payload);
 	if (rc < 0)
 		return rc;
-	pthread_mutex_lock(&ev.mu);
-	boot_locked();
-	push_locked(mem, body_len, wide);
-	wake_locked(area_path, wide);
-	pthread_mutex_unlock(&ev.mu);
+	e.data = data;
+	if (!ev_relay_offer(&e))
+		publish_local(&e);
+	free(data);
 	return 0;
 }
 
@@ -180,6 +202,46 @@ int fk_events_publish(const char *kind, const char *area_path, json_t *payload)
 int fk_events_publish_wide(const char *kind, const char *area_path, json_t *payload)
 {
 	return publish(kind, area_path, payload, true);
+}
+
+/* An event held until its transaction commits. */
+struct deferred {
+	json_t *payload;
+	char kind[FK_EVENT_KIND_MAX + 1];
+	char path[FK_AREA_PATH_MAX];
+};
+
+static void deferred_run(void *arg)
+{
+	struct deferred *d = arg;
+	int rc = publish(d->kind, d->path, d->payload, false);
+
+	if (rc < 0)
+		fk_warn("event=events_publish_failed kind=%s code=%s", d->kind, fk_code_name(rc));
+	free(d);
+}
+
+static void deferred_drop(void *arg)
+{
+	struct deferred *d = arg;
+
+	json_decref(d->payload);
+	free(d);
+}
+
+int fk_events_publish_after(struct fk_db *db, const char *kind, const char *area_path,
+			    json_t *payload)
+{
+	struct deferred *d;
+
+	if (!db || !fk_db_in_tx(db) || !ev_kind_valid(kind) || !ev_path_valid(area_path))
+		return publish(kind, area_path, payload, false);
+	d = fk_xcalloc(1, sizeof(*d));
+	d->payload = payload;
+	snprintf(d->kind, sizeof(d->kind), "%s", kind);
+	snprintf(d->path, sizeof(d->path), "%s", area_path);
+	fk_db_after_commit(db, deferred_run, deferred_drop, d);
+	return 0;
 }
 
 int64_t fk_events_last_id(void)
@@ -200,6 +262,61 @@ void ev_ring_reset(void)
 	ev.head = ev.n = 0;
 	ev.evicted_id = 0;
 	pthread_mutex_unlock(&ev.mu);
+}
+
+void ev_ring_share(int64_t last_id)
+{
+	pthread_mutex_lock(&ev.mu);
+	for (size_t i = 0; i < ev.n; i++)
+		free(at(i)->path);
+	ev.head = ev.n = 0;
+	ev.evicted_id = 0;
+	ev.shared = true;
+	ev.boot_id = ev.last_id = last_id;
+	pthread_mutex_unlock(&ev.mu);
+}
+
+void ev_ring_unshare(void)
+{
+	ev_ring_reset();
+	pthread_mutex_lock(&ev.mu);
+	ev.shared = false;
+	ev.boot_id = ev.last_id = 0;
+	pthread_mutex_unlock(&ev.mu);
+}
+
+/* Caller holds ev.mu. Events missing before id: what the ring holds no longer leads up to
+ * it, so it is dropped and a resume from before id gets resync. */
+static void gap_locked(int64_t id)
+{
+	for (size_t i = 0; i < ev.n; i++)
+		free(at(i)->path);
+	ev.head = ev.n = 0;
+	ev.boot_id = id - 1;
+	ev.last_id = id - 1;
+}
+
+void ev_ring_add(const struct ev_event *e, size_t n)
+{
+	char **mem = fk_xcalloc(n ? n : 1, sizeof(*mem));
+	size_t *len = fk_xcalloc(n ? n : 1, sizeof(*len));
+
+	for (size_t i = 0; i < n; i++)
+		mem[i] = entry_text(&e[i], &len[i]);
+	pthread_mutex_lock(&ev.mu);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].id <= ev.last_id) { /* heard already */
+			free(mem[i]);
+			continue;
+		}
+		if (e[i].id != ev.last_id + 1)
+			gap_locked(e[i].id);
+		push_locked(e[i].id, mem[i], len[i], e[i].wide);
+		wake_locked(e[i].area_path, e[i].wide);
+	}
+	pthread_mutex_unlock(&ev.mu);
+	free(mem);
+	free(len);
 }
 
 /* ---- subscribers ---- */
@@ -223,11 +340,13 @@ static int user_streams(int64_t user_id)
 	return n;
 }
 
-static void prelude(struct ev_sub *s, bool gap)
+/* why: NULL, or the reason of the resync the stream begins with ("gap": events after the
+ * client's id were lost; "epoch": its id was never given here, as from a store made anew). */
+static void prelude(struct ev_sub *s, const char *why)
 {
 	fk_buf_printf(&s->out, "retry: %d\n: connected\n\n", EV_RETRY_MS);
-	if (gap)
-		fk_buf_puts(&s->out, "event: resync\ndata: {\"reason\":\"gap\"}\n\n");
+	if (why)
+		fk_buf_printf(&s->out, "event: resync\ndata: {\"reason\":\"%s\"}\n\n", why);
 }
 
 int ev_sub_open(const struct fk_principal *who, bool resume, int64_t last_id, struct ev_sub **out,
@@ -260,7 +379,7 @@ int ev_sub_open(const struct fk_principal *who, bool resume, int64_t last_id, st
 	ev.subs = s;
 	ev.nsubs++;
 	pthread_mutex_unlock(&ev.mu);
-	prelude(s, gap);
+	prelude(s, future ? "epoch" : gap ? "gap" : NULL);
 	*out = s;
 	return 0;
 }

@@ -5,8 +5,11 @@
  * is also stored (table alerts), to be listed and acknowledged later (GET /api/v1/alerts, POST
  * /api/v1/alerts/{id}/ack).
  *
- * Events live in the memory of one `fangkong serve` process: a stream sees the events raised
- * by the process it is connected to (see docs/usage.md for several servers). */
+ * On SQLite events live in the memory of the one `fangkong serve` process. On PostgreSQL they
+ * go through the store (table events, NOTIFY fk_events), so every server on it hears every
+ * event, with the same ids, and a stream resumes with Last-Event-ID on any of them (see
+ * docs/internals.md, "Live events"). Publish an event once the write it tells of has
+ * committed: after fk_db_commit, or with fk_events_publish_after inside the transaction. */
 #ifndef FK_EVENTS_H
 #define FK_EVENTS_H
 #include <stdint.h>
@@ -24,9 +27,10 @@ extern const struct fk_module fk_module_events;
 
 /* Publishes an event of kind (e.g. "alert", "round_opened") about the area at area_path (a
  * materialized path "/1/12/305/"; subscribers whose scope covers it get it). payload (an
- * object or NULL) is stolen, also on error. Thread-safe; never touches the store or waits
- * for a client: it holds one lock only to store the event and wake the streams it concerns,
- * so a request thread may call it inside its transaction.
+ * object or NULL) is stolen, also on error. Thread-safe; never waits for the store or a
+ * client: on SQLite it holds one lock to store the event and wake the streams it concerns;
+ * on PostgreSQL it queues the event for the relay, and the streams get it a few ms later,
+ * when it comes back from the store.
  * Returns 0, or FK_EINVAL for a bad kind or path, FK_ETOOBIG for an oversized payload. */
 int fk_events_publish(const char *kind, const char *area_path, json_t *payload);
 /* fk_events_publish for a hint about a whole subtree (a round's coverage moved): it reaches
@@ -35,15 +39,19 @@ int fk_events_publish(const char *kind, const char *area_path, json_t *payload);
  * record in the area: it must carry no personal data (ids of rounds or areas, counts at most).
  * Same ownership, errors and cost as fk_events_publish. */
 int fk_events_publish_wide(const char *kind, const char *area_path, json_t *payload);
-/* The id of the newest event published so far (0 before the first). Ids increase. */
+/* fk_events_publish once the transaction open on db commits (at once when none is open);
+ * nothing is published when it rolls back. kind and area_path are checked at once
+ * (FK_EINVAL); an oversized payload is found at the commit and logged. Same ownership. */
+int fk_events_publish_after(struct fk_db *db, const char *kind, const char *area_path,
+			    json_t *payload);
+/* The id of the newest event in this server's ring (0 before the first). Ids increase. */
 int64_t fk_events_last_id(void);
 
 /* Stores an alert (table alerts) of kind (e.g. "positive_pool", "notice") about the area at
  * area_path, with a title in both languages and payload (an object or NULL; stolen, also on
  * error), and publishes the event "alert" carrying it. Runs inside the caller's transaction
- * when one is open. The event goes out at once: should the caller's transaction roll back
- * afterwards, clients that then read GET /api/v1/alerts will not find it (they treat an
- * event as a hint to refresh, not as the record). *id (may be NULL) gets the alert's id.
+ * when one is open; the event then goes out when it commits, and never if it rolls back.
+ * *id (may be NULL) gets the alert's id.
  * FK_EINVAL naming the field for a bad kind, path or title. */
 int fk_alert_raise(struct fk_db *db, const char *kind, const char *area_path, const char *title_zh,
 		   const char *title_en, json_t *payload, int64_t *id, struct fk_err *err);

@@ -7,6 +7,7 @@
 #include "area/area.h"
 #include "base/buf.h"
 #include "events/events.h"
+#include "platform/module.h"
 #include "users/principal.h"
 
 #define EV_PING_MS	 15000		  /* heartbeat comment on every stream */
@@ -54,6 +55,48 @@ int ev_sub_count(void);
 /* Empties the ring (tests). */
 void ev_ring_reset(void);
 
+/* One event as the relay stores it and the listener reads it back (a row of table events).
+ * The strings are borrowed. */
+struct ev_event {
+	int64_t id; /* 0 until the store gives one */
+	const char *kind, *area_path;
+	const char *data; /* the data line: a compact JSON object */
+	bool wide;
+	int64_t at; /* epoch ms when published */
+};
+
+/* Makes the ring take its ids from the store (a PostgreSQL store: the events come through
+ * ev_ring_add, in id order, ids one apart) and empties it; last_id: the newest id of the
+ * store already past, so an id up to it is past and a resume from below it is resync. */
+void ev_ring_share(int64_t last_id);
+/* Back to ids of this process (tests). */
+void ev_ring_unshare(void);
+/* Adds events heard from the store, ids rising, and wakes the streams they reach. An id at
+ * or below the ring's newest is skipped (heard already); one more than one above it means
+ * events were lost between (pruned while this server was away): the ring is emptied first,
+ * and a resume from before the lost events gets resync. */
+void ev_ring_add(const struct ev_event *e, size_t n);
+
+/* ---- the relay to other servers (relay.c) ---- */
+
+/* Takes a copy of e into the relay's queue and returns true when a relay runs (a PostgreSQL
+ * store); false otherwise (the caller then keeps the event in this process). */
+bool ev_relay_offer(const struct ev_event *e);
+/* Starts the relay thread, writing to the store at url (it opens its own connection), and
+ * makes ev_relay_offer take events; stops it after writing what is queued (one try). */
+int ev_relay_run(const char *url, struct fk_err *err);
+void ev_relay_halt(void);
+/* At start on a PostgreSQL store: fills the ring from the newest events stored, then starts
+ * the relay and the listener threads. Nothing to do on SQLite. */
+int ev_relay_start(struct fk_app *app, void **state, struct fk_err *err);
+/* Stops both threads, after writing what is queued (one try). */
+void ev_relay_stop(struct fk_app *app, void *state);
+/* The job events.prune: deletes stored events older than EV_KEEP_MS or past the newest
+ * EV_KEEP_ROWS. */
+int ev_prune(struct fk_app *app, struct fk_db *db, struct fk_err *err);
+#define EV_KEEP_MS   (24 * 3600 * 1000LL)
+#define EV_KEEP_ROWS 100000
+
 /* ---- alerts (alert.c) ---- */
 
 struct ev_alert {
@@ -92,8 +135,10 @@ int ev_alert_ack(struct fk_db *db, int64_t id, int64_t user_id, bool *changed, s
 /* {id, kind, area_id, area_path, area_name, title, title_zh, title_en, payload, raised_at,
  * acked, acked_at, acked_by}; title in lang ("zh" or "en"). area_name may be NULL. */
 json_t *ev_alert_json(const struct ev_alert *a, const char *area_name, const char *lang);
-/* Publishes the event kind ("alert", "alert_ack") carrying a's JSON. */
-void ev_alert_publish(const char *kind, const struct ev_alert *a, const char *area_name);
+/* Publishes the event kind ("alert", "alert_ack") carrying a's JSON, once db's transaction
+ * commits (at once when none is open, or db is NULL). */
+void ev_alert_publish(struct fk_db *db, const char *kind, const struct ev_alert *a,
+		      const char *area_name);
 /* The id of the area a path ends with ("/1/12/305/" -> 305), 0 if none. */
 int64_t ev_path_area_id(const char *path);
 

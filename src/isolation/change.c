@@ -1,10 +1,22 @@
 /* change: a placement's changes after it is made — its end day moved with a reason (extended
- * or shortened), its release (by the job on the day, or by hand), its room. An end day never
- * comes before the start nor runs into the person's next placement. */
+ * or shortened), its release (by the job on the day, or by hand), its room — and the live
+ * event each placement, transfer and release raises. An end day never comes before the start
+ * nor runs into the person's next placement. */
 #include <string.h>
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/json.h"
+#include "events/events.h"
 #include "isolation/internal.h"
+
+void is_event(struct fk_db *db, const struct is_placement *p, const char *action)
+{
+	fk_events_publish_after(
+	    db, "placement", p->area_path,
+	    json_pack("{s:o, s:s, s:s, s:s, s:o}", "placement_id", fk_json_idv(p->id), "action",
+		      action, "kind", p->kind, "status", p->status, "facility_id",
+		      p->facility_id ? fk_json_idv(p->facility_id) : json_null()));
+}
 
 static bool is_open(const struct is_placement *p)
 {
@@ -69,6 +81,7 @@ int is_release(struct fk_db *db, struct is_placement *p, int64_t user_id, struct
 {
 	char today[IS_DAY];
 	int64_t now = fk_now_ms();
+	int rc;
 
 	if (!is_open(p))
 		return closed(p, err);
@@ -81,10 +94,13 @@ int is_release(struct fk_db *db, struct is_placement *p, int64_t user_id, struct
 		fk_copy_text(p->end_day, sizeof(p->end_day), today);
 	fk_copy_text(p->status, sizeof(p->status), "released");
 	p->released_at = now;
-	return fk_db_write(db, err,
-			   "UPDATE placements SET status = 'released', end_day = ?, released_at = "
-			   "?, released_by = ?, updated_at = ? WHERE id = ?",
-			   "tiiii", p->end_day, now, user_id, now, p->id);
+	rc = fk_db_write(db, err,
+			 "UPDATE placements SET status = 'released', end_day = ?, released_at = "
+			 "?, released_by = ?, updated_at = ? WHERE id = ?",
+			 "tiiii", p->end_day, now, user_id, now, p->id);
+	if (rc == 0)
+		is_event(db, p, "released");
+	return rc;
 }
 
 int is_set_room(struct fk_db *db, struct is_placement *p, const struct is_room *r,

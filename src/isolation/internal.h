@@ -153,6 +153,11 @@ struct is_placement {
 	int64_t area_id;
 };
 
+/* The live event "placement" {placement_id, action ("placed", "transferred", "released"),
+ * kind, status, facility_id} at the person's area, once db's transaction commits. Names no
+ * one. */
+void is_event(struct fk_db *db, const struct is_placement *p, const char *action);
+
 /* Placement id when who's scope covers its person; FK_ENOTFOUND "placement_not_found"
  * otherwise (who NULL: no check). */
 int is_placement_get(struct fk_db *db, const struct fk_principal *who, int64_t id,

@@ -149,7 +149,12 @@ static int stage_write(struct fk_db *db, const struct place_ctx *c, struct is_pl
 	    "iitttiiiiitttiiii", p->id, p->person_id, p->area_path, p->kind, p->reason,
 	    p->contact_id, p->case_id, p->follows_id, p->facility_id, p->room_id, p->start_day,
 	    p->end_day, p->test_days, p->policy_version, c->who ? c->who->user_id : 0, now, now);
-	return rc < 0 ? rc : is_tests_plan(db, p, s, err);
+	if (rc == 0)
+		rc = is_tests_plan(db, p, s, err);
+	fk_copy_text(p->status, sizeof(p->status), "active");
+	if (rc == 0)
+		is_event(db, p, "placed");
+	return rc;
 }
 
 /* The stages from the policy of the reason, with its version. */

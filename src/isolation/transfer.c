@@ -63,6 +63,8 @@ int is_transfer_add(struct fk_db *db, const struct fk_principal *who, struct is_
 		    db, err, "UPDATE placements SET facility_id = ?, updated_at = ? WHERE id = ?",
 		    "iii", f->id, now, p->id);
 	p->facility_id = f->id;
+	if (rc == 0)
+		is_event(db, p, "transferred");
 	return rc;
 }
 

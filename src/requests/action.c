@@ -148,6 +148,6 @@ int rq_action(struct fk_db *db, const struct fk_principal *who, int64_t id, cons
 	if (rc == 0 && (from[0] || strcmp(action, "reopen") == 0))
 		rc = rq_alert(db, &r, from[0] ? "escalated" : "reopened", err);
 	if (rc == 0)
-		rq_event(&r);
+		rq_event(db, &r);
 	return rc;
 }

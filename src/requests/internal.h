@@ -111,8 +111,9 @@ int rq_json(struct fk_db *db, const struct fk_principal *who, int64_t id, bool l
 int rq_log(struct fk_db *db, const struct rq_row *r, const struct fk_principal *by,
 	   const char *action, const char *from_level, const char *to_level, const char *note,
 	   int64_t now, struct fk_err *err);
-/* The event "request" about r (payload: id, kind, urgency, level, level_area_id, status). */
-void rq_event(const struct rq_row *r);
+/* The event "request" about r (payload: id, kind, urgency, level, level_area_id, status),
+ * once db's transaction commits (at once when none is open). */
+void rq_event(struct fk_db *db, const struct rq_row *r);
 /* The alert at r's level area for a request new there (raised, escalated by hand, reopened). */
 int rq_alert(struct fk_db *db, const struct rq_row *r, const char *why, struct fk_err *err);
 /* Checks detail (1..RQ_DETAIL_MAX characters) and a note or reason (field; required or not,

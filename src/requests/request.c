@@ -184,7 +184,7 @@ int rq_store(struct fk_db *db, const struct fk_principal *who, struct rq_prep *p
 	if (rc == 0)
 		rc = rq_alert(db, r, "raised", err);
 	if (rc == 0)
-		rq_event(r);
+		rq_event(db, r);
 	return rc;
 }
 
@@ -277,15 +277,15 @@ int rq_log(struct fk_db *db, const struct rq_row *r, const struct fk_principal *
 			   name, from_level, to_level, note && *note ? note : NULL);
 }
 
-void rq_event(const struct rq_row *r)
+void rq_event(struct fk_db *db, const struct rq_row *r)
 {
 	/* At the person's home area: every level over it (the building, the grid, the
-	 * community...) hears of it; the payload names no one. */
-	fk_events_publish("request", r->area_path,
-			  json_pack("{s:o, s:s, s:s, s:s, s:o, s:s}", "id", fk_json_idv(r->id),
-				    "kind", r->kind, "urgency", r->urgency, "level", r->level,
-				    "level_area_id", fk_json_idv(r->level_area_id), "status",
-				    r->status));
+	 * community...) hears of it, once the write commits; the payload names no one. */
+	fk_events_publish_after(db, "request", r->area_path,
+				json_pack("{s:o, s:s, s:s, s:s, s:o, s:s}", "id",
+					  fk_json_idv(r->id), "kind", r->kind, "urgency",
+					  r->urgency, "level", r->level, "level_area_id",
+					  fk_json_idv(r->level_area_id), "status", r->status));
 }
 
 int rq_alert(struct fk_db *db, const struct rq_row *r, const char *why, struct fk_err *err)

@@ -63,6 +63,9 @@ struct fk_backend {
 	void (*set_autocheckpoint)(struct fk_db *db, bool on);
 	/* Settings for a store's writer connection (fk_store_writer); may be NULL. */
 	void (*tune_writer)(struct fk_db *db);
+	/* PostgreSQL only (NULL on SQLite): fk_db_listen and fk_db_wait. */
+	int (*listen)(struct fk_db *db, const char *channel, struct fk_err *err);
+	int (*wait)(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err *err);
 };
 
 #define FK_CHECKPOINT_MS 100 /* background checkpoints of a SQLite store */
@@ -75,6 +78,7 @@ struct fk_db {
 	struct fk_q *lru_head, *lru_tail;
 	struct fk_q *buckets[FK_QCACHE_BUCKETS];
 	struct fk_db *pool_next;
+	struct fk_db_hook *hooks, **hooks_tail; /* fk_db_after_commit, in order */
 };
 
 /* Sets up the common part of a freshly allocated connection. */

@@ -28,6 +28,7 @@ void fk_db_init(struct fk_db *db, const struct fk_backend *be)
 {
 	memset(db, 0, sizeof(*db));
 	db->be = be;
+	db->hooks_tail = &db->hooks;
 }
 
 void fk_db_close(struct fk_db *db)
@@ -72,6 +73,48 @@ int fk_db_begin(struct fk_db *db, bool write, struct fk_err *err)
 	return rc;
 }
 
+/* ---- after-commit hooks ---- */
+
+struct fk_db_hook {
+	void (*fn)(void *arg);
+	void (*drop)(void *arg);
+	void *arg;
+	struct fk_db_hook *next;
+};
+
+void fk_db_after_commit(struct fk_db *db, void (*fn)(void *arg), void (*drop)(void *arg), void *arg)
+{
+	struct fk_db_hook *h;
+
+	if (!db->in_tx) {
+		fn(arg);
+		return;
+	}
+	h = fk_xcalloc(1, sizeof(*h));
+	h->fn = fn;
+	h->drop = drop;
+	h->arg = arg;
+	*db->hooks_tail = h;
+	db->hooks_tail = &h->next;
+}
+
+/* Runs (committed) or drops the hooks; the list is taken first, so a hook may use db. */
+static void end_hooks(struct fk_db *db, bool committed)
+{
+	struct fk_db_hook *h = db->hooks, *next;
+
+	db->hooks = NULL;
+	db->hooks_tail = &db->hooks;
+	for (; h; h = next) {
+		next = h->next;
+		if (committed)
+			h->fn(h->arg);
+		else if (h->drop)
+			h->drop(h->arg);
+		free(h);
+	}
+}
+
 /* A failed commit leaves no transaction open: the work is rolled back. */
 int fk_db_commit(struct fk_db *db, struct fk_err *err)
 {
@@ -83,6 +126,7 @@ int fk_db_commit(struct fk_db *db, struct fk_err *err)
 	if (rc < 0)
 		db->be->rollback(db);
 	db->in_tx = false;
+	end_hooks(db, rc == 0);
 	return rc;
 }
 
@@ -92,6 +136,7 @@ void fk_db_rollback(struct fk_db *db)
 		return;
 	db->be->rollback(db);
 	db->in_tx = false;
+	end_hooks(db, false);
 }
 
 bool fk_db_in_tx(struct fk_db *db)
@@ -120,6 +165,24 @@ int fk_db_try_lock(struct fk_db *db, const char *name, bool *got, struct fk_err 
 int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err)
 {
 	return db->be->unlock(db, lock_key(name), err);
+}
+
+/* ---- notifications ---- */
+
+static int unsupported(struct fk_db *db, struct fk_err *err)
+{
+	return fk_err_set(err, FK_EINTERNAL, "unsupported", "db", "%s 存储不支持跨连接通知",
+			  "the %s store has no notifications between connections", db->be->name);
+}
+
+int fk_db_listen(struct fk_db *db, const char *channel, struct fk_err *err)
+{
+	return db->be->listen ? db->be->listen(db, channel, err) : unsupported(db, err);
+}
+
+int fk_db_wait(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err *err)
+{
+	return db->be->wait ? db->be->wait(db, wake_fd, timeout_ms, err) : unsupported(db, err);
 }
 
 /* ---- statement cache: chained hash on the SQL text, LRU eviction of idle statements ---- */

@@ -75,6 +75,25 @@ int fk_tx_end(struct fk_db *db, struct fk_tx *tx, int rc, struct fk_err *err);
 int fk_db_try_lock(struct fk_db *db, const char *name, bool *got, struct fk_err *err);
 int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err);
 
+/* Work to do once the transaction open on db has committed: fn(arg) runs right after a
+ * successful fk_db_commit, in the order added; a rollback, a failed commit or closing the
+ * connection calls drop(arg) instead (drop may be NULL). With no transaction open fn(arg)
+ * runs at once. For what must not be seen before the data is (an event about a write):
+ *   fk_db_after_commit(db, announce, free, copy_of_what_changed); */
+void fk_db_after_commit(struct fk_db *db, void (*fn)(void *arg), void (*drop)(void *arg),
+			void *arg);
+
+/* Notifications between connections, in this process or another (PostgreSQL LISTEN and
+ * NOTIFY), on a connection kept for listening alone. fk_db_listen subscribes db to channel
+ * (a plain SQL name). fk_db_wait waits up to timeout_ms for a notification on db, or for
+ * wake_fd (-1: none) to become readable (it is not read); returns 1 when notifications
+ * came (all of them are consumed), 0 on a timeout or a wake, FK_EDB when the connection
+ * broke (close it and open another). A notification sent inside a transaction arrives
+ * when it commits. On SQLite both are FK_EINTERNAL "unsupported": one process has no one
+ * else to tell. */
+int fk_db_listen(struct fk_db *db, const char *channel, struct fk_err *err);
+int fk_db_wait(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err *err);
+
 /* Queries. fk_db_query returns a reset, cached statement; bind parameters (1-based), then
  * call fk_q_step until it returns 0. Always end with fk_q_done (also after errors).
  *   struct fk_q *q;

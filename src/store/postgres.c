@@ -6,6 +6,7 @@
  * Prefix ranges compare bytes, so the database must use the C (or POSIX) collation; open
  * refuses any other. */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +430,55 @@ static int64_t pg_changes(struct fk_q *fq)
 	return *n ? strtoll(n, NULL, 10) : 0;
 }
 
+/* ---- LISTEN / NOTIFY ---- */
+
+static int pg_listen(struct fk_db *db, const char *channel, struct fk_err *err)
+{
+	PGconn *conn = pg_conn(db);
+	char *ident = PQescapeIdentifier(conn, channel, strlen(channel));
+	char sql[128];
+	int rc;
+
+	if (!ident)
+		return pg_fail_res(NULL, conn, "listen", err);
+	snprintf(sql, sizeof(sql), "LISTEN %s", ident);
+	PQfreemem(ident);
+	rc = pg_exec(db, sql, err);
+	return rc;
+}
+
+/* Reads what the server sent and drains the notifications; 1 when there was one. */
+static int drain(PGconn *conn, struct fk_err *err)
+{
+	PGnotify *n;
+	int got = 0;
+
+	if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+		return pg_fail_res(NULL, conn, "wait", err);
+	while ((n = PQnotifies(conn))) {
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
+static int pg_wait(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err *err)
+{
+	PGconn *conn = pg_conn(db);
+	struct pollfd fds[2] = {{.fd = PQsocket(conn), .events = POLLIN},
+				{.fd = wake_fd, .events = POLLIN}};
+	int rc = drain(conn, err);
+
+	if (rc != 0)
+		return rc;
+	if (fds[0].fd < 0)
+		return pg_fail_res(NULL, conn, "wait", err);
+	rc = poll(fds, wake_fd >= 0 ? 2 : 1, timeout_ms);
+	if (rc < 0 || !(fds[0].revents & (POLLIN | POLLERR | POLLHUP)))
+		return 0;
+	return drain(conn, err);
+}
+
 static const struct fk_backend pg_backend = {
     .kind = FK_DB_POSTGRES,
     .name = "postgres",
@@ -456,4 +506,6 @@ static const struct fk_backend pg_backend = {
     .col_double = pg_double,
     .col_text = pg_text,
     .changes = pg_changes,
+    .listen = pg_listen,
+    .wait = pg_wait,
 };

@@ -7,6 +7,8 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/json.h"
+#include "events/events.h"
 #include "base/utf8.h"
 #include "supplies/internal.h"
 
@@ -300,6 +302,18 @@ static int low_alert_if(struct fk_db *db, const struct sp_place *p, const struct
 	return rc;
 }
 
+/* The live event "stock" {place_id, item_id, kind, qty} at the place's area (for a transfer,
+ * at both places, with to_place_id), once the move commits. */
+static void move_event(struct fk_db *db, const struct sp_place *at, const struct sp_move_req *m,
+		       const struct sp_place *to)
+{
+	fk_events_publish_after(db, "stock", at->area_path,
+				json_pack("{s:o, s:o, s:s, s:f, s:o}", "place_id",
+					  fk_json_idv(m->place_id), "item_id",
+					  fk_json_idv(m->item_id), "kind", m->kind, "qty", m->qty,
+					  "to_place_id", to ? fk_json_idv(to->id) : json_null()));
+}
+
 int sp_move_run(struct fk_db *db, const struct fk_principal *who, const struct sp_move_req *m,
 		int64_t now, json_t *moves, struct fk_err *err)
 {
@@ -333,6 +347,10 @@ int sp_move_run(struct fk_db *db, const struct fk_principal *who, const struct s
 	rc = move_rows(db, m, &base, is(m->kind, "transfer") ? &to : NULL, moves, err);
 	if (rc == 0)
 		rc = low_alert_if(db, &place, &item, &before, low_days, now, err);
+	if (rc == 0)
+		move_event(db, &place, m, is(m->kind, "transfer") ? &to : NULL);
+	if (rc == 0 && is(m->kind, "transfer") && strcmp(to.area_path, place.area_path) != 0)
+		move_event(db, &to, m, &to);
 	return rc;
 }
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/json.h"
+#include "events/events.h"
 #include "tubes/tubes.h"
 #include "zones/internal.h"
 
@@ -61,6 +63,28 @@ int zn_zone_get(struct fk_db *db, const struct fk_principal *who, int64_t id, st
 	return 0;
 }
 
+/* The live event "zone" {zone_id, action, kind, from_kind} at the zone's area, once the
+ * change commits: every history row is one, so a screen hears of a seal, a lift, a level
+ * changed or proposed. */
+static int zone_event(struct fk_db *db, int64_t zone_id, const char *action, const char *kind,
+		      const char *from_kind, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q, "SELECT area_path FROM zones WHERE id = ?", err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, zone_id);
+	rc = fk_q_step(q, err);
+	if (rc > 0)
+		fk_events_publish_after(db, "zone", fk_q_text(q, 0),
+					json_pack("{s:o, s:s, s:s?, s:s?}", "zone_id",
+						  fk_json_idv(zone_id), "action", action, "kind",
+						  kind, "from_kind", from_kind));
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 int zn_event_add(struct fk_db *db, int64_t zone_id, const char *action, const char *kind,
 		 const char *from_kind, const char *reason, int64_t proposal_id,
 		 const struct fk_principal *who, int64_t policy_version, struct fk_err *err)
@@ -72,7 +96,9 @@ int zn_event_add(struct fk_db *db, int64_t zone_id, const char *action, const ch
 	    "iittttiitii", fk_id_next(), zone_id, action, kind, from_kind, reason, proposal_id,
 	    who ? who->user_id : 0, who ? who->username : "system", policy_version, fk_now_ms());
 
-	return rc < 0 ? (int)rc : 0;
+	if (rc < 0)
+		return (int)rc;
+	return zone_event(db, zone_id, action, kind, from_kind, err);
 }
 
 /* ---- drawing ---- */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { harness, areaByCode, assertCreated, assertError, phoneFor } from './lib/harness.mjs';
 import { COMMUNITY, makeSite, userId } from './lib/tubes.mjs';
+import { Stream } from './lib/sse.mjs';
 
 const h = harness('duty', { testClock: true });
 const OTHER_COMMUNITY = '370212001002';
@@ -211,6 +212,21 @@ h.test('a shift removed is gone from the roster and frees its time', async () =>
 	assert.equal(d.status, 200, d.what);
 	assertError(await community1.del(`/api/v1/shifts/${S.a1.id}`), 404, { code: 'shift_not_found' });
 	assertCreated(await shift(community1, S.a, 'site', S.site, at(9, 8), at(9, 12)));
+});
+
+h.test('the streams hear of a shift made and removed (event duty), not of a refused one', async () => {
+	const community1 = await h.login('community1');
+	const s = await new Stream(h.base, community1).open();
+	const from = await s.mark(await h.login('admin'), (await areaByCode(community1, COMMUNITY)).id);
+	const made = assertCreated(await shift(community1, S.b, 'checkpoint', S.gate, at(12, 8), at(12, 12)));
+	const e = await s.waitFor((x) => x.event === 'duty' && x.data.payload.shift_id === made.id);
+	assert.deepEqual(e.data.payload, { shift_id: made.id, action: 'made', place_kind: 'checkpoint', place_id: S.gate.id });
+	assertError(await shift(community1, S.b, 'checkpoint', S.gate, at(12, 9), at(12, 11)), 409, { code: 'shift_overlap' });
+	assert.equal((await community1.del(`/api/v1/shifts/${made.id}`)).status, 200);
+	await s.waitFor((x) => x.event === 'duty' && x.data.payload.action === 'removed');
+	assert.deepEqual(s.events.slice(from).filter((x) => x.event === 'duty').map((x) => [x.data.payload.action, x.data.payload.shift_id]),
+		[['made', made.id], ['removed', made.id]], 'the refused shift made no event');
+	s.close();
 });
 
 h.shutdownTest();

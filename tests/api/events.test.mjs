@@ -6,90 +6,15 @@
 // scans; and serve still stops at once, exit 0, with streams open.
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, areaByCode } from './lib/harness.mjs';
+import { Stream } from './lib/sse.mjs';
 import { COMMUNITY, GRID, barcode, openRound, makeSite, residents, openTube, scan, userId } from './lib/tubes.mjs';
 
 const h = harness('events');
-const streams = [];
-
-/* One open GET /api/v1/events, parsed as it arrives. */
-class Stream {
-	constructor(client, headers = {}, query = '') {
-		this.client = client;
-		this.headers = headers;
-		this.query = query;
-		this.text = '';
-		this.events = []; // {id, event, data, receivedAt}
-		this.comments = [];
-		this.retry = null;
-		this.ended = false;
-		this.endedAt = null;
-		this.openedAt = Date.now();
-	}
-
-	async open() {
-		this.abort = new AbortController();
-		const headers = { cookie: this.client.cookie, ...this.headers };
-		this.res = await fetch(`${h.base}/api/v1/events${this.query}`, { headers, signal: this.abort.signal });
-		if (this.res.status === 200) this.pump();
-		streams.push(this);
-		return this;
-	}
-
-	async pump() {
-		const decoder = new TextDecoder();
-		try {
-			for await (const chunk of this.res.body) {
-				this.text += decoder.decode(chunk, { stream: true });
-				this.parse();
-			}
-		} catch {
-			/* aborted by the test */
-		}
-		this.ended = true;
-		this.endedAt = Date.now();
-	}
-
-	parse() {
-		let cut;
-		while ((cut = this.text.indexOf('\n\n')) >= 0) {
-			const block = this.text.slice(0, cut);
-			this.text = this.text.slice(cut + 2);
-			const ev = {};
-			for (const line of block.split('\n')) {
-				if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-				else if (line.startsWith('id: ')) ev.id = line.slice(4);
-				else if (line.startsWith('event: ')) ev.event = line.slice(7);
-				else if (line.startsWith('data: ')) ev.data = JSON.parse(line.slice(6));
-				else if (line.startsWith('retry: ')) this.retry = Number(line.slice(7));
-			}
-			if (ev.event) this.events.push({ ...ev, receivedAt: Date.now() });
-		}
-	}
-
-	/* Resolves to the first event matching pred, waiting up to ms. */
-	async waitFor(pred, ms = 5000, what = 'event') {
-		const until = Date.now() + ms;
-		for (;;) {
-			const ev = this.events.find(pred);
-			if (ev) return ev;
-			assert.ok(Date.now() < until, `${this.client.username}: no ${what} within ${ms} ms; got ` +
-				JSON.stringify(this.events.map((e) => [e.event, e.data && e.data.payload && e.data.payload.title_en])));
-			assert.ok(!this.ended, `${this.client.username}: stream ended while waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 20));
-		}
-	}
-
-	notices(title) {
-		return this.events.filter((e) => e.event === 'alert' && e.data.payload.title_en === title);
-	}
-
-	close() {
-		this.abort.abort();
-	}
-}
+const streams = []; // every stream opened, checked at shutdown
 
 async function stream(user, headers, query) {
-	const s = await new Stream(await h.login(user), headers, query).open();
+	const s = await new Stream(h.base, await h.login(user), headers, query).open();
+	streams.push(s);
 	assert.equal(s.res.status, 200, `${user} GET /api/v1/events -> ${s.res.status}`);
 	return s;
 }
@@ -187,6 +112,28 @@ h.test('Last-Event-ID (or ?last_event_id=) replays what a stream missed', async 
 	await q.waitFor((x) => x.id === later[0].id);
 	s.close();
 	q.close();
+});
+
+h.test('a Last-Event-ID this store never gave, or from before the ring, begins with resync', async () => {
+	const seen = await notice(G1);
+	const s0 = await stream('grid1', {}, '');
+	const newest = (await notice(G1)).title;
+	const heard = await s0.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === newest);
+	s0.close();
+	// Above the newest id: from another epoch (a store made anew); from now on, after resync.
+	const far = await stream('grid1', { 'last-event-id': String(BigInt(heard.id) + (1n << 40n)) });
+	const r1 = await far.waitFor((e) => e.event === 'resync', 5000, 'resync');
+	assert.deepEqual(r1.data, { reason: 'epoch' });
+	assert.equal(far.events[0].event, 'resync', 'resync comes first');
+	const later = await notice(G1);
+	await far.waitFor((e) => e.event === 'alert' && e.data.payload.title_en === later.title);
+	assert.deepEqual(far.notices(seen.title), [], 'nothing from before is replayed');
+	assert.deepEqual(far.notices(newest), []);
+	far.close();
+	// Far below the ring: events after it may be lost.
+	const old = await stream('grid1', { 'last-event-id': '1' });
+	assert.deepEqual((await old.waitFor((e) => e.event === 'resync', 5000, 'resync')).data, { reason: 'gap' });
+	old.close();
 });
 
 h.test('POST /api/v1/alerts: who may raise a notice, and its checks', async () => {

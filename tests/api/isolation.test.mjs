@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, assertSameAsMissing, areaByCode, waitFor }
 	from './lib/harness.mjs';
 import { COMMUNITY, GRID } from './lib/tubes.mjs';
+import { Stream } from './lib/sse.mjs';
 
 const h = harness('isolation', { testClock: true });
 const OTHER_COMMUNITY = '370212001002';
@@ -429,6 +430,34 @@ h.test('the job releases a placement on its day when its tests are in; one missi
 	assert.equal(again.json.status, 'released');
 	assert.equal(again.json.end_day, missed.end_day, 'released after its end keeps its end day');
 	assertError(await c1.post(`/api/v1/placements/${missed.id}/release`, { reason: '再次' }), 409, { code: 'placement_closed' });
+});
+
+h.test('the streams hear of a placement made, transferred and released (event placement), naming no one', async () => {
+	const community1 = await as('community1');
+	const used = new Set([...people, ...traced].map((p) => p.id));
+	const free = (await residents(community1, COMMUNITY)).filter((p) => !used.has(p.id) && !gridIds.has(p.id));
+	const person = free[free.length - 1];
+	const s = await new Stream(h.base, community1).open();
+	const far = await new Stream(h.base, await as('community2')).open();
+	const from = await s.mark(await as('admin'), (await areaByCode(community1, COMMUNITY)).id);
+	const pl = assertCreated(await place(community1, { person_id: person.id, reason: 'high_risk_arrival' })).items[0];
+	assertError(await place(community1, { person_id: person.id, reason: 'high_risk_arrival' }), 409);
+	assertCreated(await community1.post(`/api/v1/placements/${pl.id}/transfers`, {
+		facility_id: fac.id, vehicle: '鲁B·54321', escort: '赵医生',
+	}));
+	const r = await community1.post(`/api/v1/placements/${pl.id}/release`, { reason: '解除' });
+	assert.equal(r.status, 200, r.what);
+	await s.waitFor((x) => x.event === 'placement' && x.data.payload.action === 'released');
+	const mine = s.events.slice(from).filter((x) => x.event === 'placement' && x.data.payload.placement_id === pl.id);
+	assert.deepEqual(mine.map((x) => x.data.payload.action), ['placed', 'transferred', 'released']);
+	assert.deepEqual(mine[1].data.payload, { placement_id: pl.id, action: 'transferred', kind: 'centralised',
+		status: 'active', facility_id: fac.id });
+	assert.equal(mine[0].data.area_path, person.area_path);
+	assert.ok(!JSON.stringify(mine).includes(person.name), 'no name in the events');
+	assert.ok(!far.events.some((x) => x.event === 'placement' && x.data.payload.placement_id === pl.id),
+		'another community hears nothing');
+	s.close();
+	far.close();
 });
 
 h.shutdownTest();

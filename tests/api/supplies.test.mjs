@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, areaByCode } from './lib/harness.mjs';
 import { COMMUNITY, GRID, key, makeSite, openRound, openTube, userId } from './lib/tubes.mjs';
+import { Stream } from './lib/sse.mjs';
 
 const h = harness('supplies', { testClock: true });
 const COMMUNITY2 = '370212001002';
@@ -234,6 +235,31 @@ h.test('low by days left at the last 7 days\' use; a week later with no use it i
 	assert.equal(b.used_7d, 0);
 	assert.equal(b.days_left, null);
 	assert.equal(b.low, false);
+});
+
+h.test('a move is announced to the streams over its places (event stock); a refused one is not', async () => {
+	const community1 = await h.login('community1');
+	const commander = await h.login('commander');
+	const s = await new Stream(h.base, community1).open();
+	const far = await new Stream(h.base, await h.login('community2')).open();
+	const from = await s.mark(await h.login('admin'), (await areaByCode(commander, COMMUNITY)).id);
+	assertCreated(await move(community1, { kind: 'receive', place_id: S.w1.id, item_id: S.mask.id, qty: 7,
+		source: 'donation' }));
+	const e = await s.waitFor((x) => x.event === 'stock' && s.events.indexOf(x) >= from);
+	assert.deepEqual(e.data.payload, { place_id: S.w1.id, item_id: S.mask.id, kind: 'receive', qty: 7, to_place_id: null });
+	assert.equal(e.data.area_path, (await areaByCode(commander, COMMUNITY)).path);
+	assertError(await move(community1, { kind: 'issue', place_id: S.w1.id, item_id: S.mask.id, qty: 100000 }), 409);
+	const t = assertCreated(await move(commander, { kind: 'transfer', place_id: S.w1.id, to_place_id: S.w2.id,
+		item_id: S.mask.id, qty: 2 }));
+	assert.ok(t.moves.length >= 2);
+	await s.waitFor((x) => x.event === 'stock' && x.data.payload.kind === 'transfer');
+	assert.equal(s.events.slice(from).filter((x) => x.event === 'stock').length, 2, 'the refused issue made no event');
+	if (S.w2.area_name !== S.w1.area_name) // the other place's community hears of the transfer too
+		await far.waitFor((x) => x.event === 'stock' && x.data.payload.kind === 'transfer');
+	assert.ok(!far.events.some((x) => x.event === 'stock' && x.data.payload.kind === 'receive' &&
+		x.data.payload.place_id === S.w1.id && x.data.payload.qty === 7), 'the other community hears not of w1');
+	s.close();
+	far.close();
 });
 
 h.shutdownTest();

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { harness, assertError, assertCreated, assertSameAsMissing, areaByCode, moveClock, waitFor } from './lib/harness.mjs';
 import { COMMUNITY, GRID, key, barcode, makeSite, residents, openTube, scan, userId } from './lib/tubes.mjs';
+import { Stream } from './lib/sse.mjs';
 
 const h = harness('zones', { testClock: true });
 const DAY = 24 * 3600 * 1000;
@@ -334,6 +335,25 @@ h.test('switching the scheme is a policy edit: new zones use its kinds, existing
 	assert.equal((await commander.ok(`/api/v1/zones/${zoneB.id}`)).kind, 'high');
 	assertError(await admin.req('PUT', '/api/v1/policies', { json: { values: { 'zones.scheme': 202205 }, reason: 'x' } }), 400,
 		{ field: 'zones.scheme' });
+});
+
+h.test('the streams hear of a zone drawn and lifted (event zone); a refused one is not heard', async () => {
+	// The scheme in force by now is 202204 (sealed, controlled, precaution).
+	const commander = await as('commander');
+	const area = await areaByCode(commander, '370212001002');
+	const s = await new Stream(h.base, commander).open();
+	const from = await s.mark(await as('admin'), area.id);
+	const z = assertCreated(await commander.post('/api/v1/zones', { area_id: area.id, kind: 'precaution', reason: '事件测试' }));
+	assertError(await commander.post('/api/v1/zones', { area_id: area.id, kind: 'controlled', reason: 'x' }), 409);
+	assert.equal((await commander.post(`/api/v1/zones/${z.id}/lift`, { reason: '解除' })).status, 200);
+	await s.waitFor((x) => x.event === 'zone' && x.data.payload.action === 'lifted');
+	const mine = s.events.slice(from).filter((x) => x.event === 'zone');
+	assert.deepEqual(mine.map((x) => x.data.payload), [
+		{ zone_id: z.id, action: 'drawn', kind: 'precaution', from_kind: null },
+		{ zone_id: z.id, action: 'lifted', kind: null, from_kind: 'precaution' },
+	]);
+	assert.equal(mine[0].data.area_path, area.path);
+	s.close();
 });
 
 h.shutdownTest();

@@ -1,6 +1,8 @@
 /* Unit tests for events: the ring (checks, increasing ids, eviction), scope filtering (and
  * the overlap rule of wide events), Last-Event-ID resumes (and the resync after a gap), the
- * per-user cap and many publishers at once; then a real daemon with two worker threads
+ * per-user cap and many publishers at once; the ring of a shared store (ids from the store,
+ * one apart: exact resumes, resync for an id from before it, from another store or across
+ * lost events, ids heard twice skipped); then a real daemon with two worker threads
  * serving 150 open streams (each gets only its scope's events, a wide event wakes the streams
  * inside its area at once, ordinary requests still answer, a resume replays, and stopping the
  * server ends every stream at once); then alerts in a store (SQLite, and PostgreSQL when
@@ -235,6 +237,68 @@ static void test_ring_evicts(void **state)
 	assert_non_null(strstr(out, want));
 	assert_null(strstr(out, "{\"n\":49}"));
 	ev_sub_close(s);
+}
+
+/* The events of a PostgreSQL store come back to the ring with the store's ids, one apart. */
+static struct ev_event stored(int64_t id, int n)
+{
+	static char data[32][64];
+	struct ev_event e = {.id = id, .kind = "k", .area_path = "/1/", .at = 1};
+
+	snprintf(data[id % 32], sizeof(data[0]), "{\"n\":%d}", n);
+	e.data = data[id % 32];
+	return e;
+}
+
+static void test_shared_ring(void **state)
+{
+	struct ev_event e[3] = {stored(1001, 1), stored(1002, 2), stored(1003, 3)};
+	struct ev_sub *s;
+	const char *out;
+
+	(void)state;
+	ev_ring_share(1000);
+	s = sub_for("/1/", true, 1000); /* the store's newest at start: nothing lost */
+	ev_ring_add(e, 3);
+	ev_ring_add(&e[1], 1); /* heard twice (a catch-up after a notification): once */
+	assert_int_equal(fk_events_last_id(), 1003);
+	out = drain(s);
+	assert_null(strstr(out, "resync"));
+	assert_int_equal(count(out, "event: k\n"), 3);
+	assert_non_null(strstr(out, "id: 1001\nevent: k\ndata: {\"n\":1}\n\n"));
+	assert_non_null(strstr(out, "id: 1003\nevent: k\ndata: {\"n\":3}\n\n"));
+	ev_sub_close(s);
+
+	s = sub_for("/1/", true, 1001); /* exactly what came after, on any server */
+	out = drain(s);
+	assert_null(strstr(out, "resync"));
+	assert_null(strstr(out, "id: 1001\n"));
+	assert_int_equal(count(out, "event: k\n"), 2);
+	ev_sub_close(s);
+
+	s = sub_for("/1/", true, 999); /* from before the ring: some may be lost */
+	assert_non_null(strstr(drain(s), "event: resync\ndata: {\"reason\":\"gap\"}"));
+	ev_sub_close(s);
+
+	s = sub_for("/1/", true, 5000); /* never given by this store (one made anew) */
+	out = drain(s);
+	assert_non_null(strstr(out, "event: resync\ndata: {\"reason\":\"epoch\"}"));
+	assert_int_equal(count(out, "event: k\n"), 0);
+	ev_sub_close(s);
+
+	/* 1004..1009 were pruned while this server was away: a resume across them is resync. */
+	e[0] = stored(1010, 10);
+	ev_ring_add(e, 1);
+	s = sub_for("/1/", true, 1003);
+	assert_non_null(strstr(drain(s), "event: resync"));
+	ev_sub_close(s);
+	s = sub_for("/1/", true, 1009);
+	out = drain(s);
+	assert_null(strstr(out, "resync"));
+	assert_int_equal(count(out, "event: k\n"), 1);
+	assert_non_null(strstr(out, "id: 1010\n"));
+	ev_sub_close(s);
+	ev_ring_unshare();
 }
 
 static void test_per_user_cap(void **state)
@@ -637,6 +701,67 @@ static void test_alert_scope_and_event(void **state)
 	ev_alert_list_release(&l);
 }
 
+/* An alert raised inside a transaction is heard when it commits, never when it rolls back. */
+static void test_alert_after_commit(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_err err = {0};
+	struct tree t;
+	struct ev_sub *s;
+
+	tree_make(state, &t);
+	s = sub_for(t.grid1_path, false, 0);
+	area_must(fk_db_begin(db, true, &err), &err);
+	raise_at(db, t.building_path, "回滚的告警");
+	assert_int_equal(count(drain(s), "event: alert\n"), 0);
+	fk_db_rollback(db);
+	assert_int_equal(count(drain(s), "event: alert\n"), 0);
+
+	area_must(fk_db_begin(db, true, &err), &err);
+	raise_at(db, t.building_path, "提交的告警");
+	assert_int_equal(fk_events_publish_after(db, "Bad", "/1/", NULL), FK_EINVAL);
+	assert_int_equal(count(drain(s), "event: alert\n"), 0);
+	area_must(fk_db_commit(db, &err), &err);
+	drain(s);
+	assert_int_equal(count(s->out.data, "event: alert\n"), 1);
+	assert_non_null(strstr(s->out.data, "提交的告警"));
+	assert_null(strstr(s->out.data, "回滚的告警"));
+	ev_sub_close(s);
+}
+
+/* events.prune on PostgreSQL keeps a day of stored events, at most the newest EV_KEEP_ROWS;
+ * on SQLite, where nothing is stored, it touches nothing. */
+static void test_prune(void **state)
+{
+	struct fk_db *db = area_env_db(state);
+	struct fk_err err = {0};
+	int64_t now = fk_now_ms(), left = 0, kept = 0;
+	const int64_t ids[4] = {1, 5, 6, EV_KEEP_ROWS + 2};
+	const int64_t ats[4] = {now, now - EV_KEEP_MS - 1, now, now};
+
+	area_must(
+	    fk_db_write(db, &err, "UPDATE event_counter SET base = 0, last_id = ?", "i", ids[3]),
+	    &err);
+	for (int i = 0; i < 4; i++)
+		area_must(fk_db_write(db, &err,
+				      "INSERT INTO events (id, kind, area_path, wide, body, at) "
+				      "VALUES (?, 'k', '/1/', 0, '{}', ?)",
+				      "ii", ids[i], ats[i]),
+			  &err);
+	area_must(ev_prune(NULL, db, &err), &err);
+	area_must(fk_db_one_i64(db, &err, &left, "SELECT COUNT(*) FROM events", ""), &err);
+	area_must(fk_db_one_i64(db, &err, &kept, "SELECT SUM(id) FROM events", ""), &err);
+	if (fk_db_kind(db) == FK_DB_SQLITE) {
+		assert_int_equal(left, 4);
+	} else { /* 1: past the newest 100,000; 5: older than a day */
+		assert_int_equal(left, 2);
+		assert_int_equal(kept, 6 + EV_KEEP_ROWS + 2);
+	}
+	area_must(fk_db_write(db, &err, "DELETE FROM events", ""), &err);
+	area_must(fk_db_write(db, &err, "UPDATE event_counter SET base = 0, last_id = 0", ""),
+		  &err);
+}
+
 static void test_alert_ack(void **state)
 {
 	struct fk_db *db = area_env_db(state);
@@ -707,16 +832,16 @@ int main(void)
 	    cmocka_unit_test_setup(test_wide_overlap, ring_setup),
 	    cmocka_unit_test_setup(test_resume, ring_setup),
 	    cmocka_unit_test_setup(test_ring_evicts, ring_setup),
+	    cmocka_unit_test_setup(test_shared_ring, ring_setup),
 	    cmocka_unit_test_setup(test_per_user_cap, ring_setup),
 	    cmocka_unit_test_setup(test_many_publishers, ring_setup),
 	    cmocka_unit_test_setup(test_streams, ring_setup),
 	    cmocka_unit_test_setup(test_stream_errors, ring_setup),
 	};
 	const struct CMUnitTest alerts[] = {
-	    cmocka_unit_test(test_alert_raise_checks),
-	    cmocka_unit_test(test_alert_scope_and_event),
-	    cmocka_unit_test(test_alert_ack),
-	    cmocka_unit_test(test_alert_follows_move),
+	    cmocka_unit_test(test_alert_raise_checks), cmocka_unit_test(test_alert_scope_and_event),
+	    cmocka_unit_test(test_alert_after_commit), cmocka_unit_test(test_prune),
+	    cmocka_unit_test(test_alert_ack),	       cmocka_unit_test(test_alert_follows_move),
 	};
 	int failed = cmocka_run_group_tests_name("events ring and streams", ring, NULL, NULL);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "base/clock.h"
 #include "store/backend.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -339,6 +340,83 @@ static void test_tx_failing_commit(void **state)
 	must(fk_tx_begin(db, &tx, &err), &err);
 	assert_int_equal(fk_tx_end(db, &tx, 0, &err), 0);
 	must(fk_db_exec(db, "DROP TABLE t_child", &err), &err);
+}
+
+/* After-commit hooks run in order after a commit, are dropped by a rollback (and a failed
+ * commit), and run at once with no transaction open. */
+static char hook_log[64];
+
+static void hook_ran(void *arg)
+{
+	size_t n = strlen(hook_log);
+
+	snprintf(hook_log + n, sizeof(hook_log) - n, "%s", (const char *)arg);
+}
+
+static void hook_dropped(void *arg)
+{
+	size_t n = strlen(hook_log);
+
+	snprintf(hook_log + n, sizeof(hook_log) - n, "-%s", (const char *)arg);
+}
+
+static void test_after_commit(void **state)
+{
+	struct fk_db *db = env_db(state);
+	struct fk_err err = {0};
+
+	hook_log[0] = '\0';
+	fk_db_after_commit(db, hook_ran, hook_dropped, "a"); /* no transaction: now */
+	assert_string_equal(hook_log, "a");
+	must(fk_db_begin(db, true, &err), &err);
+	fk_db_after_commit(db, hook_ran, hook_dropped, "b");
+	fk_db_after_commit(db, hook_ran, hook_dropped, "c");
+	assert_string_equal(hook_log, "a");
+	must(fk_db_commit(db, &err), &err);
+	assert_string_equal(hook_log, "abc");
+	must(fk_db_begin(db, true, &err), &err);
+	fk_db_after_commit(db, hook_ran, hook_dropped, "d");
+	fk_db_after_commit(db, hook_ran, NULL, "e");
+	fk_db_rollback(db);
+	assert_string_equal(hook_log, "abc-d");
+	must(fk_db_begin(db, true, &err), &err);
+	must(fk_db_commit(db, &err), &err); /* nothing left over from the rollback */
+	assert_string_equal(hook_log, "abc-d");
+}
+
+/* LISTEN/NOTIFY: a notification sent in a transaction arrives at its commit; a wake ends the
+ * wait at once; SQLite has none. */
+static void test_listen(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_db *l, *n = env_db(state);
+	int wake[2];
+	uint64_t t0;
+
+	must(fk_db_open(e->url, &l, &err), &err);
+	if (fk_db_kind(l) == FK_DB_SQLITE) {
+		assert_int_equal(fk_db_listen(l, "fk_test", &err), FK_EINTERNAL);
+		assert_string_equal(err.key, "unsupported");
+		assert_int_equal(fk_db_wait(l, -1, 10, &err), FK_EINTERNAL);
+		fk_db_close(l);
+		return;
+	}
+	must(fk_db_listen(l, "fk_test", &err), &err);
+	must(fk_db_begin(n, true, &err), &err);
+	must(fk_db_exec(n, "NOTIFY fk_test", &err), &err);
+	assert_int_equal(fk_db_wait(l, -1, 100, &err), 0); /* not committed yet */
+	must(fk_db_commit(n, &err), &err);
+	assert_int_equal(fk_db_wait(l, -1, 5000, &err), 1);
+	assert_int_equal(fk_db_wait(l, -1, 50, &err), 0); /* consumed */
+	assert_int_equal(pipe(wake), 0);
+	assert_int_equal(write(wake[1], "x", 1), 1);
+	t0 = fk_mono_ns();
+	assert_int_equal(fk_db_wait(l, wake[0], 5000, &err), 0);
+	assert_true(fk_mono_ns() - t0 < 1000000000u);
+	close(wake[0]);
+	close(wake[1]);
+	fk_db_close(l);
 }
 
 /* fk_tx joins whatever transaction is open (a read one too) and ends none of it; an end on a
@@ -714,7 +792,7 @@ static void test_migrate_carry_over(void **state)
 	must(fk_migrate_version(db, "testing", &version, &err), &err);
 	assert_true(version >= 3);
 	must(fk_migrate_version(db, "events", &version, &err), &err);
-	assert_int_equal(version, 1);
+	assert_int_equal(version, 2); /* 001 carried over, 002 (the event log) applied */
 	must(fk_db_one_i64(db, &err, &n,
 			   "SELECT COUNT(*) FROM module_migrations WHERE module = 'people' AND "
 			   "version = 1 AND name = '001_people.sql'",
@@ -962,6 +1040,8 @@ int main(void)
 	    cmocka_unit_test(test_tx_after_error),
 	    cmocka_unit_test(test_tx_join_or_begin),
 	    cmocka_unit_test(test_tx_failing_commit),
+	    cmocka_unit_test(test_after_commit),
+	    cmocka_unit_test(test_listen),
 	    cmocka_unit_test(test_tx_join_read_and_closed),
 	    cmocka_unit_test(test_sqlite_writers_queue),
 	    cmocka_unit_test(test_changes),
