@@ -64,6 +64,7 @@ api-postgres: build-asan
 
 browser: build web
 	@cd web && npx vitest run --reporter=dot
+	@node scripts/web-size.mjs web/dist
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=sqlite node --test --test-concurrency=1 tests/browser/
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/browser/
 
