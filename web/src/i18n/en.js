@@ -324,4 +324,7 @@ export default {
     placeKinds: { warehouse: 'Warehouse', site: 'Sampling site', checkpoint: 'Checkpoint', facility: 'Facility' },
     categories: { ppe: 'Protective gear', test_kit: 'Test kits', swab: 'Swabs', tube: 'Tubes', disinfectant: 'Disinfectant', living_pack: 'Living-supply packs', other: 'Other' },
   },
+  offline: {
+    keptAt: 'No network: the list as of {at}; what you do is queued and sent when the network is back',
+  },
 }

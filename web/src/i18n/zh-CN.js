@@ -324,4 +324,7 @@ export default {
     placeKinds: { warehouse: '仓库', site: '采样点', checkpoint: '卡口', facility: '隔离点' },
     categories: { ppe: '防护用品', test_kit: '检测试剂', swab: '采样拭子', tube: '采样管', disinfectant: '消毒用品', living_pack: '生活物资包', other: '其他' },
   },
+  offline: {
+    keptAt: '无网络：显示的是 {at} 的列表，操作已排队，联网后自动发送',
+  },
 }
