@@ -3,6 +3,7 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver, VantResolver } from 'unplugin-vue-components/resolvers'
+import { pwa } from './pwa.config.js'
 
 // Vant's icon font is embedded (woff2) and also named on a public CDN as a fallback. The app
 // runs on district networks that may not reach it, and its Content-Security-Policy allows
@@ -30,7 +31,7 @@ const perScreenImports = Components({
 })
 
 export default defineConfig({
-  plugins: [localFontsOnly(), vue(), perScreenImports],
+  plugins: [localFontsOnly(), vue(), perScreenImports, pwa('dist')],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',
