@@ -3,7 +3,8 @@
 // with the network gone (Playwright's offline mode) the app opens again from what the worker
 // keeps, on the registrar's desk with its last rounds and sites, and a scan made offline waits in
 // the outbox and reaches the server once when the network is back. A delivery run opened once
-// opens again offline with its households, and a sign-off made then is sent on return.
+// opens again offline with its households, and a sign-off made then is sent on return; so does
+// the door-to-door page with its call-ups, a building's call-up marked done offline.
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, phoneFor } from '../api/lib/harness.mjs';
@@ -49,6 +50,10 @@ const setup = once(async () => {
 			area_id: building.id, household: key, residence: 'permanent', tags: [],
 		}));
 	fx.run = ok(await community.post('/api/v1/deliveries/runs', { area_id: building.id, day: shanghaiDay(), households: KEYS }));
+	fx.building = building;
+	const start = Date.now() + 3600e3;
+	ok(await community.req('PUT', `/api/v1/rounds/${fx.round.id}/callups`, { json: { items: [
+		{ area_id: building.id, slot_start: new Date(start).toISOString(), slot_end: new Date(start + 3600e3).toISOString() }] } }));
 	fx.commander = commander;
 	fx.community = community;
 });
@@ -168,6 +173,29 @@ h.test('a delivery run opened once opens again offline, and a sign-off made then
 	const run = ok(await fx.community.get(`/api/v1/deliveries/runs/${fx.run.id}`));
 	assert.equal(run.done, 1);
 	assert.equal(run.households.find((x) => x.key === KEYS[1]).outcome, 'delivered');
+}, PHONE);
+
+h.test('the door-to-door page opens offline on its call-ups, and a call-up marked done then is sent on return', async (page) => {
+	await setup();
+	await h.login(page, 'grid1');
+	await page.goto(`${h.base}/testing/door`);
+	await page.click('.van-tab:has-text("叫号")');
+	await page.waitForSelector('[data-test=callup-done]');
+	await workerInCharge(page);
+
+	await page.context().setOffline(true);
+	await page.reload();
+	await page.waitForSelector('[data-test=kept-note]');
+	await page.click('.van-tab:has-text("叫号")');
+	await page.click('[data-test=callup-done]');
+	await page.waitForFunction(() => document.querySelector('[data-test=door-queued]').innerText === '待发送 1');
+	const callup = async () => ok(await fx.community.get(`/api/v1/rounds/${fx.round.id}/callups`)).items.find((x) => String(x.area_id) === String(fx.building.id));
+	assert.equal((await callup()).done, false, 'nothing reached the server offline');
+
+	await page.context().setOffline(false);
+	await page.waitForFunction(() => document.querySelector('[data-test=door-queued]').innerText === '待发送 0', null, { timeout: 30_000 });
+	assert.equal((await callup()).done, true);
+	await page.waitForSelector('[data-test=callup-done]', { state: 'detached' });
 }, PHONE);
 
 h.test('logging out forgets the lists kept on the phone', async (page) => {
