@@ -12,7 +12,7 @@ PORT       ?= 8080
 
 .PHONY: all deps build build-asan build-clang web run test unit fuzz api api-sqlite api-postgres browser bench format clean
 
-WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package-lock.json
+WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/pwa.config.js web/package-lock.json
 
 all: build
 

@@ -4,7 +4,8 @@
 // keeps, on the registrar's desk with its last rounds and sites, and a scan made offline waits in
 // the outbox and reaches the server once when the network is back. A delivery run opened once
 // opens again offline with its households, and a sign-off made then is sent on return; so does
-// the door-to-door page with its call-ups, a building's call-up marked done offline.
+// the door-to-door page with its call-ups, a building's call-up marked done offline, and the
+// gate with its checkpoint and the day's log, a pass made offline.
 import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, phoneFor } from '../api/lib/harness.mjs';
@@ -51,6 +52,8 @@ const setup = once(async () => {
 		}));
 	fx.run = ok(await community.post('/api/v1/deliveries/runs', { area_id: building.id, day: shanghaiDay(), households: KEYS }));
 	fx.building = building;
+	fx.cp = ok(await community.post('/api/v1/checkpoints', { area_id: area.id, code: 'CP-PWA-1', name: '离线北门' }));
+	ok(await community.req('PUT', `/api/v1/checkpoints/${fx.cp.id}/staff`, { json: { usernames: ['volunteer1'] } }));
 	const start = Date.now() + 3600e3;
 	ok(await community.req('PUT', `/api/v1/rounds/${fx.round.id}/callups`, { json: { items: [
 		{ area_id: building.id, slot_start: new Date(start).toISOString(), slot_end: new Date(start + 3600e3).toISOString() }] } }));
@@ -196,6 +199,40 @@ h.test('the door-to-door page opens offline on its call-ups, and a call-up marke
 	await page.waitForFunction(() => document.querySelector('[data-test=door-queued]').innerText === '待发送 0', null, { timeout: 30_000 });
 	assert.equal((await callup()).done, true);
 	await page.waitForSelector('[data-test=callup-done]', { state: 'detached' });
+}, PHONE);
+
+/* One person through the gate: the ID typed + Enter, 36.5 on the pad, one tap. */
+async function passOne(page, person) {
+	await page.fill('[data-test=gate-input]', person.id_number);
+	await page.press('[data-test=gate-input]', 'Enter');
+	for (const k of '36.5') await page.click(`[data-test="pad-${k}"]`);
+	await page.click('[data-test=gate-pass]');
+}
+
+h.test('the gate opens offline on its checkpoint and the day\'s log, and a pass made then is sent on return', async (page) => {
+	await setup();
+	const [first, second] = [fx.people[1], fx.people[2]];
+	await h.login(page, 'volunteer1');
+	await page.goto(h.base + '/gates');
+	await page.waitForFunction(() => document.querySelector('[data-test=gate-checkpoint]')?.value !== '');
+	await passOne(page, first);
+	await page.waitForFunction((name) => document.querySelector('[data-test=gate-log]')?.innerText.includes(name), first.name);
+	await workerInCharge(page);
+
+	await page.context().setOffline(true);
+	await page.reload();
+	await page.waitForSelector('[data-test=kept-note]');
+	assert.match(await page.locator('[data-test=gate-checkpoint] option:checked').innerText(), /离线北门/);
+	assert.match(await text(page, '[data-test=gate-log]'), new RegExp(first.name), 'the day\'s log as last fetched');
+	await passOne(page, second);
+	await page.waitForFunction(() => document.querySelector('[data-test=gate-queued]').innerText === '待发送 1');
+	const passesIn = async () => ok(await fx.community.get(`/api/v1/checkpoints/${fx.cp.id}/passes`)).counts.in;
+	assert.equal(await passesIn(), 1, 'nothing reached the server offline');
+
+	await page.context().setOffline(false);
+	await page.waitForFunction(() => document.querySelector('[data-test=gate-queued]').innerText === '待发送 0', null, { timeout: 30_000 });
+	assert.equal(await passesIn(), 2, 'the offline pass counted once');
+	await page.waitForFunction((name) => document.querySelector('[data-test=gate-log]')?.innerText.includes(name), second.name);
 }, PHONE);
 
 h.test('logging out forgets the lists kept on the phone', async (page) => {
