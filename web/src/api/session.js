@@ -1,8 +1,9 @@
 // The logged-in user, shared by every screen: who, which role, which areas. The user is kept
 // in localStorage too, so that the installed app opened with no network still knows who is
 // logged in and opens the field pages on their kept lists (session.offline true); the server
-// is asked again as soon as the network is back, which also brings a fresh CSRF token for the
-// writes that waited in the outbox.
+// is asked again as soon as the network is back (and every RETRY_MS meanwhile: a server that
+// was busy or down is no 'online' event), which also brings a fresh CSRF token for the writes
+// that waited in the outbox.
 import { reactive } from 'vue'
 import { request, setCsrf } from './client.js'
 import { endpoints, url } from './endpoints.js'
@@ -10,6 +11,8 @@ import { connectionFailed, forgetKept } from '../lib/kept.js'
 
 export const session = reactive({ user: null, checked: false, offline: false })
 const KEPT_USER = 'fk.kept-user'
+const RETRY_MS = 15000
+let retry = null
 
 function keptUser() {
   try {
@@ -54,15 +57,34 @@ export async function loadMe() {
     session.user = kept
     session.offline = !!kept
     if (!kept) localStorage.removeItem(KEPT_USER)
+    else askAgainLater()
   }
   session.checked = true
   return session.user
 }
 
-if (typeof window !== 'undefined')
-  window.addEventListener('online', () => {
-    if (session.offline) loadMe()
-  })
+/* Back in touch after opening offline: the server's answer replaces the kept user. A session
+ * that ended meanwhile leaves the page as it is; its queued writes then wait, and the outbox's
+ * bar asks the user to log in again. */
+async function recheck() {
+  if (!session.offline) return
+  try {
+    accept(await request('GET', url('me')))
+  } catch (e) {
+    if (connectionFailed(e)) askAgainLater()
+    else session.offline = false
+  }
+}
+
+function askAgainLater() {
+  if (retry) return
+  retry = setTimeout(() => {
+    retry = null
+    recheck()
+  }, RETRY_MS)
+}
+
+if (typeof window !== 'undefined') window.addEventListener('online', recheck)
 
 export async function logout() {
   const user = session.user
