@@ -12,7 +12,7 @@ PORT       ?= 8080
 
 .PHONY: all deps build build-asan build-clang web run test unit fuzz api api-sqlite api-postgres browser bench format clean
 
-WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package-lock.json
+WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/pwa.config.js web/package-lock.json
 
 all: build
 
@@ -64,6 +64,7 @@ api-postgres: build-asan
 
 browser: build web
 	@cd web && npx vitest run --reporter=dot
+	@node scripts/web-size.mjs web/dist
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=sqlite node --test --test-concurrency=1 tests/browser/
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist FK_STORE=postgres scripts/with-postgres.sh node --test --test-concurrency=1 tests/browser/
 

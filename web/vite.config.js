@@ -1,6 +1,9 @@
 // Vite build of the fangkong web app; `fangkong serve --web web/dist` serves the output.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver, VantResolver } from 'unplugin-vue-components/resolvers'
+import { pwa } from './pwa.config.js'
 
 // Vant's icon font is embedded (woff2) and also named on a public CDN as a fallback. The app
 // runs on district networks that may not reach it, and its Content-Security-Policy allows
@@ -18,12 +21,22 @@ function localFontsOnly() {
   }
 }
 
+// Element Plus and Vant components are imported by the screens that use them (with their CSS),
+// so a phone page downloads neither the desktop library nor the screens it does not open.
+// Local components stay explicit imports (dirs: []).
+const perScreenImports = Components({
+  dirs: [],
+  dts: false,
+  resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })],
+})
+
 export default defineConfig({
-  plugins: [localFontsOnly(), vue()],
+  plugins: [localFontsOnly(), vue(), perScreenImports, pwa('dist')],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',
     chunkSizeWarningLimit: 2000,
+    manifest: true,
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },

@@ -149,4 +149,36 @@ h.test('every reply carries CSP with frame-ancestors, the web app its own policy
 	}
 });
 
+h.test('the installable app: the service worker and manifest with their types, the worker never cached', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fk-web-'));
+	fs.mkdirSync(path.join(dir, 'assets'));
+	fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>fk</title>');
+	fs.writeFileSync(path.join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {})');
+	fs.writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"fk"}');
+	fs.writeFileSync(path.join(dir, 'assets', 'index-Ab3dE6gH.js'), 'export {}');
+	const srv = await startServer(h.dbUrl, { args: ['--web', dir] });
+	try {
+		const get = async (p) => {
+			const r = await fetch(srv.base + p);
+			await r.arrayBuffer();
+			return { status: r.status, type: r.headers.get('content-type') || '', cache: r.headers.get('cache-control') || '', csp: r.headers.get('content-security-policy') || '' };
+		};
+		const sw = await get('/sw.js');
+		assert.equal(sw.status, 200);
+		assert.match(sw.type, /^text\/javascript/);
+		assert.equal(sw.cache, 'no-cache', 'a new service worker must be seen at the next start');
+		assert.match((await get('/')).csp, /worker-src 'self'/, 'the page may register its worker');
+		const mf = await get('/manifest.webmanifest');
+		assert.equal(mf.status, 200);
+		assert.match(mf.type, /^application\/manifest\+json/);
+		assert.equal(mf.cache, 'no-cache');
+		const asset = await get('/assets/index-Ab3dE6gH.js');
+		assert.match(asset.cache, /max-age=31536000, immutable/);
+		assert.equal((await get('/workbox-missing.js')).status, 404, 'a missing script is not the app page');
+	} finally {
+		await srv.stop();
+		fs.rmSync(dir, { recursive: true });
+	}
+});
+
 h.shutdownTest();

@@ -1,14 +1,12 @@
-// Entry: Vue app with the router, i18n, Element Plus (desktop screens) and Vant (phone screens).
+// Entry: Vue app with the router and i18n. Element Plus (desktop screens) and Vant (phone
+// screens) are imported per screen (vite.config.js); only the styles of what a script calls
+// rather than a template names (messages, confirm boxes, toasts) are loaded here.
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
-import * as Icons from '@element-plus/icons-vue'
-import Vant from 'vant'
-import 'vant/lib/index.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'vant/es/toast/style'
 import App from './App.vue'
 import { router } from './router.js'
 import { i18n } from './i18n/index.js'
 
-const app = createApp(App)
-for (const [name, comp] of Object.entries(Icons)) app.component(name, comp)
-app.use(i18n).use(router).use(ElementPlus).use(Vant).mount('#app')
+createApp(App).use(i18n).use(router).mount('#app')

@@ -1,8 +1,7 @@
 // The registrar desk's pieces that need no server: what a scanned code is, the pooling advice,
-// and the outbox that keeps scans through a broken connection and sends each exactly once.
-import { describe, it, expect, vi } from 'vitest'
+// and the registrar picker (the outbox that keeps scans is tested in outbox.test.js).
+import { describe, it, expect } from 'vitest'
 import { classify, maskCode, clientKey, idCheckDigit } from '../src/modules/testing/codes.js'
-import { createScanQueue, isTransient } from '../src/modules/testing/scanQueue.js'
 import { advisePool, dorfman, duration, percent, registrarLabel, mergeRegistrars } from '../src/modules/testing/common.js'
 
 function validId(first17) {
@@ -74,107 +73,6 @@ describe('pooling advice', () => {
     expect(percent(5, 10)).toBe(50)
     expect(percent(50, 20000)).toBe(0.2)
     expect(percent(1, 0)).toBe(0)
-  })
-})
-
-describe('scan queue', () => {
-  const netError = () => Object.assign(new TypeError('Failed to fetch'))
-  const refusal = (code) => Object.assign(new Error(code), { status: 409, code })
-
-  it('classifies failures', () => {
-    expect(isTransient(netError())).toBe(true)
-    expect(isTransient({ status: 503 })).toBe(true)
-    expect(isTransient({ status: 401 })).toBe(true)
-    expect(isTransient({ status: 403, code: 'csrf' })).toBe(true)
-    expect(isTransient({ status: 409, code: 'tube_full' })).toBe(false)
-    expect(isTransient({ status: 404, code: 'unknown_person' })).toBe(false)
-  })
-
-  it('sends in order, keeps the key across retries and survives a reload', async () => {
-    vi.useFakeTimers()
-    const storage = memoryStorage()
-    let down = true
-    const seen = []
-    const send = vi.fn(async (op) => {
-      seen.push(op.id)
-      if (down) throw netError()
-      return { ok: op.id }
-    })
-    const sent = []
-    const q = createScanQueue({ key: 'q', storage, send, onSent: (op) => sent.push(op.id), win: null, retryMs: 1000 })
-    q.push({ id: 'k1', kind: 'scan' })
-    q.push({ id: 'k2', kind: 'scan' })
-    await vi.advanceTimersByTimeAsync(0)
-    expect(q.items.length).toBe(2)
-    expect(JSON.parse(storage.getItem('q')).map((o) => o.id)).toEqual(['k1', 'k2'])
-    q.stop()
-
-    // A reload: a new queue over the same storage carries on with the same keys.
-    down = false
-    const q2 = createScanQueue({ key: 'q', storage, send, onSent: (op) => sent.push(op.id), win: null, retryMs: 1000 })
-    expect(q2.items.map((o) => o.id)).toEqual(['k1', 'k2'])
-    await q2.kick()
-    expect(sent).toEqual(['k1', 'k2'])
-    expect(seen.filter((k) => k === 'k1').length).toBeGreaterThanOrEqual(2)
-    expect(q2.items.length).toBe(0)
-    expect(JSON.parse(storage.getItem('q'))).toEqual([])
-    q2.stop()
-    vi.useRealTimers()
-  })
-
-  it('retries on a timer after a failure and on the online event', async () => {
-    vi.useFakeTimers()
-    const storage = memoryStorage()
-    let fails = 2
-    const send = vi.fn(async () => {
-      if (fails-- > 0) throw netError()
-      return {}
-    })
-    const win = new EventTarget()
-    const q = createScanQueue({ key: 'q', storage, send, win, retryMs: 1000 })
-    q.push({ id: 'a' })
-    await vi.advanceTimersByTimeAsync(0)
-    expect(send).toHaveBeenCalledTimes(1)
-    await vi.advanceTimersByTimeAsync(1000)
-    expect(send).toHaveBeenCalledTimes(2)
-    win.dispatchEvent(new Event('online'))
-    await vi.advanceTimersByTimeAsync(0)
-    expect(send).toHaveBeenCalledTimes(3)
-    expect(q.items.length).toBe(0)
-    q.stop()
-    vi.useRealTimers()
-  })
-
-  it('drops a refused action, reports it and goes on with the next', async () => {
-    const storage = memoryStorage()
-    const refused = []
-    const send = async (op) => {
-      if (op.id === 'bad') throw refusal('already_in_tube')
-      return {}
-    }
-    const q = createScanQueue({ key: 'q', storage, send, win: null, onRefused: (op, e) => refused.push([op.id, e.code]) })
-    q.push({ id: 'bad' })
-    q.push({ id: 'good' })
-    await tick()
-    await tick()
-    expect(refused).toEqual([['bad', 'already_in_tube']])
-    expect(q.items.length).toBe(0)
-    q.stop()
-  })
-
-  it('lets a queued action be taken back unless it is on its way', async () => {
-    const storage = memoryStorage()
-    let release
-    const send = () => new Promise((r) => (release = r))
-    const q = createScanQueue({ key: 'q', storage, send, win: null })
-    q.push({ id: 'x' })
-    q.push({ id: 'y' })
-    expect(q.remove('x')).toBe(false)
-    expect(q.remove('y')).toBe(true)
-    release({})
-    await tick()
-    expect(q.items.length).toBe(0)
-    q.stop()
   })
 })
 

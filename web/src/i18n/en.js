@@ -349,4 +349,7 @@ export default {
     export: 'Export', csv: 'Export CSV', xlsx: 'Export XLSX', unmask: 'Export unmasked…', reason: 'Why do you export unmasked data? (kept in the audit log)',
     reasonRequired: 'A reason is required', noArea: 'No area has the code {code}',
   },
+  offline: {
+    keptAt: 'No network: the list as of {at}; what you do is queued and sent when the network is back',
+  },
 }

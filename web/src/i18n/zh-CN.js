@@ -349,4 +349,7 @@ export default {
     export: '导出', csv: '导出 CSV', xlsx: '导出 XLSX', unmask: '导出未脱敏数据…', reason: '请填写导出未脱敏数据的理由（将记入审计日志）',
     reasonRequired: '须填写理由', noArea: '没有编码为 {code} 的区域',
   },
+  offline: {
+    keptAt: '无网络：显示的是 {at} 的列表，操作已排队，联网后自动发送',
+  },
 }

@@ -3,7 +3,7 @@
 export const OUTCOMES = ['delivered', 'nobody_home', 'refused']
 
 /* The outcome a household shows: the one the server has, else the one waiting in the queue
- * (items of createScanQueue: {run_id, key, outcome}), else pending. */
+ * (items of createOutbox: {run_id, key, outcome}), else pending. */
 export function shownOutcome(household, runId, queued) {
   if (household.outcome !== 'pending') return household.outcome
   const q = queued.find((o) => o.run_id === runId && o.key === household.key)

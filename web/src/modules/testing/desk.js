@@ -1,11 +1,11 @@
 // The registrar's desk: the chosen round and site, the tube being filled, and the outbox of desk
-// actions (scanQueue.js). It decides what a scanned code means (a tube barcode or a resident) and
+// actions (lib/outbox.js). It decides what a scanned code means (a tube barcode or a resident) and
 // keeps the tube's count and names as the server answers. One desk per logged-in user, kept in
 // localStorage with its queue, and alive across screens so queued scans keep going out.
 import { computed, reactive, watch } from 'vue'
 import { request } from '../../api/client.js'
 import { url } from '../../api/endpoints.js'
-import { createScanQueue } from './scanQueue.js'
+import { createOutbox } from '../../lib/outbox.js'
 import { classify, clientKey, maskCode, buzz } from './codes.js'
 
 const SEND_TIMEOUT_MS = 15000
@@ -80,7 +80,7 @@ function createDesk(username) {
   const deskKey = `fk.desk.${username}`
   const desk = reactive(readJson(deskKey, { round_id: '', site_id: '', capacity: 10, tube: null }))
   const ui = reactive({ message: null, online: navigator.onLine })
-  const queue = createScanQueue({ key: `fk.scanq.${username}`, send, onSent, onRefused })
+  const queue = createOutbox({ key: `fk.scanq.${username}`, send, onSent, onRefused })
   watch(desk, () => localStorage.setItem(deskKey, JSON.stringify(desk)), { deep: true })
   window.addEventListener('online', () => (ui.online = true))
   window.addEventListener('offline', () => (ui.online = false))

@@ -1,9 +1,11 @@
-// The registrar's outbox: every desk action (open a tube, scan a person, undo, close, add a
-// visitor) is written to localStorage first and sent from here, one at a time and in order.
-// A failure of the connection (no reply, 5xx, 408/429, a lapsed session) keeps the action at the
-// head of the queue and retries it later with the same client key, so the server counts it once;
-// a refusal (any other 4xx) drops it and reports it. A page reload or a dead battery loses
-// nothing that was queued.
+// outbox: the phone pages' writes that must survive a lost connection — the registrar's desk
+// actions (open a tube, scan, undo, close, a visitor), gate passes, delivery sign-offs, health
+// reports. Each page makes one with its own storage key; every action is written to
+// localStorage first and sent from here, one at a time and in order, each with the client key
+// it was queued with. A failure of the connection (no reply, 5xx, 408/429, a lapsed session)
+// keeps the action at the head of the queue and retries it later with the same client key, so
+// the server counts it once; a refusal (any other 4xx) drops it and reports it. A page reload,
+// an app opened with no network or a dead battery loses nothing that was queued.
 import { reactive } from 'vue'
 
 /* Whether an error means "try again later" rather than "the server said no". */
@@ -30,7 +32,7 @@ function load(storage, key) {
 /* opts: key (storage key), send(op) -> Promise<reply>, onSent(op, reply), onRefused(op, error),
  * storage, retryMs (first retry delay, doubled per failure up to maxRetryMs), win (event target
  * for 'online'; null in tests). */
-export function createScanQueue(opts) {
+export function createOutbox(opts) {
   const storage = opts.storage || globalThis.localStorage
   const retryMs = opts.retryMs ?? 2000
   const maxRetryMs = opts.maxRetryMs ?? 20000
