@@ -1,12 +1,11 @@
 // The desktop menu's icons, by the name each menu entry gives (router.js `icon`): only these
-// are bundled, not the whole icon set (a few more than used, for the report and dashboard
-// screens' entries).
+// are bundled, not the whole icon set.
 import {
   Aim, Avatar, Bell, Box, Calendar, ChatDotRound, ChatLineSquare, Clock, DataAnalysis, Document,
   FirstAidKit, Flag, Goods, Guide, Histogram, HomeFilled, House, List, Location, Lock,
   MapLocation, Menu, Message, Odometer, OfficeBuilding, Operation, Phone, PieChart, Place,
   Present, Promotion, Setting, Stopwatch, Tickets, Upload, User, UserFilled, Van, Warning,
-  Camera, DataBoard, Monitor, TrendCharts, Download, Printer,
+  Camera, DataBoard, Monitor, TrendCharts, Download, Printer, Notebook,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
@@ -14,7 +13,7 @@ export const menuIcons = {
   Document, FirstAidKit, Flag, Goods, Guide, Histogram, HomeFilled, House, List, Location, Lock,
   MapLocation, Message, Odometer, OfficeBuilding, Operation, Phone, PieChart, Place, Present,
   Promotion, Setting, Stopwatch, Tickets, Upload, User, UserFilled, Van, Warning,
-  DataBoard, Monitor, TrendCharts, Download, Printer,
+  DataBoard, Monitor, TrendCharts, Download, Printer, Notebook,
 }
 
 /* The icon component of a menu entry; a name not listed here shows the generic one. */
