@@ -1,6 +1,5 @@
 /* export: the isolation module's rows for exports (isolation.h): the placements of people under
  * an area, by id, a page at a time, as text columns, unmasked. */
-#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include "area/area.h"
@@ -16,20 +15,7 @@ const char *const fk_placements_export_heads[] = {"编号",     "姓名",	  "证
 
 #define NCOLS 10
 
-/* One row's columns as text; NULL as "". */
-static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		char *next, size_t next_size)
-{
-	const char *v[NCOLS];
-
-	for (int i = 0; i < NCOLS; i++) {
-		v[i] = fk_q_text(q, i);
-		if (!v[i])
-			v[i] = "";
-	}
-	snprintf(next, next_size, "%lld", (long long)fk_q_i64(q, 0));
-	return row(ctx, v, NCOLS);
-}
+static const struct fk_page_cols COLS = {.ncols = NCOLS, .key = {0}, .nkey = 1};
 
 int fk_placements_export_page(struct fk_db *db, const char *under, const char *after, int limit,
 			      int (*row)(void *ctx, const char *const *v, int n), void *ctx,
@@ -58,9 +44,5 @@ int fk_placements_export_page(struct fk_db *db, const char *under, const char *a
 	fk_q_bind_text(q, 2, upper);
 	fk_q_bind_i64(q, 3, after && *after ? strtoll(after, NULL, 10) : 0);
 	fk_q_bind_i64(q, 4, limit);
-	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
-			break;
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	return fk_q_page_rows(q, &COLS, row, ctx, next, next_size, err);
 }

@@ -1,12 +1,10 @@
 /* export: the requests module's rows for exports (requests.h): the requests of people under an
  * area a page at a time in the order of the requests_path index (area path, id), each page one
  * range read of it; as text columns, unmasked. The cursor is "path US id" (US: 0x1f). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "area/area.h"
 #include "base/buf.h"
-#include "base/clock.h"
 #include "requests/requests.h"
 
 const char *const fk_requests_export_keys[] = {
@@ -18,31 +16,14 @@ const char *const fk_requests_export_heads[] = {
 
 #define NCOLS 13
 
-/* One row's columns as text; epoch ms columns as ISO 8601. */
-static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		char *next, size_t next_size)
-{
-	const char *v[NCOLS];
-	char times[NCOLS][32];
-
-	for (int i = 0; i < NCOLS; i++) {
-		v[i] = fk_q_text(q, i);
-		if (!v[i])
-			v[i] = "";
-		else if (i == 1 || i == 12)
-			v[i] = fk_iso8601(fk_q_i64(q, i), times[i]);
-	}
-	snprintf(next, next_size, "%s\x1f%lld", fk_q_text(q, NCOLS), (long long)fk_q_i64(q, 0));
-	return row(ctx, v, NCOLS);
-}
+static const struct fk_page_cols COLS = {
+    .ncols = NCOLS, .times = 1u << 1 | 1u << 12, .key = {NCOLS, 0}, .nkey = 2};
 
 int fk_requests_export_page(struct fk_db *db, const char *under, const char *after, int limit,
 			    int (*row)(void *ctx, const char *const *v, int n), void *ctx,
 			    char *next, size_t next_size, struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 5], path[FK_AREA_PATH_MAX];
-	const char *us = after ? strchr(after, '\x1f') : NULL;
-	long long id = us ? strtoll(us + 1, NULL, 10) : 0;
+	char upper[FK_AREA_PATH_MAX + 5], c[2][FK_CURSOR_PART_MAX] = {{0}};
 	struct fk_q *q;
 	int rc;
 
@@ -50,10 +31,10 @@ int fk_requests_export_page(struct fk_db *db, const char *under, const char *aft
 	if (strlen(under) >= FK_AREA_PATH_MAX)
 		return 0;
 	fk_prefix_upper(under, upper);
-	if (us)
-		snprintf(path, sizeof(path), "%.*s", (int)(us - after), after);
-	else
-		fk_copy_text(path, sizeof(path), under);
+	if (fk_cursor_split(after, c, 2) < 2) { /* the first page: from the subtree's start */
+		fk_copy_text(c[0], sizeof(c[0]), under);
+		c[1][0] = '\0';
+	}
 	rc = fk_db_query(
 	    db, &q,
 	    "SELECT r.id, r.created_at, r.kind, r.urgency, r.status, r.level, r.source, "
@@ -63,13 +44,9 @@ int fk_requests_export_page(struct fk_db *db, const char *under, const char *aft
 	    err);
 	if (rc < 0)
 		return rc;
-	fk_q_bind_text(q, 1, path);
-	fk_q_bind_i64(q, 2, id);
+	fk_q_bind_text(q, 1, c[0]);
+	fk_q_bind_i64(q, 2, strtoll(c[1], NULL, 10));
 	fk_q_bind_text(q, 3, upper);
 	fk_q_bind_i64(q, 4, limit);
-	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
-			break;
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	return fk_q_page_rows(q, &COLS, row, ctx, next, next_size, err);
 }

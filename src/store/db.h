@@ -127,6 +127,26 @@ int fk_q_collect(struct fk_q *q, size_t elem, void (*row)(struct fk_q *q, void *
 int fk_q_first(struct fk_q *q, void (*row)(struct fk_q *q, void *rec), void *rec,
 	       struct fk_err *err);
 
+/* Pages of rows for an export (the exports module's contract; see fk_people_export_page in
+ * people.h). Each row's columns 0..ncols-1 are given to row as text: NULL as "", a column whose
+ * bit is set in times (epoch ms) as ISO 8601. next gets the row's cursor: the text of the
+ * key columns (their indexes, e.g. {path column, 1, 0}) joined by the byte 0x1f.
+ * fk_q_page_rows steps q to its end (or row's first error), then fk_q_done(q); 0, the step's
+ * error or row's. fk_cursor_split cuts a cursor back into at most n parts, each copied into
+ * parts[i] (truncated to FK_CURSOR_PART_MAX - 1 bytes); returns how many (0 for NULL or ""). */
+#define FK_PAGE_COLS_MAX   32
+#define FK_CURSOR_PART_MAX 1024
+struct fk_page_cols {
+	int ncols;	/* <= FK_PAGE_COLS_MAX */
+	unsigned times; /* bit i: column i is epoch ms */
+	int key[3];	/* the cursor's columns */
+	int nkey;
+};
+int fk_q_page_rows(struct fk_q *q, const struct fk_page_cols *c,
+		   int (*row)(void *ctx, const char *const *v, int n), void *ctx, char *next,
+		   size_t next_size, struct fk_err *err);
+int fk_cursor_split(const char *after, char parts[][FK_CURSOR_PART_MAX], int n);
+
 /* Shorthands for one-shot statements. fk_db_run executes a write with the given binds
  * described by fmt: 'i' int64, 't' text (NULL = NULL), 'd' double, 'n' NULL; returns rows
  * changed (>= 0) or <0. fk_db_one_i64 reads the first column of the first row into *out;

@@ -2,7 +2,6 @@
  * under an area not yet sampled nor exempt, a page at a time in the order of the people_area
  * index (area path, name, id), as text columns, unmasked. The cursor is "path US name US id"
  * (US: the byte 0x1f), as the people module's export. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "area/area.h"
@@ -17,48 +16,14 @@ const char *const fk_round_missing_heads[] = {"编号", "姓名",	  "证件号�
 
 #define NCOLS 7
 
-struct cursor {
-	char path[FK_AREA_PATH_MAX];
-	char name[FK_PERSON_NAME_MAX * 4 + 1];
-	long long id;
-};
-
-static void cursor_parse(const char *after, const char *under, struct cursor *c)
-{
-	const char *a = after ? strchr(after, '\x1f') : NULL;
-	const char *b = a ? strchr(a + 1, '\x1f') : NULL;
-
-	memset(c, 0, sizeof(*c));
-	if (!b) {
-		fk_copy_text(c->path, sizeof(c->path), under);
-		return;
-	}
-	snprintf(c->path, sizeof(c->path), "%.*s", (int)(a - after), after);
-	snprintf(c->name, sizeof(c->name), "%.*s", (int)(b - a - 1), a + 1);
-	c->id = strtoll(b + 1, NULL, 10);
-}
-
-static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		char *next, size_t next_size)
-{
-	const char *v[NCOLS];
-
-	for (int i = 0; i < NCOLS; i++) {
-		v[i] = fk_q_text(q, i);
-		if (!v[i])
-			v[i] = "";
-	}
-	snprintf(next, next_size, "%s\x1f%s\x1f%lld", fk_q_text(q, NCOLS), v[1],
-		 (long long)fk_q_i64(q, 0));
-	return row(ctx, v, NCOLS);
-}
+static const struct fk_page_cols COLS = {.ncols = NCOLS, .key = {NCOLS, 1, 0}, .nkey = 3};
 
 int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
 			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
 			  char *next, size_t next_size, struct fk_err *err)
 {
 	char upper[FK_AREA_PATH_MAX + 5];
-	struct cursor c;
+	char c[3][FK_CURSOR_PART_MAX] = {{0}};
 	struct fk_q *q;
 	int rc;
 
@@ -66,7 +31,10 @@ int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under,
 	if (strlen(under) >= FK_AREA_PATH_MAX)
 		return 0;
 	fk_prefix_upper(under, upper);
-	cursor_parse(after, under, &c);
+	if (fk_cursor_split(after, c, 3) < 3) { /* the first page: from the subtree's start */
+		fk_copy_text(c[0], sizeof(c[0]), under);
+		c[1][0] = c[2][0] = '\0';
+	}
 	rc = fk_db_query(
 	    db, &q,
 	    "SELECT p.id, p.name, p.id_number, p.phone, p.household, a.code, a.name, p.area_path "
@@ -79,17 +47,13 @@ int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under,
 	    err);
 	if (rc < 0)
 		return rc;
-	fk_q_bind_text(q, 1, c.path);
-	fk_q_bind_text(q, 2, c.name);
-	fk_q_bind_i64(q, 3, c.id);
+	fk_q_bind_text(q, 1, c[0]);
+	fk_q_bind_text(q, 2, c[1]);
+	fk_q_bind_i64(q, 3, strtoll(c[2], NULL, 10));
 	fk_q_bind_text(q, 4, upper);
 	fk_q_bind_i64(q, 5, round_id);
 	fk_q_bind_i64(q, 6, round_id);
 	fk_q_bind_i64(q, 7, round_id);
 	fk_q_bind_i64(q, 8, limit);
-	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
-			break;
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	return fk_q_page_rows(q, &COLS, row, ctx, next, next_size, err);
 }

@@ -1,11 +1,9 @@
 /* export: the tubes module's rows for exports (tubes.h): a round's live samples under an area,
  * by sample id, a page at a time, as text columns, unmasked. */
-#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include "area/area.h"
 #include "base/buf.h"
-#include "base/clock.h"
 #include "tubes/tubes.h"
 
 const char *const fk_tubes_results_keys[] = {"id",	  "name",	"id_number", "phone",
@@ -16,23 +14,7 @@ const char *const fk_tubes_results_heads[] = {"样本编号", "姓名", "证件�
 
 #define NCOLS 9
 
-/* One row's columns as text; epoch ms columns as ISO 8601. */
-static int emit(struct fk_q *q, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
-		char *next, size_t next_size)
-{
-	const char *v[NCOLS];
-	char times[NCOLS][32];
-
-	for (int i = 0; i < NCOLS; i++) {
-		v[i] = fk_q_text(q, i);
-		if (!v[i])
-			v[i] = "";
-		else if (i == 5)
-			v[i] = fk_iso8601(fk_q_i64(q, i), times[i]);
-	}
-	snprintf(next, next_size, "%lld", (long long)fk_q_i64(q, 0));
-	return row(ctx, v, NCOLS);
-}
+static const struct fk_page_cols COLS = {.ncols = NCOLS, .times = 1u << 5, .key = {0}, .nkey = 1};
 
 int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under, const char *after,
 			  int limit, int (*row)(void *ctx, const char *const *v, int n), void *ctx,
@@ -64,9 +46,5 @@ int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under,
 	fk_q_bind_text(q, 3, upper);
 	fk_q_bind_i64(q, 4, after && *after ? strtoll(after, NULL, 10) : 0);
 	fk_q_bind_i64(q, 5, limit);
-	while ((rc = fk_q_step(q, err)) > 0)
-		if ((rc = emit(q, row, ctx, next, next_size)) < 0)
-			break;
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	return fk_q_page_rows(q, &COLS, row, ctx, next, next_size, err);
 }

@@ -530,6 +530,70 @@ static void test_changes(void **state)
 	assert_int_equal(id, 1);
 }
 
+/* Pages of text rows with a keyset cursor: NULL as "", epoch ms as ISO 8601, the cursor the
+ * key columns joined by 0x1f and cut back into its parts. */
+struct page_rows {
+	int n;
+	char first[3][64];
+};
+
+static int page_row(void *ctx, const char *const *v, int n)
+{
+	struct page_rows *r = ctx;
+
+	assert_int_equal(n, 3);
+	if (r->n++ == 0)
+		for (int i = 0; i < 3; i++)
+			snprintf(r->first[i], sizeof(r->first[i]), "%s", v[i]);
+	return r->n == 3 ? FK_ELIMIT : 0; /* a row's error stops the page */
+}
+
+static void test_page_rows(void **state)
+{
+	struct fk_db *db = env_db(state);
+	static const struct fk_page_cols cols = {
+	    .ncols = 3, .times = 1u << 2, .key = {1, 0}, .nkey = 2};
+	char next[128] = "", parts[3][FK_CURSOR_PART_MAX];
+	struct page_rows r = {0};
+	struct fk_err err = {0};
+	struct fk_q *q;
+
+	reset_table(db, items_sql);
+	for (int64_t i = 1; i <= 4; i++)
+		must(fk_db_run(db, &err, "INSERT INTO t_items (id, name, score) VALUES (?, ?, ?)",
+			       "itd", i,
+			       i == 1	? "甲"
+			       : i == 2 ? "乙"
+			       : i == 3 ? "丙"
+					: "丁",
+			       i == 1 ? 0.0 : 1.0),
+		     &err);
+	must(fk_db_query(db, &q,
+			 "SELECT id, name, CASE WHEN id = 1 THEN 1670000000000 END FROM t_items "
+			 "ORDER BY id",
+			 &err),
+	     &err);
+	assert_int_equal(fk_q_page_rows(q, &cols, page_row, &r, next, sizeof(next), &err),
+			 FK_ELIMIT);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.first[0], "1");
+	assert_string_equal(r.first[1], "甲");
+	assert_string_equal(r.first[2], "2022-12-02T16:53:20.000Z");
+	assert_string_equal(next, "丙\x1f"
+				  "3");
+	assert_int_equal(fk_cursor_split(next, parts, 3), 2);
+	assert_string_equal(parts[0], "丙");
+	assert_string_equal(parts[1], "3");
+	assert_int_equal(fk_cursor_split(NULL, parts, 3), 0);
+	assert_int_equal(fk_cursor_split("a\x1f"
+					 "b\x1f"
+					 "c\x1f"
+					 "d",
+					 parts, 3),
+			 3);
+	assert_string_equal(parts[2], "c");
+}
+
 /* The same SQL used again while its first use is still iterating. */
 static void test_nested_same_sql(void **state)
 {
@@ -1045,6 +1109,7 @@ int main(void)
 	    cmocka_unit_test(test_tx_join_read_and_closed),
 	    cmocka_unit_test(test_sqlite_writers_queue),
 	    cmocka_unit_test(test_changes),
+	    cmocka_unit_test(test_page_rows),
 	    cmocka_unit_test(test_nested_same_sql),
 	    cmocka_unit_test(test_cache_overflow),
 	    cmocka_unit_test(test_placeholder_text),
