@@ -179,6 +179,13 @@ int fk_scoped_query(struct fk_db *db, const struct fk_principal *who,
 		    const struct fk_scoped_query *sq, struct fk_q **out, int *next,
 		    struct fk_err *err);
 
+/* ---- subtree ranges ---- */
+
+/* For a read of the rows at or under path (`col >= path AND col < upper`): checks that path
+ * fits (FK_EINVAL "too_long" naming area_path) and writes the range's upper end into upper
+ * (fk_prefix_upper). */
+int fk_area_upper(const char *path, char upper[FK_AREA_PATH_MAX + 5], struct fk_err *err);
+
 /* ---- shapes (dashboard) ---- */
 
 #define FK_AREA_GEOMETRY_MAX_POINTS 100000 /* positions in one area's shape */

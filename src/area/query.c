@@ -1,6 +1,7 @@
 /* query: the subtree a list's query string chooses (?area_id=), read once here for every
  * module's lists: a malformed id is bad input, an area missing or outside the caller's scope
- * reads alike. */
+ * reads alike; and the range of rows under a subtree's path that such reads take. */
+#include <string.h>
 #include "area/area_int.h"
 #include "base/arena.h"
 #include "base/id.h"
@@ -23,4 +24,13 @@ int fk_req_area_under(struct fk_req *req, const char *name, const char **under, 
 		*under = fk_arena_strdup(req->arena, a.path);
 	fk_area_release(&a);
 	return rc;
+}
+
+int fk_area_upper(const char *path, char upper[FK_AREA_PATH_MAX + 5], struct fk_err *err)
+{
+	if (strlen(path) >= FK_AREA_PATH_MAX)
+		return fk_err_set(err, FK_EINVAL, "too_long", "area_path", "区域路径过长",
+				  "the area path is too long");
+	fk_prefix_upper(path, upper);
+	return 0;
 }

@@ -503,23 +503,49 @@ int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const cha
 	return rc < 0 ? (int)rc : 0;
 }
 
+static int one_row(struct fk_db *db, struct fk_err *err, int64_t *out, int n, const char *sql,
+		   const char *fmt, va_list ap)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q, sql, err);
+
+	for (int i = 0; out && i < n; i++)
+		out[i] = 0;
+	if (rc < 0)
+		return rc;
+	rc = bind_fmt(q, fmt, ap, err);
+	if (rc == 0)
+		rc = fk_q_step(q, err);
+	for (int i = 0; rc > 0 && out && i < n; i++)
+		out[i] = fk_q_i64(q, i);
+	fk_q_done(q);
+	return rc;
+}
+
 int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
 		  const char *fmt, ...)
 {
-	struct fk_q *q;
+	int64_t v;
 	va_list ap;
-	int rc = fk_db_query(db, &q, sql, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	va_start(ap, fmt);
-	rc = bind_fmt(q, fmt, ap, err);
+	rc = one_row(db, err, &v, 1, sql, fmt, ap);
 	va_end(ap);
-	if (rc == 0)
-		rc = fk_q_step(q, err);
 	if (rc > 0 && out)
-		*out = fk_q_i64(q, 0);
-	fk_q_done(q);
+		*out = v;
+	return rc;
+}
+
+int fk_db_one_row(struct fk_db *db, struct fk_err *err, int64_t *out, int n, const char *sql,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = one_row(db, err, out, n, sql, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 

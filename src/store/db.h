@@ -154,6 +154,10 @@ int fk_cursor_split(const char *after, char parts[][FK_CURSOR_PART_MAX], int n);
 int64_t fk_db_run(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 int fk_db_one_i64(struct fk_db *db, struct fk_err *err, int64_t *out, const char *sql,
 		  const char *fmt, ...);
+/* fk_db_one_i64 for n columns: the first row's columns 0..n-1 into out[0..n-1] (all 0 when
+ * there is no row), e.g. a COUNT and a SUM read together. 1 = a row, 0 = none, or <0. */
+int fk_db_one_row(struct fk_db *db, struct fk_err *err, int64_t *out, int n, const char *sql,
+		  const char *fmt, ...);
 /* fk_db_run for a caller that needs no count: 0, or the negative code (err filled). */
 int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const char *fmt, ...);
 

@@ -7,22 +7,20 @@
 int fk_zone_figures(struct fk_db *db, const char *path, struct fk_zone_figures *out,
 		    struct fk_err *err)
 {
-	char upper[FK_AREA_PATH_MAX + 8];
+	char upper[FK_AREA_PATH_MAX + 5];
 	struct fk_q *q;
-	int rc;
+	int rc = fk_area_upper(path, upper, err);
 
 	memset(out, 0, sizeof(*out));
-	if (strlen(path) >= FK_AREA_PATH_MAX)
-		return fk_err_set(err, FK_EINVAL, "too_long", "area_path", "区域路径过长",
-				  "the area path is too long");
-	rc = fk_db_query(db, &q,
-			 "SELECT level, COUNT(*) FROM zones WHERE status = 'active' AND "
-			 "area_path >= ? AND area_path < ? GROUP BY level",
-			 err);
+	if (rc == 0)
+		rc = fk_db_query(db, &q,
+				 "SELECT level, COUNT(*) FROM zones WHERE status = 'active' AND "
+				 "area_path >= ? AND area_path < ? GROUP BY level",
+				 err);
 	if (rc < 0)
 		return rc;
 	fk_q_bind_text(q, 1, path);
-	fk_q_bind_text(q, 2, fk_prefix_upper(path, upper));
+	fk_q_bind_text(q, 2, upper);
 	while ((rc = fk_q_step(q, err)) > 0) {
 		int64_t level = fk_q_i64(q, 0), n = fk_q_i64(q, 1);
 		if (level >= 1 && level <= 3)
