@@ -1,6 +1,5 @@
 /* export: the isolation module's rows for exports (isolation.h): the placements of people under
  * an area, by id, a page at a time, as text columns, unmasked. */
-#include <string.h>
 #include <stdlib.h>
 #include "area/area.h"
 #include "base/buf.h"
@@ -26,9 +25,8 @@ int fk_placements_export_page(struct fk_db *db, const char *under, const char *a
 	int rc;
 
 	fk_copy_text(next, next_size, after);
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	/* The filters are kept off their indexes (|| '', + 0): each page then walks the ids
 	 * in order from the cursor, where a range on an index would sort the whole subtree. */
 	rc = fk_db_query(

@@ -4,7 +4,6 @@
  * module masks them per reader). The cursor is "path US name US id" (US: the byte 0x1f,
  * which no path or name holds). */
 #include <stdlib.h>
-#include <string.h>
 #include "area/area.h"
 #include "base/buf.h"
 #include "people/people.h"
@@ -30,9 +29,8 @@ int fk_people_export_page(struct fk_db *db, const char *under, const char *after
 	int rc;
 
 	fk_copy_text(next, next_size, after);
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	if (fk_cursor_split(after, c, 3) < 3) { /* the first page: from the subtree's start */
 		fk_copy_text(c[0], sizeof(c[0]), under);
 		c[1][0] = c[2][0] = '\0';

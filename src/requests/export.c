@@ -2,7 +2,6 @@
  * area a page at a time in the order of the requests_path index (area path, id), each page one
  * range read of it; as text columns, unmasked. The cursor is "path US id" (US: 0x1f). */
 #include <stdlib.h>
-#include <string.h>
 #include "area/area.h"
 #include "base/buf.h"
 #include "requests/requests.h"
@@ -28,9 +27,8 @@ int fk_requests_export_page(struct fk_db *db, const char *under, const char *aft
 	int rc;
 
 	fk_copy_text(next, next_size, after);
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	if (fk_cursor_split(after, c, 2) < 2) { /* the first page: from the subtree's start */
 		fk_copy_text(c[0], sizeof(c[0]), under);
 		c[1][0] = '\0';

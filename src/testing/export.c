@@ -3,7 +3,6 @@
  * index (area path, name, id), as text columns, unmasked. The cursor is "path US name US id"
  * (US: the byte 0x1f), as the people module's export. */
 #include <stdlib.h>
-#include <string.h>
 #include "area/area.h"
 #include "base/buf.h"
 #include "people/people.h"
@@ -28,9 +27,8 @@ int fk_round_missing_page(struct fk_db *db, int64_t round_id, const char *under,
 	int rc;
 
 	fk_copy_text(next, next_size, after);
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	if (fk_cursor_split(after, c, 3) < 3) { /* the first page: from the subtree's start */
 		fk_copy_text(c[0], sizeof(c[0]), under);
 		c[1][0] = c[2][0] = '\0';

@@ -1,6 +1,5 @@
 /* export: the tubes module's rows for exports (tubes.h): a round's live samples under an area,
  * by sample id, a page at a time, as text columns, unmasked. */
-#include <string.h>
 #include <stdlib.h>
 #include "area/area.h"
 #include "base/buf.h"
@@ -25,9 +24,8 @@ int fk_tubes_results_page(struct fk_db *db, int64_t round_id, const char *under,
 	int rc;
 
 	fk_copy_text(next, next_size, after);
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	/* The filters are kept off their indexes (|| '', + 0): each page then walks the ids
 	 * in order from the cursor, where a range on an index would sort the whole subtree. */
 	rc = fk_db_query(
