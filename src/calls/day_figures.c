@@ -1,6 +1,5 @@
 /* day_figures: the calls module's per-day figures for the daily report (calls.h): the follow-up
  * calls logged on one day in an area's subtree, and those answered (calls_day covers it). */
-#include <string.h>
 #include "area/area.h"
 #include "calls/calls.h"
 
@@ -11,9 +10,8 @@ int fk_calls_day_figures(struct fk_db *db, const char *under, const char *day, i
 	int rc;
 
 	*made = *answered = 0;
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	rc = fk_db_one_i64(db, err, made,
 			   "SELECT COUNT(*) FROM calls WHERE day = ? AND area_path >= ? AND "
 			   "area_path < ?",

@@ -1,6 +1,5 @@
 /* day_figures: the deliveries module's per-day figures for the daily report (deliveries.h): the
  * households signed off as delivered during one day in an area's subtree. */
-#include <string.h>
 #include "area/area.h"
 #include "deliveries/deliveries.h"
 
@@ -11,9 +10,8 @@ int fk_deliveries_day_delivered(struct fk_db *db, const char *under, int64_t fro
 	int rc;
 
 	*delivered = 0;
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	rc = fk_db_one_i64(db, err, delivered,
 			   "SELECT COUNT(*) FROM delivery_households h JOIN delivery_runs r ON "
 			   "r.id = h.run_id WHERE r.area_path >= ? AND r.area_path < ? AND "

@@ -1,6 +1,5 @@
 /* day_figures: the isolation module's per-day figures for the daily report (isolation.h): the
  * people under a placement on one day in an area's subtree (placements_path covers it). */
-#include <string.h>
 #include "area/area.h"
 #include "isolation/isolation.h"
 
@@ -11,9 +10,8 @@ int fk_isolation_day_placed(struct fk_db *db, const char *under, const char *day
 	int rc;
 
 	*placed = 0;
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	/* end_day is the day of release, the first day free. */
 	rc = fk_db_one_i64(db, err, placed,
 			   "SELECT COUNT(DISTINCT person_id) FROM placements WHERE area_path >= ? "

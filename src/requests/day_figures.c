@@ -10,9 +10,8 @@ int fk_requests_day_figures(struct fk_db *db, const char *under, int64_t from, i
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	rc = fk_db_one_i64(db, err, &out->hotline_tickets,
 			   "SELECT COUNT(*) FROM requests WHERE area_path >= ? AND area_path < ? "
 			   "AND source = 'hotline' AND created_at >= ? AND created_at < ?",

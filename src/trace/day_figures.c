@@ -1,6 +1,5 @@
 /* day_figures: the trace module's per-day figures for the daily report (trace.h): the cases made
  * in an area's subtree over one day (cases_path covers the read). */
-#include <string.h>
 #include "area/area.h"
 #include "trace/trace.h"
 
@@ -11,9 +10,8 @@ int fk_trace_day_cases(struct fk_db *db, const char *under, int64_t from, int64_
 	int rc;
 
 	*cases = 0;
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	rc = fk_db_one_i64(db, err, cases,
 			   "SELECT COUNT(*) FROM cases WHERE area_path >= ? AND area_path < ? "
 			   "AND created_at >= ? AND created_at < ?",

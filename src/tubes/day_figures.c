@@ -1,6 +1,5 @@
 /* day_figures: the tubes module's per-day figures for the daily report (tubes.h): samples scanned
  * and positive results in an area's subtree over one day. */
-#include <string.h>
 #include "area/area.h"
 #include "tubes/tubes.h"
 
@@ -11,9 +10,8 @@ int fk_tubes_day_figures(struct fk_db *db, const char *under, int64_t from, int6
 	int rc;
 
 	*tested = *positives = 0;
-	if (strlen(under) >= FK_AREA_PATH_MAX)
-		return 0;
-	fk_prefix_upper(under, upper);
+	if ((rc = fk_area_upper(under, upper, err)) < 0)
+		return rc;
 	rc = fk_db_one_i64(db, err, tested,
 			   "SELECT COUNT(*) FROM samples WHERE area_path >= ? AND area_path < ? "
 			   "AND scanned_at >= ? AND scanned_at < ? AND voided = 0",
