@@ -22,6 +22,13 @@ static inline _Noreturn void bench_die(const char *what, const struct fk_err *er
 	exit(1);
 }
 
+/* Exits through bench_die when rc is an error. */
+static inline void bench_must(int64_t rc, const char *what, const struct fk_err *err)
+{
+	if (rc < 0)
+		bench_die(what, err);
+}
+
 /* "--name N" from argv, or def; exits on a malformed number. */
 static inline long long bench_arg(int argc, char **argv, const char *name, long long def)
 {

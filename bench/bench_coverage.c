@@ -21,18 +21,12 @@
 
 #define GRID "370212001001G01"
 
-static void must(int64_t rc, const char *what, const struct fk_err *err)
-{
-	if (rc < 0)
-		bench_die(what, err);
-}
-
 static void principal_for(struct fk_db *db, const char *code, enum fk_role role,
 			  struct fk_principal *who, struct fk_area *area)
 {
 	struct fk_err err = {0};
 
-	must(fk_area_get_by_code(db, code, area, &err), code, &err);
+	bench_must(fk_area_get_by_code(db, code, area, &err), code, &err);
 	memset(who, 0, sizeof(*who));
 	who->role = role;
 	who->nscopes = 1;
@@ -52,32 +46,20 @@ static int64_t open_round(struct fk_db *db, const struct fk_principal *cmd,
 	struct fk_err err = {0};
 	uint64_t t0;
 
-	must(fk_db_begin(db, true, &err), "begin", &err);
-	must(tr_round_create(db, cmd, &in, &r, &err), "create round", &err);
+	bench_must(fk_db_begin(db, true, &err), "begin", &err);
+	bench_must(tr_round_create(db, cmd, &in, &r, &err), "create round", &err);
 	t0 = fk_mono_ns();
-	must(tr_round_open(db, cmd, r.id, &r, &err), "open round", &err);
-	must(fk_db_commit(db, &err), "commit", &err);
+	bench_must(tr_round_open(db, cmd, r.id, &r, &err), "open round", &err);
+	bench_must(fk_db_commit(db, &err), "commit", &err);
 	*open_secs = bench_secs(t0);
-	must(fk_db_run(db, &err,
-		       "UPDATE round_stats SET sampled = expected / 2 + area_id % 2, "
-		       "resulted = expected / 4, positive = CASE WHEN area_id % 97 = 0 THEN 1 "
-		       "ELSE 0 END WHERE round_id = ?",
-		       "i", r.id),
-	     "mark sampled", &err);
+	bench_must(
+	    fk_db_run(db, &err,
+		      "UPDATE round_stats SET sampled = expected / 2 + area_id % 2, "
+		      "resulted = expected / 4, positive = CASE WHEN area_id % 97 = 0 THEN 1 "
+		      "ELSE 0 END WHERE round_id = ?",
+		      "i", r.id),
+	    "mark sampled", &err);
 	return r.id;
-}
-
-static void drop_round(struct fk_db *db, int64_t id)
-{
-	static const char *const sql[] = {
-	    "DELETE FROM round_stats WHERE round_id = ?",
-	    "DELETE FROM round_areas WHERE round_id = ?",
-	    "DELETE FROM rounds WHERE id = ?",
-	};
-	struct fk_err err = {0};
-
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
-		must(fk_db_run(db, &err, sql[i], "i", id), sql[i], &err);
 }
 
 /* ---- timed ---- */
@@ -101,10 +83,11 @@ static size_t coverage_once(struct fk_db *db, int64_t round, const struct job *j
 	json_t *rows = json_array();
 	size_t n;
 
-	must(tr_round_visible(db, j->who, round, &r, ra, &err), "round", &err);
-	must(fk_area_get_in_scope(db, j->who, j->area->id, "area_id", &a, &err), "area", &err);
-	must(tr_coverage(db, j->who, round, ra, &a, j->kind, rows, &totals, &err), "coverage",
-	     &err);
+	bench_must(tr_round_visible(db, j->who, round, &r, ra, &err), "round", &err);
+	bench_must(fk_area_get_in_scope(db, j->who, j->area->id, "area_id", &a, &err), "area",
+		   &err);
+	bench_must(tr_coverage(db, j->who, round, ra, &a, j->kind, rows, &totals, &err), "coverage",
+		   &err);
 	json_t *o = json_pack("{s:o, s:o, s:o}", "rows", rows, "totals", tr_counts_json(&totals),
 			      "deadline", tr_round_deadline_json(&r, totals.missing));
 	char *text = json_dumps(o, JSON_COMPACT);
@@ -228,7 +211,7 @@ int main(int argc, char **argv)
 		report(h, db, round, &jobs[i]);
 	printf("goals: one grid p99 < 50 ms; the whole district's table < 1 s\n");
 	sqlite3_close(h);
-	drop_round(db, round);
+	bench_drop_round(db, round);
 	fk_area_release(&district);
 	fk_area_release(&g);
 	fk_db_close(db);

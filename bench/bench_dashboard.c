@@ -19,18 +19,12 @@
 #include "demo_store.h"
 #include "testing/internal.h"
 
-static void must(int64_t rc, const char *what, const struct fk_err *err)
-{
-	if (rc < 0)
-		bench_die(what, err);
-}
-
 static void principal_for(struct fk_db *db, const char *code, struct fk_principal *who,
 			  struct fk_area *area)
 {
 	struct fk_err err = {0};
 
-	must(fk_area_get_by_code(db, code, area, &err), code, &err);
+	bench_must(fk_area_get_by_code(db, code, area, &err), code, &err);
 	memset(who, 0, sizeof(*who));
 	who->role = FK_ROLE_COMMANDER;
 	who->nscopes = 1;
@@ -49,29 +43,17 @@ static int64_t open_round(struct fk_db *db, const struct fk_principal *cmd,
 	struct fk_round r;
 	struct fk_err err = {0};
 
-	must(fk_db_begin(db, true, &err), "begin", &err);
-	must(tr_round_create(db, cmd, &in, &r, &err), "create round", &err);
-	must(tr_round_open(db, cmd, r.id, &r, &err), "open round", &err);
-	must(fk_db_commit(db, &err), "commit", &err);
-	must(fk_db_run(db, &err,
-		       "UPDATE round_stats SET sampled = expected / 2, resulted = expected / 4 "
-		       "WHERE round_id = ?",
-		       "i", r.id),
-	     "mark sampled", &err);
+	bench_must(fk_db_begin(db, true, &err), "begin", &err);
+	bench_must(tr_round_create(db, cmd, &in, &r, &err), "create round", &err);
+	bench_must(tr_round_open(db, cmd, r.id, &r, &err), "open round", &err);
+	bench_must(fk_db_commit(db, &err), "commit", &err);
+	bench_must(
+	    fk_db_run(db, &err,
+		      "UPDATE round_stats SET sampled = expected / 2, resulted = expected / 4 "
+		      "WHERE round_id = ?",
+		      "i", r.id),
+	    "mark sampled", &err);
 	return r.id;
-}
-
-static void drop_round(struct fk_db *db, int64_t id)
-{
-	static const char *const sql[] = {
-	    "DELETE FROM round_stats WHERE round_id = ?",
-	    "DELETE FROM round_areas WHERE round_id = ?",
-	    "DELETE FROM rounds WHERE id = ?",
-	};
-	struct fk_err err = {0};
-
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
-		must(fk_db_run(db, &err, sql[i], "i", id), sql[i], &err);
 }
 
 /* What the dashboard handler does: the area, the open round, the panels, each child's
@@ -85,13 +67,14 @@ static size_t dashboard_once(struct fk_db *db, const struct fk_principal *who, i
 	int64_t round = 0, now = fk_now_ms();
 	json_t *panels = NULL, *kids = json_array();
 
-	must(fk_area_get_in_scope(db, who, area_id, "area_id", &a, &err), "area", &err);
-	must(fk_round_open_over(db, a.path, &round, &err), "round", &err);
-	must(db_panels(db, a.path, round, now, &panels, &err), "panels", &err);
-	must(fk_area_list(db, who, &f, &l, &err), "children", &err);
+	bench_must(fk_area_get_in_scope(db, who, area_id, "area_id", &a, &err), "area", &err);
+	bench_must(fk_round_open_over(db, a.path, &round, &err), "round", &err);
+	bench_must(db_panels(db, a.path, round, now, &panels, &err), "panels", &err);
+	bench_must(fk_area_list(db, who, &f, &l, &err), "children", &err);
 	for (size_t i = 0; i < l.n; i++) {
 		json_t *h = NULL;
-		must(db_headline(db, l.items[i].path, round, now, &h, &err), "headline", &err);
+		bench_must(db_headline(db, l.items[i].path, round, now, &h, &err), "headline",
+			   &err);
 		json_array_append_new(kids, h);
 	}
 	json_t *o = json_pack("{s:o, s:o}", "panels", panels, "children", kids);
@@ -174,8 +157,10 @@ int main(int argc, char **argv)
 	if (!fk_module_dashboard.routes) /* links the module */
 		bench_die("dashboard module", NULL);
 	principal_for(db, FK_DEMO_DISTRICT_CODE, &cmd, &district);
-	must(fk_area_get_by_code(db, FK_DEMO_DISTRICT_CODE "001", &street, &err), "street", &err);
-	must(fk_area_get_by_code(db, FK_DEMO_DISTRICT_CODE "001001G01", &grid, &err), "grid", &err);
+	bench_must(fk_area_get_by_code(db, FK_DEMO_DISTRICT_CODE "001", &street, &err), "street",
+		   &err);
+	bench_must(fk_area_get_by_code(db, FK_DEMO_DISTRICT_CODE "001001G01", &grid, &err), "grid",
+		   &err);
 	int64_t round = open_round(db, &cmd, &district);
 	printf("a round over the district of %lld residents, about half sampled\n", n);
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -189,7 +174,7 @@ int main(int argc, char **argv)
 	report(h, db, &cmd, round, "grid", &grid, calls * 20);
 	printf("goal: the district's dashboard p99 < 300 ms\n");
 	sqlite3_close(h);
-	drop_round(db, round);
+	bench_drop_round(db, round);
 	fk_area_release(&district);
 	fk_area_release(&street);
 	fk_area_release(&grid);

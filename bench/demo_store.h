@@ -128,4 +128,19 @@ static inline void bench_store_copy(const char *from, const char *to)
 	close(out);
 }
 
+/* Removes a round made for a run (its stats, areas and row), so the cached store stays as
+ * built. */
+static inline void bench_drop_round(struct fk_db *db, int64_t id)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM round_stats WHERE round_id = ?",
+	    "DELETE FROM round_areas WHERE round_id = ?",
+	    "DELETE FROM rounds WHERE id = ?",
+	};
+	struct fk_err err = {0};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		bench_must(fk_db_run(db, &err, sql[i], "i", id), sql[i], &err);
+}
+
 #endif
