@@ -3,7 +3,7 @@
 // round from the server) is followed by one more refresh after the pulse's second, so the
 // last scans of a burst show; other rounds' events are dropped; the poll stays as a fallback.
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
-import { createLive, eventRound, forRound } from '../src/modules/testing/live.js'
+import { createLive, eventRound, forRound } from '../src/lib/live.js'
 
 class FakeSource {
   static OPEN = 1

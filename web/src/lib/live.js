@@ -1,9 +1,10 @@
-// Live updates for the testing screens: the server's event stream (GET /api/v1/events,
-// Server-Sent Events, only events inside the caller's scope) and, because a proxy or a phone
-// network may break the stream, a poll every few seconds as well. The screen passes what to do
-// and gets one debounced call however many events arrive together.
+// Live updates for the screens (testing, requests, deliveries, the dashboard): the server's
+// event stream (GET /api/v1/events, Server-Sent Events, only events inside the caller's scope)
+// and, because a proxy or a phone network may break the stream, a poll every few seconds as
+// well. The screen passes what to do and gets one debounced call however many events arrive
+// together.
 import { onBeforeUnmount, reactive } from 'vue'
-import { url } from '../../api/endpoints.js'
+import { url } from '../api/endpoints.js'
 
 /* Event kinds that change testing figures (alerts such as positive pools, round changes,
  * call-ups; "scan" and "coverage" for per-scan hints), and "resync" after a gap in the stream;
