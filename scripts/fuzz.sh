@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz.sh: builds the libFuzzer harnesses (tests/fuzz) with clang in build/fuzz and runs each
-# for FUZZ_SECONDS seconds (default 10), starting from its seeds in tests/fuzz/corpus/<name>/.
+# for FUZZ_SECONDS seconds (default 10), one per core at a time, starting from its seeds in
+# tests/fuzz/corpus/<name>/.
 # New inputs go to <build>/corpus/<name>/ (the seed folders are only read); a crash, leak,
 # sanitizer report or timeout leaves its input in <build>/artifacts/ and fails the script.
 #   FUZZ_SECONDS=60 scripts/fuzz.sh            run longer
@@ -29,14 +30,35 @@ cmake --build "$build" --target $targets
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-failed=
-for name in $names; do
+# One harness per core at a time: each gets a whole core for its seconds.
+run_one() {
+	name=$1
 	work="$build/corpus/$name"
 	mkdir -p "$work" "$build/artifacts"
-	echo "fuzz: $name for ${seconds}s"
 	if ! "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
 		"$work" "$root/tests/fuzz/corpus/$name" >"$build/fuzz_$name.log" 2>&1; then
+		echo failed >"$build/fuzz_$name.status"
+	else
+		echo ok >"$build/fuzz_$name.status"
+	fi
+}
+cores=$(nproc 2>/dev/null || echo 1)
+running=0
+for name in $names; do
+	echo "fuzz: $name for ${seconds}s"
+	rm -f "$build/fuzz_$name.status"
+	run_one "$name" &
+	running=$((running + 1))
+	if [ "$running" -ge "$cores" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+failed=
+for name in $names; do
+	if [ "$(cat "$build/fuzz_$name.status" 2>/dev/null)" != ok ]; then
 		tail -n 60 "$build/fuzz_$name.log" >&2
 		echo "fuzz: $name FAILED (log: $build/fuzz_$name.log)" >&2
 		failed="$failed $name"

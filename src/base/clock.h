@@ -16,6 +16,11 @@
 int64_t fk_now_ms(void);
 uint64_t fk_mono_ns(void);
 
+/* The environment variable that marks a process run for tests ("1"): `serve --test-clock` is
+ * refused without it, and new password hashes take the least cost with it (users/password.c).
+ * Never set in production. */
+#define FK_TEST_MODE_ENV "FANGKONG_TEST_MODE"
+
 /* Turns the test clock on for the rest of the process (only `serve --test-clock` and unit
  * tests do). Until then fk_clock_set_ms and fk_clock_advance_ms refuse with FK_EPERM. */
 void fk_clock_test_enable(void);

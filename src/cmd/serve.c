@@ -22,9 +22,6 @@
 #include "platform/jobs.h"
 #include "store/migrate.h"
 
-/* --test-clock is refused unless the environment says the server runs for tests. */
-#define TEST_MODE_ENV "FANGKONG_TEST_MODE"
-
 enum setting_type { SET_STRING, SET_INT, SET_SIZE, SET_LEVEL, SET_BOOL };
 
 struct setting {
@@ -87,7 +84,7 @@ static const struct setting settings[S_COUNT] = {
 		      "login attempts allowed per client address per minute"},
     [S_TEST_CLOCK] = {"test-clock", SET_BOOL, "", "off", "FANGKONG_TEST_CLOCK", 0, 1,
 		      "for tests only: a clock POST /api/v1/test/clock sets and advances; "
-		      "refused unless " TEST_MODE_ENV "=1 is set too"},
+		      "refused unless " FK_TEST_MODE_ENV "=1 is set too"},
 };
 
 struct value {
@@ -120,8 +117,9 @@ static void print_help(void)
 			printf(" [%lld..%lld]", s->min, s->max);
 		printf("\n");
 	}
-	printf("\n  %s=1 marks a server started for tests; --test-clock needs it.\n",
-	       TEST_MODE_ENV);
+	printf("\n  %s=1 marks a server started for tests (never in production): --test-clock "
+	       "needs it, and with it new password hashes take the least cost.\n",
+	       FK_TEST_MODE_ENV);
 }
 
 static int find_setting(const char *name, size_t len)
@@ -330,14 +328,14 @@ static int open_store(const char *url, int pool, struct fk_store **out, char *ki
 /* The test clock only for a server started for tests; it adds the route that moves it. */
 static void setup_test_clock(const struct value *v)
 {
-	const char *mode = getenv(TEST_MODE_ENV);
+	const char *mode = getenv(FK_TEST_MODE_ENV);
 
 	if (!v->n)
 		return;
 	if (!mode || strcmp(mode, "1") != 0)
 		die("serve: --test-clock (FANGKONG_TEST_CLOCK) is for tests only: it needs %s=1 in "
 		    "the environment as well",
-		    TEST_MODE_ENV);
+		    FK_TEST_MODE_ENV);
 	fk_clock_test_enable();
 	fk_warn("event=test_clock_on route=\"POST /api/v1/test/clock\"");
 }

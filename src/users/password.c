@@ -4,8 +4,10 @@
 #include <pthread.h>
 #include <pwquality.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "users/internal.h"
@@ -127,13 +129,34 @@ int users_check_password(const char *s, const char *username, struct fk_err *err
 	return rc < 0 ? pwq_refused(rc, why, err) : 0;
 }
 
+/* The cost of a new hash: argon2id's interactive limits (64 MB, 2 passes), or libsodium's
+ * least when the process runs for tests (FANGKONG_TEST_MODE=1, as the test clock needs): a
+ * test run makes and logs in thousands of accounts, and at 64 MB a hash that is most of its
+ * time. A hash names its own cost, so verifying needs neither. */
+static pthread_once_t cost_once = PTHREAD_ONCE_INIT;
+static unsigned long long cost_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t cost_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+static void cost_choose(void)
+{
+	const char *mode = getenv(FK_TEST_MODE_ENV);
+
+	if (mode && strcmp(mode, "1") == 0) {
+		cost_ops = crypto_pwhash_OPSLIMIT_MIN;
+		cost_mem = crypto_pwhash_MEMLIMIT_MIN;
+		fk_warn(
+		    "event=test_mode_password_hash msg=\"new password hashes at the least cost: "
+		    "for tests only\"");
+	}
+}
+
 int fk_password_hash(const char *password, char *out, struct fk_err *err)
 {
 	if (sodium_init() < 0)
 		return fk_err_set(err, FK_EINTERNAL, "crypto_unavailable", NULL, "加密库初始化失败",
 				  "the crypto library failed to start");
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	pthread_once(&cost_once, cost_choose);
+	if (crypto_pwhash_str(out, password, strlen(password), cost_ops, cost_mem) != 0)
 		return fk_err_set(err, FK_EINTERNAL, "hash_failed", NULL,
 				  "密码哈希失败（内存不足）",
 				  "hashing the password failed (out of memory)");

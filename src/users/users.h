@@ -50,7 +50,8 @@ int fk_user_pick(struct fk_db *db, const char *const *names, const int64_t *ids,
 void fk_password_generate(char out[FK_PASSWORD_GEN_LEN + 1]);
 /* Number of accounts (init refuses a store that has any). */
 int fk_user_count(struct fk_db *db, int64_t *n, struct fk_err *err);
-/* Hashes a password (argon2id, interactive limits) into out (crypto_pwhash_STRBYTES). */
+/* Hashes a password (argon2id, interactive limits; the least under FK_TEST_MODE_ENV) into out
+ * (crypto_pwhash_STRBYTES). */
 int fk_password_hash(const char *password, char *out, struct fk_err *err);
 
 /* ---- resident accounts in bulk (admin API, demo) ---- */

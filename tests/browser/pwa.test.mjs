@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { browserHarness, PHONE, ok, once } from './lib/browser.mjs';
 import { Client, areaByCode, makeId, phoneFor } from '../api/lib/harness.mjs';
 
-const h = browserHarness('pwa');
+const h = browserHarness('pwa', { serviceWorker: true });
 const COMMUNITY = '370212001001';
 const BUILDING = '370212001001G01B01';
 const KEYS = ['P-01', 'P-02', 'P-03'];

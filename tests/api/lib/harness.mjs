@@ -33,10 +33,14 @@ export function storeKind() {
 	return process.env.FK_STORE || 'sqlite';
 }
 
+/* The environment of every process a test starts: marked as run for tests, so that new
+ * password hashes take libsodium's least cost (the test clock still needs --test-clock). */
+export const TEST_ENV = { ...process.env, FANGKONG_TEST_MODE: '1' };
+
 /* Runs the binary to completion (opts: env, input, cwd); returns {status, stdout, stderr}. */
 export function runCli(args, opts = {}) {
 	return new Promise((resolve, reject) => {
-		const p = spawn(bin(), args, { env: { ...process.env, ...(opts.env || {}) }, cwd: opts.cwd });
+		const p = spawn(bin(), args, { env: { ...TEST_ENV, ...(opts.env || {}) }, cwd: opts.cwd });
 		let stdout = '';
 		let stderr = '';
 		p.stdout.on('data', (d) => (stdout += d));
@@ -391,12 +395,8 @@ export async function startServer(dbUrl, opts = {}) {
 	const srv = { proc: null, base: null, stderr: '', stdout: '', exit: null };
 	const log = opts.logFile ? fs.createWriteStream(opts.logFile) : null;
 	const args = ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', ...(opts.args || [])];
-	const env = { ...process.env };
-	if (opts.testClock) {
-		args.push('--test-clock');
-		env.FANGKONG_TEST_MODE = '1';
-	}
-	srv.proc = spawn(bin(), args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+	if (opts.testClock) args.push('--test-clock');
+	srv.proc = spawn(bin(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: TEST_ENV });
 	srv.exited = new Promise((resolve) => {
 		srv.proc.on('exit', (code, signal) => {
 			srv.exit = { code, signal };

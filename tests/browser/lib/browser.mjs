@@ -1,8 +1,10 @@
 // browser harness: one real `fangkong serve --web` over a fresh demo store per test file, and
 // Debian's Chromium driven by playwright-core. A failing test leaves a screenshot in
 // test-results/<file>-<test>.png. browserHarness(label, { testClock: true }) starts serve with
-// the test clock (--test-clock, FANGKONG_TEST_MODE=1), which an admin moves through
-// POST /api/v1/test/clock (moveClock in ../../api/lib/harness.mjs).
+// the test clock (--test-clock; every process runs with FANGKONG_TEST_MODE=1), which an admin moves through
+// POST /api/v1/test/clock (moveClock in ../../api/lib/harness.mjs). The app's service worker
+// is blocked unless the file asks for it ({ serviceWorker: true }: the offline app's own
+// tests): elsewhere it would only precache the whole app again in every test's fresh context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { runCli, PASSWORD, noSanitizerReport, createStore } from '../../api/lib/harness.mjs';
+import { runCli, PASSWORD, noSanitizerReport, createStore, TEST_ENV } from '../../api/lib/harness.mjs';
 
 export { PASSWORD };
 // A phone's viewport, for the pages staff and residents use on their phones.
@@ -31,7 +33,7 @@ const RESULTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '.
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export function browserHarness(label, { testClock = false } = {}) {
+export function browserHarness(label, { testClock = false, serviceWorker = false } = {}) {
 	const h = { base: null, browser: null, proc: null, stderr: '' };
 	let tmpdir;
 	let store;
@@ -46,12 +48,8 @@ export function browserHarness(label, { testClock = false } = {}) {
 		const demo = await runCli(['demo', '--db', db, '--residents', '2000', '--seed', '1', '--password', PASSWORD]);
 		assert.equal(demo.status, 0, demo.stderr);
 		const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', process.env.FK_WEB];
-		const env = { ...process.env };
-		if (testClock) {
-			args.push('--test-clock');
-			env.FANGKONG_TEST_MODE = '1';
-		}
-		h.proc = spawn(process.env.FK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+		if (testClock) args.push('--test-clock');
+		h.proc = spawn(process.env.FK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: TEST_ENV });
 		h.proc.stderr.on('data', (d) => (h.stderr += d));
 		const port = await new Promise((resolve, reject) => {
 			let out = '';
@@ -80,7 +78,8 @@ export function browserHarness(label, { testClock = false } = {}) {
 	/* A fresh page (own cookies) of the given viewport; failures screenshot it. */
 	h.test = (name, fn, { width = 1280, height = 800 } = {}) =>
 		test(name, async () => {
-			const context = await h.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+			const context = await h.browser.newContext({ viewport: { width, height }, locale: 'zh-CN',
+				serviceWorkers: serviceWorker ? 'allow' : 'block' });
 			const page = await context.newPage();
 			const refused = []; /* what the page's Content-Security-Policy blocked */
 			page.on('console', (m) => {
