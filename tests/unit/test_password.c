@@ -1,12 +1,17 @@
 /* Unit tests for users/password.c: username and password rules (length, libpwquality's
- * dictionary check, the username), argon2id hashing and verification, generated passwords. */
+ * dictionary check, the username), argon2id hashing and verification, the hash's cost with and
+ * without FANGKONG_TEST_MODE, generated passwords. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include "base/clock.h"
 #include "users/internal.h"
 #include "users/users.h"
 
@@ -140,6 +145,45 @@ static void test_hash_verify(void **state)
 	assert_true(users_password_verify(other, "Admin-pass-1"));
 }
 
+/* The cost a hash names: argon2id's interactive limits (m=64 MiB, t=2) in a process that does
+ * not run for tests, libsodium's least (m=8 KiB, t=1) in one that does. The cost is chosen at
+ * a process's first hash, so this test comes first and the cheap hash is made by a child
+ * forked before the parent's first. Either hash verifies anywhere. */
+static void test_hash_cost(void **state)
+{
+	char hash[crypto_pwhash_STRBYTES], cheap[crypto_pwhash_STRBYTES] = {0};
+	struct fk_err err = {0};
+	int fds[2], status = -1;
+	ssize_t got;
+	pid_t pid;
+
+	(void)state;
+	assert_null(getenv(FK_TEST_MODE_ENV));
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		setenv(FK_TEST_MODE_ENV, "1", 1);
+		if (fk_password_hash("Admin-pass-1", hash, &err) < 0 ||
+		    write(fds[1], hash, strlen(hash)) != (ssize_t)strlen(hash))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	got = read(fds[0], cheap, sizeof(cheap) - 1);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(got > 0);
+	assert_non_null(strstr(cheap, "$m=8,t=1,"));
+	assert_true(users_password_verify(cheap, "Admin-pass-1"));
+
+	assert_int_equal(fk_password_hash("Admin-pass-1", hash, &err), 0);
+	assert_non_null(strstr(hash, "$m=65536,t=2,"));
+	assert_true(users_password_verify(hash, "Admin-pass-1"));
+}
+
 static void test_dummy_hash(void **state)
 {
 	const char *h = users_dummy_hash();
@@ -168,6 +212,7 @@ static void test_generate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_hash_cost), /* first: before this process's first hash */
 	    cmocka_unit_test(test_username),
 	    cmocka_unit_test(test_password_rules),
 	    cmocka_unit_test(test_password_fixtures_pass),
