@@ -163,7 +163,8 @@ int main(int argc, char **argv)
 		   &err);
 	int64_t round = open_round(db, &cmd, &district);
 	printf("a round over the district of %lld residents, about half sampled\n", n);
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK)
 		bench_die("open bare", NULL);
 	printf("the dashboard as the API computes it (area, round, panels, each child's headline, "
 	       "JSON) vs the bare SELECT SUM of the round's counters under the area:\n");

@@ -113,7 +113,8 @@ static double bare(const char *path, long long *rows)
 	uint64_t t0 = fk_mono_ns();
 	size_t sink = 0;
 
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+		SQLITE_OK ||
 	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
 		bench_die("bare SELECT", NULL);
 	*rows = 0;

@@ -186,7 +186,10 @@ static void copy_schema(sqlite3 *bare, const char *store_path)
 	sqlite3 *src;
 	sqlite3_stmt *st;
 
-	sq_check(bare, sqlite3_open_v2(store_path, &src, SQLITE_OPEN_READONLY, NULL), "open");
+	sq_check(
+	    bare,
+	    sqlite3_open_v2(store_path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL),
+	    "open");
 	sq_check(src,
 		 sqlite3_prepare_v2(src,
 				    "SELECT sql FROM sqlite_master WHERE tbl_name IN "

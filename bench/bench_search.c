@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 	struct fk_db *db = bench_open_store(path);
 	principal_for(db, COMMUNITY, FK_ROLE_COMMUNITY, &community);
 	principal_for(db, FK_DEMO_DISTRICT_CODE, FK_ROLE_COMMANDER, &district);
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK)
 		bench_die("open bare", NULL);
 	sqlite3_exec(h, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
 

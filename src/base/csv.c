@@ -376,8 +376,8 @@ int fk_csv_put_field(struct fk_buf *b, const char *s)
 
 	if (!s)
 		s = "";
-	n = strlen(s);
-	if (strpbrk(s, ",\"\r\n") == NULL &&
+	n = strcspn(s, ",\"\r\n"); /* one pass: the length when nothing needs quoting */
+	if (s[n] == '\0' &&
 	    !(n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')))
 		return fk_buf_append(b, s, n);
 	rc = fk_buf_putc(b, '"');

@@ -10,37 +10,48 @@
 
 #define US '\x1f'
 
-static void cursor_write(struct fk_q *q, const struct fk_page_cols *c, char *next, size_t size)
+/* Written for every row (the last row of a page is only known after it), so it copies and
+ * does not format: an export writes ten million of these. Cut short at size. */
+static void cursor_write(const char *const *v, const struct fk_page_cols *c, char *next,
+			 size_t size)
 {
 	size_t len = 0;
 
-	next[0] = '\0';
-	for (int k = 0; k < c->nkey && len < size; k++) {
-		const char *v = fk_q_text(q, c->key[k]);
-		int n = snprintf(next + len, size - len, "%s%s", k ? "\x1f" : "", v ? v : "");
-		if (n < 0)
-			break;
-		len += (size_t)n;
+	for (int k = 0; k < c->nkey; k++) {
+		const char *s = v[c->key[k]];
+		size_t n = strlen(s);
+		if (k && len + 1 < size)
+			next[len++] = US;
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(next + len, s, n);
+		len += n;
 	}
+	next[len] = '\0';
 }
 
 int fk_q_page_rows(struct fk_q *q, const struct fk_page_cols *c,
 		   int (*row)(void *ctx, const char *const *v, int n), void *ctx, char *next,
 		   size_t next_size, struct fk_err *err)
 {
-	const char *v[FK_PAGE_COLS_MAX];
+	const char *raw[FK_PAGE_COLS_MAX + 3], *v[FK_PAGE_COLS_MAX];
 	char times[FK_PAGE_COLS_MAX][32];
-	int rc;
+	int nraw = c->ncols, rc;
 
+	for (int k = 0; k < c->nkey; k++)
+		if (c->key[k] + 1 > nraw)
+			nraw = c->key[k] + 1;
 	while ((rc = fk_q_step(q, err)) > 0) {
-		for (int i = 0; i < c->ncols; i++) {
-			v[i] = fk_q_text(q, i);
-			if (!v[i])
-				v[i] = "";
-			else if (c->times & (1u << i))
-				v[i] = fk_iso8601(fk_q_i64(q, i), times[i]);
+		for (int i = 0; i < nraw; i++) {
+			raw[i] = fk_q_text(q, i);
+			if (!raw[i])
+				raw[i] = "";
 		}
-		cursor_write(q, c, next, next_size);
+		for (int i = 0; i < c->ncols; i++)
+			v[i] = *raw[i] && (c->times & (1u << i))
+				   ? fk_iso8601(fk_q_i64(q, i), times[i])
+				   : raw[i];
+		cursor_write(raw, c, next, next_size);
 		if ((rc = row(ctx, v, c->ncols)) < 0)
 			break;
 	}
