@@ -1,8 +1,8 @@
 // The command dashboard and each role's home page in a browser: the dashboard of a community
 // counts scans posted through the API while it is open (from the event stream, well before its
 // poll), drills down to a grid by a click and back up by the breadcrumbs, and opens as a dark
-// wall screen with no menus; the grid worker, the registrar, the resident and the commander
-// each land on a home page showing their own work.
+// wall screen with no menus; the grid worker, the building lead, the registrar, the lab, the
+// resident and the commander each land on a home page showing their own work.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { browserHarness, PASSWORD } from './lib/browser.mjs';
@@ -129,7 +129,7 @@ h.test('the big screen: 1920×1080, dark, no menus', async (page) => {
 	assert.equal(new URL(page.url()).pathname, '/dashboard');
 }, { width: 1920, height: 1080 });
 
-h.test('each role lands on its own work: grid worker, building lead, registrar, resident, commander', async (page) => {
+h.test('each role lands on its own work: grid worker, building lead, registrar, lab, resident, commander', async (page) => {
 	await setUp();
 	await h.login(page, 'grid1');
 	await page.goto(`${h.base}/`);
@@ -155,6 +155,23 @@ h.test('each role lands on its own work: grid worker, building lead, registrar, 
 	await page.waitForSelector('[data-test=home-site-line]');
 	assert.ok((await page.locator('[data-test=home-site-line]').allInnerTexts()).some((l) => l.includes('大屏测试采样点')));
 	assert.match(await text(page, '[data-test=home-round]'), /大屏测试轮/);
+	await page.click('[data-test=logout]');
+
+	// a box handed to the courier: the lab's day is to receive it
+	const tube = 'DL' + Date.now().toString(36).toUpperCase();
+	must(await S.registrar.post(`/api/v1/rounds/${S.round.id}/tubes`, { code: tube, site_id: S.site.id, client_key: key() }), 'lab tube');
+	must(await S.registrar.post(`/api/v1/tubes/${tube}/scans`, { id_number: S.people.at(-1).id_number, client_key: key() }), 'lab scan');
+	must(await S.registrar.post(`/api/v1/tubes/${tube}/close`), 'close');
+	const box = 'BOX-' + tube;
+	must(await S.registrar.post('/api/v1/boxes', { code: box, round_id: S.round.id, site_id: S.site.id }), 'box');
+	must(await S.registrar.post(`/api/v1/boxes/${box}/tubes`, { tube_code: tube }), 'box tube');
+	must(await S.registrar.post(`/api/v1/boxes/${box}/seal`), 'seal');
+	must(await S.registrar.post(`/api/v1/boxes/${box}/handover`, { to: '转运员 王师傅' }), 'handover');
+	await h.login(page, 'lab1');
+	await page.goto(`${h.base}/`);
+	await page.waitForSelector('[data-test=home-boxes-line]');
+	assert.ok((await page.locator('[data-test=home-boxes-line]').allInnerTexts()).includes(box));
+	assert.equal(await page.locator('[data-test=home-command]').count(), 0);
 	await page.click('[data-test=logout]');
 
 	await h.login(page, 'resident1');
