@@ -30,6 +30,7 @@ quick_args() {
 	bench_dashboard) echo "--residents 100000 --calls 10" ;;
 	bench_export) echo "--residents 20000" ;;
 	bench_sse) echo "--clients 100 --events 20 --rate 20" ;;
+	bench_phones) echo "--phones 200 --rate 100 --seconds 3 --over 5" ;;
 	*) echo "" ;;
 	esac
 }

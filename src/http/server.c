@@ -62,7 +62,7 @@ static struct fk_exchange *exchange_new(struct fk_server *srv, struct MHD_Connec
 	request_id(srv, x->request_id);
 	client_ip(c, x->client_ip, sizeof(x->client_ip));
 	fk_guard_head_in(srv->guard, c);
-	x->busy = fk_guard_full(srv->guard);
+	x->busy = fk_guard_past_limit(srv->guard, c);
 	fk_router_match(&srv->router, method, url, &x->match);
 	fk_buf_init(&x->body, fk_route_max_body(srv, x->match.cr));
 	fk_metrics_in_flight(srv->metrics, 1);
