@@ -104,8 +104,10 @@ static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 
 	rc = users_login(&users_state(req->app)->throttle, req->db, username, password,
 			 req->client_ip, ttl, lg, err);
+	if (rc == FK_EBUSY)
+		fk_resp_header(resp, "Retry-After", "1");
 	if (rc < 0) {
-		if (rc != FK_ELIMIT || strcmp(err->key, "locked") == 0)
+		if ((rc != FK_ELIMIT && rc != FK_EBUSY) || strcmp(err->key, "locked") == 0)
 			users_auth_audit(req, "auth.login_failed", 0, username, err->key);
 		if (lg->lock.until > 0)
 			auth_note_lock(req, lg);
