@@ -79,5 +79,17 @@ const struct fk_policy_def policy_future_defs[] = {
      .help_zh = "手机重试所用的客户端键及其应答保存的天数",
      .help_en = "Days the client keys that make a phone's retry safe, and their replies, are "
 		"kept"},
+    {.key = "retention.audit_days",
+     .type = FK_POLICY_DURATION,
+     .def = "1095",
+     .min = 1095,
+     .max = 3650,
+     .unit = FK_POLICY_DAYS,
+     .label_zh = "审计日志保存期限",
+     .label_en = "Audit log retention",
+     .help_zh = "审计日志（个人信息处理记录）保存的天数，至少三年（个人信息保护法第五十六条），"
+		"到期从审计链最早一端删除",
+     .help_en = "Days the audit log (the record of personal data processing) is kept, at least "
+		"three years (PIPL art. 56); then deleted from the oldest end of the audit chain"},
     FK_POLICIES_END,
 };
