@@ -66,8 +66,11 @@ const struct fk_policy_def policy_future_defs[] = {
      .unit = FK_POLICY_DAYS,
      .label_zh = "个人信息保存期限",
      .label_en = "Personal data retention",
-     .help_zh = "防控结束后个人信息保存的天数，到期清除（个人信息保护法）",
-     .help_en = "Days personal data is kept once no longer needed, then purged (PIPL)"},
+     .help_zh = "个人事件数据（健康报告、随访电话、卡口通行、排查登记、已发短信等）保存的天数，"
+		"每日任务 retention.purge 清除更早的（个人信息保护法）；居民名册不在其列",
+     .help_en = "Days personal event data (health reports, follow-up calls, gate passes, "
+		"screening registrations, messages sent...) is kept; the daily retention.purge job "
+		"deletes what is older (PIPL). The registry of residents is not purged"},
     {.key = "retention.client_key_days",
      .type = FK_POLICY_DURATION,
      .def = "7",
