@@ -5,7 +5,8 @@
 -- verified (0 and '' while none is).
 ALTER TABLE audit ADD COLUMN seal_seq BIGINT;
 ALTER TABLE audit ADD COLUMN seal_hash TEXT;
-CREATE UNIQUE INDEX audit_seal_seq ON audit (seal_seq);
+-- Both partial: a new row adds one entry (to audit_unsealed), which its sealing moves.
+CREATE UNIQUE INDEX audit_seal_seq ON audit (seal_seq) WHERE seal_seq IS NOT NULL;
 CREATE INDEX audit_unsealed ON audit (id) WHERE seal_seq IS NULL;
 CREATE TABLE audit_seal (
 	id BIGINT PRIMARY KEY,
