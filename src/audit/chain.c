@@ -9,6 +9,7 @@
 #include <string.h>
 #include "audit/audit.h"
 #include "audit/chain.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
@@ -96,14 +97,62 @@ static int hash_batch(struct fk_db *db, struct chain_head *head, struct sealed *
 	return rc < 0 ? rc : 0;
 }
 
+/* UPDATE of CHAIN_CHUNK rows in one statement (one round trip on PostgreSQL, not one a row):
+ * seal_seq and seal_hash by CASE on the id; the text is the same for every chunk, so it is
+ * prepared once per connection. */
+static int chunk_sql(struct fk_buf *sql)
+{
+	int rc = fk_buf_puts(sql, "UPDATE audit SET seal_seq = CASE id");
+
+	for (int i = 0; i < CHAIN_CHUNK; i++)
+		rc |= fk_buf_puts(sql, " WHEN ? THEN CAST(? AS BIGINT)");
+	rc |= fk_buf_puts(sql, " END, seal_hash = CASE id");
+	for (int i = 0; i < CHAIN_CHUNK; i++)
+		rc |= fk_buf_puts(sql, " WHEN ? THEN CAST(? AS TEXT)");
+	rc |= fk_buf_puts(sql, " END WHERE id IN (?");
+	for (int i = 1; i < CHAIN_CHUNK; i++)
+		rc |= fk_buf_puts(sql, ", ?");
+	rc |= fk_buf_puts(sql, ")");
+	return rc;
+}
+
+static int write_chunk(struct fk_db *db, const char *sql, int64_t seq, const struct sealed *s,
+		       struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(db, &q, sql, err);
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < CHAIN_CHUNK; i++) {
+		fk_q_bind_i64(q, 2 * i + 1, s[i].id);
+		fk_q_bind_i64(q, 2 * i + 2, seq + i);
+		fk_q_bind_i64(q, 2 * CHAIN_CHUNK + 2 * i + 1, s[i].id);
+		fk_q_bind_text(q, 2 * CHAIN_CHUNK + 2 * i + 2, s[i].hash);
+		fk_q_bind_i64(q, 4 * CHAIN_CHUNK + i + 1, s[i].id);
+	}
+	rc = fk_q_step(q, err);
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* Full chunks in one statement each, the rest a row at a time; then the head. */
 static int write_batch(struct fk_db *db, const struct chain_head *head, const struct sealed *s,
 		       int n, struct fk_err *err)
 {
-	int64_t seq = head->last_seq - n;
-	int rc = 0;
+	int64_t seq = head->last_seq - n + 1;
+	struct fk_buf sql;
+	int i = 0, rc = 0;
 
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = fk_db_write(db, err, sql_seal_row, "iti", ++seq, s[i].hash, s[i].id);
+	fk_buf_init(&sql, 64 * 1024);
+	if (n >= CHAIN_CHUNK && chunk_sql(&sql) < 0)
+		rc = fk_err_set(err, FK_EINTERNAL, "audit_sql", NULL, "审计链语句过长",
+				"the audit chain's statement is too long");
+	for (; rc == 0 && i + CHAIN_CHUNK <= n; i += CHAIN_CHUNK)
+		rc = write_chunk(db, sql.data, seq + i, s + i, err);
+	for (; rc == 0 && i < n; i++)
+		rc = fk_db_write(db, err, sql_seal_row, "iti", seq + i, s[i].hash, s[i].id);
+	fk_buf_release(&sql);
 	if (rc == 0 && n > 0)
 		rc = fk_db_write(db, err, sql_set_head, "it", head->last_seq, head->last_hash);
 	return rc;

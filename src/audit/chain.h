@@ -10,6 +10,7 @@
 	"id, at, user_id, username, role, action, target_kind, target_id, detail, ip, request_id"
 #define CHAIN_NCOLS 11
 #define CHAIN_BATCH 1000 /* rows sealed or pruned per write transaction */
+#define CHAIN_CHUNK 100	 /* rows sealed by one UPDATE statement */
 #define CHAIN_HEX   FK_AUDIT_HASH_HEX
 
 /* The head row, audit_seal. */
