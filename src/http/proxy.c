@@ -81,7 +81,7 @@ int fk_proxies_parse(const char *list, struct fk_proxies *out, struct fk_err *er
 	for (const char *p = list; *p; p++)
 		cap += *p == ',';
 	out->ranges = fk_xcalloc(cap, sizeof(*out->ranges));
-	for (const char *p = list; *p;) {
+	for (const char *p = list;; p++) {
 		size_t len = strcspn(p, ",");
 		const char *s = p;
 		size_t n = len;
@@ -95,7 +95,9 @@ int fk_proxies_parse(const char *list, struct fk_proxies *out, struct fk_err *er
 			return FK_EINVAL;
 		}
 		out->n++;
-		p += len + (p[len] == ',');
+		p += len;
+		if (!*p)
+			break;
 	}
 	return 0;
 }
