@@ -157,9 +157,9 @@ static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 
 size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
 /* For a request with a body, on its headers alone: the checks they settle (route, session,
- * role, CSRF), so that a refused request is answered before a byte of its body is read. True
- * when it may go on (what the checks took is given back); false with the refusal held for
- * fk_router_reply. */
+ * role, CSRF, write rate), so that a refused request is answered before a byte of its body
+ * is read. True when it may go on (what the checks took is given back, but the write rate's
+ * token); false with the refusal held for fk_router_reply. */
 bool fk_router_admit(struct fk_exchange *x);
 /* Runs one request through the checks and its handler; with fk_router_reply, the only place
  * where a request's arena and store connection are set up and released. Returns the

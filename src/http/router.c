@@ -2,8 +2,9 @@
  * segment; the most literal match wins), and fk_router_run / fk_router_reply, the one place
  * where a request's arena and store connection are set up and released and where the checks
  * every route relies on run, in this order: head (connection limit, address and header caps),
- * route, session, role, CSRF, body, handler. Every reply, refusals included, is JSON and
- * carries the security headers (render). */
+ * route, session, role, CSRF, write rate, body, handler. Every reply, refusals included, is
+ * JSON and carries the security headers (render). The client address and scheme are decided
+ * once, in setup (http/proxy.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
