@@ -11,7 +11,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$root/build/fuzz}
 seconds=${FUZZ_SECONDS:-10}
-names=${*:-"idcard phone csv json sqlparam date"}
+names=${*:-"idcard phone csv json sqlparam date router body plate code import_row"}
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz.sh: clang is needed (libFuzzer ships with it)" >&2
