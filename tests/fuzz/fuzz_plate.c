@@ -79,6 +79,21 @@ static void check_result_norm(const uint8_t *data, size_t size)
 	CHECK(!r || tb_result_norm(r) == r);
 }
 
+/* The same plate again applies nothing: what was applied is now unchanged, and what was
+ * refused is refused again. */
+static void again(const uint8_t *data, size_t size, const struct fk_import_report *first)
+{
+	struct fk_import_report rep;
+	struct fk_err err;
+
+	fk_report_init(&rep);
+	fk_err_clear(&err);
+	CHECK(tb_plate_apply(NULL, fz_db, &lab, 1, (const char *)data, size, &rep, &err) == 0);
+	CHECK(rep.created == 0 && rep.total == first->total && rep.failed == first->failed);
+	CHECK(rep.unchanged == first->created + first->unchanged);
+	fk_report_release(&rep);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fk_import_report rep;
@@ -104,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(rep.created + rep.unchanged + rep.failed == rep.total);
 		CHECK(rep.created <= 2 && rep.nerrors >= rep.failed);
 		CHECK(resulted() == 1 + rep.created);
+		again(data, size, &rep);
 	}
 	fz_end();
 	if (getenv("FUZZ_VERBOSE"))
