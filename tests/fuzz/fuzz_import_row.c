@@ -5,8 +5,9 @@
  * (fuzz_store.h), each input in a transaction rolled back.
  * The areas import (area/import.c, CSV) and the import of area shapes (GeoJSON) go with them.
  * Input: byte 0 picks the importer (bit 0: people or workers; bit 1: CSV or JSON rows; bit 2:
- * a default area or none; bit 3: the areas instead, bit 1 their shapes, bit 2 as the system);
- * the rest is the file, or the JSON.
+ * a default area or none; bit 3: the areas instead, bit 1 their shapes, bit 2 as the system;
+ * bit 4: by a grid worker whose scope is building B1 rather than the district's admin, who
+ * must then leave everything outside B1 as it was); the rest is the file, or the JSON.
  * A people import must end in 0 or a 4xx naming why, with a report whose counts add up, whose
  * texts are valid UTF-8, and whose created rows are the people now in the store; a workers
  * import (all or none) ends in 0, in "import_invalid" with its reply listing the bad rows, or
@@ -29,7 +30,46 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct fk_principal admin;
+static struct fk_principal admin, grid;
+static const struct fk_principal *who; /* admin, or (bit 4) grid: building B1 only */
+static char outside[4096];	       /* what lies outside B1 before any input */
+
+/* Every area, person and worker outside building B1, as text: a principal scoped to B1 must
+ * leave it as it was. */
+static void outside_of_b1(char *out, size_t size)
+{
+	static const char *const sql =
+	    "SELECT (SELECT group_concat(code || '|' || name || '|' || kind || '|' || path || '|' "
+	    "|| COALESCE(lat, '') || '|' || COALESCE(geometry, ''), ';') FROM (SELECT * FROM "
+	    "areas WHERE path NOT LIKE ? || '%' ORDER BY code)) || '#' || (SELECT COUNT(*) FROM "
+	    "people WHERE area_path NOT LIKE ? || '%') || '#' || (SELECT COUNT(*) FROM workers "
+	    "WHERE area_path NOT LIKE ? || '%')";
+	struct fk_err err = {0};
+	struct fk_q *q;
+	int rc;
+
+	if (fk_db_query(fz_db, &q, sql, &err) < 0)
+		fz_fail("outside", &err);
+	for (int i = 1; i <= 3; i++)
+		fk_q_bind_text(q, i, grid.scope_paths[0]);
+	rc = fk_q_step(q, &err);
+	if (rc <= 0)
+		fz_fail("outside", &err);
+	snprintf(out, size, "%s", fk_q_text(q, 0) ? fk_q_text(q, 0) : "");
+	fk_q_done(q);
+}
+
+static void check_outside(void)
+{
+	char now[sizeof(outside)];
+
+	if (who != &grid)
+		return;
+	outside_of_b1(now, sizeof(now));
+	if (strcmp(now, outside) != 0)
+		fprintf(stderr, "outside B1 before: %s\nafter: %s\n", outside, now);
+	CHECK(strcmp(now, outside) == 0);
+}
 
 static int64_t count(const char *sql)
 {
@@ -62,8 +102,8 @@ static int people_once(const char *text, size_t len, json_t *rows, int64_t area,
 
 	fk_report_init(rep);
 	fk_err_clear(&err);
-	rc = rows ? fk_people_import_rows(fz_db, rows, area, &admin, rep, &err)
-		  : fk_people_import_csv(fz_db, text, len, FK_ENC_AUTO, area, &admin, rep, &err);
+	rc = rows ? fk_people_import_rows(fz_db, rows, area, who, rep, &err)
+		  : fk_people_import_csv(fz_db, text, len, FK_ENC_AUTO, area, who, rep, &err);
 	if (rc < 0) {
 		check_err(&err, rc);
 	} else {
@@ -97,6 +137,7 @@ static void people(const char *text, size_t len, bool rows, int64_t area)
 		CHECK(count("SELECT COUNT(*) FROM people") == n);
 		fk_report_release(&again);
 	}
+	check_outside();
 	fz_end();
 	fk_report_release(&rep);
 	json_decref(j);
@@ -110,7 +151,7 @@ static void workers_again(const char *text, size_t len, json_t *rows, int64_t ar
 		       json_integer_value(json_object_get(first, "updated"));
 
 	fk_err_clear(&err);
-	CHECK(wf_import(fz_db, &admin, text, len, rows, area, &out, &err) == 0);
+	CHECK(wf_import(fz_db, who, text, len, rows, area, &out, &err) == 0);
 	CHECK(json_integer_value(json_object_get(out, "created")) == 0);
 	CHECK(json_integer_value(json_object_get(out, "updated")) == made);
 	json_decref(out);
@@ -130,7 +171,7 @@ static void workers(const char *text, size_t len, bool rows, int64_t area)
 	}
 	fk_err_clear(&err);
 	fz_begin();
-	rc = wf_import(fz_db, &admin, text, len, j, area, &out, &err);
+	rc = wf_import(fz_db, who, text, len, j, area, &out, &err);
 	if (rc < 0)
 		check_err(&err, rc);
 	CHECK(rc == 0 || rc == FK_EUNPROC || out == NULL);
@@ -144,6 +185,7 @@ static void workers(const char *text, size_t len, bool rows, int64_t area)
 	}
 	if (rc == 0) /* again: every worker is found by phone, none made */
 		workers_again(text, len, j, area, out);
+	check_outside();
 	fz_end();
 	json_decref(out);
 	json_decref(j);
@@ -166,7 +208,7 @@ static void verbose(const struct fk_import_report *a, const struct fk_import_rep
  * nothing (area/area.h). */
 static void areas(const char *text, size_t len, bool system)
 {
-	const struct fk_principal *who = system ? NULL : &admin;
+	const struct fk_principal *by = system ? NULL : who;
 	struct fk_import_report rep, again;
 	struct fk_err err;
 	int rc;
@@ -174,13 +216,13 @@ static void areas(const char *text, size_t len, bool system)
 	fk_report_init(&rep);
 	fk_err_clear(&err);
 	fz_begin();
-	rc = fk_area_import_csv(fz_db, text, len, FK_ENC_AUTO, who, &rep, &err);
+	rc = fk_area_import_csv(fz_db, text, len, FK_ENC_AUTO, by, &rep, &err);
 	if (rc < 0) {
 		check_err(&err, rc);
 	} else {
 		CHECK(rep.created + rep.updated + rep.unchanged + rep.failed == rep.total);
 		fk_report_init(&again);
-		CHECK(fk_area_import_csv(fz_db, text, len, FK_ENC_AUTO, who, &again, &err) == 0);
+		CHECK(fk_area_import_csv(fz_db, text, len, FK_ENC_AUTO, by, &again, &err) == 0);
 		if (getenv("FUZZ_VERBOSE"))
 			verbose(&rep, &again);
 		/* A row may fail the second time: a root a scoped admin made is out of its
@@ -189,6 +231,8 @@ static void areas(const char *text, size_t len, bool system)
 		CHECK(fz_report_ok(&again));
 		fk_report_release(&again);
 	}
+	if (by)
+		check_outside();
 	fz_end();
 	CHECK(fz_report_ok(&rep));
 	fk_report_release(&rep);
@@ -224,12 +268,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fz_db) {
 		fz_open("import_row");
 		admin = fz_who(FK_ROLE_ADMIN, fz_t.district);
+		grid = fz_who(FK_ROLE_GRID, fz_t.b1);
+		outside_of_b1(outside, sizeof(outside));
 	}
 	if (size == 0)
 		return 0;
 	text = (const char *)data + 1;
 	len = size - 1;
 	area = (data[0] & 4) ? fz_t.b1 : 0;
+	who = (data[0] & 16) ? &grid : &admin;
 	if ((data[0] & 8) && (data[0] & 2))
 		shapes(text, len);
 	else if (data[0] & 8)
