@@ -6,7 +6,7 @@
 # sanitizer report or timeout leaves its input in <build>/artifacts/ and fails the script.
 #   FUZZ_SECONDS=60 scripts/fuzz.sh            run longer
 #   FUZZ_BUILD=/tmp/fz scripts/fuzz.sh csv json  another build dir, only some harnesses
-# The harnesses in FUZZ_QUICK (the store-backed and route-table ones) get 2/5 of the seconds
+# The harnesses in FUZZ_QUICK (the store-backed and route-table ones) get 3/10 of the seconds
 # (at least 1), so that `make fuzz` stays short; FUZZ_QUICK= gives every one the full time.
 set -eu
 
@@ -35,7 +35,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 seconds_of() {
 	case " $quick " in
-	*" $1 "*) echo $((seconds * 2 / 5 > 0 ? seconds * 2 / 5 : 1)) ;;
+	*" $1 "*) echo $((seconds * 3 / 10 > 0 ? seconds * 3 / 10 : 1)) ;;
 	*) echo "$seconds" ;;
 	esac
 }
