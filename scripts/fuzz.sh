@@ -33,6 +33,9 @@ cmake --build "$build" --target $targets
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The store-backed harnesses keep their SQLite file here (left behind only by a crash).
+export TMPDIR="$build/tmp"
+mkdir -p "$TMPDIR"
 seconds_of() {
 	case " $quick " in
 	*" $1 "*) echo $((seconds * 3 / 10 > 0 ? seconds * 3 / 10 : 1)) ;;
