@@ -156,6 +156,11 @@ static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 #define FK_PERMISSIONS "camera=(self), geolocation=(), microphone=()"
 
 size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
+/* The JSON body check of a route with a body schema, as every request to it runs it: len
+ * bytes (none: "body_required") parsed into *out (a new reference, or NULL), then checked
+ * against r->body. 0 or FK_EINVAL naming the field; *out is the caller's either way. */
+int fk_route_json_body(const struct fk_route *r, const char *data, size_t len, json_t **out,
+		       struct fk_err *err);
 /* For a request with a body, on its headers alone: the checks they settle (route, session,
  * role, CSRF, write rate), so that a refused request is answered before a byte of its body
  * is read. True when it may go on (what the checks took is given back, but the write rate's

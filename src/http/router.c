@@ -431,6 +431,19 @@ static int check_rate(struct fk_exchange *x, struct fk_resp *resp, struct fk_err
 			  by_user ? "this user" : "this address", wait);
 }
 
+int fk_route_json_body(const struct fk_route *r, const char *data, size_t len, json_t **out,
+		       struct fk_err *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (len == 0)
+		return fk_err_set(err, FK_EINVAL, "body_required", NULL, "需要 JSON 请求体",
+				  "a JSON body is required");
+	rc = fk_json_parse_object(data, len, out, err);
+	return rc < 0 ? rc : fk_json_check(*out, r->body, err);
+}
+
 static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
 {
 	struct fk_req *req = &x->req;
@@ -441,14 +454,8 @@ static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk
 		req->raw_len = len;
 		return 0;
 	}
-	if (r->body) {
-		int rc;
-		if (len == 0)
-			return fk_err_set(err, FK_EINVAL, "body_required", NULL, "需要 JSON 请求体",
-					  "a JSON body is required");
-		rc = fk_json_parse_object(x->body.data, len, &req->body, err);
-		return rc < 0 ? rc : fk_json_check(req->body, r->body, err);
-	}
+	if (r->body)
+		return fk_route_json_body(r, x->body.data, len, &req->body, err);
 	if (len > 0)
 		return fk_err_set(err, FK_EINVAL, "unexpected_body", NULL, "此地址不接受请求体",
 				  "this route takes no request body");
