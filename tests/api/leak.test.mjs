@@ -170,7 +170,7 @@ async function makeFixtures(admin) {
 			return list.length ? list[0].id : undefined;
 		});
 		await tries('placement', async () => assertCreated(await admin.post('/api/v1/placements', {
-			person_id: f.people[3], reason: 'secondary_contact' })).items[0].id);
+			person_id: f.people[3], reason: 'high_risk_arrival' })).items[0].id);
 		await tries('transfer', async () => assertCreated(await admin.post(`/api/v1/placements/${f.placement}/transfers`, {
 			facility_id: f.facility, vehicle: '鲁B·12345', escort: '王' })).id);
 		await tries('request', async () => assertCreated(await admin.post('/api/v1/requests', {
