@@ -75,20 +75,53 @@ function guess(field, wantType, ref) {
 	return 'x';
 }
 
-/* Sends method path with a JSON body grown from {} by what the router says is missing or of
- * the wrong type, at most 10 times; resolves to {reply, body}. Values that name objects come
+/* Values for fields whose value a handler refuses (out of range, not a known word) and whose
+ * refusal names no list of the words it takes. */
+const FIELD_VALUES = {
+	temperature: [36.5],
+	result: ['negative'],
+	id_number: ['110101199003070011'],
+	travel_code: ['green'],
+	deadline_at: [new Date(Date.now() + 24 * 3600e3).toISOString()],
+	starts_at: [new Date(Date.now() + 3600e3).toISOString()],
+	ends_at: [new Date(Date.now() + 3 * 3600e3).toISOString()],
+	usernames: [['volunteer1']],
+	reason: ['leak matrix'],
+	phone: ['13900000999'],
+};
+
+/* The words a refusal's English message lists ("kind must be gate or road"). */
+function listedWords(message) {
+	const m = /must be (?:one of:? )?([a-z_, ]+)/.exec(message || '');
+	return m ? m[1].split(/, | or /).map((w) => w.trim()).filter((w) => /^[a-z_]+$/.test(w)) : [];
+}
+
+/* Sends method path with a JSON body grown from {} by what the router or the handler says is
+ * missing, of the wrong type or refused (trying the words its message lists, or
+ * FIELD_VALUES), at most 24 times; resolves to {reply, body}. Values that name objects come
  * from ref(kind). */
 export async function probeWrite(client, method, urlPath, ref) {
 	let body = {};
 	let r;
-	for (let i = 0; i < 10; i++) {
+	const tried = {};
+	for (let i = 0; i < 24; i++) {
 		r = await client.req(method, urlPath, { json: body });
 		const e = r.error;
-		if (r.status !== 400 || !e || !e.field) break;
-		if (e.code === 'missing_field') body = { ...body, [e.field]: guess(e.field, null, ref) };
-		else if (e.code === 'wrong_type' && e.field in body)
-			body = { ...body, [e.field]: guess(e.field, e.message_en || '', ref) };
-		else break;
+		if ((r.status !== 400 && r.status !== 422) || !e || !e.field || e.field.includes('.')) break;
+		const f = e.field;
+		if (e.code === 'missing_field' || !(f in body)) {
+			if (f in body) break;
+			body = { ...body, [f]: f in FIELD_VALUES ? FIELD_VALUES[f][0] : guess(f, null, ref) };
+		} else if (e.code === 'wrong_type') {
+			body = { ...body, [f]: guess(f, e.message_en || '', ref) };
+		} else {
+			tried[f] = tried[f] || new Set([JSON.stringify(body[f])]);
+			const next = [...(FIELD_VALUES[f] || []), ...listedWords(e.message_en)]
+				.find((v) => !tried[f].has(JSON.stringify(v)));
+			if (next === undefined) break;
+			tried[f].add(JSON.stringify(next));
+			body = { ...body, [f]: next };
+		}
 	}
 	return { reply: r, body };
 }
@@ -108,14 +141,20 @@ function tokensOf(p) {
 }
 
 /* A scanner for one reader: every token of the people it may not see that no person it may
- * see shares (two residents may have one name or one masked phone). */
-export function forbiddenScanner(people, mayNotSee) {
+ * see shares (two residents may have one name or one masked phone), and of the people it may
+ * see, the full ID number and phone where its role sees them masked (see: {id, phone}). */
+export function forbiddenScanner(people, mayNotSee, see = { id: true, phone: true }) {
 	const seen = new Set();
 	for (const p of people) if (!mayNotSee(p)) for (const [, v] of tokensOf(p)) seen.add(v);
 	const bad = new Map();
 	for (const p of people)
 		if (mayNotSee(p))
 			for (const [field, v] of tokensOf(p)) if (!seen.has(v)) bad.set(v, { field, person: p });
+	for (const p of people) {
+		if (mayNotSee(p)) continue;
+		if (!see.id && p.id_number) bad.set(p.id_number, { field: 'id_number (unmasked, in scope)', person: p });
+		if (!see.phone && p.phone) bad.set(p.phone, { field: 'phone (unmasked, in scope)', person: p });
+	}
 	return (text) => scanText(text, bad);
 }
 
