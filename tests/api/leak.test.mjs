@@ -151,8 +151,6 @@ async function makeFixtures(admin) {
 			assertCreated(await admin.post('/api/v1/boxes', { code, round_id: f.round, site_id: f.site }));
 			return code;
 		});
-		await tries('zone', async () => assertCreated(await admin.post('/api/v1/zones', {
-			area_id: f.building.id, kind: 'high', reason: `泄漏检查${tag}` })).id);
 		await tries('checkpoint', async () => assertCreated(await admin.post('/api/v1/checkpoints', {
 			area_id: f.building.id, code: `CP-LEAK-${tag}`, name: `卡口${tag}`, kind: 'gate' })).id);
 		if (s === 'in' && f.checkpoint) {
@@ -211,6 +209,46 @@ async function makeFixtures(admin) {
 			const list = (await admin.ok('/api/v1/fever-referrals')).items || [];
 			const mine = list.find((x) => String(x.checkpoint_id) === String(f.checkpoint));
 			return mine ? mine.id : undefined;
+		});
+		await tries('signup', async () => {
+			const c = await admin.ok(`/api/v1/callouts/${f.callout}`);
+			const r = await h.anon().post(`/api/v1/public/callouts/${c.token}`, {
+				name: `报名${tag}`, phone: phoneFor(s === 'in' ? 88011 : 88012), skills: ['sampler'], client_key: `leak-u-${tag}` });
+			assert.ok(r.status < 300, r.what);
+			const list = (await admin.ok(`/api/v1/callouts/${f.callout}/signups`)).items;
+			return list.length ? list[0].id : undefined;
+		});
+		// A positive pool: the tube closed, boxed, handed over, received and found positive
+		// gives a retest per person and a zone proposal over the building.
+		await tries('retest', async () => {
+			const steps = [
+				[`/api/v1/tubes/${f.tube}/close`], [`/api/v1/boxes/${f.box}/tubes`, { tube_code: f.tube }],
+				[`/api/v1/boxes/${f.box}/seal`], [`/api/v1/boxes/${f.box}/handover`, { to: '转运员' }],
+				[`/api/v1/boxes/${f.box}/receive`],
+				[`/api/v1/tubes/${f.tube}/result`, { result: 'positive', client_key: `leak-x-${tag}` }],
+			];
+			for (const [url, body] of steps) {
+				const r = await admin.post(url, body);
+				assert.ok(r.status < 300, r.what);
+			}
+			const list = (await admin.ok(`/api/v1/rounds/${f.round}/retests`)).items;
+			return list.length ? list[0].id : undefined;
+		});
+		await tries('proposal', async () => {
+			const list = (await admin.ok('/api/v1/zone-proposals', { query: { status: 'all' } })).items || [];
+			const mine = list.find((x) => String(x.area_path || '').startsWith(f.community.path) ||
+				String(x.area_id) === String(f.building.id));
+			assert.ok(mine, `no proposal over ${f.building.code}: ${JSON.stringify(list).slice(0, 300)}`);
+			return mine.id;
+		});
+		// The zone after the positive pool, whose proposal a zone in force would make needless.
+		await tries('zone', async () => assertCreated(await admin.post('/api/v1/zones', {
+			area_id: f.building.id, kind: 'high', reason: `泄漏检查${tag}` })).id);
+		await tries('isolation_test', async () => {
+			const list = (await admin.ok('/api/v1/isolation/tests')).items || [];
+			const mine = list.find((x) => String(x.placement_id) === String(f.placement));
+			assert.ok(mine, `no test of placement ${f.placement}: ${JSON.stringify(list).slice(0, 300)}`);
+			return mine.id;
 		});
 		await tries('registration', async () => assertCreated(await admin.post(`/api/v1/screening/campaigns/${f.campaign}/registrations`, {
 			name: `返乡${tag}`, id_number: makeId('19950505', s === 'in' ? 711 : 811), phone: phoneFor(s === 'in' ? 711 : 811),
