@@ -315,7 +315,7 @@ function valueOf(side, kind) {
 /* The URLs of a route for a side: a route with {kind} of exports one per kind and format;
  * a list gets the side's area (and round) in its query. */
 function urlsOf(route, side) {
-	const f = fx[side];
+	const f = side === 'none' ? { building: { id: '999999999' } } : fx[side];
 	if (route.path === '/api/v1/exports/{kind}') {
 		const out = [];
 		for (const kind of EXPORT_KINDS)
@@ -359,6 +359,13 @@ async function checkRead(role, route, side) {
 				if (r.status === 403) fail(`${label} ${role} out ${url}: 403 for an area out of scope, not 404`);
 				else if (!ok2 && r.status !== 404) fail(`${label} ${role} out ${url}: ${r.status}`);
 			} else if (r.status !== 404) fail(`${label} ${role} out ${url}: an object out of scope got ${r.status}, not 404: ${r.text.slice(0, 200)}`);
+			else {
+				// And reads as a missing one: the same error code.
+				const none = urlsOf(route, 'none').find((x) => x.label === label);
+				const m = await getRaw(u.client, none.url);
+				if (m.status !== 404 || (m.error && m.error.code) !== (r.error && r.error.code))
+					fail(`${label} ${role} out ${url}: ${r.status} ${r.error && r.error.code}, a missing object ${m.status} ${m.error && m.error.code}`);
+			}
 		} else if (side === 'in' || role === 'admin') {
 			const why = IN_EXPECT.get(`${label} ${role}`);
 			if (!ok2 && !(why && String(r.status) === why.status)) fail(`${label} ${role} ${side} ${url}: in scope got ${r.status}: ${r.text.slice(0, 200)}`);
