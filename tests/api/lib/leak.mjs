@@ -79,7 +79,7 @@ function guess(field, wantType, ref) {
  * refusal names no list of the words it takes. */
 const FIELD_VALUES = {
 	temperature: [36.5],
-	result: ['negative'],
+	result: ['negative', 'sampled'],
 	id_number: ['110101199003070011'],
 	travel_code: ['green'],
 	deadline_at: [new Date(Date.now() + 24 * 3600e3).toISOString()],
@@ -104,11 +104,16 @@ export async function probeWrite(client, method, urlPath, ref) {
 	let body = {};
 	let r;
 	const tried = {};
+	const words = {}; // field -> the words its refusals listed
 	for (let i = 0; i < 24; i++) {
 		r = await client.req(method, urlPath, { json: body });
 		const e = r.error;
-		if ((r.status !== 400 && r.status !== 422) || !e || !e.field || e.field.includes('.')) break;
+		if (!e || !e.field || e.field.includes('.')) break;
 		const f = e.field;
+		words[f] = [...new Set([...(words[f] || []), ...listedWords(e.message_en)])];
+		// A value this role may not send (a grid worker records only "sampled"): another one.
+		if (r.status === 403 && (!(f in body) || e.code === 'wrong_type')) break;
+		if (r.status !== 400 && r.status !== 422 && r.status !== 403) break;
 		if (e.code === 'missing_field' || !(f in body)) {
 			if (f in body) break;
 			body = { ...body, [f]: f in FIELD_VALUES ? FIELD_VALUES[f][0] : guess(f, null, ref) };
@@ -116,7 +121,7 @@ export async function probeWrite(client, method, urlPath, ref) {
 			body = { ...body, [f]: guess(f, e.message_en || '', ref) };
 		} else {
 			tried[f] = tried[f] || new Set([JSON.stringify(body[f])]);
-			const next = [...(FIELD_VALUES[f] || []), ...listedWords(e.message_en)]
+			const next = [...(FIELD_VALUES[f] || []), ...words[f]]
 				.find((v) => !tried[f].has(JSON.stringify(v)));
 			if (next === undefined) break;
 			tried[f].add(JSON.stringify(next));
