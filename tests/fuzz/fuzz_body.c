@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/id.h"
 #include "base/utf8.h"
+#include "plain_json.h"
 #include "http/internal.h"
 #include "modules.h"
 #include "platform/jobs.h"
@@ -129,72 +129,7 @@ static void collect(void)
 		write_seeds(getenv("FUZZ_BODY_SEEDS"));
 }
 
-/* ---- the rules of base/json.h, read plainly ---- */
-
-static bool plain_id(json_t *v)
-{
-	int64_t id;
-
-	if (json_is_integer(v))
-		return json_integer_value(v) > 0;
-	return json_is_string(v) && fk_id_parse(json_string_value(v), &id) &&
-	       strlen(json_string_value(v)) == json_string_length(v);
-}
-
-static bool plain_items(const struct fk_field *f, json_t *v)
-{
-	size_t i, max = f->max_len ? f->max_len : 1000;
-	json_t *item;
-
-	if (!json_is_array(v) || json_array_size(v) > max)
-		return false;
-	json_array_foreach(v, i, item)
-	{
-		if (f->type == FK_J_IDS && !plain_id(item))
-			return false;
-		if (f->type == FK_J_STRINGS &&
-		    (!json_is_string(item) || json_string_length(item) > 1024))
-			return false;
-	}
-	return true;
-}
-
-static bool plain_value(const struct fk_field *f, json_t *v)
-{
-	size_t max = f->max_len ? f->max_len : 1024;
-
-	if (json_is_null(v))
-		return f->nullable;
-	switch (f->type) {
-	case FK_J_STRING:
-		return json_is_string(v) && json_string_length(v) <= max;
-	case FK_J_INT:
-		return json_is_integer(v);
-	case FK_J_ID:
-		return plain_id(v);
-	case FK_J_BOOL:
-		return json_is_boolean(v);
-	case FK_J_NUMBER:
-		return json_is_number(v);
-	case FK_J_OBJECT:
-		return json_is_object(v);
-	case FK_J_ARRAY:
-	case FK_J_STRINGS:
-	case FK_J_IDS:
-		return plain_items(f, v);
-	case FK_J_ANY:
-		return true;
-	}
-	return false;
-}
-
-static const struct fk_field *find(const struct fk_field *sp, const char *name)
-{
-	for (; sp->name; sp++)
-		if (strcmp(sp->name, name) == 0)
-			return sp;
-	return NULL;
-}
+/* ---- the rules of base/json.h, read plainly (plain_json.h), and more ---- */
 
 /* What any accepted body must satisfy (a table may add rules on top, never fewer). */
 static bool plain_ok(json_t *obj, const struct fk_field *sp)
