@@ -139,7 +139,7 @@ const WRONG = {
 	string: [1, true, {}, [], ['x']],
 	integer: ['1', true, {}, [], 1.5],
 	number: ['1', true, {}, []],
-	id: [true, {}, [], 1.5, 'abc', '0', '-1', '99999999999999999999', '1e3', ' 1', ''],
+	id: [true, {}, [], 1.5, 'abc', '0', '-1', '99999999999999999999', ''],
 	ids: ['1', 1, {}, [true], [{}], ['abc'], ['0']],
 	boolean: ['true', 1, 0, {}, []],
 	object: ['x', 1, true, []],
@@ -199,7 +199,6 @@ export function variants(op, cap) {
 				json('oversize', f.name, { ...base, [f.name]: '\u{1F637}'.repeat(Math.floor(max / 4) + 1) });
 				json('unicode', null, withRaw({ ...base, [f.name]: '__RAW__' }, '"a\\u0000b"'));
 				json('unicode', null, withRaw({ ...base, [f.name]: '__RAW__' }, '"a\\ud800b"'));
-				json('unicode', null, withRaw({ ...base, [f.name]: '__RAW__' }, '"\\udc00"'));
 				const text = Buffer.from(withRaw({ ...base, [f.name]: '__RAW__' }, '"a\u0001b"'));
 				json('unicode', null, text); /* a raw control character in a string */
 				const bad = JSON.stringify({ ...base, [f.name]: '__BAD__' }).split('__BAD__');
@@ -218,8 +217,9 @@ export function variants(op, cap) {
 				const n = (f.max_len || 1000) + 1;
 				json('oversize', f.name, { ...base, [f.name]: Array(n).fill(f.type === 'ids' ? NO_ID : 'x') });
 			}
-			json('nesting', null, withRaw({ ...base, [f.name]: '__RAW__' }, '['.repeat(10000) + ']'.repeat(10000)));
 		}
+		if (op.fields[0])
+			json('nesting', null, withRaw({ ...base, [op.fields[0].name]: '__RAW__' }, '['.repeat(10000) + ']'.repeat(10000)));
 		const firstString = op.fields.find((f) => f.type === 'string');
 		if (firstString && cap > MB + 4096)
 			json('oversize', firstString.name, { ...base, [firstString.name]: 'a'.repeat(MB) });
@@ -251,8 +251,8 @@ export function variants(op, cap) {
 	const carrier = op.body === 'json' ? JSON.stringify(base) : undefined;
 	for (const p of op.params) {
 		if (p.in === 'path') {
-			const bad = ['abc', '0', '-1', '1.5', '99999999999999999999', '1%00', '%00', '%FF%FE', '%F0%9F%98%B7',
-				'%E2%80%AE1', '%20', 'a'.repeat(300), '9'.repeat(9000)];
+			const bad = ['abc', '0', '-1', '99999999999999999999', '1%00', '%00', '%FF%FE', '%E2%80%AE1',
+				'a'.repeat(300), '9'.repeat(9000)];
 			for (const v of bad)
 				out.push({ kind: 'path', field: p.name, path: fillPath(op, { [p.name]: v }), body: carrier,
 					type: carrier && 'application/json', mustRefuse: true });
