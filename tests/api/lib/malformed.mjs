@@ -225,6 +225,7 @@ export function variants(op, cap) {
 			json('oversize', firstString.name, { ...base, [firstString.name]: 'a'.repeat(MB) });
 		json('extra', '__unknown__', { ...base, __unknown__: 1 });
 		json('extra', 'Unknown-Field', { ...base, 'Unknown-Field': 'x' });
+		json('extra', null, { ...base, ['\u{1F637}\u202e'.repeat(100)]: 1 }); /* a key cut inside a character */
 		json('not_json', null, '');
 		json('not_json', null, '{');
 		json('not_json', null, 'not json');
