@@ -167,6 +167,7 @@ h.test('malformed requests to every operation: no 5xx, the error shape naming th
 	}
 
 	const rows = new Map(); /* op key -> counts */
+	const cells = new Map(); /* "op key\tkind" -> counts */
 	const kinds = new Map(); /* kind -> counts */
 	const faults = [];
 	const accepted = [];
@@ -183,6 +184,7 @@ h.test('malformed requests to every operation: no 5xx, the error shape naming th
 	await pool(jobs, CONCURRENCY, async ({ op, v, client }) => {
 		const r = await send(client, op, v);
 		count(rows, op.key, r);
+		count(cells, `${op.key}\t${v.kind}`, r);
 		count(kinds, v.kind, r);
 		const f = fault(op, v, r);
 		const what = `${op.method} ${v.path.slice(0, 120)} [${v.kind}${v.field ? ' ' + v.field : ''}${v.note ? ' ' + v.note : ''}]`;
@@ -196,8 +198,15 @@ h.test('malformed requests to every operation: no 5xx, the error shape naming th
 	const num = (s, n) => String(s).padStart(n);
 	const line = (name, c) => `${pad(name, 64)}${num(c.sent, 6)}${num(c.c4, 6)}${num(c.c2, 6)}${num(c.c5, 6)}${num(c.none, 6)}`;
 	const head = `${pad('', 64)}${num('sent', 6)}${num('4xx', 6)}${num('2xx', 6)}${num('5xx', 6)}${num('none', 6)}`;
+	/* operations x kinds: each cell the requests sent, "+n" of them answered 2xx, "!n" 5xx or
+	 * none; then the totals of each operation and of each kind */
+	const kindNames = [...kinds.keys()];
+	const cell = (c) => (c ? `${c.sent}${c.c2 ? '+' + c.c2 : ''}${c.c5 + c.none ? '!' + (c.c5 + c.none) : ''}` : '.');
+	const matrix = [`${pad('', 64)}${kindNames.map((k) => num(k.slice(0, 8), 9)).join('')}`,
+		...[...rows.keys()].map((op) => pad(op, 64) + kindNames.map((k) => num(cell(cells.get(`${op}\t${k}`)), 9)).join(''))];
 	const out = [`malformed requests (${storeKind()}): ${rows.size} operations, ${jobs.length} requests in ${seconds.toFixed(1)} s`,
-		head, ...[...rows].map(([k, c]) => line(k, c)), '', head, ...[...kinds].map(([k, c]) => line(k, c))];
+		...matrix, '', head, ...[...rows].map(([k, c]) => line(k, c)), '', head, ...[...kinds].map(([k, c]) => line(k, c)),
+		line('all', [...kinds.values()].reduce((a, c) => ({ sent: a.sent + c.sent, c2: a.c2 + c.c2, c4: a.c4 + c.c4, c5: a.c5 + c.c5, none: a.none + c.none })))];
 	const undocumented = ops.filter((o) => o.body === 'json' && !o.documentedBody).map((o) => o.key);
 	if (undocumented.length) out.push('', `JSON bodies taken from the route table (not in the spec): ${undocumented.join(', ')}`);
 	out.push('', `writes accepted (valid text in a request naming nothing that exists): ${accepted.length}`, ...accepted.map((a) => '  ' + a));
