@@ -46,7 +46,8 @@ function bodyFields(doc, schema, route) {
 		byName.set(name, {
 			name, type: typeOf(p), required: required.has(name), nullable: !!(p && p.nullable),
 			max_len: (p && (p.maxLength || p.maxItems)) || 0, minimum: p && p.minimum,
-			maximum: p && p.maximum, documented: true,
+			maximum: p && p.maximum, documented: true, enum: p && p.enum, format: p && p.format,
+			example: p && p.example,
 		});
 	}
 	for (const f of (route && route.fields) || []) {
@@ -99,6 +100,20 @@ export function operations(doc, routes) {
 
 /* ---------------- values ---------------- */
 
+const HOUR_AHEAD = new Date(Date.now() + 3600e3).toISOString();
+const TODAY = HOUR_AHEAD.slice(0, 10);
+
+/* A plausible text for a field: its first documented value, else by its format or name. */
+function baseText(f) {
+	if (f.enum && f.enum.length) return f.enum[0];
+	if (typeof f.example === 'string') return f.example;
+	if (f.format === 'date-time' || /_at$/.test(f.name)) return HOUR_AHEAD;
+	if (f.format === 'date' || /(^|_)day$/.test(f.name)) return TODAY;
+	if (f.name === 'client_key') return 'malformed-client-key-0001';
+	if (/phone$/.test(f.name)) return '13900000000';
+	return 'x';
+}
+
 function baseValue(f) {
 	switch (f.type) {
 	case 'id': return NO_ID;
@@ -109,6 +124,7 @@ function baseValue(f) {
 	case 'object': return {};
 	case 'array': return [];
 	case 'strings': return ['x'];
+	case 'string': return baseText(f);
 	default: return 'x';
 	}
 }
@@ -154,6 +170,28 @@ const VALID_TEXT = {
 	zero_width: 'a\u200bb\u200c\u200d\ufeffc',
 	emoji: '\u{1F637}\u{1F489}\u{1F9EA}',
 };
+
+/* Odd values a field's type allows: the largest id, empty and blank text, impossible dates,
+ * the ends of a range. */
+const TIMES = ['2026-02-30', '2026-13-01T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z',
+	'1970-01-01T00:00:00.000Z', '2026-12-07T25:61:61+99:00', 'P99999999Y', '-1'];
+function edgeValues(f) {
+	switch (f.type) {
+	case 'id': return ['9223372036854775807', 9007199254740993];
+	case 'ids': return [['9223372036854775807'], Array(3).fill(NO_ID)];
+	case 'integer':
+	case 'number': return f.minimum !== undefined ? [f.minimum, f.maximum, -0] : [0, -0];
+	case 'string': return ['', '   ', '\u3000', 'a'.repeat(f.max_len || 1024),
+		'\u{1F637}'.repeat(Math.floor((f.max_len || 1024) / 4)), ...(/(_at|day|date|week|from|to|until|since|time)$/.test(f.name) ? TIMES : []),
+		"' OR 1=1 --", '../../etc/passwd', '<script>alert(1)</script>', '%00%s%n'];
+	case 'strings': return [[''], Array(5).fill('x'), ['\u{1F637}']];
+	default: return [];
+	}
+}
+
+/* Query text a search or a cursor may get. */
+const QUERY_EDGES = ['', ' ', 'AAAA!!!', '9223372036854775807', '2026-02-30', '9999-12-31T23:59:59Z',
+	"' OR 1=1 --", '%_\\', '*', '\u3000', 'a'.repeat(4000), '\u{1F637}'.repeat(500)];
 
 /* JSON text of obj with "__RAW__" replaced by raw (a piece of JSON text, not escaped). */
 function withRaw(obj, raw) {
@@ -220,6 +258,14 @@ export function variants(op, cap) {
 		}
 		if (op.fields[0])
 			json('nesting', null, withRaw({ ...base, [op.fields[0].name]: '__RAW__' }, '['.repeat(10000) + ']'.repeat(10000)));
+		/* values that pass the schema and reach the handler: in a request that names
+		 * nothing that exists, refused there (a write) without a 5xx */
+		if (canAccept) {
+			for (const f of op.fields)
+				for (const v of edgeValues(f))
+					out.push({ kind: 'edge', field: f.name, path, type: 'application/json',
+						body: JSON.stringify({ ...base, [f.name]: v }), mustRefuse: false, note: JSON.stringify(v).slice(0, 24) });
+		}
 		const firstString = op.fields.find((f) => f.type === 'string');
 		if (firstString && cap > MB + 4096)
 			json('oversize', firstString.name, { ...base, [firstString.name]: 'a'.repeat(MB) });
@@ -239,6 +285,13 @@ export function variants(op, cap) {
 		out.push({ kind: 'content_type', path, body: 'a=1&b=2', type: 'application/x-www-form-urlencoded', mustRefuse: true });
 		out.push({ kind: 'content_type', path, body: 'not json at all', type: 'text/plain', mustRefuse: true });
 		out.push({ kind: 'content_type', path, body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]), type: 'application/octet-stream', mustRefuse: true });
+	} else if (op.body === 'raw' && anchored(op)) {
+		/* a file to something that does not exist: refused whatever the bytes */
+		const bytes = Buffer.alloc(MB);
+		for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+		for (const [body, type] of [[bytes, 'text/csv'], [Buffer.from('a,b\n\0\0\xff\n'), 'text/csv'],
+			[Buffer.from([0xef, 0xbb, 0xbf, 0xff, 0xfe, 0x0a]), 'application/octet-stream'], ['', 'text/csv']])
+			out.push({ kind: 'oversize', path, body, type, mustRefuse: true });
 	} else if (op.body === null && isWrite) {
 		json('extra', null, { __unknown__: 1 });
 		out.push({ kind: 'content_type', path, body: 'a=1', type: 'application/x-www-form-urlencoded', mustRefuse: true });
@@ -275,5 +328,13 @@ export function variants(op, cap) {
 		}
 	}
 	if (!isWrite) out.push({ kind: 'extra', field: null, path: `${path}?__unknown__=1`, mustRefuse: false });
+	if (!isWrite) {
+		for (const p of op.params.filter((x) => x.in === 'query' && x.type === 'string' && !x.enum))
+			for (const v of QUERY_EDGES)
+				out.push({ kind: 'edge', field: p.name, path: `${path}${path.includes('?') ? '&' : '?'}${p.name}=${encodeURIComponent(v)}`, mustRefuse: false });
+		for (const p of op.params.filter((x) => x.in === 'query' && (x.type === 'integer' || x.type === 'number')))
+			for (const v of ['0', '9223372036854775807', '-9223372036854775808', '2147483648'])
+				out.push({ kind: 'edge', field: p.name, path: `${path}${path.includes('?') ? '&' : '?'}${p.name}=${v}`, mustRefuse: false });
+	}
 	return out;
 }
