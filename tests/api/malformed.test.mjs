@@ -9,9 +9,13 @@
 // after the run as before (the rows of every table counted). A summary table is printed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { harness, runCli, storeKind, noSanitizerReport } from './lib/harness.mjs';
+import { harness, runCli, storeKind, noSanitizerReport, TEST_ENV } from './lib/harness.mjs';
 import { loadSpec, operations, variants } from './lib/malformed.mjs';
 
+// Thousands of refused writes from one user in seconds: no write rate, so that each reaches
+// the check it is meant for rather than 429 rate_limited.
+TEST_ENV.FANGKONG_WRITE_RATE = '0';
+TEST_ENV.FANGKONG_WRITE_RATE_IP = '0';
 // With the test clock, so that its route is there to be sent malformed moves (none is valid).
 const h = harness('malformed', { testClock: true });
 const CONCURRENCY = 6;
