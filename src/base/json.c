@@ -75,6 +75,23 @@ static int invalid_id(const char *name, struct fk_err *err)
 			  "Field %s is not a valid id", name);
 }
 
+static bool ranged(const struct fk_field *f)
+{
+	return f->min != 0 || f->max != 0;
+}
+
+/* A number of an INT or NUMBER member within its range, if it has one. */
+static int check_range(const struct fk_field *f, json_t *v, struct fk_err *err)
+{
+	double x = json_number_value(v);
+
+	if (!ranged(f) || (x >= f->min && x <= f->max))
+		return 0;
+	return fk_err_set(err, FK_EINVAL, f->range_key ? f->range_key : "out_of_range", f->name,
+			  "字段 %s 须在 %.15g 到 %.15g 之间",
+			  "Field %s must be between %.15g and %.15g", f->name, f->min, f->max);
+}
+
 /* Checks each element of an array member: strings (bounded) or ids. */
 static int check_items(const struct fk_field *f, json_t *v, struct fk_err *err)
 {
@@ -121,7 +138,9 @@ static int check_value(const struct fk_field *f, json_t *v, struct fk_err *err)
 			return wrong_type(f->name, "字符串", "a string", err);
 		return json_string_length(v) > max ? too_long(f->name, max, false, err) : 0;
 	case FK_J_INT:
-		return json_is_integer(v) ? 0 : wrong_type(f->name, "整数", "an integer", err);
+		if (!json_is_integer(v))
+			return wrong_type(f->name, "整数", "an integer", err);
+		return check_range(f, v, err);
 	case FK_J_ID:
 		if (!json_is_string(v) && !json_is_integer(v))
 			return wrong_type(f->name, "编号（数字字符串）", "an id (decimal string)",
@@ -130,7 +149,9 @@ static int check_value(const struct fk_field *f, json_t *v, struct fk_err *err)
 	case FK_J_BOOL:
 		return json_is_boolean(v) ? 0 : wrong_type(f->name, "布尔值", "true or false", err);
 	case FK_J_NUMBER:
-		return json_is_number(v) ? 0 : wrong_type(f->name, "数字", "a number", err);
+		if (!json_is_number(v))
+			return wrong_type(f->name, "数字", "a number", err);
+		return check_range(f, v, err);
 	case FK_J_OBJECT:
 		return json_is_object(v) ? 0 : wrong_type(f->name, "对象", "an object", err);
 	case FK_J_ARRAY:

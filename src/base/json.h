@@ -29,6 +29,12 @@ struct fk_field {
 	bool required;
 	bool nullable;
 	size_t max_len; /* strings: max bytes; arrays: max items; 0 = 1024 / 1000 */
+	/* FK_J_INT, FK_J_NUMBER: the value lies in [min, max], else FK_EINVAL range_key (NULL:
+	 * "out_of_range") naming the field; min == max == 0 means no range, which no route's
+	 * numeric field has (`fangkong routes --json` shows each range, the OpenAPI test and
+	 * docs/openapi.yaml agree with it). */
+	double min, max;
+	const char *range_key;
 };
 /* clang-format off */
 #define FK_FIELDS_END {.name = NULL}
@@ -40,7 +46,8 @@ struct fk_field {
 int fk_json_parse_object(const char *text, size_t len, json_t **out, struct fk_err *err);
 /* Checks obj against spec (terminated by FK_FIELDS_END). Keys, each naming the field in
  * err->field: "unknown_field", "wrong_type" (also null where not nullable), "missing_field",
- * "too_long" (string bytes or array items over max_len), "invalid_id" (FK_J_ID/FK_J_IDS: a
+ * "too_long" (string bytes or array items over max_len), "out_of_range" (or the field's
+ * range_key: a number outside [min, max]), "invalid_id" (FK_J_ID/FK_J_IDS: a
  * decimal string of 1..19 digits or an integer, > 0 and within int64). Strings inside
  * FK_J_STRINGS are capped at 1024 bytes each. */
 int fk_json_check(json_t *obj, const struct fk_field *spec, struct fk_err *err);

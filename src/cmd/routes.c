@@ -35,16 +35,47 @@ static void roles_text(unsigned roles, char *out, size_t size)
 					      fk_role_name((enum fk_role)i));
 }
 
+static const char *const jtype_names[] = {
+    [FK_J_STRING] = "string", [FK_J_INT] = "integer",	  [FK_J_ID] = "id",
+    [FK_J_BOOL] = "boolean",  [FK_J_NUMBER] = "number",	  [FK_J_ARRAY] = "array",
+    [FK_J_OBJECT] = "object", [FK_J_STRINGS] = "strings", [FK_J_IDS] = "ids",
+    [FK_J_ANY] = "any",
+};
+
+/* The body schema: [{name, type, required, nullable, max_len, minimum, maximum}], the range
+ * only on a numeric field that has one; NULL without a JSON body. */
+static json_t *fields_json(const struct fk_field *f)
+{
+	json_t *a;
+
+	if (!f)
+		return json_null();
+	a = json_array();
+	for (; f->name; f++) {
+		json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:I}", "name", f->name, "type",
+				      jtype_names[f->type], "required", f->required, "nullable",
+				      f->nullable, "max_len", (json_int_t)f->max_len);
+
+		if (f->min != 0 || f->max != 0) {
+			json_object_set_new(o, "minimum", json_real(f->min));
+			json_object_set_new(o, "maximum", json_real(f->max));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *route_json(const struct fk_module *m, const struct fk_route *r)
 {
 	bool write = strcmp(r->method, "GET") != 0;
 	const char *body = (r->flags & FK_RF_RAW_BODY) ? "raw" : r->body ? "json" : NULL;
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:o, s:I, s:s}", "method", r->method,
+	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:o, s:o, s:I, s:s}", "method", r->method,
 			 "path", r->path, "module", m->name, "roles", role_list(r->roles), "public",
 			 r->roles == 0, "csrf", write && r->roles && !(r->flags & FK_RF_NO_CSRF),
-			 "body", body ? json_string(body) : json_null(), "max_body",
-			 (json_int_t)r->max_body, "summary", r->summary ? r->summary : "");
+			 "body", body ? json_string(body) : json_null(), "fields",
+			 fields_json(r->body), "max_body", (json_int_t)r->max_body, "summary",
+			 r->summary ? r->summary : "");
 }
 
 static void print_module(const struct fk_module *m, json_t *all)

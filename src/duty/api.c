@@ -125,6 +125,9 @@ static int roster_query(struct fk_req *req, struct du_roster_query *q, struct fk
 	const char *mine = fk_req_query(req, "mine");
 	int rc = roster_place(req, q, err);
 
+	if (rc == 0 && mine && *mine && strcmp(mine, "1") && strcmp(mine, "0"))
+		rc = fk_err_set(err, FK_EINVAL, "invalid_query", "mine",
+				"查询参数 mine 应为 1 或 0", "query parameter mine must be 1 or 0");
 	if (rc == 0)
 		rc = query_id(req, "worker_id", &q->worker_id, err);
 	if (rc == 0 && week && *week)

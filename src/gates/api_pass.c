@@ -18,7 +18,7 @@ const struct fk_field gt_body_pass[] = {
     {.name = "staff", .type = FK_J_STRING, .nullable = true, .max_len = 64},
     {.name = "direction", .type = FK_J_STRING, .required = true, .max_len = 8},
     {.name = "at", .type = FK_J_STRING, .nullable = true, .max_len = 40},
-    {.name = "temperature", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "temperature", .type = FK_J_NUMBER, .nullable = true, .min = 25, .max = 50},
     {.name = "purpose", .type = FK_J_STRING, .nullable = true, .max_len = GT_TEXT_MAX * 4},
     {.name = "verdict", .type = FK_J_STRING, .nullable = true, .max_len = 16},
     {.name = "override", .type = FK_J_BOOL, .nullable = true},

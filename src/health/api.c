@@ -15,7 +15,7 @@ const struct fk_field hl_body_report[] = {
     {.name = "person_id", .type = FK_J_ID, .nullable = true},
     {.name = "day", .type = FK_J_STRING, .nullable = true, .max_len = 10},
     {.name = "half", .type = FK_J_STRING, .nullable = true, .max_len = 2},
-    {.name = "temperature", .type = FK_J_NUMBER, .required = true},
+    {.name = "temperature", .type = FK_J_NUMBER, .required = true, .min = 25, .max = 50},
     {.name = "symptoms", .type = FK_J_STRINGS, .nullable = true, .max_len = HL_SYMPTOM_MAX},
     FK_KEYED_FIELD,
     FK_FIELDS_END,

@@ -166,6 +166,11 @@ int fk_route_json_body(const struct fk_route *r, const char *data, size_t len, j
  * is read. True when it may go on (what the checks took is given back, but the write rate's
  * token); false with the refusal held for fk_router_reply. */
 bool fk_router_admit(struct fk_exchange *x);
+/* address.c: MHD's unescape callback (an encoded NUL becomes C0 80, which is not UTF-8), and
+ * the check that the path and query are valid UTF-8 (400 invalid_address naming the path
+ * parameter or query member). */
+size_t fk_address_unescape(void *cls, struct MHD_Connection *c, char *s);
+int fk_address_check(struct fk_exchange *x, struct fk_err *err);
 /* Runs one request through the checks and its handler; with fk_router_reply, the only place
  * where a request's arena and store connection are set up and released. Returns the
  * handler's result, FK_DEFERRED when the reply will come later (see fk_req_defer). */

@@ -504,7 +504,7 @@ static int check_head(struct fk_exchange *x, struct fk_resp *resp, struct fk_err
 		return fk_err_set(
 		    err, FK_EHEAD, "headers_too_large", NULL, "请求头过大，上限为 %u 字节",
 		    "the request headers are too large: the limit is %u bytes", FK_HEAD_MAX);
-	return 0;
+	return fk_address_check(x, err);
 }
 
 /* What the headers alone settle: head, route, session, role, CSRF, write rate. */

@@ -392,7 +392,7 @@ static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 	    fk_guard_on_connection, srv->guard, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 60u,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_END);
+	    MHD_OPTION_UNESCAPE_CALLBACK, fk_address_unescape, NULL, MHD_OPTION_END);
 	if (!srv->mhd)
 		return fk_err_set(err, FK_EINTERNAL, "listen_failed", "listen",
 				  "无法在 %s 上监听：%s", "cannot listen on %s: %s", o->listen,

@@ -26,7 +26,7 @@ const struct fk_field is_body_rooms[] = {
     FK_FIELDS_END,
 };
 const struct fk_field is_body_room_update[] = {
-    {.name = "capacity", .type = FK_J_INT},
+    {.name = "capacity", .type = FK_J_INT, .min = 1, .max = 20, .range_key = "invalid_capacity"},
     {.name = "active", .type = FK_J_BOOL},
     FK_FIELDS_END,
 };

@@ -165,7 +165,7 @@ static const struct fk_field update_body[] = {
     {.name = "residence", .type = FK_J_STRING, .nullable = true, .max_len = 32},
     {.name = "tags", .type = FK_J_STRINGS, .nullable = true, .max_len = FK_PERSON_MAX_TAGS},
     {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_PERSON_NOTE_MAX * 4},
-    {.name = "version", .type = FK_J_INT, .nullable = true},
+    {.name = "version", .type = FK_J_INT, .nullable = true, .min = 0, .max = INT32_MAX},
     FK_FIELDS_END,
 };
 

@@ -111,7 +111,11 @@ static int api_test_clock(struct fk_req *req, struct fk_resp *resp, struct fk_er
 static const struct fk_field clock_body[] = {
     {.name = "set", .type = FK_J_STRING, .max_len = 64},
     {.name = "advance", .type = FK_J_STRING, .max_len = 64},
-    {.name = "advance_ms", .type = FK_J_INT},
+    {.name = "advance_ms",
+     .type = FK_J_INT,
+     .min = 0,
+     .max = 3650 * 86400000.0,
+     .range_key = "invalid_clock"},
     FK_FIELDS_END,
 };
 

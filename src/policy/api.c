@@ -12,7 +12,12 @@
 static const struct fk_field edit_body[] = {
     {.name = "values", .type = FK_J_OBJECT, .required = true},
     {.name = "reason", .type = FK_J_STRING, .required = true, .max_len = POLICY_REASON_MAX * 4},
-    {.name = "base_version", .type = FK_J_INT, .nullable = true},
+    {.name = "base_version",
+     .type = FK_J_INT,
+     .nullable = true,
+     .min = 0,
+     .max = INT32_MAX,
+     .range_key = "invalid_version"},
     FK_FIELDS_END,
 };
 

@@ -13,7 +13,7 @@
 
 const struct fk_field sc_body_plan[] = {
     {.name = "call_days", .type = FK_J_STRINGS, .nullable = true, .max_len = SC_PLAN_DAYS_MAX},
-    {.name = "days", .type = FK_J_INT, .nullable = true},
+    {.name = "days", .type = FK_J_INT, .nullable = true, .min = 1, .max = SC_PLAN_DAYS_MAX},
     FK_FIELDS_END,
 };
 

@@ -14,7 +14,12 @@ const struct fk_field tr_round_create_body[] = {
     {.name = "area_ids", .type = FK_J_IDS, .required = true, .max_len = TR_ROUND_MAX_AREAS},
     {.name = "starts_at", .type = FK_J_STRING, .nullable = true, .max_len = 64},
     {.name = "deadline_at", .type = FK_J_STRING, .required = true, .max_len = 64},
-    {.name = "pool_size", .type = FK_J_INT, .nullable = true},
+    {.name = "pool_size",
+     .type = FK_J_INT,
+     .nullable = true,
+     .min = 1,
+     .max = 20,
+     .range_key = "invalid_pool_size"},
     {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_ROUND_NOTE_MAX * 4},
     FK_FIELDS_END,
 };
@@ -24,7 +29,7 @@ const struct fk_field tr_round_update_body[] = {
     {.name = "area_ids", .type = FK_J_IDS, .max_len = TR_ROUND_MAX_AREAS},
     {.name = "starts_at", .type = FK_J_STRING, .max_len = 64},
     {.name = "deadline_at", .type = FK_J_STRING, .max_len = 64},
-    {.name = "pool_size", .type = FK_J_INT},
+    {.name = "pool_size", .type = FK_J_INT, .min = 1, .max = 20, .range_key = "invalid_pool_size"},
     {.name = "note", .type = FK_J_STRING, .nullable = true, .max_len = FK_ROUND_NOTE_MAX * 4},
     FK_FIELDS_END,
 };

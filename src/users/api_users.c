@@ -77,6 +77,10 @@ int users_api_list(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 	l.role = query_or_null(req, "role");
 	l.q = query_or_null(req, "q");
+	if (l.role && fk_role_parse(l.role) < 0)
+		return fk_err_set(err, FK_EINVAL, "invalid_query", "role",
+				  "查询参数 role 不是已知的角色",
+				  "query parameter role is not a known role");
 	l.items = json_array();
 	residents = l.role && strcmp(l.role, "resident") == 0;
 	rc = users_each(req->db, residents, list_one, &l, err);

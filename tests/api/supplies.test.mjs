@@ -97,7 +97,7 @@ h.test('bad moves: more than the balance (409 naming qty), negative, bad fields 
 		409, { code: 'not_enough_stock', field: 'qty' });
 	assert.match(e.message_en, /110/);
 	assertError(await move(community1, { kind: 'issue', place_id: S.w1.id, item_id: S.mask.id, qty: -5 }),
-		400, { code: 'negative_qty', field: 'qty' });
+		400, { code: 'invalid_qty', field: 'qty' });
 	assertError(await move(community1, { kind: 'receive', place_id: S.w1.id, item_id: S.mask.id, qty: -1, source: 'purchase' }),
 		400, { field: 'qty' });
 	assertError(await move(community1, { kind: 'receive', place_id: S.w1.id, item_id: S.mask.id, qty: 1, source: 'gift' }),

@@ -9,12 +9,17 @@
 
 static const struct fk_field person_spec[] = {
     {.name = "name", .type = FK_J_STRING, .required = true, .max_len = 8},
-    {.name = "age", .type = FK_J_INT, .nullable = true},
+    {.name = "age", .type = FK_J_INT, .nullable = true, .min = 0, .max = 150},
     {.name = "area_id", .type = FK_J_ID, .required = true},
     {.name = "tags", .type = FK_J_STRINGS, .max_len = 3},
     {.name = "area_ids", .type = FK_J_IDS},
     {.name = "disabled", .type = FK_J_BOOL},
-    {.name = "lat", .type = FK_J_NUMBER, .nullable = true},
+    {.name = "lat",
+     .type = FK_J_NUMBER,
+     .nullable = true,
+     .min = -90,
+     .max = 90,
+     .range_key = "invalid_lat"},
     {.name = "extra", .type = FK_J_OBJECT},
     {.name = "any", .type = FK_J_ANY},
     FK_FIELDS_END,
@@ -117,6 +122,27 @@ static void test_check_refusals(void **state)
 	       "area_ids");
 }
 
+/* A number outside its field's range is refused naming the field, with the field's own key
+ * when it has one; the ends are inside; a field without a range takes any number. */
+static void test_check_ranges(void **state)
+{
+	struct fk_err err;
+
+	(void)state;
+	expect("{\"name\":\"x\",\"area_id\":\"1\",\"age\":-1}", "out_of_range", "age");
+	expect("{\"name\":\"x\",\"area_id\":\"1\",\"age\":151}", "out_of_range", "age");
+	expect("{\"name\":\"x\",\"area_id\":\"1\",\"age\":1e300}", "wrong_type", "age");
+	expect("{\"name\":\"x\",\"area_id\":\"1\",\"lat\":90.0001}", "invalid_lat", "lat");
+	expect("{\"name\":\"x\",\"area_id\":\"1\",\"lat\":-1e300}", "invalid_lat", "lat");
+	assert_int_equal(check("{\"name\":\"x\",\"area_id\":\"1\",\"age\":0,\"lat\":-90}", &err),
+			 0);
+	assert_int_equal(check("{\"name\":\"x\",\"area_id\":\"1\",\"age\":150,\"lat\":90}", &err),
+			 0);
+	assert_int_equal(check("{\"name\":\"x\",\"area_id\":\"1\",\"any\":-1e300}", &err), 0);
+	assert_int_equal(check("{\"name\":\"x\",\"area_id\":\"1\",\"age\":200}", &err), FK_EINVAL);
+	assert_non_null(strstr(err.en, "between 0 and 150"));
+}
+
 static void test_builders(void **state)
 {
 	json_t *v;
@@ -143,9 +169,8 @@ static void test_builders(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_check_ok),
-	    cmocka_unit_test(test_check_refusals),
+	    cmocka_unit_test(test_parse_errors),   cmocka_unit_test(test_check_ok),
+	    cmocka_unit_test(test_check_refusals), cmocka_unit_test(test_check_ranges),
 	    cmocka_unit_test(test_builders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -557,6 +557,30 @@ static void test_serve_params(void **state)
 	assert_string_equal(r.body, "{\"a\":\"x\",\"b\":\"y\"}");
 }
 
+/* An encoded NUL does not cut the address short (it would make /things/%00 the list of
+ * things), and a path or query that is not UTF-8 is refused naming the parameter. */
+static void test_serve_address(void **state)
+{
+	char s[] = "a%00b%41%zz%4";
+
+	(void)state;
+	assert_int_equal(fk_address_unescape(NULL, NULL, s), 10);
+	assert_memory_equal(s,
+			    "a\xC0\x80"
+			    "bA%zz%4",
+			    11);
+	request(port, "GET", "/api/v1/things/5%00", NULL, NULL, &r);
+	expect_error(&r, 400, "invalid_address", "id");
+	request(port, "GET", "/api/v1/things/%FF", NULL, NULL, &r);
+	expect_error(&r, 400, "invalid_address", "id");
+	request(port, "GET", "/api/v1/things/5?limit=7%00", NULL, NULL, &r);
+	expect_error(&r, 400, "invalid_address", "limit");
+	request(port, "GET", "/api/v1/echo/x?q=%ED%A0%80", NULL, NULL, &r);
+	expect_error(&r, 400, "invalid_address", "q");
+	request(port, "GET", "/api/v1/echo/%E4%B8%AD?q=%F0%9F%98%B7", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+}
+
 static void test_serve_session_role_csrf(void **state)
 {
 	const char *note = "{\"title\":\"hi\"}";
@@ -821,6 +845,7 @@ int main(void)
 	    cmocka_unit_test(test_serve_bodies),  cmocka_unit_test(test_serve_caps),
 	    cmocka_unit_test(test_serve_500),	  cmocka_unit_test(test_serve_keep_alive),
 	    cmocka_unit_test(test_serve_metrics), cmocka_unit_test(test_serve_deferred),
+	    cmocka_unit_test(test_serve_address),
 	};
 	const struct CMUnitTest web_tests[] = {
 	    cmocka_unit_test(test_static_files),
