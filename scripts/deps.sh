@@ -8,6 +8,8 @@ debs=(build-essential clang cmake ninja-build pkg-config git
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
       libsodium-dev libpwquality-dev cracklib-runtime libqrencode-dev libpng-dev libxlsxwriter-dev libcsv-dev libcmocka-dev
       libclang-rt-14-dev chromium fonts-noto-cjk
+      openssl
+      wrk
       sqlite3)
 
 missing=()
