@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, create a demo district, serve it on :8080
 #   make test   install what is missing, build, run every test (unit, API on SQLite and PostgreSQL)
 #   make bench  run the benchmarks and print their figures
+#   make soak   kill -9 the server 100 times under concurrent scans, on SQLite and PostgreSQL
 
 BUILD      ?= build/release
 ASAN_BUILD ?= build/asan
@@ -72,3 +73,9 @@ format:
 
 clean:
 	@rm -rf build
+
+# Crash safety at length (not part of test): tests/api/crash.test.mjs with 100 kill -9 trials
+# on each store; make test runs the same file with its 5.
+.PHONY: soak
+soak: deps build-asan
+	@FK_CRASH_TRIALS=100 FK_BIN=$(CURDIR)/$(ASAN_BUILD)/fangkong scripts/both-stores.sh soak node --test tests/api/crash.test.mjs

@@ -9,7 +9,8 @@ debs=(build-essential clang cmake ninja-build pkg-config git
       libsodium-dev libpwquality-dev cracklib-runtime libqrencode-dev libpng-dev libxlsxwriter-dev libcsv-dev libcmocka-dev
       libclang-rt-14-dev chromium fonts-noto-cjk
       openssl
-      wrk)
+      wrk
+      sqlite3)
 
 missing=()
 for p in "${debs[@]}"; do

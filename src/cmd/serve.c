@@ -58,6 +58,7 @@ enum {
 	S_TLS_KEY,
 	S_WRITE_RATE,
 	S_WRITE_RATE_IP,
+	S_DURABILITY,
 	S_COUNT
 };
 
@@ -112,6 +113,12 @@ static const struct setting settings[S_COUNT] = {
 			 10000000,
 			 "writes by logged-in users from one client address per minute; 0 = no "
 			 "limit"},
+    [S_DURABILITY] = {"durability", SET_STRING, "normal|full", "normal", "FANGKONG_DURABILITY", 0,
+		      0,
+		      "SQLite: full syncs every commit to disk, so a power cut loses no "
+		      "acknowledged write; normal (WAL synchronous=NORMAL) may lose the last ones "
+		      "then. Both survive a crash of the process. PostgreSQL keeps its own "
+		      "synchronous_commit"},
 };
 
 struct value {
@@ -313,6 +320,22 @@ static void resolve(struct value *vals)
 		vals[S_POOL].n = vals[S_THREADS].n;
 }
 
+/* --durability: normal or full (db.h); dies naming a bad one. */
+static struct fk_db_opts store_opts(const struct value *v)
+{
+	struct fk_db_opts o = {0};
+	struct fk_err err = {0};
+	char given[128];
+
+	if (fk_durability_parse(v->text, &o.durability) < 0) {
+		fk_err_set(&err, FK_EINVAL, "bad_setting", settings[S_DURABILITY].name,
+			   "%s：应为 normal 或 full", "%s: must be normal or full",
+			   as_given(&settings[S_DURABILITY], v, given, sizeof(given)));
+		die_err("serve", &err);
+	}
+	return o;
+}
+
 /* "postgres://user:secret@host/db" is shown as "postgres://user:***@host/db". */
 static void redact(const char *url, char *out, size_t size)
 {
@@ -327,13 +350,13 @@ static void redact(const char *url, char *out, size_t size)
 	snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
 }
 
-static int open_store(const char *url, int pool, struct fk_store **out, char *kind, size_t size,
-		      struct fk_err *err)
+static int open_store(const char *url, int pool, const struct fk_db_opts *o, struct fk_store **out,
+		      char *kind, size_t size, struct fk_err *err)
 {
 	struct fk_db *db;
 	int applied = 0, rc;
 
-	rc = fk_store_open(url, pool, out, err);
+	rc = fk_store_open_with(url, pool, o, out, err);
 	if (rc < 0)
 		return rc;
 	db = fk_store_acquire(*out);
@@ -473,6 +496,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	struct fk_err err = {0};
 	struct fk_server_opts opts;
 	struct fk_proxies proxies;
+	struct fk_db_opts store;
 	struct sockaddr_storage addr;
 	char kind[16];
 	sigset_t sigs;
@@ -484,6 +508,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	resolve(vals);
 	setup_test_clock(&vals[S_TEST_CLOCK]);
+	store = store_opts(&vals[S_DURABILITY]);
 	if (fk_server_parse_listen(vals[S_LISTEN].text, &addr, &err) < 0)
 		die_err("serve", &err);
 	fk_log_set_level((enum fk_log_level)vals[S_LOG_LEVEL].n);
@@ -512,7 +537,8 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	app.login_rate = (int)vals[S_LOGIN_RATE].n;
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
-	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
+	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &store, &app.store, kind, sizeof(kind),
+		       &err) < 0)
 		die_err(ctx->db_url, &err);
 	if (fk_modules_start(&app, &err) < 0) {
 		fk_sched_free(sched);
@@ -526,8 +552,9 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 		die_err("serve", &err);
 	}
 	announce(srv, kind, ctx->db_url);
-	fk_info("serve listening=%u threads=%d pool=%lld", (unsigned)fk_server_port(srv),
-		opts.threads, vals[S_POOL].n);
+	fk_info("serve listening=%u threads=%d pool=%lld durability=%s",
+		(unsigned)fk_server_port(srv), opts.threads, vals[S_POOL].n,
+		fk_durability_name(store.durability));
 	sig = wait_for_signal(&sigs);
 	fk_info("serve stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);

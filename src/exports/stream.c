@@ -46,7 +46,7 @@ void ex_job_free(struct ex_job *j)
 /* The export's own connection to the store. */
 static int open_db(struct ex_job *j, struct fk_err *err)
 {
-	int rc = fk_db_open(fk_store_url(j->app->store), &j->db, err);
+	int rc = fk_store_connect(j->app->store, &j->db, err);
 
 	if (rc == 0 && fk_db_kind(j->db) == FK_DB_SQLITE)
 		rc = fk_db_exec(j->db, "PRAGMA cache_size=-" EX_CACHE_KB, err);

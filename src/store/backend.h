@@ -86,7 +86,8 @@ void fk_db_init(struct fk_db *db, const struct fk_backend *be);
 /* Finalizes every cached statement (a backend's close calls it first). */
 void fk_db_cache_clear(struct fk_db *db);
 
-int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err);
+int fk_sqlite_open(const char *path, const struct fk_db_opts *opts, struct fk_db **out,
+		   struct fk_err *err);
 int fk_pg_open(const char *url, struct fk_db **out, struct fk_err *err);
 /* How long a SQLite connection's statements wait for another process's lock before they fail
  * with FK_ECONFLICT "retry" (10 s by default); for tests. FK_EINTERNAL on PostgreSQL. */

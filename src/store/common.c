@@ -12,8 +12,12 @@ static bool is_pg_url(const char *url)
 	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
 
-int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err)
+/* PostgreSQL takes no option: its durability is the server's (see db.h). */
+int fk_db_open_with(const char *url, const struct fk_db_opts *opts, struct fk_db **out,
+		    struct fk_err *err)
 {
+	static const struct fk_db_opts defaults = {0};
+
 	*out = NULL;
 	if (!url || !*url)
 		return fk_err_set(err, FK_EINVAL, "db_url", "db", "未指定数据库", "no store given");
@@ -21,7 +25,32 @@ int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err)
 		return fk_pg_open(url, out, err);
 	if (strncmp(url, "sqlite://", 9) == 0)
 		url += 9;
-	return fk_sqlite_open(url, out, err);
+	return fk_sqlite_open(url, opts ? opts : &defaults, out, err);
+}
+
+int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err)
+{
+	return fk_db_open_with(url, NULL, out, err);
+}
+
+static const char *const durability_names[] = {
+    [FK_DURABILITY_NORMAL] = "normal",
+    [FK_DURABILITY_FULL] = "full",
+};
+
+const char *fk_durability_name(enum fk_durability d)
+{
+	return d == FK_DURABILITY_FULL ? durability_names[d] : durability_names[0];
+}
+
+int fk_durability_parse(const char *word, enum fk_durability *out)
+{
+	for (int i = 0; i < 2; i++)
+		if (word && strcmp(word, durability_names[i]) == 0) {
+			*out = (enum fk_durability)i;
+			return 0;
+		}
+	return -1;
 }
 
 void fk_db_init(struct fk_db *db, const struct fk_backend *be)

@@ -25,6 +25,25 @@ struct fk_q;
 /* Opens one connection. url: a file path (SQLite) or postgres://... The SQLite file is
  * created if missing. Does not migrate (see migrate.h). */
 int fk_db_open(const char *url, struct fk_db **out, struct fk_err *err);
+
+/* How far a commit has gone to disk when it returns (`serve --durability`). Both survive a
+ * crash of the process: a commit is in the operating system's hands when it returns. On
+ * SQLite (WAL) NORMAL syncs the log at checkpoints only, so a power cut may lose the last
+ * commits (never corrupting the file); FULL syncs the log at every commit, so none is lost.
+ * PostgreSQL keeps the server's own setting (synchronous_commit, on by default: every
+ * commit flushed before it returns) for both. */
+enum fk_durability { FK_DURABILITY_NORMAL = 0, FK_DURABILITY_FULL = 1 };
+
+/* What fk_db_open_with and fk_store_open_with set on each connection they open; a NULL
+ * opts, or one zeroed, is fk_db_open's: FK_DURABILITY_NORMAL. */
+struct fk_db_opts {
+	enum fk_durability durability;
+};
+int fk_db_open_with(const char *url, const struct fk_db_opts *opts, struct fk_db **out,
+		    struct fk_err *err);
+/* "normal" / "full", and back: 0, or -1 for a word that is neither. */
+const char *fk_durability_name(enum fk_durability d);
+int fk_durability_parse(const char *word, enum fk_durability *out);
 void fk_db_close(struct fk_db *db);
 enum fk_db_kind fk_db_kind(struct fk_db *db);
 const char *fk_db_kind_name(struct fk_db *db); /* "sqlite" / "postgres" */
@@ -166,6 +185,13 @@ int fk_db_write(struct fk_db *db, struct fk_err *err, const char *sql, const cha
  * SQLite an open store checkpoints the WAL in the background (see pool.c). */
 struct fk_store;
 int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err);
+/* fk_store_open whose connections (the pool's, the writer, the checkpointer) are opened with
+ * opts; NULL is fk_store_open. */
+int fk_store_open_with(const char *url, int max, const struct fk_db_opts *opts,
+		       struct fk_store **out, struct fk_err *err);
+/* A connection of the caller's own, outside the pool, opened as the store's are (a long
+ * export's); the caller closes it with fk_db_close. */
+int fk_store_connect(struct fk_store *s, struct fk_db **out, struct fk_err *err);
 struct fk_db *fk_store_acquire(struct fk_store *s);
 void fk_store_release(struct fk_store *s, struct fk_db *db);
 /* The store's one writer connection (opened at the first call, reopened when broken), for a

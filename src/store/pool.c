@@ -20,6 +20,7 @@
 
 struct fk_store {
 	char *url;
+	struct fk_db_opts opts; /* of every connection it opens */
 	int max, open;
 	struct fk_db *idle;
 	struct fk_db *writer;
@@ -33,7 +34,7 @@ struct fk_store {
 
 static int open_conn(struct fk_store *s, struct fk_db **out, struct fk_err *err)
 {
-	int rc = fk_db_open(s->url, out, err);
+	int rc = fk_db_open_with(s->url, &s->opts, out, err);
 
 	if (rc == 0 && s->manual_checkpoints)
 		(*out)->be->set_autocheckpoint(*out, false);
@@ -61,7 +62,7 @@ static void *checkpoint_loop(void *arg)
 	struct timespec ts;
 
 	pthread_setname_np(pthread_self(), "fk-checkpoint");
-	if (fk_db_open(s->url, &db, &err) < 0) {
+	if (fk_db_open_with(s->url, &s->opts, &db, &err) < 0) {
 		fk_error("msg=\"checkpoint connection failed\" error=\"%s\"", err.en);
 		return NULL;
 	}
@@ -97,16 +98,24 @@ static void start_checkpointer(struct fk_store *s)
 
 int fk_store_open(const char *url, int max, struct fk_store **out, struct fk_err *err)
 {
+	return fk_store_open_with(url, max, NULL, out, err);
+}
+
+int fk_store_open_with(const char *url, int max, const struct fk_db_opts *opts,
+		       struct fk_store **out, struct fk_err *err)
+{
 	struct fk_store *s;
 	struct fk_db *db;
 	int rc;
 
 	*out = NULL;
-	rc = fk_db_open(url, &db, err);
+	rc = fk_db_open_with(url, opts, &db, err);
 	if (rc < 0)
 		return rc;
 	s = fk_xcalloc(1, sizeof(*s));
 	s->url = fk_xstrdup(url);
+	if (opts)
+		s->opts = *opts;
 	s->max = max < 1 ? 1 : max;
 	s->open = 1;
 	s->idle = db;
@@ -209,6 +218,11 @@ struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err)
 const char *fk_store_url(struct fk_store *s)
 {
 	return s->url;
+}
+
+int fk_store_connect(struct fk_store *s, struct fk_db **out, struct fk_err *err)
+{
+	return fk_db_open_with(s->url, &s->opts, out, err);
 }
 
 static void stop_checkpointer(struct fk_store *s)

@@ -4,7 +4,10 @@
  *
  * SQLite has one writer per file. Within this process the writers of one file queue on that
  * file's writers' lock (writers.c) before BEGIN IMMEDIATE, so that each waits its turn and is
- * woken when the last one ends, instead of sleeping in SQLite's busy handler and polling. */
+ * woken when the last one ends, instead of sleeping in SQLite's busy handler and polling.
+ *
+ * A commit syncs the WAL as the connection was opened (fk_db_opts): at checkpoints only
+ * (synchronous=NORMAL, the default) or at every commit (FULL, `serve --durability full`). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +81,17 @@ static int sq_exec(struct fk_db *db, const char *sql, struct fk_err *err)
 }
 
 static const char *const sq_pragmas = "PRAGMA journal_mode=WAL;"
-				      "PRAGMA synchronous=NORMAL;"
 				      "PRAGMA foreign_keys=ON;"
 				      "PRAGMA temp_store=MEMORY;"
 				      "PRAGMA cache_size=-65536;";
+
+/* When a commit syncs the WAL (db.h, enum fk_durability): NORMAL at checkpoints only, FULL at
+ * every commit. A setting of the connection, so every connection the store opens gets it. */
+static const char *sync_pragma(const struct fk_db_opts *opts)
+{
+	return opts->durability == FK_DURABILITY_FULL ? "PRAGMA synchronous=FULL"
+						      : "PRAGMA synchronous=NORMAL";
+}
 
 /* Before the library starts: no global count of SQLite's memory, which would take a
  * process-wide mutex on every allocation of every connection. */
@@ -90,7 +100,8 @@ static void library_config(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err)
+int fk_sqlite_open(const char *path, const struct fk_db_opts *opts, struct fk_db **out,
+		   struct fk_err *err)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	int flags =
@@ -111,6 +122,8 @@ int fk_sqlite_open(const char *path, struct fk_db **out, struct fk_err *err)
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	rc = sq_exec(&db->base, sq_pragmas, err);
+	if (rc == 0)
+		rc = sq_exec(&db->base, sync_pragma(opts), err);
 	if (rc < 0)
 		goto fail;
 	db->writers = fk_writers_get(sqlite3_db_filename(db->h, "main"));
