@@ -49,6 +49,8 @@ enum {
 	S_NODE,
 	S_LOGIN_RATE,
 	S_TEST_CLOCK,
+	S_READ_DB,
+	S_GROUP_COMMIT,
 	S_COUNT
 };
 
@@ -85,6 +87,14 @@ static const struct setting settings[S_COUNT] = {
     [S_TEST_CLOCK] = {"test-clock", SET_BOOL, "", "off", "FANGKONG_TEST_CLOCK", 0, 1,
 		      "for tests only: a clock POST /api/v1/test/clock sets and advances; "
 		      "refused unless " FK_TEST_MODE_ENV "=1 is set too"},
+    [S_READ_DB] = {"read-db", SET_STRING, "URL", NULL, "FANGKONG_READ_DB", 0, 0,
+		   "a PostgreSQL streaming replica of the store, for the pure reads that bear its "
+		   "lag (dashboard, coverage); writes and everything else stay on --db"},
+    [S_GROUP_COMMIT] =
+	{"group-commit", SET_BOOL, "", "on", "FANGKONG_GROUP_COMMIT", 0, 1,
+	 "PostgreSQL: keyed writes (scans) of concurrent requests committed together "
+	 "by one writer connection; off: each in a transaction of its own (SQLite "
+	 "always groups)"},
 };
 
 struct value {
@@ -355,6 +365,21 @@ static const struct fk_module **server_modules(bool test_clock)
 	return mods;
 }
 
+/* The replica's pool, as large as the primary's: no migration (a standby is read-only); only
+ * a PostgreSQL store has one. */
+static void open_read_store(struct fk_app *app, const char *url, int pool, const char *kind)
+{
+	struct fk_err err = {0};
+
+	if (!url)
+		return;
+	if (strcmp(kind, "postgres") != 0 || strncmp(url, "postgres", 8) != 0)
+		die("serve: --read-db (FANGKONG_READ_DB) needs a PostgreSQL store and a "
+		    "postgres:// URL of its replica");
+	if (fk_store_open(url, pool, &app->read_store, &err) < 0)
+		die_err("serve: --read-db", &err);
+}
+
 static int wait_for_signal(const sigset_t *sigs)
 {
 	int sig = 0;
@@ -423,6 +448,8 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 		die_err("serve: jobs", &err);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
 		die_err(ctx->db_url, &err);
+	open_read_store(&app, vals[S_READ_DB].text, (int)vals[S_POOL].n, kind);
+	app.no_group_commit = !vals[S_GROUP_COMMIT].n;
 	if (fk_modules_start(&app, &err) < 0) {
 		fk_sched_free(sched);
 		fk_store_close(app.store);
@@ -442,6 +469,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
 	fk_sched_free(sched);
 	fk_modules_stop(&app);
+	fk_store_close(app.read_store);
 	fk_store_close(app.store);
 	free(mods);
 	fk_info("serve stopped");

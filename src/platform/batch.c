@@ -1,10 +1,13 @@
-/* batch: group commit of keyed writes on SQLite. SQLite has one writer at a time, and what a
+/* batch: group commit of keyed writes. SQLite has one writer at a time, and what a
  * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
- * 4 KiB frames for a scan alone). So keyed writes go to one writer thread, which takes every
- * job queued (up to BATCH_MAX), runs them in one transaction on the store's writer connection
- * and commits once; what queued up meanwhile is the next batch. Each job runs under a savepoint of
- * its own: a refused scan is rolled back to it and changes nothing, the others commit together and
- * share their pages. Nobody waits for a batch to fill; a scan alone is a batch of one.
+ * 4 KiB frames for a scan alone). On PostgreSQL a commit is a WAL flush and a round trip,
+ * and every concurrent request's transaction takes a connection of the pool; grouped, one
+ * connection per server makes the writes and one flush commits them all. So keyed writes go to one
+ * writer thread, which takes every job queued (up to BATCH_MAX), runs them in one transaction on
+ * the store's writer connection and commits once; what queued up meanwhile is the next batch. Each
+ * job runs under a savepoint of its own: a refused scan is rolled back to it and changes nothing,
+ * the others commit together and share their pages. Nobody waits for a batch to fill; a scan alone
+ * is a batch of one.
  *
  * The request threads do not wait: a request hands its job over and its reply is deferred
  * (fk_req_defer); the job's done function, called once the commit is over by a finisher
@@ -79,6 +82,16 @@ static int savepoint(struct fk_db *db, const char *sql)
 	return rc < 0 ? (int)rc : 0;
 }
 
+/* A job that lost a deadlock or a serialization check (PostgreSQL, against another server's
+ * batch holding the same counter rows) is run again, its savepoint rolled back (which lets
+ * its row locks go): the other batch commits meanwhile. */
+#define JOB_TRIES 3
+
+static bool lost_a_race(const struct fk_batch_job *j)
+{
+	return j->rc == FK_ECONFLICT && strcmp(j->err->key, "retry") == 0;
+}
+
 /* One job inside the batch's transaction, under its own savepoint. */
 static void run_one(struct fk_db *db, struct fk_batch_job *j)
 {
@@ -86,8 +99,15 @@ static void run_one(struct fk_db *db, struct fk_batch_job *j)
 
 	j->req->db = db;
 	j->rc = savepoint(db, "SAVEPOINT fk_job");
-	if (j->rc == 0)
+	for (int tries = 0; j->rc == 0 || (lost_a_race(j) && tries < JOB_TRIES); tries++) {
+		if (j->rc < 0) {
+			savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
+			*j->err = (struct fk_err){0};
+		}
 		j->rc = j->run(j);
+		if (j->rc == 0)
+			break;
+	}
 	if (j->rc < 0)
 		savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
 	savepoint(db, "RELEASE SAVEPOINT fk_job");
