@@ -26,6 +26,10 @@ const G1 = '370212001001G01';
 
 const h = harness('cluster', { args: ['--node', '1', '--max-conns-per-ip', '0'] });
 const pgOnly = storeKind() === 'postgres' ? {} : { skip: 'one server on SQLite' };
+/* The second server's --read-db: the same database through read-only sessions (as a hot
+ * standby is), named so that its connections can be told apart. */
+const readDb = () => `${h.dbUrl}?application_name=fk_replica&options=-c%20default_transaction_read_only%3Don`;
+const otherArgs = () => ['--node', '2', '--max-conns-per-ip', '0', '--read-db', readDb()];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 let other; // the second server, the one killed and restarted
@@ -137,7 +141,7 @@ let live; // grid1's stream through nginx
 let grid; // grid1's session, made through nginx
 
 h.test('setup: a second server, nginx in front of both, a round, a site, residents', pgOnly, async () => {
-	other = await startServer(h.dbUrl, { args: ['--node', '2', '--max-conns-per-ip', '0'] });
+	other = await startServer(h.dbUrl, { args: otherArgs() });
 	nginx = await startNginx([h.base.slice(7), other.base.slice(7)]);
 	const admin = await loginAt(nginx.base, 'admin');
 	const commander = await loginAt(nginx.base, 'commander');
@@ -167,6 +171,25 @@ h.test('setup: a second server, nginx in front of both, a round, a site, residen
 	assert.equal(live.res.status, 200);
 	// The stream is open on one server or the other; an event made on either is heard.
 	for (const base of [h.base, other.base]) await live.waitFor(isNotice(await notice(base)));
+});
+
+h.test('--read-db: the dashboard and coverage read the replica, the rest the primary', pgOnly, async () => {
+	const replicaQueries = () => psql("SELECT string_agg(query, ' | ') FROM pg_stat_activity " +
+		"WHERE application_name = 'fk_replica'");
+	const admin = await loginAt(other.base, 'admin');
+	const before = replicaQueries();
+	for (const p of ['/api/v1/dashboard', `/api/v1/rounds/${round.id}/coverage`]) {
+		const here = await admin.ok(p);
+		const there = await (await loginAt(h.base, 'admin')).ok(p);
+		assert.deepEqual(Object.keys(here).sort(), Object.keys(there).sort(), p);
+		assert.notEqual(replicaQueries(), before, `${p} ran on the replica's connection`);
+	}
+	assert.equal(JSON.stringify((await admin.ok(`/api/v1/rounds/${round.id}/coverage`)).totals),
+		JSON.stringify((await (await loginAt(h.base, 'admin')).ok(`/api/v1/rounds/${round.id}/coverage`)).totals));
+	// A people search stays on the primary: it writes its audit row.
+	const last = replicaQueries();
+	assert.equal((await admin.get('/api/v1/people', { query: { limit: 5 } })).status, 200);
+	assert.equal(replicaQueries(), last, 'the people search did not touch the replica');
 });
 
 h.test('a server killed mid-load: the other answers, nothing acknowledged is lost', pgOnly, async () => {
@@ -228,7 +251,7 @@ h.test('live events through nginx resume on the survivor and come from the resta
 	const t1 = await notice(h.base);
 	await live.waitFor(isNotice(t1));
 	assert.ok(!live.events.some((e) => e.event === 'resync'), 'resumed without a gap');
-	other = await startServer(h.dbUrl, { args: ['--node', '2', '--max-conns-per-ip', '0'] });
+	other = await startServer(h.dbUrl, { args: otherArgs() });
 	const t2 = await notice(other.base);
 	await live.waitFor(isNotice(t2));
 	// New streams through nginx land on either server (round robin) and hear one event alike.
