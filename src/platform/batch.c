@@ -1,8 +1,10 @@
 /* batch: group commit of keyed writes. SQLite has one writer at a time, and what a
  * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
  * 4 KiB frames for a scan alone). On PostgreSQL a commit is a WAL flush and a round trip,
- * and every concurrent request's transaction takes a connection of the pool; grouped, one
- * connection per server makes the writes and one flush commits them all. So keyed writes go to one
+ * and every concurrent request's transaction takes a connection of the pool; grouped, a few
+ * writer threads (fk_store_writers: FK_STORE_WRITERS), each with its connection and its own
+ * queue, make the writes, so that their round trips overlap, and one flush commits each
+ * batch. A job goes to the lane with the fewest queued. So keyed writes go to one
  * writer thread, which takes every job queued (up to BATCH_MAX), runs them in one transaction on
  * the store's writer connection and commits once; what queued up meanwhile is the next batch. Each
  * job runs under a savepoint of its own: a refused scan is rolled back to it and changes nothing,
@@ -27,6 +29,7 @@ struct lane {
 	pthread_mutex_t mu;
 	pthread_cond_t work;
 	struct fk_batch_job *head, *tail;
+	int queued; /* jobs on the queue (writer lanes) */
 	pthread_t thread;
 	bool running, stopping;
 };
@@ -36,11 +39,17 @@ struct lane {
 		.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER                  \
 	}
 
-/* The jobs submitted, for the writer thread; and the jobs committed, for the finisher thread
- * to hand back to their requests (resuming a connection is a system call each) while the
- * writer goes on with the next batch. */
-static struct lane q = LANE_INIT, fin = LANE_INIT;
-static struct fk_store *writer_store; /* under q.mu */
+/* The jobs submitted, for the writer threads (one lane each); and the jobs committed, for the
+ * finisher thread to hand back to their requests (resuming a connection is a system call
+ * each) while the writers go on with their next batches. */
+static struct lane lanes[FK_STORE_WRITERS] = {LANE_INIT, LANE_INIT, LANE_INIT, LANE_INIT};
+_Static_assert(FK_STORE_WRITERS == 4, "one LANE_INIT per writer connection");
+static struct lane fin = LANE_INIT;
+/* Under start_mu: the store the writers write to, how many lanes run, which are stopping. */
+static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct fk_store *writer_store;
+static int nlanes;
+static bool halting;
 
 /* Under l->mu: appends the jobs first..last and wakes the lane's thread. */
 static void lane_push(struct lane *l, struct fk_batch_job *first, struct fk_batch_job *last)
@@ -129,18 +138,22 @@ static void fail_all(struct fk_batch_job *jobs, int rc, const struct fk_err *err
 	}
 }
 
-/* Takes up to max queued jobs off the queue (under q.mu); NULL when it is empty. */
-static struct fk_batch_job *take(int max)
+/* Takes up to max queued jobs off the lane's queue (under l->mu); NULL when it is empty. */
+static struct fk_batch_job *take(struct lane *l, int max)
 {
-	struct fk_batch_job *first = q.head, *last = q.head;
+	struct fk_batch_job *first = l->head, *last = l->head;
+	int n = 1;
 
 	if (!first)
 		return NULL;
-	while (last->next && --max > 0)
+	while (last->next && n < max) {
 		last = last->next;
-	q.head = last->next;
-	if (!q.head)
-		q.tail = NULL;
+		n++;
+	}
+	l->head = last->next;
+	if (!l->head)
+		l->tail = NULL;
+	__atomic_sub_fetch(&l->queued, n, __ATOMIC_RELAXED);
 	last->next = NULL;
 	return first;
 }
@@ -211,58 +224,107 @@ static void finish(struct fk_batch_job *jobs)
 
 static void *writer_loop(void *arg)
 {
+	struct lane *l = arg;
+	int index = (int)(l - lanes);
 	struct fk_err err = {0};
 
-	(void)arg;
 	pthread_setname_np(pthread_self(), "fk-writer");
-	pthread_mutex_lock(&q.mu);
-	while (lane_wait(&q)) {
-		struct fk_batch_job *jobs = take(BATCH_MAX);
-		pthread_mutex_unlock(&q.mu);
-		struct fk_db *db = fk_store_writer(writer_store, &err);
+	pthread_mutex_lock(&l->mu);
+	while (lane_wait(l)) {
+		struct fk_batch_job *jobs = take(l, BATCH_MAX);
+		pthread_mutex_unlock(&l->mu);
+		struct fk_db *db = fk_store_writer_at(writer_store, index, &err);
 		if (db)
 			run_batch(db, jobs);
 		else
 			refuse(jobs, &err);
 		finish(jobs);
-		pthread_mutex_lock(&q.mu);
+		pthread_mutex_lock(&l->mu);
 	}
-	pthread_mutex_unlock(&q.mu);
+	pthread_mutex_unlock(&l->mu);
 	return NULL;
+}
+
+/* Under start_mu: the finisher and one writer per writer connection of the store. */
+static void start_lanes(struct fk_store *store)
+{
+	int want = fk_store_writers(store);
+
+	writer_store = store;
+	if (!fin.running)
+		fin.running = pthread_create(&fin.thread, NULL, finisher_loop, NULL) == 0;
+	for (nlanes = 0; nlanes < want; nlanes++) {
+		struct lane *l = &lanes[nlanes];
+		l->running = pthread_create(&l->thread, NULL, writer_loop, l) == 0;
+		if (!l->running)
+			break;
+	}
+}
+
+/* The running lane with the fewest jobs queued (a read of each count without its lock: a
+ * stale one only makes the choice less even). */
+static struct lane *pick_lane(void)
+{
+	struct lane *best = &lanes[0];
+
+	for (int i = 1; i < nlanes; i++)
+		if (__atomic_load_n(&lanes[i].queued, __ATOMIC_RELAXED) <
+		    __atomic_load_n(&best->queued, __ATOMIC_RELAXED))
+			best = &lanes[i];
+	return best;
 }
 
 int fk_batch_submit(struct fk_store *store, struct fk_batch_job *job, struct fk_err *err)
 {
-	int rc = 0;
+	struct lane *l = NULL;
 
 	job->next = NULL;
-	pthread_mutex_lock(&q.mu);
-	if (!q.running && !q.stopping) {
-		writer_store = store;
-		if (!fin.running)
-			fin.running = pthread_create(&fin.thread, NULL, finisher_loop, NULL) == 0;
-		q.running = pthread_create(&q.thread, NULL, writer_loop, NULL) == 0;
+	pthread_mutex_lock(&start_mu);
+	if (nlanes == 0 && !halting)
+		start_lanes(store);
+	if (nlanes > 0 && !halting && writer_store == store)
+		l = pick_lane();
+	pthread_mutex_unlock(&start_mu);
+	if (!l)
+		return fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",
+				  "the writer thread is not available");
+	pthread_mutex_lock(&l->mu);
+	if (l->stopping) {
+		pthread_mutex_unlock(&l->mu);
+		return fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",
+				  "the writer thread is not available");
 	}
-	if (!q.running || q.stopping || writer_store != store)
-		rc = fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",
-				"the writer thread is not available");
-	else
-		lane_push(&q, job, job);
-	pthread_mutex_unlock(&q.mu);
-	return rc;
+	__atomic_add_fetch(&l->queued, 1, __ATOMIC_RELAXED);
+	lane_push(l, job, job);
+	pthread_mutex_unlock(&l->mu);
+	return 0;
 }
 
-/* The writer first (its last batch goes to the finisher), then the finisher; submits are
- * refused until both are down. */
+/* The writers first (their last batches go to the finisher), then the finisher; submits are
+ * refused until all are down. */
 void fk_batch_stop(void)
 {
-	lane_halt(&q);
+	int n;
+
+	pthread_mutex_lock(&start_mu);
+	halting = true;
+	n = nlanes;
+	pthread_mutex_unlock(&start_mu);
+	for (int i = 0; i < n; i++)
+		lane_halt(&lanes[i]);
 	lane_halt(&fin);
 	pthread_mutex_lock(&fin.mu);
 	fin.running = fin.stopping = false;
 	pthread_mutex_unlock(&fin.mu);
-	pthread_mutex_lock(&q.mu);
-	q.running = q.stopping = false;
+	for (int i = 0; i < n; i++) {
+		pthread_mutex_lock(&lanes[i].mu);
+		lanes[i].running = lanes[i].stopping = false;
+		lanes[i].queued = 0;
+		pthread_mutex_unlock(&lanes[i].mu);
+	}
+	pthread_mutex_lock(&start_mu);
+	nlanes = 0;
+	halting = false;
 	writer_store = NULL;
-	pthread_mutex_unlock(&q.mu);
+	pthread_mutex_unlock(&start_mu);
 }
