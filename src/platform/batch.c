@@ -62,6 +62,21 @@ static void lane_push(struct lane *l, struct fk_batch_job *first, struct fk_batc
 	pthread_cond_signal(&l->work);
 }
 
+/* Under l->mu: puts the jobs of the list first back at the head of the queue. */
+static void lane_push_front(struct lane *l, struct fk_batch_job *first)
+{
+	struct fk_batch_job *last = first;
+	int n = 1;
+
+	for (; last->next; last = last->next)
+		n++;
+	last->next = l->head;
+	l->head = first;
+	if (!l->tail)
+		l->tail = last;
+	__atomic_add_fetch(&l->queued, n, __ATOMIC_RELAXED);
+}
+
 /* Under l->mu: waits for work; false when the lane is stopping and has none left. */
 static bool lane_wait(struct lane *l)
 {
@@ -91,14 +106,17 @@ static int savepoint(struct fk_db *db, const char *sql)
 	return rc < 0 ? (int)rc : 0;
 }
 
-/* A job that lost a deadlock or a serialization check (PostgreSQL, against another server's
- * batch holding the same counter rows) is run again, its savepoint rolled back (which lets
- * its row locks go): the other batch commits meanwhile. */
+/* A job that lost a deadlock or a serialization check (PostgreSQL: another writer's batch,
+ * of this server or another, took the same counter rows in another order) is rolled back to
+ * its savepoint and taken out of the batch, whose other jobs commit; then it runs again at the
+ * head of the next batch, when the rows the batch's earlier jobs held are free. After
+ * JOB_TRIES batches it fails (409 "retry": the client sends it again with its key). */
 #define JOB_TRIES 3
 
 static bool lost_a_race(const struct fk_batch_job *j)
 {
-	return j->rc == FK_ECONFLICT && strcmp(j->err->key, "retry") == 0;
+	return j->rc == FK_ECONFLICT && strcmp(j->err->key, "retry") == 0 &&
+	       j->tries + 1 < JOB_TRIES;
 }
 
 /* One job inside the batch's transaction, under its own savepoint. */
@@ -108,19 +126,34 @@ static void run_one(struct fk_db *db, struct fk_batch_job *j)
 
 	j->req->db = db;
 	j->rc = savepoint(db, "SAVEPOINT fk_job");
-	for (int tries = 0; j->rc == 0 || (lost_a_race(j) && tries < JOB_TRIES); tries++) {
-		if (j->rc < 0) {
-			savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
-			*j->err = (struct fk_err){0};
-		}
+	if (j->rc == 0)
 		j->rc = j->run(j);
-		if (j->rc == 0)
-			break;
-	}
 	if (j->rc < 0)
 		savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
 	savepoint(db, "RELEASE SAVEPOINT fk_job");
 	j->req->db = own;
+}
+
+/* Moves the jobs that lost a race from *jobs to the returned list, ready to run again. */
+static struct fk_batch_job *take_losers(struct fk_batch_job **jobs)
+{
+	struct fk_batch_job *again = NULL, **tail = &again;
+
+	for (struct fk_batch_job **pp = jobs; *pp;) {
+		struct fk_batch_job *j = *pp;
+		if (!lost_a_race(j)) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		j->next = NULL;
+		j->tries++;
+		j->rc = 0;
+		*j->err = (struct fk_err){0};
+		*tail = j;
+		tail = &j->next;
+	}
+	return again;
 }
 
 void fk_batch_undo(struct fk_batch_job *job)
@@ -162,18 +195,22 @@ static struct fk_batch_job *take(struct lane *l, int max)
  * next batch: a batch that kept taking them in would hold every reply until the queue ran
  * dry, and the clients, answered all together, would send their next writes all together
  * while the writer sat idle. */
-static void run_batch(struct fk_db *db, struct fk_batch_job *jobs)
+static struct fk_batch_job *run_batch(struct fk_db *db, struct fk_batch_job **jobs)
 {
 	struct fk_tx tx;
 	struct fk_err err = {0};
+	struct fk_batch_job *again = NULL;
 	int rc = fk_tx_begin(db, &tx, &err);
 
-	for (struct fk_batch_job *j = jobs; rc == 0 && j; j = j->next)
+	for (struct fk_batch_job *j = *jobs; rc == 0 && j; j = j->next)
 		run_one(db, j);
+	if (rc == 0)
+		again = take_losers(jobs);
 	if (rc == 0)
 		rc = fk_tx_end(db, &tx, 0, &err);
 	if (rc < 0)
-		fail_all(jobs, rc, &err);
+		fail_all(*jobs, rc, &err);
+	return again;
 }
 
 /* Without a connection to write with (err says why), every job fails alike. */
@@ -234,12 +271,16 @@ static void *writer_loop(void *arg)
 		struct fk_batch_job *jobs = take(l, BATCH_MAX);
 		pthread_mutex_unlock(&l->mu);
 		struct fk_db *db = fk_store_writer_at(writer_store, index, &err);
+		struct fk_batch_job *again = NULL;
 		if (db)
-			run_batch(db, jobs);
+			again = run_batch(db, &jobs);
 		else
 			refuse(jobs, &err);
-		finish(jobs);
+		if (jobs)
+			finish(jobs);
 		pthread_mutex_lock(&l->mu);
+		if (again)
+			lane_push_front(l, again);
 	}
 	pthread_mutex_unlock(&l->mu);
 	return NULL;

@@ -93,6 +93,7 @@ struct fk_batch_job {
 	int (*run)(struct fk_batch_job *job);	/* inside the batch's transaction */
 	void (*done)(struct fk_batch_job *job); /* after the commit; rc is the outcome */
 	int rc;
+	int tries; /* batches it ran in and lost a deadlock (PostgreSQL) */
 	struct fk_batch_job *next;
 };
 /* Queues job for the writer thread of store (started by the first job), which runs
