@@ -302,16 +302,20 @@ static void start_lanes(struct fk_store *store)
 	}
 }
 
-/* The running lane with the fewest jobs queued (a read of each count without its lock: a
- * stale one only makes the choice less even). */
+/* The running lane with the fewest jobs queued, ties going round (a read of each count
+ * without its lock: a stale one only makes the choice less even). */
 static struct lane *pick_lane(void)
 {
-	struct lane *best = &lanes[0];
+	static unsigned turn;
+	int start = (int)(__atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED) % (unsigned)nlanes);
+	struct lane *best = &lanes[start];
 
-	for (int i = 1; i < nlanes; i++)
-		if (__atomic_load_n(&lanes[i].queued, __ATOMIC_RELAXED) <
+	for (int k = 1; k < nlanes; k++) {
+		struct lane *l = &lanes[(start + k) % nlanes];
+		if (__atomic_load_n(&l->queued, __ATOMIC_RELAXED) <
 		    __atomic_load_n(&best->queued, __ATOMIC_RELAXED))
-			best = &lanes[i];
+			best = l;
+	}
 	return best;
 }
 
