@@ -1,22 +1,24 @@
-/* batch: group commit of keyed writes. SQLite has one writer at a time, and what a
- * scan costs is mostly its commit: the pages it touched appended to the WAL (about eleven
- * 4 KiB frames for a scan alone). On PostgreSQL a commit is a WAL flush and a round trip,
- * and every concurrent request's transaction takes a connection of the pool; grouped, a few
- * writer threads (fk_store_writers: FK_STORE_WRITERS), each with its connection and its own
- * queue, make the writes, so that their round trips overlap, and one flush commits each
- * batch. A job goes to the lane with the fewest queued. So keyed writes go to one
- * writer thread, which takes every job queued (up to BATCH_MAX), runs them in one transaction on
- * the store's writer connection and commits once; what queued up meanwhile is the next batch. Each
- * job runs under a savepoint of its own: a refused scan is rolled back to it and changes nothing,
- * the others commit together and share their pages. Nobody waits for a batch to fill; a scan alone
- * is a batch of one.
+/* batch: group commit of keyed writes. A writer thread takes every job queued (up to
+ * BATCH_MAX), runs them in one transaction on a writer connection of the store and commits
+ * once; what queued up meanwhile is the next batch. Each job runs under a savepoint of its
+ * own: a refused scan is rolled back to it and changes nothing, the others commit together.
+ * Nobody waits for a batch to fill; a scan alone is a batch of one.
+ *
+ * SQLite has one writer at a time, and what a scan costs is mostly its commit: the pages it
+ * touched appended to the WAL (about eleven 4 KiB frames for a scan alone), shared by a
+ * batch. So there is one writer thread. On PostgreSQL a commit is a WAL flush and a round
+ * trip, and each statement a round trip: there are FK_STORE_WRITERS writer threads (lanes),
+ * each with its own connection (fk_store_writer_at) and queue, so that their round trips
+ * overlap, a job going to the lane with the fewest queued; row locks order what two lanes
+ * (or two servers) write, and a job that loses a deadlock or a lock wait runs again in its
+ * lane's next batch (take_losers).
  *
  * The request threads do not wait: a request hands its job over and its reply is deferred
  * (fk_req_defer); the job's done function, called once the commit is over by a finisher
  * thread (so that the writer goes on with the next batch meanwhile), sends it. So the server's
- * threads parse and answer other requests while the writer writes, and only one connection
- * (fk_store_writer) makes the commits and keeps a warm page cache, where a connection whose cache
- * another's commit made stale must read its pages again. */
+ * threads parse and answer other requests while the writers write, and only the writer
+ * connections make the commits (on SQLite one, which keeps a warm page cache, where a
+ * connection whose cache another's commit made stale must read its pages again). */
 #include <pthread.h>
 #include <string.h>
 #include "base/log.h"
