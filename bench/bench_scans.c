@@ -16,10 +16,12 @@
  *
  * --db URL runs it on an empty PostgreSQL database instead of a SQLite file (the server's
  * settings from the environment, so FANGKONG_GROUP_COMMIT=off times one transaction per scan);
- * the bare SQLite inserts stay the reference.
+ * beside the bare SQLite inserts come bare PostgreSQL inserts of the same rows into that
+ * database, one committed statement each over one connection.
  *
  *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] [--db URL] */
 #include <pthread.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include "base/id.h"
 #include "bench_http.h"
@@ -290,6 +292,58 @@ static double bare_inserts(const char *path, const struct person *p, long long n
 }
 
 /* "--clients 8,32": the client counts to run, into out (at most max); default 8 and 32. */
+/* ---- bare PostgreSQL: the same rows, one committed INSERT each, into the --db database ---- */
+
+static void pg_must(PGconn *c, PGresult *r, const char *what)
+{
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		fprintf(stderr, "bench: %s: %s", what, PQerrorMessage(c));
+		exit(1);
+	}
+	PQclear(r);
+}
+
+static double bare_pg_inserts(const char *url, const struct person *p, long long n)
+{
+	PGconn *c = PQconnectdb(url);
+	char id[24], tube[24], person[24], area[24], at[24];
+	const char *v[6] = {id, tube, person, area, NULL, at};
+
+	if (PQstatus(c) != CONNECTION_OK)
+		bench_die(PQerrorMessage(c), NULL);
+	pg_must(c,
+		PQexec(c, "DROP TABLE IF EXISTS bare_samples;"
+			  "CREATE TABLE bare_samples (id BIGINT PRIMARY KEY, round_id BIGINT NOT "
+			  "NULL, tube_id BIGINT NOT NULL, person_id BIGINT NOT NULL, building_id "
+			  "BIGINT NOT NULL, area_path TEXT NOT NULL, scanned_by BIGINT NOT NULL, "
+			  "scanned_at BIGINT NOT NULL, voided INTEGER NOT NULL DEFAULT 0, result "
+			  "TEXT);"
+			  "CREATE UNIQUE INDEX bare_samples_live ON bare_samples (round_id, "
+			  "person_id) WHERE voided = 0"),
+		"bare table");
+	pg_must(c,
+		PQprepare(c, "ins",
+			  "INSERT INTO bare_samples VALUES ($1, 1, $2, $3, $4, $5, 7, $6, 0, NULL)",
+			  6, NULL),
+		"prepare");
+	uint64_t t0 = fk_mono_ns();
+	for (long long i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%lld", (long long)fk_id_next());
+		snprintf(tube, sizeof(tube), "%lld", 1000 + i / POOL);
+		snprintf(person, sizeof(person), "%lld", (long long)p[i].id);
+		snprintf(area, sizeof(area), "%lld", (long long)p[i].area_id);
+		v[4] = p[i].area_path;
+		snprintf(at, sizeof(at), "%lld", (long long)fk_now_ms());
+		pg_must(c, PQexecPrepared(c, "ins", 6, v, NULL, NULL, 0), "insert");
+	}
+	double secs = bench_secs(t0);
+	pg_must(c, PQexec(c, "DROP TABLE bare_samples"), "drop");
+	PQfinish(c);
+	return secs;
+}
+
 static int bench_clients(int argc, char **argv, int *out, int max)
 {
 	const char *list = "8,32,64";
@@ -407,6 +461,16 @@ int main(int argc, char **argv)
 	double brate = (double)total / bsecs;
 	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n",
 	       total, bsecs, brate);
+	if (url) {
+		double psecs = bare_pg_inserts(url, people, total);
+		double prate = (double)total / psecs;
+		printf("bare PostgreSQL: the same %lld rows, one committed INSERT each over one "
+		       "connection: %.2f s, %.0f rows/s\n",
+		       total, psecs, prate);
+		for (int i = 0; i < ncounts; i++)
+			printf("%d clients: ratio to bare PostgreSQL inserts %.2f\n", counts[i],
+			       rates[i] / prate);
+	}
 	for (int i = 0; i < ncounts; i++)
 		printf("%d clients: %.0f scans/s, ratio to bare SQLite inserts %.2f "
 		       "(goal: >= 20,000 scans/s)\n",

@@ -365,18 +365,20 @@ static const struct fk_module **server_modules(bool test_clock)
 	return mods;
 }
 
-/* The replica's pool, as large as the primary's: no migration (a standby is read-only); only
- * a PostgreSQL store has one. */
-static void open_read_store(struct fk_app *app, const char *url, int pool, const char *kind)
+/* --read-db only beside a PostgreSQL store, checked before the store is opened. */
+static void check_read_db(const char *url, const char *db_url)
+{
+	if (url && (strncmp(db_url, "postgres", 8) != 0 || strncmp(url, "postgres", 8) != 0))
+		die("serve: --read-db (FANGKONG_READ_DB) needs a PostgreSQL store and a "
+		    "postgres:// URL of its replica");
+}
+
+/* The replica's pool, as large as the primary's; no migration (a standby is read-only). */
+static void open_read_store(struct fk_app *app, const char *url, int pool)
 {
 	struct fk_err err = {0};
 
-	if (!url)
-		return;
-	if (strcmp(kind, "postgres") != 0 || strncmp(url, "postgres", 8) != 0)
-		die("serve: --read-db (FANGKONG_READ_DB) needs a PostgreSQL store and a "
-		    "postgres:// URL of its replica");
-	if (fk_store_open(url, pool, &app->read_store, &err) < 0)
+	if (url && fk_store_open(url, pool, &app->read_store, &err) < 0)
 		die_err("serve: --read-db", &err);
 }
 
@@ -446,9 +448,10 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	app.login_rate = (int)vals[S_LOGIN_RATE].n;
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
+	check_read_db(vals[S_READ_DB].text, ctx->db_url);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &app.store, kind, sizeof(kind), &err) < 0)
 		die_err(ctx->db_url, &err);
-	open_read_store(&app, vals[S_READ_DB].text, (int)vals[S_POOL].n, kind);
+	open_read_store(&app, vals[S_READ_DB].text, (int)vals[S_POOL].n);
 	app.no_group_commit = !vals[S_GROUP_COMMIT].n;
 	if (fk_modules_start(&app, &err) < 0) {
 		fk_sched_free(sched);
