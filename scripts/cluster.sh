@@ -186,7 +186,7 @@ nginx_up() { # servers
 	nginx_conf "$dir/nginx" "$http_port" "${apps[@]}" >"$dir/nginx/nginx.conf"
 	[ "$(id -u)" -eq 0 ] && chown -R nobody "$dir/nginx/tmp"
 	if alive "$dir/nginx/nginx.pid"; then
-		nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -s reload
+		nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -s reload 2>>"$dir/nginx/error.log"
 		return
 	fi
 	nginx -t -q -c "$dir/nginx/nginx.conf" -p "$dir/nginx"
@@ -230,7 +230,7 @@ up() {
 
 down() {
 	if alive "$dir/nginx/nginx.pid"; then
-		nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -s quit
+		nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -s quit 2>>"$dir/nginx/error.log"
 		for _ in $(seq 1 50); do alive "$dir/nginx/nginx.pid" || break; sleep 0.1; done
 	fi
 	for f in "$dir"/run/serve-*.pid; do
