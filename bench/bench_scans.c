@@ -19,7 +19,11 @@
  * beside the bare SQLite inserts come bare PostgreSQL inserts of the same rows into that
  * database, one committed statement each over one connection.
  *
- *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] [--db URL] */
+ * --servers N (with --db) starts N servers on it, node numbers 1..N, the clients spread over
+ * them.
+ *
+ *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] [--db URL]
+ *               [--servers N] */
 #include <pthread.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -199,9 +203,9 @@ static void set_up(int port, struct setup *s)
 	close(s->reg.fd);
 }
 
-static double run_clients(int port, const struct setup *s, const struct person *people,
-			  long long total, int nclients, bool healthz, uint64_t *lat,
-			  long long *errors)
+static double run_clients(const int *ports, int nports, const struct setup *s,
+			  const struct person *people, long long total, int nclients, bool healthz,
+			  uint64_t *lat, long long *errors)
 {
 	struct client *cl = fk_xcalloc((size_t)nclients, sizeof(*cl));
 	pthread_barrier_t go;
@@ -211,7 +215,7 @@ static double run_clients(int port, const struct setup *s, const struct person *
 	for (int i = 0; i < nclients; i++) {
 		cl[i] = (struct client){.index = i,
 					.nclients = nclients,
-					.port = port,
+					.port = ports[i % nports],
 					.total = total,
 					.people = people,
 					.round_id = s->round_id,
@@ -225,7 +229,7 @@ static double run_clients(int port, const struct setup *s, const struct person *
 					.conn = fk_xcalloc(1, sizeof(struct conn))};
 		/* One at a time: the server's worker threads take turns accepting, so the
 		 * connections spread over them as a crowd of phones arriving would. */
-		if (conn_open(cl[i].conn, port) < 0)
+		if (conn_open(cl[i].conn, cl[i].port) < 0)
 			bench_die("connect", NULL);
 		usleep(20000);
 		pthread_create(&cl[i].th, NULL, client_run, &cl[i]);
@@ -363,12 +367,39 @@ static int bench_clients(int argc, char **argv, int *out, int max)
 	return n;
 }
 
+#define SERVERS_MAX 4
+
 struct run_opts {
 	const char *bin, *path;
 	const struct person *people;
 	long long total, threads;
 	int nclients, run;
+	int servers; /* app servers on the one store (PostgreSQL), the clients spread over them */
 };
+
+/* The servers of a run; with more than one, each its own node number. */
+static void serve_all(const struct run_opts *o, pid_t *pids, int *ports)
+{
+	char node[16];
+
+	for (int k = 0; k < o->servers; k++) {
+		snprintf(node, sizeof(node), "%d", k + 1);
+		if (o->servers > 1)
+			setenv("FANGKONG_NODE", node, 1);
+		pids[k] = serve(o->bin, o->path, o->threads, &ports[k]);
+	}
+	if (o->servers > 1)
+		unsetenv("FANGKONG_NODE");
+}
+
+static double servers_cpu(const pid_t *pids, int n)
+{
+	double cpu = 0;
+
+	for (int k = 0; k < n; k++)
+		cpu += proc_cpu(pids[k]);
+	return cpu;
+}
 
 /* One run: a new round and site, scans by nclients, then the bare HTTP stack with the same
  * clients, against a server of its own. Returns the scans per second (0 on refusals). */
@@ -376,24 +407,34 @@ static double run_once(const struct run_opts *o)
 {
 	struct setup s = {.run = o->run};
 	long long errors, herrors;
-	int port, status;
-	pid_t pid = serve(o->bin, o->path, o->threads, &port);
+	int ports[SERVERS_MAX], status = 0, st;
+	pid_t pids[SERVERS_MAX];
 	uint64_t *lat = fk_xcalloc((size_t)o->total, sizeof(*lat));
 
-	set_up(port, &s);
-	double cpu0 = proc_cpu(pid);
+	serve_all(o, pids, ports);
+	set_up(ports[0], &s);
+	double cpu0 = servers_cpu(pids, o->servers);
 	uint64_t c0 = bench_cpu_ns();
-	double secs = run_clients(port, &s, o->people, o->total, o->nclients, false, lat, &errors);
-	double server_cpu = proc_cpu(pid) - cpu0, client_cpu = bench_cpu_secs(c0);
+	double secs = run_clients(ports, o->servers, &s, o->people, o->total, o->nclients, false,
+				  lat, &errors);
+	double server_cpu = servers_cpu(pids, o->servers) - cpu0, client_cpu = bench_cpu_secs(c0);
 	struct bench_pct p = bench_percentiles(lat, (size_t)o->total);
-	double hsecs = run_clients(port, &s, o->people, o->total, o->nclients, true, lat, &herrors);
+	double hsecs = run_clients(ports, o->servers, &s, o->people, o->total, o->nclients, true,
+				   lat, &herrors);
 	struct bench_pct hp = bench_percentiles(lat, (size_t)o->total);
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
+	for (int k = 0; k < o->servers; k++) {
+		kill(pids[k], SIGTERM);
+		waitpid(pids[k], &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			status = st ? st : 1;
+	}
 	double rate = (double)o->total / secs, hrate = (double)o->total / hsecs;
 	char tdesc[24] = "default";
 	if (o->threads > 0)
 		snprintf(tdesc, sizeof(tdesc), "%lld", o->threads);
+	if (o->servers > 1)
+		printf("%d app servers on the one store, the clients spread over them\n",
+		       o->servers);
 	printf("%lld scans over HTTP by %d keep-alive clients (server threads: %s), %d per tube:\n"
 	       "  %.2f s, %.0f scans/s acknowledged; latency ms p50 %.3f p90 %.3f p99 %.3f max "
 	       "%.3f; %lld refused\n",
@@ -405,7 +446,7 @@ static double run_once(const struct run_opts *o)
 	       "latency ms p50 %.3f p99 %.3f; ratio of scans to it: %.2f\n",
 	       hrate, hp.p50, hp.p99, rate / hrate);
 	free(lat);
-	if (errors > 0 || herrors > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (errors > 0 || herrors > 0 || status != 0)
 		return 0;
 	return rate;
 }
@@ -424,6 +465,7 @@ int main(int argc, char **argv)
 	long long residents = bench_arg(argc, argv, "--residents", 200000);
 	long long total = bench_arg(argc, argv, "--scans", 100000);
 	long long threads = bench_arg(argc, argv, "--threads", 0);
+	long long servers = bench_arg(argc, argv, "--servers", 1);
 	int counts[8], ncounts = bench_clients(argc, argv, counts, 8);
 	struct fk_demo_opts o = {.residents = residents, .seed = 1, .password = BENCH_PASSWORD};
 	char path[128], bare[128], bin[PATH_MAX + 16];
@@ -434,6 +476,8 @@ int main(int argc, char **argv)
 	if (total > residents || ncounts < 1)
 		bench_die("--scans must not exceed --residents; --clients N[,N...] of N >= 1",
 			  NULL);
+	if (servers < 1 || servers > SERVERS_MAX || (servers > 1 && !db_arg(argc, argv)))
+		bench_die("--servers N: 1 to 4, more than 1 only with --db (PostgreSQL)", NULL);
 	binary_beside(bin, sizeof(bin));
 	snprintf(path, sizeof(path), "/tmp/fk-bench-scans-%d.db", (int)getpid());
 	snprintf(bare, sizeof(bare), "/tmp/fk-bench-scans-bare-%d.db", (int)getpid());
@@ -453,7 +497,8 @@ int main(int argc, char **argv)
 	printf("fresh demo store of %lld residents, %lld sampling codes: %.1f s\n", residents,
 	       total, bench_secs(t0));
 	for (int i = 0; i < ncounts; i++) {
-		struct run_opts ro = {bin, store, people, total, threads, counts[i], i + 1};
+		struct run_opts ro = {bin,     store,	  people, total,
+				      threads, counts[i], i + 1,  (int)servers};
 		rates[i] = run_once(&ro);
 		failed |= rates[i] == 0;
 	}
