@@ -514,7 +514,8 @@ static int race_job(struct fk_batch_job *job)
 
 /* Each job updates two rows, the two in opposite orders, in batches of two writer
  * connections: PostgreSQL finds the deadlock and fails one; that job leaves its batch, which
- * commits, and runs again at the head of its writer's next batch. Both succeed, each row counted twice. */
+ * commits, and runs again at the head of its writer's next batch. Both succeed, each row counted
+ * twice. */
 static void batched_jobs_run_again_after_a_deadlock(void **state)
 {
 	struct area_env *e = *state;
