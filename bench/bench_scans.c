@@ -14,8 +14,18 @@
  *
  * Each client count given runs in a round of its own (default: 8, 32, then 64 clients).
  *
- *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] */
+ * --db URL runs it on an empty PostgreSQL database instead of a SQLite file (the server's
+ * settings from the environment, so FANGKONG_GROUP_COMMIT=off times one transaction per scan);
+ * beside the bare SQLite inserts come bare PostgreSQL inserts of the same rows into that
+ * database, one committed statement each over one connection.
+ *
+ * --servers N (with --db) starts N servers on it, node numbers 1..N, the clients spread over
+ * them.
+ *
+ *   bench_scans [--residents N] [--scans N] [--clients N[,N...]] [--threads N] [--db URL]
+ *               [--servers N] */
 #include <pthread.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include "base/id.h"
 #include "cmd/demo.h"
@@ -104,9 +114,9 @@ static void *client_run(void *arg)
 	return NULL;
 }
 
-static double run_clients(int port, const struct setup *s, const struct person *people,
-			  long long total, int nclients, bool healthz, uint64_t *lat,
-			  long long *errors)
+static double run_clients(const int *ports, int nports, const struct setup *s,
+			  const struct person *people, long long total, int nclients, bool healthz,
+			  uint64_t *lat, long long *errors)
 {
 	struct client *cl = fk_xcalloc((size_t)nclients, sizeof(*cl));
 	pthread_barrier_t go;
@@ -116,7 +126,7 @@ static double run_clients(int port, const struct setup *s, const struct person *
 	for (int i = 0; i < nclients; i++) {
 		cl[i] = (struct client){.index = i,
 					.nclients = nclients,
-					.port = port,
+					.port = ports[i % nports],
 					.total = total,
 					.people = people,
 					.round_id = s->round_id,
@@ -130,7 +140,7 @@ static double run_clients(int port, const struct setup *s, const struct person *
 					.conn = fk_xcalloc(1, sizeof(struct conn))};
 		/* One at a time: the server's worker threads take turns accepting, so the
 		 * connections spread over them as a crowd of phones arriving would. */
-		if (conn_open(cl[i].conn, port) < 0)
+		if (conn_open(cl[i].conn, cl[i].port) < 0)
 			bench_die("connect", NULL);
 		usleep(20000);
 		pthread_create(&cl[i].th, NULL, client_run, &cl[i]);
@@ -197,6 +207,58 @@ static double bare_inserts(const char *path, const struct person *p, long long n
 }
 
 /* "--clients 8,32": the client counts to run, into out (at most max); default 8 and 32. */
+/* ---- bare PostgreSQL: the same rows, one committed INSERT each, into the --db database ---- */
+
+static void pg_must(PGconn *c, PGresult *r, const char *what)
+{
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		fprintf(stderr, "bench: %s: %s", what, PQerrorMessage(c));
+		exit(1);
+	}
+	PQclear(r);
+}
+
+static double bare_pg_inserts(const char *url, const struct person *p, long long n)
+{
+	PGconn *c = PQconnectdb(url);
+	char id[24], tube[24], person[24], area[24], at[24];
+	const char *v[6] = {id, tube, person, area, NULL, at};
+
+	if (PQstatus(c) != CONNECTION_OK)
+		bench_die(PQerrorMessage(c), NULL);
+	pg_must(c,
+		PQexec(c, "DROP TABLE IF EXISTS bare_samples;"
+			  "CREATE TABLE bare_samples (id BIGINT PRIMARY KEY, round_id BIGINT NOT "
+			  "NULL, tube_id BIGINT NOT NULL, person_id BIGINT NOT NULL, building_id "
+			  "BIGINT NOT NULL, area_path TEXT NOT NULL, scanned_by BIGINT NOT NULL, "
+			  "scanned_at BIGINT NOT NULL, voided INTEGER NOT NULL DEFAULT 0, result "
+			  "TEXT);"
+			  "CREATE UNIQUE INDEX bare_samples_live ON bare_samples (round_id, "
+			  "person_id) WHERE voided = 0"),
+		"bare table");
+	pg_must(c,
+		PQprepare(c, "ins",
+			  "INSERT INTO bare_samples VALUES ($1, 1, $2, $3, $4, $5, 7, $6, 0, NULL)",
+			  6, NULL),
+		"prepare");
+	uint64_t t0 = fk_mono_ns();
+	for (long long i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%lld", (long long)fk_id_next());
+		snprintf(tube, sizeof(tube), "%lld", 1000 + i / POOL);
+		snprintf(person, sizeof(person), "%lld", (long long)p[i].id);
+		snprintf(area, sizeof(area), "%lld", (long long)p[i].area_id);
+		v[4] = p[i].area_path;
+		snprintf(at, sizeof(at), "%lld", (long long)fk_now_ms());
+		pg_must(c, PQexecPrepared(c, "ins", 6, v, NULL, NULL, 0), "insert");
+	}
+	double secs = bench_secs(t0);
+	pg_must(c, PQexec(c, "DROP TABLE bare_samples"), "drop");
+	PQfinish(c);
+	return secs;
+}
+
 static int bench_clients(int argc, char **argv, int *out, int max)
 {
 	const char *list = "8,32,64";
@@ -216,12 +278,39 @@ static int bench_clients(int argc, char **argv, int *out, int max)
 	return n;
 }
 
+#define SERVERS_MAX 4
+
 struct run_opts {
 	const char *bin, *path;
 	const struct person *people;
 	long long total, threads;
 	int nclients, run;
+	int servers; /* app servers on the one store (PostgreSQL), the clients spread over them */
 };
+
+/* The servers of a run; with more than one, each its own node number. */
+static void serve_all(const struct run_opts *o, pid_t *pids, int *ports)
+{
+	char node[16];
+
+	for (int k = 0; k < o->servers; k++) {
+		snprintf(node, sizeof(node), "%d", k + 1);
+		if (o->servers > 1)
+			setenv("FANGKONG_NODE", node, 1);
+		pids[k] = serve(o->bin, o->path, o->threads, &ports[k]);
+	}
+	if (o->servers > 1)
+		unsetenv("FANGKONG_NODE");
+}
+
+static double servers_cpu(const pid_t *pids, int n)
+{
+	double cpu = 0;
+
+	for (int k = 0; k < n; k++)
+		cpu += proc_cpu(pids[k]);
+	return cpu;
+}
 
 /* One run: a new round and site, scans by nclients, then the bare HTTP stack with the same
  * clients, against a server of its own. Returns the scans per second (0 on refusals). */
@@ -229,24 +318,34 @@ static double run_once(const struct run_opts *o)
 {
 	struct setup s = {.run = o->run};
 	long long errors, herrors;
-	int port, status;
-	pid_t pid = serve(o->bin, o->path, o->threads, &port);
+	int ports[SERVERS_MAX], status = 0, st;
+	pid_t pids[SERVERS_MAX];
 	uint64_t *lat = fk_xcalloc((size_t)o->total, sizeof(*lat));
 
-	set_up(port, &s);
-	double cpu0 = proc_cpu(pid);
+	serve_all(o, pids, ports);
+	set_up(ports[0], &s);
+	double cpu0 = servers_cpu(pids, o->servers);
 	uint64_t c0 = bench_cpu_ns();
-	double secs = run_clients(port, &s, o->people, o->total, o->nclients, false, lat, &errors);
-	double server_cpu = proc_cpu(pid) - cpu0, client_cpu = bench_cpu_secs(c0);
+	double secs = run_clients(ports, o->servers, &s, o->people, o->total, o->nclients, false,
+				  lat, &errors);
+	double server_cpu = servers_cpu(pids, o->servers) - cpu0, client_cpu = bench_cpu_secs(c0);
 	struct bench_pct p = bench_percentiles(lat, (size_t)o->total);
-	double hsecs = run_clients(port, &s, o->people, o->total, o->nclients, true, lat, &herrors);
+	double hsecs = run_clients(ports, o->servers, &s, o->people, o->total, o->nclients, true,
+				   lat, &herrors);
 	struct bench_pct hp = bench_percentiles(lat, (size_t)o->total);
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
+	for (int k = 0; k < o->servers; k++) {
+		kill(pids[k], SIGTERM);
+		waitpid(pids[k], &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			status = st ? st : 1;
+	}
 	double rate = (double)o->total / secs, hrate = (double)o->total / hsecs;
 	char tdesc[24] = "default";
 	if (o->threads > 0)
 		snprintf(tdesc, sizeof(tdesc), "%lld", o->threads);
+	if (o->servers > 1)
+		printf("%d app servers on the one store, the clients spread over them\n",
+		       o->servers);
 	printf("%lld scans over HTTP by %d keep-alive clients (server threads: %s), %d per tube:\n"
 	       "  %.2f s, %.0f scans/s acknowledged; latency ms p50 %.3f p90 %.3f p99 %.3f max "
 	       "%.3f; %lld refused\n",
@@ -258,9 +357,18 @@ static double run_once(const struct run_opts *o)
 	       "latency ms p50 %.3f p99 %.3f; ratio of scans to it: %.2f\n",
 	       hrate, hp.p50, hp.p99, rate / hrate);
 	free(lat);
-	if (errors > 0 || herrors > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (errors > 0 || herrors > 0 || status != 0)
 		return 0;
 	return rate;
+}
+
+/* The value after --db, or NULL. */
+static const char *db_arg(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--db") == 0)
+			return argv[i + 1];
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -268,6 +376,7 @@ int main(int argc, char **argv)
 	long long residents = bench_arg(argc, argv, "--residents", 200000);
 	long long total = bench_arg(argc, argv, "--scans", 100000);
 	long long threads = bench_arg(argc, argv, "--threads", 0);
+	long long servers = bench_arg(argc, argv, "--servers", 1);
 	int counts[8], ncounts = bench_clients(argc, argv, counts, 8);
 	struct fk_demo_opts o = {.residents = residents, .seed = 1, .password = BENCH_PASSWORD};
 	char path[128], bare[128], bin[PATH_MAX + 16];
@@ -278,12 +387,20 @@ int main(int argc, char **argv)
 	if (total > residents || ncounts < 1)
 		bench_die("--scans must not exceed --residents; --clients N[,N...] of N >= 1",
 			  NULL);
+	if (servers < 1 || servers > SERVERS_MAX || (servers > 1 && !db_arg(argc, argv)))
+		bench_die("--servers N: 1 to 4, more than 1 only with --db (PostgreSQL)", NULL);
 	binary_beside(bin, sizeof(bin));
 	snprintf(path, sizeof(path), "/tmp/fk-bench-scans-%d.db", (int)getpid());
 	snprintf(bare, sizeof(bare), "/tmp/fk-bench-scans-bare-%d.db", (int)getpid());
+	const char *url = db_arg(argc, argv);
+	const char *store = url ? url : path;
+	const char *group = getenv("FANGKONG_GROUP_COMMIT");
+
 	remove_db(path);
+	if (url)
+		printf("store: %s (group commit: %s)\n", url, group ? group : "on");
 	uint64_t t0 = fk_mono_ns();
-	struct fk_db *db = bench_open_store(path);
+	struct fk_db *db = bench_open_store(store);
 	if (fk_demo_build(db, &o, NULL, &err) < 0)
 		bench_die("demo", &err);
 	struct person *people = load_people(db, total);
@@ -291,7 +408,8 @@ int main(int argc, char **argv)
 	printf("fresh demo store of %lld residents, %lld sampling codes: %.1f s\n", residents,
 	       total, bench_secs(t0));
 	for (int i = 0; i < ncounts; i++) {
-		struct run_opts ro = {bin, path, people, total, threads, counts[i], i + 1};
+		struct run_opts ro = {bin,     store,	  people, total,
+				      threads, counts[i], i + 1,  (int)servers};
 		rates[i] = run_once(&ro);
 		failed |= rates[i] == 0;
 	}
@@ -299,6 +417,16 @@ int main(int argc, char **argv)
 	double brate = (double)total / bsecs;
 	printf("bare SQLite: the same %lld rows, one transaction each: %.2f s, %.0f rows/s\n",
 	       total, bsecs, brate);
+	if (url) {
+		double psecs = bare_pg_inserts(url, people, total);
+		double prate = (double)total / psecs;
+		printf("bare PostgreSQL: the same %lld rows, one committed INSERT each over one "
+		       "connection: %.2f s, %.0f rows/s\n",
+		       total, psecs, prate);
+		for (int i = 0; i < ncounts; i++)
+			printf("%d clients: ratio to bare PostgreSQL inserts %.2f\n", counts[i],
+			       rates[i] / prate);
+	}
 	for (int i = 0; i < ncounts; i++)
 		printf("%d clients: %.0f scans/s, ratio to bare SQLite inserts %.2f "
 		       "(goal: >= 20,000 scans/s)\n",

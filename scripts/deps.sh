@@ -10,7 +10,8 @@ debs=(build-essential clang cmake ninja-build pkg-config git
       libclang-rt-14-dev chromium fonts-noto-cjk
       openssl
       wrk
-      sqlite3)
+      sqlite3
+      nginx)
 
 missing=()
 for p in "${debs[@]}"; do

@@ -59,6 +59,8 @@ enum {
 	S_WRITE_RATE,
 	S_WRITE_RATE_IP,
 	S_DURABILITY,
+	S_READ_DB,
+	S_GROUP_COMMIT,
 	S_COUNT
 };
 
@@ -119,6 +121,14 @@ static const struct setting settings[S_COUNT] = {
 		      "acknowledged write; normal (WAL synchronous=NORMAL) may lose the last ones "
 		      "then. Both survive a crash of the process. PostgreSQL keeps its own "
 		      "synchronous_commit"},
+    [S_READ_DB] = {"read-db", SET_STRING, "URL", NULL, "FANGKONG_READ_DB", 0, 0,
+		   "a PostgreSQL streaming replica of the store, for the pure reads that bear its "
+		   "lag (dashboard, coverage); writes and everything else stay on --db"},
+    [S_GROUP_COMMIT] =
+	{"group-commit", SET_BOOL, "", "on", "FANGKONG_GROUP_COMMIT", 0, 1,
+	 "PostgreSQL: keyed writes (scans) of concurrent requests committed together "
+	 "by one writer connection; off: each in a transaction of its own (SQLite "
+	 "always groups)"},
 };
 
 struct value {
@@ -467,6 +477,23 @@ static const struct fk_module **server_modules(bool test_clock)
 	return mods;
 }
 
+/* --read-db only beside a PostgreSQL store, checked before the store is opened. */
+static void check_read_db(const char *url, const char *db_url)
+{
+	if (url && (strncmp(db_url, "postgres", 8) != 0 || strncmp(url, "postgres", 8) != 0))
+		die("serve: --read-db (FANGKONG_READ_DB) needs a PostgreSQL store and a "
+		    "postgres:// URL of its replica");
+}
+
+/* The replica's pool, as large as the primary's; no migration (a standby is read-only). */
+static void open_read_store(struct fk_app *app, const char *url, int pool)
+{
+	struct fk_err err = {0};
+
+	if (url && fk_store_open(url, pool, &app->read_store, &err) < 0)
+		die_err("serve: --read-db", &err);
+}
+
 static int wait_for_signal(const sigset_t *sigs)
 {
 	int sig = 0;
@@ -537,9 +564,12 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	app.login_rate = (int)vals[S_LOGIN_RATE].n;
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
+	check_read_db(vals[S_READ_DB].text, ctx->db_url);
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &store, &app.store, kind, sizeof(kind),
 		       &err) < 0)
 		die_err(ctx->db_url, &err);
+	open_read_store(&app, vals[S_READ_DB].text, (int)vals[S_POOL].n);
+	app.no_group_commit = !vals[S_GROUP_COMMIT].n;
 	if (fk_modules_start(&app, &err) < 0) {
 		fk_sched_free(sched);
 		fk_store_close(app.store);
@@ -560,6 +590,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	fk_server_stop(srv, (unsigned)vals[S_GRACE].n * 1000u);
 	fk_sched_free(sched);
 	fk_modules_stop(&app);
+	fk_store_close(app.read_store);
 	fk_store_close(app.store);
 	free(mods);
 	free_hardening(&proxies, &opts);

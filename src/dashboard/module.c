@@ -14,6 +14,7 @@ static const struct fk_route db_routes[] = {
      .path = "/api/v1/dashboard",
      .fn = db_api_dashboard,
      .roles = DB_READ,
+     .flags = FK_RF_REPLICA,
      .summary = "The dashboard of an area in scope (?area_id, default the caller's scope root; "
 		"?round_id, default the open round): panels and the children one level down "
 		"with their headline figures"},
@@ -21,12 +22,14 @@ static const struct fk_route db_routes[] = {
      .path = "/api/v1/dashboard/curve",
      .fn = db_api_curve,
      .roles = DB_READ,
+     .flags = FK_RF_REPLICA,
      .summary = "A round's progress over time in an area (?round_id&area_id): the job's "
 		"snapshots, then the live figure"},
     {.method = "GET",
      .path = "/api/v1/dashboard/shapes",
      .fn = db_api_shapes,
      .roles = DB_READ,
+     .flags = FK_RF_REPLICA,
      .summary = "The shapes of an area's children as a GeoJSON FeatureCollection (?area_id)"},
     {.method = "PUT",
      .path = "/api/v1/areas/{id}/geometry",

@@ -18,8 +18,9 @@ void fk_req_defer(struct fk_req *req)
 	struct fk_exchange *x = fk_exchange_of(req);
 
 	if (req->db)
-		fk_store_release(x->srv->app->store, req->db);
+		fk_store_release(fk_exchange_store(x), req->db);
 	req->db = NULL;
+	x->on_replica = false;
 	pthread_mutex_lock(&x->srv->defer_mu);
 	x->deferred = true;
 	x->srv->deferred_pending++;

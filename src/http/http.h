@@ -68,6 +68,11 @@ enum fk_route_flags {
 	FK_RF_NO_CSRF = 1 << 1,	   /* writes that need no CSRF token (login) */
 	FK_RF_NO_DB = 1 << 2,	   /* the handler needs no store connection */
 	FK_RF_PAST_LIMIT = 1 << 3, /* served past --max-conns too (the liveness probe) */
+	/* A pure read that tolerates a replica's lag (the dashboard, coverage): with serve's
+	 * --read-db, the session and role are checked on the primary, then the handler runs on a
+	 * connection to the replica (the primary's when the replica cannot be reached). It must
+	 * write nothing, not even an audit row. */
+	FK_RF_REPLICA = 1 << 4,
 };
 
 struct fk_route {

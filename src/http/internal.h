@@ -133,11 +133,18 @@ struct fk_exchange {
 	/* Deferred replies (defer.c), under srv->defer_mu: the handler deferred; the work is done
 	 * (rc set); the connection is suspended waiting for it. */
 	bool deferred, defer_done, suspended;
+	bool on_replica; /* req->db is the read store's (FK_RF_REPLICA and --read-db) */
 };
 
 static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 {
 	return (struct fk_exchange *)req;
+}
+
+/* The pool req->db came from: the read store's for a route run on the replica. */
+static inline struct fk_store *fk_exchange_store(struct fk_exchange *x)
+{
+	return x->on_replica ? x->srv->app->read_store : x->srv->app->store;
 }
 
 /* Content-Security-Policy of the replies that are data (the API): nothing may load from them,

@@ -529,6 +529,23 @@ static int header_checks(struct fk_exchange *x, struct fk_resp *resp, struct fk_
 	return rc;
 }
 
+/* A route that may read the replica swaps its primary connection for one of the read store's,
+ * once the session is checked; it keeps the primary's when no replica answers. */
+static void use_replica(struct fk_exchange *x, const struct fk_route *r)
+{
+	struct fk_store *reads = x->srv->app->read_store;
+	struct fk_db *db;
+
+	if (!(r->flags & FK_RF_REPLICA) || !reads || !x->req.db || x->on_replica)
+		return;
+	db = fk_store_acquire(reads);
+	if (!db)
+		return;
+	fk_store_release(x->srv->app->store, x->req.db);
+	x->req.db = db;
+	x->on_replica = true;
+}
+
 static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 {
 	const struct fk_route *r = x->match.cr->r;
@@ -538,6 +555,7 @@ static int run(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 	if (rc == 0)
 		rc = check_body(x, r, err);
 	if (rc == 0) {
+		use_replica(x, r);
 		take_params(x);
 		rc = r->fn(&x->req, resp, err);
 	}
@@ -735,8 +753,9 @@ static void teardown(struct fk_exchange *x)
 
 	req->who = NULL;
 	if (req->db)
-		fk_store_release(x->srv->app->store, req->db);
+		fk_store_release(fk_exchange_store(x), req->db);
 	req->db = NULL;
+	x->on_replica = false;
 	fk_arena_release(&x->arena);
 }
 

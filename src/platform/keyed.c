@@ -1,7 +1,8 @@
 /* keyed: the writes a phone may retry, for every module (see keyed.h): the client's key, the
  * reply stored with the write in its transaction (client_keys) beside a hash of what the write
- * asked, the replay of a repeat, and the two ways a write runs: in the group commit on SQLite
- * (batch.c), alone on PostgreSQL. */
+ * asked, the replay of a repeat, and the two ways a write runs: in the group commit (batch.c;
+ * SQLite always, PostgreSQL unless the server's --group-commit is off), or alone in a
+ * transaction of its own. */
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -258,7 +259,7 @@ static int keyed_in_tx(struct fk_batch_job *job)
 	return rc > 0 ? 0 : rc;
 }
 
-/* In the group commit (SQLite), on the writer connection, whose cache the commits keep warm:
+/* In the group commit, on the writer connection, whose cache the commits keep warm:
  * the reads and the write at once, since a key is new nearly always. A refusal is undone
  * before the key is looked up. */
 static int keyed_in_batch(struct fk_batch_job *job)
@@ -280,7 +281,8 @@ static void committed(struct keyed *k)
 		k->op->committed(k->job.req, k->ctx);
 }
 
-/* PostgreSQL: the reads before any row lock is taken, then a transaction of its own. */
+/* PostgreSQL without the group commit: the reads before any row lock is taken, then a
+ * transaction of its own. */
 static int keyed_alone(struct keyed *k)
 {
 	struct fk_tx tx;
@@ -336,9 +338,9 @@ int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op 
 		rc = op->parse(req, ctx, err);
 	if (rc < 0)
 		return rc;
-	if (fk_db_kind(req->db) != FK_DB_SQLITE)
+	if (fk_db_kind(req->db) != FK_DB_SQLITE && req->app->no_group_commit)
 		return keyed_alone(k);
-	/* SQLite: in the group commit, on the store's writer connection. */
+	/* In the group commit, on the store's writer connection. */
 	k->job.run = keyed_in_batch;
 	fk_req_defer(req);
 	rc = fk_batch_submit(req->app->store, &k->job, err);

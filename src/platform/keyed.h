@@ -8,9 +8,10 @@
  * operation is 409 "client_key_reused"; the key asking something else (another body or path)
  * is 422 "key_reused" naming client_key, and changes nothing.
  *
- * On SQLite the writes of every module go through one writer thread that commits what queued
- * up together (the group commit, batch.c); the request's reply is deferred meanwhile. On
- * PostgreSQL each write runs in a transaction of its own on the request's connection.
+ * The writes of every module go through one writer thread that commits what queued up
+ * together (the group commit, batch.c); the request's reply is deferred meanwhile. On
+ * PostgreSQL with serve's --group-commit off, each write runs in a transaction of its own on
+ * the request's connection.
  *
  *   struct note_ctx { const char *text; int64_t id; };
  *   static int note_write(struct fk_req *req, void *ctx, int *status, json_t **reply,
@@ -47,11 +48,11 @@
 
 /* Steps of a keyed write. parse runs first on the request's own thread and connection: what
  * needs no lock nor the latest rows (checking the body, a sampling code's HMAC), kept off the
- * writer. prep (reads that need no lock) and write run for a key not seen before: on SQLite in
- * the group commit, else prep in a read snapshot and write in a write transaction; write fills
- * the reply's status and JSON (stolen). committed runs after the commit of a write that was not
- * a replay (live events). Each returns 0 or a negative FK_E* with err filled; parse, prep and
- * committed may be NULL. */
+ * writer. prep (reads that need no lock) and write run for a key not seen before: in the group
+ * commit, else (PostgreSQL, --group-commit off) prep in a read snapshot and write in a write
+ * transaction; write fills the reply's status and JSON (stolen). committed runs after the commit of
+ * a write that was not a replay (live events). Each returns 0 or a negative FK_E* with err filled;
+ * parse, prep and committed may be NULL. */
 typedef int (*fk_keyed_step)(struct fk_req *req, void *ctx, struct fk_err *err);
 typedef int (*fk_keyed_write)(struct fk_req *req, void *ctx, int *status, json_t **reply,
 			      struct fk_err *err);
@@ -65,7 +66,7 @@ struct fk_keyed_op {
 
 /* Runs op for the request (its body's client_key, its user); ctx must live as long as the
  * request (allocate it in req->arena). Returns what a handler returns: 0 with resp filled (the
- * write's reply, or the stored one), FK_DEFERRED (SQLite: the reply goes out when the group
+ * write's reply, or the stored one), FK_DEFERRED (the reply goes out when the group
  * commit is over; return it as it is), or a negative code with err filled (FK_EINVAL
  * "invalid_client_key", FK_ECONFLICT "client_key_reused", FK_EUNPROC "key_reused", or what a
  * step refused). */
@@ -92,9 +93,10 @@ struct fk_batch_job {
 	int (*run)(struct fk_batch_job *job);	/* inside the batch's transaction */
 	void (*done)(struct fk_batch_job *job); /* after the commit; rc is the outcome */
 	int rc;
+	int tries; /* batches it ran in and lost a deadlock (PostgreSQL) */
 	struct fk_batch_job *next;
 };
-/* Queues job for the writer thread of store (started by the first job; SQLite), which runs
+/* Queues job for the writer thread of store (started by the first job), which runs
  * it in a transaction shared with the jobs queued beside it, under its own savepoint, then
  * calls its done (with rc the job's result, or the commit's failure). The job must live until
  * done runs. FK_EINTERNAL "no_writer" when there is no writer thread (stopping). */

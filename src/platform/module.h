@@ -103,6 +103,12 @@ struct fk_app {
 	 * zone_of; NULL without it. */
 	int (*zone_door_paths)(struct fk_app *app, struct fk_db *db, const char *under,
 			       json_t *paths, struct fk_err *err);
+	/* The replica's pool (serve --read-db), for routes flagged FK_RF_REPLICA; NULL: they
+	 * read the primary like every other route. */
+	struct fk_store *read_store;
+	/* serve --group-commit off: on PostgreSQL each keyed write runs in a transaction of its
+	 * own on the request's connection (SQLite always groups them). */
+	bool no_group_commit;
 };
 
 /* Deletes, module by module, the rows each declares in .purges older than before_ms, in

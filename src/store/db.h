@@ -198,6 +198,13 @@ void fk_store_release(struct fk_store *s, struct fk_db *db);
  * caller that serializes every use of it itself; NULL with err when it cannot be opened.
  * Closed by fk_store_close. */
 struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err);
+/* How many writer connections the store's kind puts to use (fk_store_writer_at): 1 on
+ * SQLite (one writer at a time), FK_STORE_WRITERS on PostgreSQL, where writers overlap their
+ * round trips and row locks sort them out. */
+#define FK_STORE_WRITERS 4
+int fk_store_writers(struct fk_store *s);
+/* Writer connection i (0 <= i < fk_store_writers(s)); 0 is fk_store_writer's. */
+struct fk_db *fk_store_writer_at(struct fk_store *s, int i, struct fk_err *err);
 const char *fk_store_url(struct fk_store *s);
 void fk_store_close(struct fk_store *s);
 

@@ -1,6 +1,7 @@
 /* pool: the store's connections for the server's threads. Idle connections are kept on a
  * stack (the one used last is handed out first, with its page cache still warm), and up to
- * `max` are opened on demand. Beside them the store keeps one writer connection for a caller
+ * `max` are opened on demand. Beside them the store keeps writer connections (one on SQLite,
+ * FK_STORE_WRITERS on PostgreSQL) for a caller
  * that serializes its own use of it (group commit), so that the connection doing most writes
  * keeps its cache: on SQLite any other connection's commit makes a connection drop its
  * cache at its next transaction.
@@ -23,7 +24,8 @@ struct fk_store {
 	struct fk_db_opts opts; /* of every connection it opens */
 	int max, open;
 	struct fk_db *idle;
-	struct fk_db *writer;
+	struct fk_db *writer[FK_STORE_WRITERS];
+	int writers; /* how many the store's kind uses */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool manual_checkpoints; /* the backend checkpoints only when told (SQLite) */
@@ -119,6 +121,7 @@ int fk_store_open_with(const char *url, int max, const struct fk_db_opts *opts,
 	s->max = max < 1 ? 1 : max;
 	s->open = 1;
 	s->idle = db;
+	s->writers = strcmp(db->be->name, "sqlite") == 0 ? 1 : FK_STORE_WRITERS;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (db->be->checkpoint) {
@@ -192,17 +195,22 @@ void fk_store_release(struct fk_store *s, struct fk_db *db)
 	pthread_mutex_unlock(&s->mu);
 }
 
-struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err)
+int fk_store_writers(struct fk_store *s)
+{
+	return s->writers;
+}
+
+struct fk_db *fk_store_writer_at(struct fk_store *s, int i, struct fk_err *err)
 {
 	struct fk_db *db;
 
 	pthread_mutex_lock(&s->mu);
-	db = s->writer;
+	db = s->writer[i];
 	pthread_mutex_unlock(&s->mu);
 	if (db && db->be->healthy(db))
 		return db;
 	if (db) {
-		fk_warn("msg=\"reopening the store's broken writer connection\"");
+		fk_warn("msg=\"reopening the store's broken writer connection\" writer=%d", i);
 		fk_db_close(db);
 	}
 	if (open_conn(s, &db, err) < 0)
@@ -210,9 +218,14 @@ struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err)
 	else if (db->be->tune_writer)
 		db->be->tune_writer(db);
 	pthread_mutex_lock(&s->mu);
-	s->writer = db;
+	s->writer[i] = db;
 	pthread_mutex_unlock(&s->mu);
 	return db;
+}
+
+struct fk_db *fk_store_writer(struct fk_store *s, struct fk_err *err)
+{
+	return fk_store_writer_at(s, 0, err);
 }
 
 const char *fk_store_url(struct fk_store *s)
@@ -242,7 +255,8 @@ void fk_store_close(struct fk_store *s)
 {
 	if (!s)
 		return;
-	fk_db_close(s->writer);
+	for (int i = 0; i < FK_STORE_WRITERS; i++)
+		fk_db_close(s->writer[i]);
 	while (s->idle) {
 		struct fk_db *db = s->idle;
 		s->idle = db->pool_next;

@@ -85,7 +85,9 @@ static int pg_fail_res(const PGresult *res, PGconn *conn, const char *what, stru
 		dup_field(res, err);
 		return rc;
 	}
-	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+	/* A serialization failure, a deadlock, or a writer's lock wait past its lock_timeout. */
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+		      strcmp(state, "55P03") == 0))
 		return fk_err_set(err, FK_ECONFLICT, "retry", NULL, "并发冲突，请重试：%s",
 				  "concurrent update, try again: %s", msg);
 	return fk_db_fail(err, what, msg);
@@ -479,9 +481,21 @@ static int pg_wait(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err 
 	return drain(conn, err);
 }
 
+/* A writer connection of the group commit waits at most PG_WRITER_LOCK_MS for a row lock:
+ * two writers' batches that took the same counter rows in opposite orders would otherwise
+ * wait for the server's deadlock check (deadlock_timeout, 1 s by default) while every reply of
+ * both batches waits too. The write that gives up leaves its batch and runs in the next. */
+#define PG_WRITER_LOCK_MS "200ms"
+
+static void pg_tune_writer(struct fk_db *db)
+{
+	PQclear(PQexec(pg_conn(db), "SET lock_timeout = '" PG_WRITER_LOCK_MS "'"));
+}
+
 static const struct fk_backend pg_backend = {
     .kind = FK_DB_POSTGRES,
     .name = "postgres",
+    .tune_writer = pg_tune_writer,
     .close = pg_close,
     .exec = pg_exec,
     .begin = pg_begin,

@@ -72,6 +72,7 @@ const struct fk_route tr_routes[] = {
      .path = "/api/v1/rounds/{id}/coverage",
      .fn = tr_api_coverage,
      .roles = FK_ROLES_PEOPLE,
+     .flags = FK_RF_REPLICA,
      .summary =
 	 "Live coverage per child area (or per descendant of kind): expected, exempt, sampled, "
 	 "resulted, positive, missing; totals; deadline and targets"},
