@@ -116,6 +116,8 @@ static void backup_postgres(const char *url, const char *part, const char *pg_bi
 	char *argv[] = {tool, "--format=custom", file_arg, snap_arg, db_arg, NULL};
 	fk_buf_init(&errtext, FK_BUF_TEXT_MAX);
 	status = pgtool_run(argv, &errtext);
+	while (errtext.len && errtext.data[errtext.len - 1] == '\n')
+		errtext.data[--errtext.len] = '\0';
 	if (status != 0) {
 		unlink(part);
 		die("pg_dump failed (%s %d): %s", status < 0 ? "signal or" : "exit status", status,

@@ -72,8 +72,8 @@ static json_t *tables_json(const struct manifest *m)
 
 	for (int i = 0; i < m->ntables; i++)
 		json_array_append_new(a, json_pack("{s:s, s:I, s:s}", "name", m->tables[i].name,
-						   "rows", (json_int_t)m->tables[i].rows,
-						   "blake2b", m->tables[i].blake2b));
+						   "rows", (json_int_t)m->tables[i].rows, "blake2b",
+						   m->tables[i].blake2b));
 	return a;
 }
 

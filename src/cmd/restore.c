@@ -106,16 +106,19 @@ static void restore_sqlite(const char *from, const char *url)
 		die_err(from, &err);
 }
 
-static void run_pg(char *const argv[], const char *what)
+/* Runs a pg_restore; on a failure dies with its stderr and then note. */
+static void run_pg(char *const argv[], const char *what, const char *note)
 {
 	struct fk_buf errtext;
 	int status;
 
 	fk_buf_init(&errtext, FK_BUF_TEXT_MAX);
 	status = pgtool_run(argv, &errtext);
+	while (errtext.len && errtext.data[errtext.len - 1] == '\n')
+		errtext.data[--errtext.len] = '\0';
 	if (status != 0)
-		die("%s failed (%s %d): %s", what, status < 0 ? "signal or" : "exit status", status,
-		    errtext.len ? errtext.data : "(no message)");
+		die("%s failed (%s %d): %s; %s", what, status < 0 ? "signal or" : "exit status",
+		    status, errtext.len ? errtext.data : "(no message)", note);
 	fk_buf_release(&errtext);
 }
 
@@ -126,11 +129,19 @@ static void restore_postgres(const char *from, const char *url, const char *pg_b
 	pgtool_find("pg_restore", pg_bin, tool, sizeof(tool));
 	snprintf(db_arg, sizeof(db_arg), "--dbname=%s", url);
 	char *list[] = {tool, "--list", (char *)from, NULL};
-	run_pg(list, "pg_restore --list (reading the backup)");
-	char *argv[] = {tool,		   "--clean",	     "--if-exists", "--no-owner",
-			"--single-transaction", "--exit-on-error", db_arg,	    (char *)from,
+	run_pg(list, "pg_restore --list",
+	       "the file is not a readable pg_dump archive; nothing was "
+	       "changed");
+	char *argv[] = {tool,
+			"--clean",
+			"--if-exists",
+			"--no-owner",
+			"--single-transaction",
+			"--exit-on-error",
+			db_arg,
+			(char *)from,
 			NULL};
-	run_pg(argv, "pg_restore (nothing was changed: it runs in one transaction)");
+	run_pg(argv, "pg_restore", "nothing was changed (it runs in one transaction)");
 }
 
 /* The restored store against the manifest: dies naming the first table that differs. */

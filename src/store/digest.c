@@ -109,8 +109,8 @@ static void hash_value(crypto_generichash_state *st, struct fk_q *q, int col)
 	crypto_generichash_update(st, (const unsigned char *)s, len);
 }
 
-static int hash_rows(struct fk_db *db, const char *sql, int ncols,
-		     crypto_generichash_state *st, int64_t *rows, struct fk_err *err)
+static int hash_rows(struct fk_db *db, const char *sql, int ncols, crypto_generichash_state *st,
+		     int64_t *rows, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;
@@ -182,7 +182,8 @@ int fk_store_count_rows(struct fk_db *db, struct fk_table_digest *t, int n, stru
 	fk_buf_init(&sql, FK_BUF_SQL_MAX);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		fk_buf_reset(&sql);
-		if (fk_buf_puts(&sql, "SELECT COUNT(*) FROM ") < 0 || put_ident(&sql, t[i].name) < 0)
+		if (fk_buf_puts(&sql, "SELECT COUNT(*) FROM ") < 0 ||
+		    put_ident(&sql, t[i].name) < 0)
 			rc = FK_ETOOBIG;
 		else if (fk_db_one_i64(db, err, &t[i].rows, sql.data, "") < 0)
 			rc = FK_EDB;

@@ -3,8 +3,8 @@
 #include <string.h>
 #include "store/snapshot.h"
 
-#define STEP_PAGES   256   /* pages per sqlite3_backup_step: 1 MB at 4 KB pages */
-#define BUSY_MS	     10000 /* how long to wait for another connection's lock */
+#define STEP_PAGES    256   /* pages per sqlite3_backup_step: 1 MB at 4 KB pages */
+#define BUSY_MS	      10000 /* how long to wait for another connection's lock */
 #define BUSY_SLEEP_MS 10
 
 static int fail(sqlite3 *h, const char *what, const char *path, struct fk_err *err)
@@ -113,7 +113,8 @@ static int check_rows(sqlite3 *h, const char *path, struct fk_err *err)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		rc = fk_err_set(err, FK_EUNPROC, "integrity", NULL, "%s 不是完好的 SQLite 数据库：%s",
+		rc = fk_err_set(err, FK_EUNPROC, "integrity", NULL,
+				"%s 不是完好的 SQLite 数据库：%s",
 				"%s is not a sound SQLite database: %s", path, sqlite3_errmsg(h));
 		sqlite3_finalize(st);
 		return rc;
