@@ -1,6 +1,5 @@
 /* digest: per-table row counts and BLAKE2b checksums of a store, read through the store
  * interface (the catalog queries are the backends'; see backend.h). */
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +13,15 @@
 
 struct name {
 	char s[FK_DIGEST_NAME_MAX];
+	bool dbl; /* a column of doubles (columns_sql's second column) */
 };
 
 static void name_row(struct fk_q *q, void *rec)
 {
-	fk_copy_text(((struct name *)rec)->s, FK_DIGEST_NAME_MAX, fk_q_text(q, 0));
+	struct name *n = rec;
+
+	fk_copy_text(n->s, FK_DIGEST_NAME_MAX, fk_q_text(q, 0));
+	n->dbl = fk_q_columns(q) > 1 && fk_q_i64(q, 1) != 0;
 }
 
 /* The first column of sql's rows (with param bound to ?1 when not NULL). */
@@ -63,26 +66,7 @@ static int select_sql(struct fk_buf *b, const char *table, const struct name *co
 	return rc;
 }
 
-/* A number with a fraction or an exponent ("104.06", "5.0", "1e+20"): the stores spell one
- * double differently. */
-static bool fraction_number(const char *s)
-{
-	bool digit = false, point = false;
-
-	if (*s == '-')
-		s++;
-	for (; *s; s++) {
-		if (isdigit((unsigned char)*s))
-			digit = true;
-		else if (*s == '.' || *s == 'e' || *s == 'E' || *s == '+' || *s == '-')
-			point = true;
-		else
-			return false;
-	}
-	return digit && point;
-}
-
-static void hash_value(crypto_generichash_state *st, struct fk_q *q, int col)
+static void hash_value(crypto_generichash_state *st, struct fk_q *q, int col, bool dbl)
 {
 	unsigned char mark = 0;
 	const char *s;
@@ -94,12 +78,13 @@ static void hash_value(crypto_generichash_state *st, struct fk_q *q, int col)
 		crypto_generichash_update(st, &mark, 1);
 		return;
 	}
-	s = fk_q_text(q, col);
-	if (s && fraction_number(s)) {
+	if (dbl) {
 		snprintf(num, sizeof(num), "%.17g", fk_q_double(q, col));
 		s = num;
+	} else {
+		s = fk_q_text(q, col);
+		s = s ? s : "";
 	}
-	s = s ? s : "";
 	len = (uint32_t)strlen(s);
 	for (int i = 0; i < 4; i++)
 		le[i] = (unsigned char)(len >> (8 * i));
@@ -109,8 +94,8 @@ static void hash_value(crypto_generichash_state *st, struct fk_q *q, int col)
 	crypto_generichash_update(st, (const unsigned char *)s, len);
 }
 
-static int hash_rows(struct fk_db *db, const char *sql, int ncols, crypto_generichash_state *st,
-		     int64_t *rows, struct fk_err *err)
+static int hash_rows(struct fk_db *db, const char *sql, const struct name *cols, int ncols,
+		     crypto_generichash_state *st, int64_t *rows, struct fk_err *err)
 {
 	struct fk_q *q;
 	int rc;
@@ -119,7 +104,7 @@ static int hash_rows(struct fk_db *db, const char *sql, int ncols, crypto_generi
 		return FK_EDB;
 	while ((rc = fk_q_step(q, err)) > 0) {
 		for (int c = 0; c < ncols; c++)
-			hash_value(st, q, c);
+			hash_value(st, q, c, cols[c].dbl);
 		(*rows)++;
 	}
 	fk_q_done(q);
@@ -147,7 +132,7 @@ static int digest_table(struct fk_db *db, struct fk_table_digest *t, struct fk_e
 			crypto_generichash_update(&st, (const unsigned char *)cols[i].s,
 						  strlen(cols[i].s) + 1);
 		t->rows = 0;
-		rc = hash_rows(db, sql.data, ncols, &st, &t->rows, err);
+		rc = hash_rows(db, sql.data, cols, ncols, &st, &t->rows, err);
 	}
 	if (rc == 0) {
 		crypto_generichash_final(&st, h, sizeof(h));

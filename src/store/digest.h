@@ -3,9 +3,10 @@
  * in primary-key order (every column when a table has no primary key). Backups write it into
  * their manifest and restores compare against it.
  *
- * What a row contributes: the table's column names, then per row per column a NULL mark or the
- * value's text. A number with a fraction is written as %.17g of its double, so the two stores'
- * spellings of one double agree; everything else is the text the store returns. */
+ * What a table contributes: its column names, then per row per column a NULL mark or the
+ * value's text, with its length. A column of doubles (DOUBLE PRECISION, REAL) is written as
+ * %.17g of the value, so the two stores' spellings of one double agree; everything else is
+ * the text the store returns. */
 #ifndef FK_STORE_DIGEST_H
 #define FK_STORE_DIGEST_H
 #include <stdint.h>

@@ -510,7 +510,8 @@ static const struct fk_backend pg_backend = {
     .wait = pg_wait,
     .tables_sql = "SELECT table_name::text FROM information_schema.tables "
 		  "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
-    .columns_sql = "SELECT column_name::text FROM information_schema.columns "
+    .columns_sql = "SELECT column_name::text, CASE WHEN data_type IN ('double precision', "
+		   "'real') THEN 1 ELSE 0 END FROM information_schema.columns "
 		   "WHERE table_schema = current_schema() AND table_name::text = ? "
 		   "ORDER BY ordinal_position",
     .pkey_sql = "SELECT k.column_name::text FROM information_schema.table_constraints c "
