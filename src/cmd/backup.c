@@ -103,7 +103,7 @@ static void backup_postgres(const char *url, const char *part, const char *pg_bi
 	struct fk_err err = {0};
 	struct fk_db *db = NULL;
 	struct fk_buf errtext;
-	char tool[1024], snap[128], file_arg[4200], snap_arg[160], db_arg[4200];
+	char tool[1024], snap[128], file_arg[4300], snap_arg[160], db_arg[4200];
 	int status;
 
 	pgtool_find("pg_dump", pg_bin, tool, sizeof(tool));
