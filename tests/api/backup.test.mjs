@@ -69,15 +69,16 @@ h.test('setup: an open round over community 1', async () => {
 h.test('a backup taken while the server writes holds one moment of the store', async () => {
 	const admin = await h.login('admin');
 	let stop = false;
+	let done = false;
 	const writer = (async () => {
 		for (let seq = 1; !stop && seq < 999; seq++) {
 			const name = `${PREFIX}${seq}`;
 			await newPerson(admin, b01.id, seq, { name, birth: '19900101' });
 			written.push(name);
 		}
-	})();
+	})().finally(() => (done = true));
 	const acked = (n) => new Promise((resolve) => {
-		const t = setInterval(() => written.length >= n && (clearInterval(t), resolve()), 5);
+		const t = setInterval(() => (written.length >= n || done) && (clearInterval(t), resolve()), 5);
 	});
 	await acked(3);
 	beforeBackup = written.length;
