@@ -191,6 +191,10 @@ static inline pid_t serve(const char *bin, const char *db, long long threads, in
 		dup2(fds[1], 1);
 		close(fds[0]);
 		setenv("FANGKONG_LOG_LEVEL", "warn", 1);
+		/* The clients are one user or a few, all on one address, writing as fast as the
+		 * server answers: what the write rate limits are there to stop. */
+		setenv("FANGKONG_WRITE_RATE", "0", 1);
+		setenv("FANGKONG_WRITE_RATE_IP", "0", 1);
 		if (threads > 0)
 			execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads",
 			      targ, (char *)NULL);

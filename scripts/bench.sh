@@ -30,6 +30,8 @@ quick_args() {
 	bench_dashboard) echo "--residents 100000 --calls 10" ;;
 	bench_export) echo "--residents 20000" ;;
 	bench_sse) echo "--clients 100 --events 20 --rate 20" ;;
+	bench_wrk) echo "--residents 20000 --scans 20000 --seconds 2" ;;
+	bench_phones) echo "--phones 200 --rate 100 --seconds 3 --over 5" ;;
 	*) echo "" ;;
 	esac
 }
@@ -61,5 +63,14 @@ for b in "${benches[@]}"; do
 		status=1
 	fi
 	awk -v n="$name" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "-- %s took %.1f s\n", n, e - s }'
+	# Those that measure both stores run again on a throwaway PostgreSQL.
+	if [ "$name" = bench_wrk ]; then
+		echo
+		echo "== $name ${args[*]} --store postgres"
+		if ! "$(dirname "$0")/with-postgres.sh" "$b" "${args[@]}" --store postgres; then
+			echo "bench: $name on PostgreSQL failed" >&2
+			status=1
+		fi
+	fi
 done
 exit $status

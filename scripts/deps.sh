@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 debs=(build-essential clang cmake ninja-build pkg-config git
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
       libsodium-dev libpwquality-dev cracklib-runtime libqrencode-dev libpng-dev libxlsxwriter-dev libcsv-dev libcmocka-dev
-      libclang-rt-14-dev chromium fonts-noto-cjk)
+      libclang-rt-14-dev chromium fonts-noto-cjk
+      openssl
+      wrk)
 
 missing=()
 for p in "${debs[@]}"; do

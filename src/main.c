@@ -83,6 +83,14 @@ const struct cmd fk_commands[] = {
      .flags = 0,
      .usage = "help [COMMAND]",
      .help = "Lists the commands, or explains one."},
+    {.name = "audit",
+     .fn = cmd_audit,
+     .flags = CMD_DB_URL | CMD_STORE,
+     .usage = "audit {seal|verify} [--db URL]",
+     .help = "`audit seal` seals the audit rows not sealed yet into the hash chain (the "
+	     "audit.seal job does so every minute) and prints the head; `audit verify` "
+	     "recomputes the chain and exits 1 naming the first break (seq, audit id, a changed "
+	     "row, a missing seq or a head mismatch), 0 when it is whole."},
     {.name = "backup",
      .fn = cmd_backup,
      .flags = CMD_DB_URL,

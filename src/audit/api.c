@@ -1,9 +1,11 @@
 /* audit api: GET /api/v1/audit for admins (filters, newest first, id cursor), and the module
- * descriptor. */
+ * descriptor with its jobs (the chain's seal and retention). */
 #include "audit/audit.h"
+#include "audit/chain.h"
 #include "audit/internal.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "platform/jobs.h"
 #include "platform/module.h"
 
 struct audit_page {
@@ -111,10 +113,18 @@ static const struct fk_route audit_routes[] = {
     FK_ROUTES_END,
 };
 
+/* The chain (chain.c) and its retention (prune.c). */
+static const struct fk_job audit_jobs[] = {
+    {.name = "audit.seal", .every_ms = 60 * 1000, .run = audit_seal_job},
+    {.name = "audit.prune", .at = "03:10", .run = audit_prune_job, .max_ms = 10 * 60 * 1000},
+    FK_JOBS_END,
+};
+
 extern const struct fk_migration fk_migrations_audit[]; /* from schema/ */
 
 const struct fk_module fk_module_audit = {
     .name = "audit",
     .routes = audit_routes,
     .migrations = fk_migrations_audit,
+    .jobs = audit_jobs,
 };

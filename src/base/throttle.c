@@ -57,8 +57,9 @@ static struct fk_throttle_bucket *refilled(struct fk_throttle *t, const char *ip
 		b->tokens += (double)(now_ms - b->last_ms) * t->per_min / 60000.0;
 	if (b->tokens > t->per_min)
 		b->tokens = t->per_min;
-	if (now_ms > b->last_ms)
-		b->last_ms = now_ms;
+	/* A clock set back (the wall clock stepped, a test clock set to an earlier day) refills
+	 * from the new time on, rather than not until the old one comes round again. */
+	b->last_ms = now_ms;
 	return b;
 }
 

@@ -42,4 +42,10 @@ const struct fk_module fk_module_calls = {
 	    {.table = "calls", .column = "area_path"},
 	    {0},
 	},
+    /* the outcomes and notes of calls, past retention (platform/retention.c) */
+    .purges =
+	(const struct fk_purge[]){
+	    {.table = "calls", .time_column = "at"},
+	    {0},
+	},
 };

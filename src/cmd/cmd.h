@@ -39,6 +39,7 @@ int cmd_routes(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_errors(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_audit(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_restore(int argc, char **argv, struct cmd_ctx *ctx);
 

@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 #include "base/clock.h"
 #include "base/id.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
+#include "http/proxy.h"
 #include "http/server.h"
 #include "modules.h"
 #include "platform/jobs.h"
@@ -49,6 +52,12 @@ enum {
 	S_NODE,
 	S_LOGIN_RATE,
 	S_TEST_CLOCK,
+	S_TRUSTED_PROXIES,
+	S_METRICS_TOKEN,
+	S_TLS_CERT,
+	S_TLS_KEY,
+	S_WRITE_RATE,
+	S_WRITE_RATE_IP,
 	S_COUNT
 };
 
@@ -85,6 +94,24 @@ static const struct setting settings[S_COUNT] = {
     [S_TEST_CLOCK] = {"test-clock", SET_BOOL, "", "off", "FANGKONG_TEST_CLOCK", 0, 1,
 		      "for tests only: a clock POST /api/v1/test/clock sets and advances; "
 		      "refused unless " FK_TEST_MODE_ENV "=1 is set too"},
+    [S_TRUSTED_PROXIES] = {"trusted-proxies", SET_STRING, "CIDR[,CIDR...]", NULL,
+			   "FANGKONG_TRUSTED_PROXIES", 0, 0,
+			   "reverse proxies whose X-Forwarded-For (the client address) and "
+			   "X-Forwarded-Proto (https) are believed; from any other peer both are "
+			   "ignored"},
+    [S_METRICS_TOKEN] = {"metrics-token", SET_STRING, "TOKEN", NULL, "FANGKONG_METRICS_TOKEN", 0, 0,
+			 "GET /metrics needs 'Authorization: Bearer TOKEN'; without it /metrics "
+			 "answers loopback clients only"},
+    [S_TLS_CERT] = {"tls-cert", SET_STRING, "FILE", NULL, "FANGKONG_TLS_CERT", 0, 0,
+		    "serve HTTPS with this PEM certificate (chain); needs --tls-key"},
+    [S_TLS_KEY] = {"tls-key", SET_STRING, "FILE", NULL, "FANGKONG_TLS_KEY", 0, 0,
+		   "the PEM private key of --tls-cert"},
+    [S_WRITE_RATE] = {"write-rate", SET_INT, "N", "600", "FANGKONG_WRITE_RATE", 0, 1000000,
+		      "writes (not GET) one logged-in user may make per minute; 0 = no limit"},
+    [S_WRITE_RATE_IP] = {"write-rate-ip", SET_INT, "N", "3000", "FANGKONG_WRITE_RATE_IP", 0,
+			 10000000,
+			 "writes by logged-in users from one client address per minute; 0 = no "
+			 "limit"},
 };
 
 struct value {
@@ -325,6 +352,68 @@ static int open_store(const char *url, int pool, struct fk_store **out, char *ki
 	return 0;
 }
 
+/* A PEM file of a TLS setting, whole; dies naming the setting and the file. Free it. */
+#define PEM_MAX (1u << 20)
+static char *read_pem(int i, const struct value *v)
+{
+	const struct setting *s = &settings[i];
+	FILE *f = fopen(v->text, "rb");
+	struct fk_buf b;
+	char chunk[4096], given[600];
+	size_t n;
+
+	as_given(s, v, given, sizeof(given));
+	if (!f)
+		die("serve: %s: cannot read the file: %s", given, strerror(errno));
+	fk_buf_init(&b, PEM_MAX);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (fk_buf_append(&b, chunk, n) < 0)
+			die("serve: %s: the file is larger than 1 MiB", given);
+	if (ferror(f))
+		die("serve: %s: cannot read the file: %s", given, strerror(errno));
+	fclose(f);
+	if (!strstr(b.data, "-----BEGIN "))
+		die("serve: %s: not a PEM file (no -----BEGIN line)", given);
+	return fk_buf_detach(&b, NULL);
+}
+
+/* The hardening settings (trusted proxies, /metrics token, TLS, write rates) into opts; dies
+ * naming a bad one. What it allocates is freed by free_hardening. */
+static void setup_hardening(const struct value *vals, struct fk_proxies *proxies,
+			    struct fk_server_opts *opts)
+{
+	struct fk_err err = {0};
+	bool cert = vals[S_TLS_CERT].text && *vals[S_TLS_CERT].text;
+	bool key = vals[S_TLS_KEY].text && *vals[S_TLS_KEY].text;
+
+	char given[600];
+
+	if (fk_proxies_parse(vals[S_TRUSTED_PROXIES].text, proxies, &err) < 0)
+		die("serve: %s: %s",
+		    as_given(&settings[S_TRUSTED_PROXIES], &vals[S_TRUSTED_PROXIES], given,
+			     sizeof(given)),
+		    err.en);
+	if (cert != key)
+		die("serve: --tls-cert and --tls-key go together: give both or neither (%s is "
+		    "missing)",
+		    cert ? "--tls-key" : "--tls-cert");
+	opts->proxies = proxies;
+	opts->metrics_token = vals[S_METRICS_TOKEN].text;
+	opts->tls_cert = cert ? read_pem(S_TLS_CERT, &vals[S_TLS_CERT]) : NULL;
+	opts->tls_key = key ? read_pem(S_TLS_KEY, &vals[S_TLS_KEY]) : NULL;
+	opts->write_rate = (unsigned)vals[S_WRITE_RATE].n;
+	opts->write_rate_ip = (unsigned)vals[S_WRITE_RATE_IP].n;
+}
+
+static void free_hardening(struct fk_proxies *proxies, struct fk_server_opts *opts)
+{
+	fk_proxies_free(proxies);
+	if (opts->tls_key)
+		sodium_memzero((char *)opts->tls_key, strlen(opts->tls_key));
+	free((char *)opts->tls_cert);
+	free((char *)opts->tls_key);
+}
+
 /* The test clock only for a server started for tests; it adds the route that moves it. */
 static void setup_test_clock(const struct value *v)
 {
@@ -383,6 +472,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	const struct fk_module **mods;
 	struct fk_err err = {0};
 	struct fk_server_opts opts;
+	struct fk_proxies proxies;
 	struct sockaddr_storage addr;
 	char kind[16];
 	sigset_t sigs;
@@ -408,6 +498,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	    .timeout_s = (unsigned)vals[S_TIMEOUT].n,
 	    .version = FK_VERSION,
 	};
+	setup_hardening(vals, &proxies, &opts);
 	/* Every thread started from here on inherits the mask; only sigwait sees these. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -444,6 +535,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	fk_modules_stop(&app);
 	fk_store_close(app.store);
 	free(mods);
+	free_hardening(&proxies, &opts);
 	fk_info("serve stopped");
 	return 0;
 }

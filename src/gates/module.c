@@ -115,4 +115,12 @@ const struct fk_module fk_module_gates = {
     .migrations = fk_migrations_gates,
     .area_paths = gt_area_paths,
     .policies = gt_policies,
+    /* the pass log (names, ID numbers, phones, temperatures as shown at the gate) and the
+     * closed fever referrals, past retention (platform/retention.c); open referrals stay */
+    .purges =
+	(const struct fk_purge[]){
+	    {.table = "passes", .time_column = "at"},
+	    {.table = "fever_referrals", .time_column = "opened_at", .where = "status = 'closed'"},
+	    {0},
+	},
 };

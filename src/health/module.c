@@ -122,4 +122,10 @@ const struct fk_module fk_module_health = {
 	},
     .policies = hl_policies,
     .jobs = hl_jobs,
+    /* temperatures and symptoms, past retention (platform/retention.c) */
+    .purges =
+	(const struct fk_purge[]){
+	    {.table = "health_reports", .time_column = "reported_at"},
+	    {0},
+	},
 };

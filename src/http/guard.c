@@ -20,6 +20,7 @@ struct guard_conn {
 	int list; /* LIST_*, under the guard's mutex */
 	int64_t deadline_ms;
 	MHD_socket fd;
+	bool past_limit; /* opened when max_conns were open already */
 };
 
 struct guard_list {
@@ -164,7 +165,7 @@ static void conn_started(struct fk_guard *g, struct MHD_Connection *c, void **so
 	gc->list = LIST_NONE;
 	gc->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
 	*socket_context = gc;
-	atomic_fetch_add(&g->open, 1);
+	gc->past_limit = atomic_fetch_add(&g->open, 1) >= g->max_conns;
 	if (gc->fd == MHD_INVALID_SOCKET)
 		return; /* not reapable; libmicrohttpd's idle timeout still holds */
 	pthread_mutex_lock(&g->mu);
@@ -226,9 +227,13 @@ void fk_guard_reply_done(struct fk_guard *g, struct MHD_Connection *c)
 	pthread_mutex_unlock(&g->mu);
 }
 
-bool fk_guard_full(const struct fk_guard *g)
+bool fk_guard_past_limit(const struct fk_guard *g, struct MHD_Connection *c)
 {
-	return atomic_load(&g->open) > g->max_conns;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct guard_conn *gc = ci ? ci->socket_context : NULL;
+
+	return gc ? gc->past_limit : atomic_load(&g->open) > g->max_conns;
 }
 
 unsigned fk_guard_open(const struct fk_guard *g)

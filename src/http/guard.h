@@ -8,8 +8,8 @@
  *     --timeout seconds from the reply before on a kept-alive one. A reaper thread shuts the
  *     socket of a connection past it (libmicrohttpd then closes it as it would a hang-up).
  *   - a count of open connections. Past --max-conns the server still accepts, into a reserve
- *     (libmicrohttpd's own limit is max-conns + reserve), and answers each request there at once
- *     with 503 server_busy and a closed connection, except the routes marked
+ *     (libmicrohttpd's own limit is max-conns + reserve), and answers each request on a
+ *     connection opened past the limit at once with 503 server_busy and a closed connection, except the routes marked
  *     FK_RF_PAST_LIMIT (/healthz), which are served.
  * Deadlines are real time (the monotonic clock): the test clock never shuts a connection.
  * The per-address cap is libmicrohttpd's own (MHD_OPTION_PER_IP_CONNECTION_LIMIT). */
@@ -40,8 +40,9 @@ void fk_guard_on_connection(void *cls, struct MHD_Connection *c, void **socket_c
 void fk_guard_head_in(struct fk_guard *g, struct MHD_Connection *c);
 /* The reply is done and the connection kept alive: its next head has idle_timeout_s. */
 void fk_guard_reply_done(struct fk_guard *g, struct MHD_Connection *c);
-/* True when more connections are open than max_conns. */
-bool fk_guard_full(const struct fk_guard *g);
+/* True when c was opened while max_conns connections were open already: its requests are
+ * answered 503 (those opened within the limit are served whatever came after them). */
+bool fk_guard_past_limit(const struct fk_guard *g, struct MHD_Connection *c);
 /* Connections open now, and those shut by the reaper since the start (for /metrics). */
 unsigned fk_guard_open(const struct fk_guard *g);
 uint64_t fk_guard_reaped(const struct fk_guard *g);

@@ -43,6 +43,10 @@ struct fk_req {
 	const char *param_names[FK_MAX_PARAMS];
 	const char *param_values[FK_MAX_PARAMS];
 	void *conn; /* the MHD connection, for headers and query */
+
+	/* client_ip is the peer's address, or the client a trusted proxy names (http/proxy.h);
+	 * scheme is "https" (the server's TLS, or a trusted proxy says so) or "http". */
+	const char *scheme;
 };
 
 struct fk_resp {

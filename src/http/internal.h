@@ -12,8 +12,10 @@
 #include <stdint.h>
 #include <microhttpd.h>
 #include "base/buf.h"
+#include "base/throttle.h"
 #include "http/guard.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "http/server.h"
 #include "platform/module.h"
 
@@ -96,6 +98,14 @@ struct fk_server {
 	struct fk_guard *guard;	    /* head deadlines, open connections (guard.c) */
 	pthread_mutex_t defer_mu;   /* the deferred flags of every exchange (defer.c) */
 	int deferred_pending;	    /* deferred requests not done yet, under defer_mu */
+
+	/* Hardening: the trusted proxies (the caller's, or NULL); the daemon speaks HTTPS;
+	 * /metrics needs this Bearer token (NULL: loopback clients only); the write rate buckets
+	 * per user and per client address (NULL: no limit). */
+	const struct fk_proxies *proxies;
+	bool tls;
+	const char *metrics_token;
+	struct fk_throttle *write_user, *write_ip;
 };
 
 struct fk_exchange {
@@ -110,7 +120,9 @@ struct fk_exchange {
 	bool responded;
 	uint64_t start_ns;
 	char request_id[17];
-	char client_ip[48];
+	char peer_ip[48];   /* the TCP peer */
+	char client_ip[48]; /* the client: the peer, or what a trusted proxy forwarded (proxy.h) */
+	bool write_counted; /* this write was taken from the write rate buckets (router.c) */
 	struct fk_arena arena;
 	int file_fd; /* a static file to send (closed by MHD), or -1 */
 	uint64_t file_size;
@@ -139,11 +151,20 @@ static inline struct fk_exchange *fk_exchange_of(struct fk_req *req)
 	"media-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "    \
 	"form-action 'self'; frame-ancestors 'none'"
 
+/* Permissions-Policy of every reply: the camera for the page itself (a registrar scans tubes
+ * and codes with it), no location, no microphone. */
+#define FK_PERMISSIONS "camera=(self), geolocation=(), microphone=()"
+
 size_t fk_route_max_body(const struct fk_server *srv, const struct fk_croute *cr);
+/* The JSON body check of a route with a body schema, as every request to it runs it: len
+ * bytes (none: "body_required") parsed into *out (a new reference, or NULL), then checked
+ * against r->body. 0 or FK_EINVAL naming the field; *out is the caller's either way. */
+int fk_route_json_body(const struct fk_route *r, const char *data, size_t len, json_t **out,
+		       struct fk_err *err);
 /* For a request with a body, on its headers alone: the checks they settle (route, session,
- * role, CSRF), so that a refused request is answered before a byte of its body is read. True
- * when it may go on (what the checks took is given back); false with the refusal held for
- * fk_router_reply. */
+ * role, CSRF, write rate), so that a refused request is answered before a byte of its body
+ * is read. True when it may go on (what the checks took is given back, but the write rate's
+ * token); false with the refusal held for fk_router_reply. */
 bool fk_router_admit(struct fk_exchange *x);
 /* Runs one request through the checks and its handler; with fk_router_reply, the only place
  * where a request's arena and store connection are set up and released. Returns the

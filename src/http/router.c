@@ -2,8 +2,9 @@
  * segment; the most literal match wins), and fk_router_run / fk_router_reply, the one place
  * where a request's arena and store connection are set up and released and where the checks
  * every route relies on run, in this order: head (connection limit, address and header caps),
- * route, session, role, CSRF, body, handler. Every reply, refusals included, is JSON and
- * carries the security headers (render). */
+ * route, session, role, CSRF, write rate, body, handler. Every reply, refusals included, is
+ * JSON and carries the security headers (render). The client address and scheme are decided
+ * once, in setup (http/proxy.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -396,6 +397,53 @@ static int check_csrf(struct fk_exchange *x, const struct fk_route *r, struct fk
 			  "missing or wrong CSRF token (header X-CSRF-Token)");
 }
 
+/* A logged-in user's writes, per user and per client address (--write-rate, --write-rate-ip):
+ * a token bucket each (base/throttle.h) on the request clock, so the test clock moves it.
+ * Counted once, though a request with a body passes the header checks twice. */
+static int check_rate(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
+{
+	struct fk_server *srv = x->srv;
+	const struct fk_principal *who = x->req.who;
+	struct fk_throttle *t = NULL;
+	const char *key = NULL;
+	char user[24];
+	int64_t now;
+
+	if (!who || is_safe_method(x->req.method) || x->write_counted)
+		return 0;
+	x->write_counted = true;
+	now = fk_now_ms();
+	snprintf(user, sizeof(user), "u%" PRId64, who->user_id);
+	if (srv->write_user && !fk_throttle_take(srv->write_user, user, now))
+		t = srv->write_user, key = user;
+	else if (srv->write_ip && !fk_throttle_take(srv->write_ip, x->client_ip, now))
+		t = srv->write_ip, key = x->client_ip;
+	if (!t)
+		return 0;
+	int wait = fk_throttle_wait_s(t, key, now);
+
+	fk_resp_header(resp, "Retry-After", fk_arena_printf(x->req.arena, "%d", wait));
+	bool by_user = t == srv->write_user;
+
+	return fk_err_set(err, FK_ELIMIT, "rate_limited", NULL,
+			  "写操作过于频繁（%s%.0s），请 %d 秒后再试",
+			  "too many writes (%.0s%s): try again in %d s", by_user ? "账号" : "地址",
+			  by_user ? "this user" : "this address", wait);
+}
+
+int fk_route_json_body(const struct fk_route *r, const char *data, size_t len, json_t **out,
+		       struct fk_err *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (len == 0)
+		return fk_err_set(err, FK_EINVAL, "body_required", NULL, "需要 JSON 请求体",
+				  "a JSON body is required");
+	rc = fk_json_parse_object(data, len, out, err);
+	return rc < 0 ? rc : fk_json_check(*out, r->body, err);
+}
+
 static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk_err *err)
 {
 	struct fk_req *req = &x->req;
@@ -406,14 +454,8 @@ static int check_body(struct fk_exchange *x, const struct fk_route *r, struct fk
 		req->raw_len = len;
 		return 0;
 	}
-	if (r->body) {
-		int rc;
-		if (len == 0)
-			return fk_err_set(err, FK_EINVAL, "body_required", NULL, "需要 JSON 请求体",
-					  "a JSON body is required");
-		rc = fk_json_parse_object(x->body.data, len, &req->body, err);
-		return rc < 0 ? rc : fk_json_check(req->body, r->body, err);
-	}
+	if (r->body)
+		return fk_route_json_body(r, x->body.data, len, &req->body, err);
 	if (len > 0)
 		return fk_err_set(err, FK_EINVAL, "unexpected_body", NULL, "此地址不接受请求体",
 				  "this route takes no request body");
@@ -465,7 +507,7 @@ static int check_head(struct fk_exchange *x, struct fk_resp *resp, struct fk_err
 	return 0;
 }
 
-/* What the headers alone settle: head, route, session, role, CSRF. */
+/* What the headers alone settle: head, route, session, role, CSRF, write rate. */
 static int header_checks(struct fk_exchange *x, struct fk_resp *resp, struct fk_err *err)
 {
 	const struct fk_route *r = x->match.cr->r;
@@ -482,6 +524,8 @@ static int header_checks(struct fk_exchange *x, struct fk_resp *resp, struct fk_
 		rc = check_role(x, r, err);
 	if (rc == 0)
 		rc = check_csrf(x, r, err);
+	if (rc == 0)
+		rc = check_rate(x, resp, err);
 	return rc;
 }
 
@@ -620,6 +664,10 @@ static struct MHD_Response *render(struct fk_exchange *x, struct fk_resp *resp)
 	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
 	MHD_add_response_header(mr, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "Permissions-Policy", FK_PERMISSIONS);
+	MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin");
+	if (x->req.scheme && strcmp(x->req.scheme, "https") == 0)
+		MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(mr, "X-Request-Id", x->request_id);
 	return mr;
 }
@@ -634,6 +682,38 @@ static void finish(struct fk_exchange *x, unsigned status, int64_t user_id)
 		x->client_ip, user_id);
 }
 
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct fk_exchange *x = cls;
+	const char *sofar = x->req.client_ip; /* the joined value so far, in the arena */
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+		return MHD_YES;
+	x->req.client_ip = sofar ? fk_arena_printf(x->req.arena, "%s,%s", sofar, value)
+				 : fk_arena_printf(x->req.arena, "%s", value);
+	return MHD_YES;
+}
+
+/* The client address and scheme, decided once per request: the TCP peer's, unless the peer is
+ * a trusted proxy (proxy.h). Every X-Forwarded-For header counts, in order. */
+static void resolve_client(struct fk_exchange *x)
+{
+	struct fk_req *req = &x->req;
+	const char *xff = NULL;
+
+	req->client_ip = NULL;
+	if (x->conn && fk_proxies_contain(x->srv->proxies, x->peer_ip)) {
+		MHD_get_connection_values(x->conn, MHD_HEADER_KIND, join_xff, x);
+		xff = req->client_ip;
+	}
+	req->scheme = fk_proxies_resolve(x->srv->proxies, x->peer_ip, xff,
+					 fk_req_header(req, "X-Forwarded-Proto"), x->srv->tls,
+					 x->client_ip, sizeof(x->client_ip));
+	req->client_ip = x->client_ip;
+}
+
 static void setup(struct fk_exchange *x)
 {
 	struct fk_req *req = &x->req;
@@ -644,7 +724,7 @@ static void setup(struct fk_exchange *x)
 	req->conn = x->conn;
 	req->route = x->match.cr->pattern;
 	req->request_id = x->request_id;
-	req->client_ip = x->client_ip;
+	resolve_client(x);
 	req->lang = fk_http_lang(fk_req_header(req, "Accept-Language"));
 }
 

@@ -33,7 +33,7 @@ static void request_id(struct fk_server *srv, char out[17])
 	snprintf(out, 17, "%016" PRIx64, mix64(srv->rid_base + n));
 }
 
-static void client_ip(struct MHD_Connection *c, char *out, size_t size)
+static void peer_ip(struct MHD_Connection *c, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -60,9 +60,9 @@ static struct fk_exchange *exchange_new(struct fk_server *srv, struct MHD_Connec
 	x->req.method = method;
 	x->req.path = url;
 	request_id(srv, x->request_id);
-	client_ip(c, x->client_ip, sizeof(x->client_ip));
+	peer_ip(c, x->peer_ip, sizeof(x->peer_ip));
 	fk_guard_head_in(srv->guard, c);
-	x->busy = fk_guard_full(srv->guard);
+	x->busy = fk_guard_past_limit(srv->guard, c);
 	fk_router_match(&srv->router, method, url, &x->match);
 	fk_buf_init(&x->body, fk_route_max_body(srv, x->match.cr));
 	fk_metrics_in_flight(srv->metrics, 1);
@@ -297,7 +297,7 @@ static int compile_routes(struct fk_server *srv, struct fk_err *err)
 	return rc;
 }
 
-static unsigned daemon_flags(const struct sockaddr_storage *sa)
+static unsigned daemon_flags(const struct fk_server *srv)
 {
 	/* Suspend/resume: streaming replies sleep without holding a worker thread. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
@@ -307,8 +307,10 @@ static unsigned daemon_flags(const struct sockaddr_storage *sa)
 		flags |= MHD_USE_EPOLL | MHD_USE_TURBO;
 	else if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
 		flags |= MHD_USE_POLL;
-	if (sa->ss_family == AF_INET6)
+	if (srv->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (srv->tls)
+		flags |= MHD_USE_TLS;
 	return flags;
 }
 
@@ -349,17 +351,32 @@ static unsigned fit_open_files(unsigned want)
  * in JSON; only a larger head meets libmicrohttpd's own refusal. */
 #define CONN_MEMORY (32u << 10)
 
+static const char *not_started(const struct fk_server *srv)
+{
+	return srv->tls ? "the HTTPS daemon did not start (is --tls-key the key of --tls-cert, "
+			  "both PEM?)"
+			: "the HTTP daemon did not start";
+}
+
 static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 			const struct sockaddr_storage *sa, struct fk_err *err)
 {
 	const union MHD_DaemonInfo *info;
 	unsigned served = fit_open_files(o->max_conns ? o->max_conns : 1024u);
-	/* MHD warns about a pool of one thread, so a single thread gets no pool option. */
-	struct MHD_OptionItem pool[] = {
-	    {o->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
-	     o->threads > 1 ? o->threads : 0, NULL},
-	    {MHD_OPTION_END, 0, NULL},
-	};
+	/* MHD warns about a pool of one thread, so a single thread gets no pool option; the
+	 * certificate and key (PEM) when the server speaks TLS. */
+	struct MHD_OptionItem pool[4] = {{MHD_OPTION_END, 0, NULL}};
+	int k = 0;
+
+	if (o->threads > 1)
+		pool[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, o->threads, NULL};
+	if (srv->tls) {
+		pool[k++] =
+		    (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert};
+		pool[k++] =
+		    (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key};
+	}
+	pool[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
 	srv->guard = fk_guard_new(&(struct fk_guard_opts){
 	    .max_conns = served,
@@ -368,7 +385,7 @@ static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 	});
 	errno = 0;
 	srv->mhd = MHD_start_daemon(
-	    daemon_flags(sa), 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	    daemon_flags(srv), 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 	    on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa, MHD_OPTION_ARRAY,
 	    pool, MHD_OPTION_CONNECTION_LIMIT, served + conns_reserve(served),
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, MHD_OPTION_NOTIFY_CONNECTION,
@@ -379,10 +396,50 @@ static int start_daemon(struct fk_server *srv, const struct fk_server_opts *o,
 	if (!srv->mhd)
 		return fk_err_set(err, FK_EINTERNAL, "listen_failed", "listen",
 				  "无法在 %s 上监听：%s", "cannot listen on %s: %s", o->listen,
-				  errno ? strerror(errno) : "the HTTP daemon did not start");
+				  errno ? strerror(errno) : not_started(srv));
 	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
 	return 0;
+}
+
+/* TLS needs both PEM texts and a libmicrohttpd built with GnuTLS (Debian's is). */
+static int setup_tls(struct fk_server *srv, const struct fk_server_opts *o, struct fk_err *err)
+{
+	bool cert = o->tls_cert && *o->tls_cert, key = o->tls_key && *o->tls_key;
+
+	if (!cert && !key)
+		return 0;
+	if (cert != key)
+		return fk_err_set(err, FK_EINVAL, "bad_setting", cert ? "tls-key" : "tls-cert",
+				  "--tls-cert 与 --tls-key 须同时给出",
+				  "--tls-cert and --tls-key go together: give both or neither");
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return fk_err_set(err, FK_EINVAL, "bad_setting", "tls-cert",
+				  "此 libmicrohttpd 不支持 TLS",
+				  "this libmicrohttpd was built without TLS");
+	srv->tls = true;
+	return 0;
+}
+
+/* The write rate buckets (router.c check_rate); a rate of 0 makes none. */
+static void setup_rates(struct fk_server *srv, const struct fk_server_opts *o)
+{
+	if (o->write_rate > 0) {
+		srv->write_user = fk_xmalloc(sizeof(*srv->write_user));
+		fk_throttle_init(srv->write_user, (int)o->write_rate);
+	}
+	if (o->write_rate_ip > 0) {
+		srv->write_ip = fk_xmalloc(sizeof(*srv->write_ip));
+		fk_throttle_init(srv->write_ip, (int)o->write_rate_ip);
+	}
+}
+
+static void free_throttle(struct fk_throttle *t)
+{
+	if (!t)
+		return;
+	fk_throttle_destroy(t);
+	free(t);
 }
 
 int fk_server_start(struct fk_app *app, const struct fk_server_opts *opts, struct fk_server **out,
@@ -398,11 +455,17 @@ int fk_server_start(struct fk_app *app, const struct fk_server_opts *opts, struc
 	pthread_mutex_init(&srv->defer_mu, NULL);
 	srv->max_body = opts->max_body;
 	srv->version = opts->version;
+	srv->proxies = opts->proxies;
+	srv->metrics_token =
+	    opts->metrics_token && *opts->metrics_token ? opts->metrics_token : NULL;
+	setup_rates(srv, opts);
 	if (sodium_init() < 0)
 		FK_BUG("libsodium failed to initialise");
 	randombytes_buf(&srv->rid_base, sizeof(srv->rid_base));
 	json_get_alloc_funcs(&jmalloc, &srv->json_free);
 	rc = fk_server_parse_listen(opts->listen, &srv->addr, err);
+	if (rc == 0)
+		rc = setup_tls(srv, opts, err);
 	if (rc == 0)
 		rc = compile_routes(srv, err);
 	if (rc == 0 && app->web_dir)
@@ -428,14 +491,15 @@ char *fk_server_url(const struct fk_server *srv, char *out, size_t size)
 {
 	const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)&srv->addr;
 	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)&srv->addr;
+	const char *scheme = srv->tls ? "https" : "http";
 	char host[INET6_ADDRSTRLEN] = "";
 
 	if (srv->addr.ss_family == AF_INET6) {
 		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
-		snprintf(out, size, "http://[%s]:%u", host, (unsigned)srv->port);
+		snprintf(out, size, "%s://[%s]:%u", scheme, host, (unsigned)srv->port);
 	} else {
 		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
-		snprintf(out, size, "http://%s:%u", host, (unsigned)srv->port);
+		snprintf(out, size, "%s://%s:%u", scheme, host, (unsigned)srv->port);
 	}
 	return out;
 }
@@ -470,5 +534,7 @@ void fk_server_stop(struct fk_server *srv, unsigned grace_ms)
 	fk_static_close(srv->web);
 	fk_metrics_free(srv->metrics);
 	fk_router_release(&srv->router);
+	free_throttle(srv->write_user);
+	free_throttle(srv->write_ip);
 	free(srv);
 }

@@ -25,4 +25,10 @@ const struct fk_module fk_module_notify = {
     .routes = nt_routes,
     .migrations = fk_migrations_notify,
     .jobs = nt_jobs,
+    /* phone numbers and message texts sent or given up, past retention (retention.c) */
+    .purges =
+	(const struct fk_purge[]){
+	    {.table = "outbox", .time_column = "created_at", .where = "status <> 'queued'"},
+	    {0},
+	},
 };

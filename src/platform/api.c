@@ -57,7 +57,7 @@ static int api_jobs(struct fk_req *req, struct fk_resp *resp, struct fk_err *err
 
 static int bad_clock(struct fk_err *err, const char *field, const char *zh, const char *en)
 {
-	return fk_err_set(err, FK_EINVAL, "invalid_clock", field, "%s", "%s", zh, en);
+	return fk_err_set(err, FK_EINVAL, "invalid_clock", field, "%s%.0s", "%.0s%s", zh, en);
 }
 
 /* Applies the body's one move, if any. */

@@ -50,6 +50,20 @@ static int check_paths(const struct fk_module *m, struct fk_err *err)
 	return 0;
 }
 
+static int check_purges(const struct fk_module *m, struct fk_err *err)
+{
+	for (const struct fk_purge *p = m->purges; p && p->table; p++)
+		if (!sql_name(p->table) || !sql_name(p->time_column) ||
+		    (p->key && !sql_name(p->key)))
+			return fk_err_set(
+			    err, FK_EINTERNAL, "bad_purge", NULL,
+			    "模块 %s 声明的清除表 %s 的列不是合法的 SQL 名称",
+			    "module %s declares a purge of table %s whose names are not "
+			    "plain SQL names",
+			    m->name, p->table);
+	return 0;
+}
+
 static bool declares(const struct fk_module *m, const char *signal)
 {
 	for (const char *const *s = m->signals; s && *s; s++)
@@ -85,7 +99,8 @@ static int check_list(const struct fk_module *const *mods, struct fk_err *err)
 		for (int j = 0; j < i; j++)
 			if (strcmp(mods[i]->name, mods[j]->name) == 0)
 				return bad_module(err, mods[i]->name, "重复登记", "listed twice");
-		if (check_paths(mods[i], err) < 0 || check_listeners(mods, mods[i], err) < 0)
+		if (check_paths(mods[i], err) < 0 || check_listeners(mods, mods[i], err) < 0 ||
+		    check_purges(mods[i], err) < 0)
 			return FK_EINTERNAL;
 	}
 	return 0;

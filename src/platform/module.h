@@ -13,6 +13,7 @@
  *       .policies = zn_policies,             // the rules it reads (policy/policy.h)
  *       .listeners = zn_listeners,           // its reactions to others' facts (signal.h)
  *       .init = zn_init, .fini = zn_fini,    // private state, threads
+ *       .purges = zn_purges,                 // personal event data past retention
  *   };
  *
  * and adding it is one line in src/modules.c and one in CMakeLists.txt. The platform reads
@@ -42,6 +43,18 @@ struct fk_area_path {
 	bool residents;
 };
 
+/* Personal event data a module keeps (PIPL: no longer than needed), deleted by the
+ * platform's daily retention.purge job once older than the policy
+ * retention.personal_data_days: the rows of table whose time_column (epoch ms) is older and,
+ * when where is given, that also meet it ("status = 'closed'": what is still in use stays).
+ * Deleted in batches of 1,000 rows by key. Never the registry of residents. */
+struct fk_purge {
+	const char *table;
+	const char *time_column;
+	const char *key;   /* the column that names one row; "id" when NULL */
+	const char *where; /* a condition the rows must also meet, or NULL */
+};
+
 struct fk_module {
 	const char *name;		       /* one word, also the prefix of its migrations */
 	const struct fk_route *routes;	       /* ends with FK_ROUTES_END; may be NULL */
@@ -61,6 +74,8 @@ struct fk_module {
 	/* After the server stopped, before the store closes: stops what init or the module's
 	 * requests started (threads) and frees state. May be NULL. */
 	void (*fini)(struct fk_app *app, void *state);
+	/* Its personal event data, ended by {0}; may be NULL (platform/retention.c). */
+	const struct fk_purge *purges;
 };
 
 /* Server-wide state, owned by `fangkong serve`. */
@@ -89,6 +104,15 @@ struct fk_app {
 	int (*zone_door_paths)(struct fk_app *app, struct fk_db *db, const char *under,
 			       json_t *paths, struct fk_err *err);
 };
+
+/* Deletes, module by module, the rows each declares in .purges older than before_ms, in
+ * batches of 1,000 per statement; *purged (may be NULL) gets how many. 0 or the store's
+ * error (the batches before it stay deleted). The job retention.purge (daily) calls it. */
+int fk_retention_purge(struct fk_db *db, const struct fk_module *const *mods, int64_t before_ms,
+		       int64_t *purged, struct fk_err *err);
+int fk_retention_job(struct fk_app *app, struct fk_db *db, struct fk_err *err);
+#define FK_RETENTION_POLICY "retention.personal_data_days"
+#define FK_RETENTION_MS	    (180LL * 24 * 3600 * 1000)
 
 /* ---- the process's modules ---- */
 

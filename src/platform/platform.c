@@ -1,6 +1,7 @@
 /* platform: the descriptor of what every module stands on, listed first in src/modules.c: its
  * tables (the replies of keyed writes, the jobs and their runs), the jobs list route, the job
- * that purges old keys and, at the end, the group commit's threads. */
+ * that purges old keys, the retention job over every module's declared personal data and, at
+ * the end, the group commit's threads. */
 #include "platform/jobs.h"
 #include "platform/keyed.h"
 #include "platform/module.h"
@@ -16,6 +17,7 @@ static void platform_fini(struct fk_app *app, void *state)
 
 static const struct fk_job platform_jobs[] = {
     {.name = "platform.purge_client_keys", .every_ms = 3600 * 1000, .run = fk_keyed_purge_job},
+    {.name = "retention.purge", .at = "03:30", .run = fk_retention_job, .max_ms = 10 * 60 * 1000},
     FK_JOBS_END,
 };
 

@@ -66,8 +66,11 @@ const struct fk_policy_def policy_future_defs[] = {
      .unit = FK_POLICY_DAYS,
      .label_zh = "个人信息保存期限",
      .label_en = "Personal data retention",
-     .help_zh = "防控结束后个人信息保存的天数，到期清除（个人信息保护法）",
-     .help_en = "Days personal data is kept once no longer needed, then purged (PIPL)"},
+     .help_zh = "个人事件数据（健康报告、随访电话、卡口通行、排查登记、已发短信等）保存的天数，"
+		"每日任务 retention.purge 清除更早的（个人信息保护法）；居民名册不在其列",
+     .help_en = "Days personal event data (health reports, follow-up calls, gate passes, "
+		"screening registrations, messages sent...) is kept; the daily retention.purge job "
+		"deletes what is older (PIPL). The registry of residents is not purged"},
     {.key = "retention.client_key_days",
      .type = FK_POLICY_DURATION,
      .def = "7",
@@ -79,5 +82,17 @@ const struct fk_policy_def policy_future_defs[] = {
      .help_zh = "手机重试所用的客户端键及其应答保存的天数",
      .help_en = "Days the client keys that make a phone's retry safe, and their replies, are "
 		"kept"},
+    {.key = "retention.audit_days",
+     .type = FK_POLICY_DURATION,
+     .def = "1095",
+     .min = 1095,
+     .max = 3650,
+     .unit = FK_POLICY_DAYS,
+     .label_zh = "审计日志保存期限",
+     .label_en = "Audit log retention",
+     .help_zh = "审计日志（个人信息处理记录）保存的天数，至少三年（个人信息保护法第五十六条），"
+		"到期从审计链最早一端删除",
+     .help_en = "Days the audit log (the record of personal data processing) is kept, at least "
+		"three years (PIPL art. 56); then deleted from the oldest end of the audit chain"},
     FK_POLICIES_END,
 };

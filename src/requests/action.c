@@ -140,6 +140,12 @@ int rq_action(struct fk_db *db, const struct fk_principal *who, int64_t id, cons
 	int64_t now = fk_now_ms();
 	int rc = rq_row_get(db, who, id, &r, err);
 
+	/* Only the resident who raised it confirms: told after the lookup, so that a request out
+	 * of the caller's scope reads as missing (404) rather than refused. */
+	if (rc == 0 && strcmp(action, "confirm") == 0 && who->role != FK_ROLE_RESIDENT)
+		rc =
+		    fk_err_set(err, FK_EPERM, "not_own_request", "id", "只有提出诉求的居民可以确认",
+			       "only the resident who raised it confirms");
 	if (rc == 0)
 		rc = apply(db, who, &r, action, text, now, from, err);
 	if (rc == 0)

@@ -211,10 +211,6 @@ int rq_api_action(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 
 	if (rc == 0)
 		rc = action_text(req, action, &text, err);
-	if (rc == 0 && strcmp(action, "confirm") == 0 && req->who->role != FK_ROLE_RESIDENT)
-		rc =
-		    fk_err_set(err, FK_EPERM, "not_own_request", "id", "只有提出诉求的居民可以确认",
-			       "only the resident who raised it confirms");
 	if (rc == 0)
 		rc = fk_audit_tx_begin(req, err);
 	if (rc < 0)

@@ -114,4 +114,13 @@ const struct fk_module fk_module_screening = {
 	},
     .init = sc_init,
     .fini = sc_fini,
+    /* where people came from and their travel codes, past retention (platform/retention.c);
+     * a key person's registration stays with the monitoring plan made from it */
+    .purges =
+	(const struct fk_purge[]){
+	    {.table = "screening_registrations",
+	     .time_column = "created_at",
+	     .where = "key_person = 0"},
+	    {0},
+	},
 };

@@ -32,7 +32,7 @@ static bool is(const char *s, const char *want)
 static int bad(struct fk_err *err, const char *key, const char *field, const char *zh,
 	       const char *en)
 {
-	return fk_err_set(err, FK_EINVAL, key, field, "%s", "%s", zh, en);
+	return fk_err_set(err, FK_EINVAL, key, field, "%s%.0s", "%.0s%s", zh, en);
 }
 
 static int qty_check(const struct sp_move_req *m, struct fk_err *err)

@@ -164,6 +164,12 @@ int tr_round_visible(struct fk_db *db, const struct fk_principal *who, int64_t i
 	return rc;
 }
 
+int fk_round_get_visible(struct fk_db *db, const struct fk_principal *who, int64_t id,
+			 struct fk_round *out, struct fk_err *err)
+{
+	return tr_round_visible(db, who, id, out, NULL, err);
+}
+
 /* ---- create and change ---- */
 
 static int check_name(const char *name, struct fk_err *err)

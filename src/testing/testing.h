@@ -55,6 +55,10 @@ const char *fk_round_status_name(enum fk_round_status s);
 /* Reads round id (no scope check: rounds carry no people data; callers that expose a round
  * check the scope of what they show). FK_ENOTFOUND "round_not_found" if there is none. */
 int fk_round_get(struct fk_db *db, int64_t id, struct fk_round *out, struct fk_err *err);
+/* The same for a caller who must see the round: one of its areas overlaps who's scope, else
+ * FK_ENOTFOUND "round_not_found", as for a round that does not exist. */
+int fk_round_get_visible(struct fk_db *db, const struct fk_principal *who, int64_t id,
+			 struct fk_round *out, struct fk_err *err);
 
 /* Whether the person's building is inside one of the round's areas. */
 int fk_round_covers_path(struct fk_db *db, int64_t round_id, const char *area_path, bool *out,

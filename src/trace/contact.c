@@ -10,8 +10,8 @@
 
 static int via_refused(const char *why_zh, const char *why_en, struct fk_err *err)
 {
-	return fk_err_set(err, FK_EUNPROC, "invalid_via_contact", "via_contact_id", "%s", "%s",
-			  why_zh, why_en);
+	return fk_err_set(err, FK_EUNPROC, "invalid_via_contact", "via_contact_id", "%s%.0s",
+			  "%.0s%s", why_zh, why_en);
 }
 
 /* A secondary contact names a close contact of the same case; a close one names none. */

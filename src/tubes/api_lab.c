@@ -273,8 +273,9 @@ int tb_api_plate(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	json_t *o;
 	int rc = fk_req_param_id(req, "id", &e.target_id, err);
 
+	/* A round out of the lab's scope reads as one that does not exist. */
 	if (rc == 0)
-		rc = fk_round_get(req->db, e.target_id, &r, err);
+		rc = fk_round_get_visible(req->db, req->who, e.target_id, &r, err);
 	if (rc < 0)
 		return rc;
 	fk_report_init(&rep);
@@ -323,10 +324,14 @@ int tb_api_retests(struct fk_req *req, struct fk_resp *resp, struct fk_err *err)
 	struct fk_audit_entry e = {.action = "testing.retests", .target_kind = "round"};
 	const char *as = fk_req_query(req, "area_id");
 	struct tb_retest *r = NULL;
+	struct fk_round round;
 	int64_t area_id = 0, limit;
 	json_t *items;
 	int n = 0, rc = fk_req_param_id(req, "id", &e.target_id, err);
 
+	/* A round out of scope reads as one that does not exist. */
+	if (rc == 0)
+		rc = fk_round_get_visible(req->db, req->who, e.target_id, &round, err);
 	if (rc == 0)
 		rc = fk_req_query_int(req, "limit", 200, 1, 1000, &limit, err);
 	if (rc == 0 && as && *as && !fk_id_parse(as, &area_id))

@@ -1,10 +1,9 @@
 /* api: the auth endpoints (login, logout, me) and the users module's route table. The
  * session cookie is HttpOnly and SameSite=Strict; Secure is added when the request came over
- * HTTPS through a proxy that says so. */
+ * HTTPS: to the server's own TLS, or through a trusted proxy that says so (--trusted-proxies). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -16,10 +15,10 @@ static const struct fk_field login_body[] = {
     FK_FIELDS_END,
 };
 
+/* The scheme the router decided (http/proxy.h): TLS, or a trusted proxy that says https. */
 static bool request_is_https(struct fk_req *req)
 {
-	const char *p = fk_req_header(req, "X-Forwarded-Proto");
-	return p && strcasecmp(p, "https") == 0;
+	return req->scheme && strcmp(req->scheme, "https") == 0;
 }
 
 void users_set_cookie(struct fk_req *req, struct fk_resp *resp, const char *token,
@@ -104,8 +103,10 @@ static int auth_login(struct fk_req *req, struct fk_resp *resp, struct fk_err *e
 
 	rc = users_login(&users_state(req->app)->throttle, req->db, username, password,
 			 req->client_ip, ttl, lg, err);
+	if (rc == FK_EBUSY)
+		fk_resp_header(resp, "Retry-After", "1");
 	if (rc < 0) {
-		if (rc != FK_ELIMIT || strcmp(err->key, "locked") == 0)
+		if ((rc != FK_ELIMIT && rc != FK_EBUSY) || strcmp(err->key, "locked") == 0)
 			users_auth_audit(req, "auth.login_failed", 0, username, err->key);
 		if (lg->lock.until > 0)
 			auth_note_lock(req, lg);

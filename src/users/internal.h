@@ -62,6 +62,14 @@ int users_check_username(const char *s, struct fk_err *err);
  * if the cracklib dictionary cannot be read. */
 int users_check_password(const char *s, const char *username, struct fk_err *err);
 bool users_password_verify(const char *hash, const char *password);
+/* A password's check takes 64 MB and a tenth of a second of a CPU, the costliest thing a
+ * request does: at most users_hash_slots() (one per CPU) run at once, so that a crowd of logins
+ * leaves HTTP threads to everything else. users_hash_begin is false when every slot is taken
+ * (the login is answered 503 login_busy, to be retried); each true is paired with
+ * users_hash_end. */
+int users_hash_slots(void);
+bool users_hash_begin(void);
+void users_hash_end(void);
 /* A hash of a random password, computed once; unknown users are verified against it so
  * that they take as long as known ones. */
 const char *users_dummy_hash(void);

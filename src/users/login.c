@@ -1,9 +1,10 @@
 /* login: checks a username and password and opens a session. Order matters: the address's
  * throttle first (cheap, stops floods before any hashing), then the lockout of the name as
  * typed from this address (a locked pair is not even verified), then the password (an unknown
- * name verifies against a dummy hash), then whether the account is disabled (said only to
- * whoever knows the password). Up to the password, an unknown name runs the same statements
- * as a real one and gets the same reply: the lockout counts names, not accounts. */
+ * name verifies against a dummy hash; when every hashing slot is busy, 503 login_busy), then
+ * whether the account is disabled (said only to whoever knows the password). Up to the password, an
+ * unknown name runs the same statements as a real one and gets the same reply: the lockout counts
+ * names, not accounts. */
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -114,7 +115,11 @@ static int login_check(struct fk_db *db, const char *source, const char *passwor
 	/* A passwordless account (hash "") verifies against the dummy hash like an unknown name,
 	 * and no password is ever right for it. */
 	has_password = found > 0 && row->hash[0];
+	if (!users_hash_begin())
+		return fk_err_set(err, FK_EBUSY, "login_busy", NULL, "登录人数过多，请稍后再试",
+				  "too many logins at once; try again in a moment");
 	right = users_password_verify(has_password ? row->hash : users_dummy_hash(), password);
+	users_hash_end();
 	if (has_password && right)
 		return 1;
 	rc = users_lockout_fail(db, out->name, source, now, &out->lock, err);

@@ -2,6 +2,8 @@
  * strength check with cracklib's dictionary), argon2id hashing (libsodium, interactive limits),
  * and generated passwords for the CLI and the demo. */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <pwquality.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -168,6 +170,28 @@ bool users_password_verify(const char *hash, const char *password)
 	if (!hash || !password)
 		return false;
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static atomic_int hashing;
+
+int users_hash_slots(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 1 ? (int)cpus : 1;
+}
+
+bool users_hash_begin(void)
+{
+	if (atomic_fetch_add(&hashing, 1) < users_hash_slots())
+		return true;
+	atomic_fetch_sub(&hashing, 1);
+	return false;
+}
+
+void users_hash_end(void)
+{
+	atomic_fetch_sub(&hashing, 1);
 }
 
 static const char gen_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";

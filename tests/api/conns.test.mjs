@@ -68,7 +68,7 @@ h.test('one address gets --max-conns-per-ip connections; others are still served
 	}
 });
 
-h.test('past --max-conns a request is answered 503 server_busy at once, /healthz still 200', async () => {
+h.test('past --max-conns a new connection is answered 503 server_busy at once, /healthz still 200, those within still served', async () => {
 	const srv = await startServer(h.dbUrl, { args: ['--max-conns', '16', '--max-conns-per-ip', '0'] });
 	try {
 		const held = [];
@@ -90,6 +90,11 @@ h.test('past --max-conns a request is answered 503 server_busy at once, /healthz
 		const probe = await openRaw(srv.base, '127.0.0.8');
 		const health = await rawGet(probe, '/healthz');
 		assert.equal(health && health.status, 200, '/healthz refused at the limit');
+		/* A phone connected within the limit is still served while others come past it. */
+		for (const s of [held[0], held[held.length - 1]]) {
+			const kept = await rawGet(s, '/api/v1/areas');
+			assert.equal(kept && kept.status, 401, 'a connection opened within the limit was refused');
+		}
 		probe.destroy();
 		for (const s of held.splice(0, 4)) s.destroy();
 		await waitFor(async () => {

@@ -194,6 +194,25 @@ static void test_dummy_hash(void **state)
 	assert_false(users_password_verify(h, "Admin-pass-1"));
 }
 
+/* One password check per CPU at once; past them a login is refused until one ends. */
+static void test_hash_slots(void **state)
+{
+	int n = users_hash_slots();
+
+	(void)state;
+	assert_true(n >= 1);
+	for (int i = 0; i < n; i++)
+		assert_true(users_hash_begin());
+	assert_false(users_hash_begin());
+	users_hash_end();
+	assert_true(users_hash_begin());
+	assert_false(users_hash_begin());
+	for (int i = 0; i < n; i++)
+		users_hash_end();
+	assert_true(users_hash_begin());
+	users_hash_end();
+}
+
 static void test_generate(void **state)
 {
 	char a[FK_PASSWORD_GEN_LEN + 1], b[FK_PASSWORD_GEN_LEN + 1];
@@ -221,6 +240,7 @@ int main(void)
 	    cmocka_unit_test(test_password_too_long),
 	    cmocka_unit_test(test_hash_verify),
 	    cmocka_unit_test(test_dummy_hash),
+	    cmocka_unit_test(test_hash_slots),
 	    cmocka_unit_test(test_generate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

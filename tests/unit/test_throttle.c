@@ -49,6 +49,10 @@ static void test_refill(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_true(fk_throttle_take(t, "a", 1000000));
 	assert_false(fk_throttle_take(t, "a", 1000000));
+	/* The clock set back: still empty, and refilled from the new time on. */
+	assert_false(fk_throttle_take(t, "a", 500000));
+	assert_false(fk_throttle_take(t, "a", 519000));
+	assert_true(fk_throttle_take(t, "a", 521000));
 }
 
 static void test_empty_address(void **state)
