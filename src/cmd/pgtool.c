@@ -87,7 +87,7 @@ static void read_all(int fd, struct fk_buf *text)
 int pgtool_run(char *const argv[], struct fk_buf *errtext)
 {
 	posix_spawn_file_actions_t fa;
-	int fds[2], status;
+	int fds[2], status, rc;
 	pid_t pid;
 
 	if (pipe(fds) < 0)
@@ -97,12 +97,12 @@ int pgtool_run(char *const argv[], struct fk_buf *errtext)
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
-	if (errno != 0) {
+	if (rc != 0) {
 		close(fds[0]);
-		die("%s: cannot start: %s", argv[0], strerror(errno));
+		die("%s: cannot start: %s", argv[0], strerror(rc));
 	}
 	read_all(fds[0], errtext);
 	close(fds[0]);
