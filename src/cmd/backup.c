@@ -56,14 +56,19 @@ static void describe(struct fk_db *db, struct manifest *m)
 	m->schema = schema_versions(db);
 }
 
-static void backup_sqlite(const char *url, const char *part, struct manifest *m)
+static void backup_sqlite(const char *url, const char *out, const char *part, struct manifest *m)
 {
 	struct fk_err err = {0};
 	struct fk_db *db = NULL;
 	int64_t pages = 0;
 
-	if (access(url, R_OK) < 0)
+	struct stat st_db, st_out;
+
+	if (access(url, R_OK) < 0 || stat(url, &st_db) < 0)
 		die("--db %s: %s (no SQLite store there)", url, strerror(errno));
+	if (stat(out, &st_out) == 0 && st_out.st_dev == st_db.st_dev &&
+	    st_out.st_ino == st_db.st_ino)
+		die("--out %s is the store itself; name another file", out);
 	if (fk_sqlite_snapshot(url, part, &pages, &err) < 0) {
 		unlink(part);
 		die_err(url, &err);
@@ -167,7 +172,7 @@ int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx)
 	if (url_is_postgres(ctx->db_url))
 		backup_postgres(ctx->db_url, part, a.pg_bin, &m);
 	else
-		backup_sqlite(ctx->db_url, part, &m);
+		backup_sqlite(ctx->db_url, a.out, part, &m);
 	file_blake2b(part, &m.bytes, m.blake2b);
 	if (rename(part, a.out) < 0)
 		die("%s: %s", a.out, strerror(errno));

@@ -209,7 +209,7 @@ h.test('a damaged backup is refused and the target is left as it was', async () 
 	assert.deepEqual(await digest(restored, 'restored.after'), before);
 });
 
-h.test('backup names what is missing: the store, pg_dump', async () => {
+h.test('backup names what is missing (the store, pg_dump) and will not write over the store', async () => {
 	if (storeKind() === 'postgres') {
 		const r = await cli(['backup', '--db', h.dbUrl, '--out', path.join(tmp, 'x'), '--pg-bin', tmp]);
 		assert.equal(r.status, 1);
@@ -219,6 +219,9 @@ h.test('backup names what is missing: the store, pg_dump', async () => {
 		assert.equal(r.status, 1);
 		assert.match(r.stderr, /none\.db: No such file or directory \(no SQLite store there\)/);
 		assert.ok(!fs.existsSync(path.join(tmp, 'none.db')), 'no store made');
+		const self = await cli(['backup', '--db', h.dbUrl, '--out', h.dbUrl]);
+		assert.equal(self.status, 1);
+		assert.match(self.stderr, /--out .* is the store itself/);
 	}
 	assert.ok(!fs.existsSync(path.join(tmp, 'x')));
 });
