@@ -91,6 +91,22 @@ const struct cmd fk_commands[] = {
 	     "audit.seal job does so every minute) and prints the head; `audit verify` "
 	     "recomputes the chain and exits 1 naming the first break (seq, audit id, a changed "
 	     "row, a missing seq or a head mismatch), 0 when it is whole."},
+    {.name = "backup",
+     .fn = cmd_backup,
+     .flags = CMD_DB_URL,
+     .usage = "backup --out FILE [--db URL] [--pg-bin DIR]",
+     .help = "Writes a consistent copy of the store while servers keep using it (SQLite: the "
+	     "online backup API, then an integrity check of the copy; PostgreSQL: pg_dump "
+	     "--format=custom), and FILE.manifest.json beside it: each table's row count and "
+	     "checksum at the backup's moment. --pg-bin names the folder of pg_dump."},
+    {.name = "restore",
+     .fn = cmd_restore,
+     .flags = CMD_DB_URL,
+     .usage = "restore --from FILE [--db URL] [--force] [--pg-bin DIR]",
+     .help = "Puts a backup into the store (stop its servers first), then checks every "
+	     "table's row count and checksum against FILE.manifest.json; exits 1 naming a "
+	     "table that differs. Refuses a store that holds data unless --force, and a file "
+	     "unlike its manifest, leaving the store as it was."},
     {0},
 };
 

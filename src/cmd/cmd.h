@@ -40,6 +40,8 @@ int cmd_errors(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_restore(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* Applies the settings every command shares, from their FANGKONG_* variables through serve's
  * settings table: the log level and the node number of the ids it makes. Dies naming a bad

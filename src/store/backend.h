@@ -66,6 +66,13 @@ struct fk_backend {
 	/* PostgreSQL only (NULL on SQLite): fk_db_listen and fk_db_wait. */
 	int (*listen)(struct fk_db *db, const char *channel, struct fk_err *err);
 	int (*wait)(struct fk_db *db, int wake_fd, int timeout_ms, struct fk_err *err);
+	/* The catalog, for digest.c: the store's own tables (one text column, the name, in byte
+	 * order), a table's columns in their order (name, and 1 for a column of doubles else 0)
+	 * and its primary key's columns in key order (each with the table's name as
+	 * parameter 1). */
+	const char *tables_sql;
+	const char *columns_sql;
+	const char *pkey_sql;
 };
 
 #define FK_CHECKPOINT_MS 100 /* background checkpoints of a SQLite store */

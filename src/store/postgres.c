@@ -522,4 +522,15 @@ static const struct fk_backend pg_backend = {
     .changes = pg_changes,
     .listen = pg_listen,
     .wait = pg_wait,
+    .tables_sql = "SELECT table_name::text FROM information_schema.tables "
+		  "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+    .columns_sql = "SELECT column_name::text, CASE WHEN data_type IN ('double precision', "
+		   "'real') THEN 1 ELSE 0 END FROM information_schema.columns "
+		   "WHERE table_schema = current_schema() AND table_name::text = ? "
+		   "ORDER BY ordinal_position",
+    .pkey_sql = "SELECT k.column_name::text FROM information_schema.table_constraints c "
+		"JOIN information_schema.key_column_usage k ON k.constraint_name = "
+		"c.constraint_name AND k.table_schema = c.table_schema AND k.table_name = "
+		"c.table_name WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema = "
+		"current_schema() AND c.table_name::text = ? ORDER BY k.ordinal_position",
 };

@@ -439,4 +439,9 @@ static const struct fk_backend sq_backend = {
     .checkpoint = sq_checkpoint,
     .set_autocheckpoint = sq_set_autocheckpoint,
     .tune_writer = sq_tune_writer,
+    .tables_sql = "SELECT name FROM sqlite_schema WHERE type = 'table' "
+		  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    .columns_sql = "SELECT name, upper(type) LIKE '%REAL%' OR upper(type) LIKE '%FLOA%' OR "
+		   "upper(type) LIKE '%DOUB%' FROM pragma_table_info(?) ORDER BY cid",
+    .pkey_sql = "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
 };
