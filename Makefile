@@ -66,7 +66,7 @@ browser: build web
 	@FK_BIN=$(CURDIR)/$(BUILD)/fangkong FK_WEB=$(CURDIR)/web/dist scripts/both-stores.sh browser node --test --test-concurrency=1 tests/browser/
 
 bench: deps build
-	@scripts/bench.sh $(BUILD)
+	@scripts/bench.sh $(BUILD) $(BENCH)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')

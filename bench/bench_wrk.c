@@ -20,6 +20,7 @@
 #include "cmd/demo.h"
 
 #define WRK_THREADS 2
+#define STRIPES	    64 /* tubes filled at once */
 
 struct wrk_fig {
 	double rps, p50_ms, p99_ms, secs;
@@ -197,8 +198,9 @@ static void script_search(const struct scripts *sc, struct fk_db *db)
 	fclose(f);
 }
 
-/* The scans: wrk's threads take turns over the residents' codes, ten a tube, the tubes opened
- * beforehand. */
+/* The scans: wrk's threads take turns over the residents' codes; scan j goes into tube
+ * (j / (STRIPES * POOL)) * STRIPES + j % STRIPES, so that the requests in flight at once fill
+ * different tubes, as desks do (each its own tube), ten a tube; the tubes opened beforehand. */
 static void script_scan(const struct scripts *sc, const struct person *p, long long n)
 {
 	char file[128];
@@ -215,10 +217,11 @@ static void script_scan(const struct scripts *sc, const struct person *p, long l
 		"  local body = '{\"person_code\":\"' .. codes[j + 1] .. "
 		"'\",\"client_key\":\"wrk-scan-' .. j .. '\"}'\n"
 		"  return wrk.format(\"POST\", \"/api/v1/tubes/WRK-\" .. string.format(\"%%07d\", "
-		"math.floor(j / %d)) .. \"/scans\", {[\"Cookie\"] = \"%s\", [\"X-CSRF-Token\"] = "
+		"math.floor(j / %d) * %d + j %% %d) .. \"/scans\", {[\"Cookie\"] = \"%s\", "
+		"[\"X-CSRF-Token\"] = "
 		"\"%s\", "
 		"[\"Content-Type\"] = \"application/json\"}, body)\nend\n",
-		WRK_THREADS, POOL, sc->s.reg.cookie, sc->s.reg.csrf);
+		WRK_THREADS, STRIPES * POOL, STRIPES, STRIPES, sc->s.reg.cookie, sc->s.reg.csrf);
 	fclose(f);
 }
 
@@ -234,7 +237,7 @@ static void open_tubes(int port, const struct setup *s, long long scans)
 	if (conn_open(&c, port) < 0)
 		bench_die("connect", NULL);
 	snprintf(path, sizeof(path), "/api/v1/rounds/%s/tubes", s->round_id);
-	for (long long t = 0; t * POOL < scans; t++) {
+	for (long long t = 0; t < (scans / (STRIPES * POOL) + 1) * STRIPES; t++) {
 		snprintf(
 		    body, sizeof(body),
 		    "{\"code\":\"WRK-%07lld\",\"site_id\":\"%s\",\"client_key\":\"wrk-tube-%lld\"}",
@@ -340,8 +343,8 @@ static int run(const struct bench_opts *o, const char *bin)
 
 int main(int argc, char **argv)
 {
-	struct bench_opts o = {.residents = bench_arg(argc, argv, "--residents", 200000),
-			       .scans = bench_arg(argc, argv, "--scans", 150000),
+	struct bench_opts o = {.residents = bench_arg(argc, argv, "--residents", 400000),
+			       .scans = bench_arg(argc, argv, "--scans", 300000),
 			       .seconds = (int)bench_arg(argc, argv, "--seconds", 10),
 			       .conns = (int)bench_arg(argc, argv, "--connections", 64)};
 	char path[128], bin[PATH_MAX + 16];

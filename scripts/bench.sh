@@ -2,14 +2,16 @@
 # bench: runs every benchmark built in BUILD_DIR (bench_*) with its default sizes and prints
 # its figures under a header. BENCH_QUICK=1 runs small sizes instead, as a smoke test.
 # Figures are printed, never judged: a benchmark fails only when it breaks.
-#   scripts/bench.sh BUILD_DIR
+#   scripts/bench.sh BUILD_DIR [bench_NAME...]   (names: only those)
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 BUILD_DIR" >&2
+if [ $# -lt 1 ]; then
+	echo "usage: $0 BUILD_DIR [bench_NAME...]" >&2
 	exit 2
 fi
 build=$1
+shift
+only=" $* "
 quick=${BENCH_QUICK:-0}
 
 # Per-benchmark arguments for a quick run; a benchmark not listed runs with its defaults.
@@ -36,6 +38,27 @@ quick_args() {
 	esac
 }
 
+# A benchmark run again inside scripts/with-postgres.sh (FK_PG_URL set to an empty database).
+pg_run() {
+	echo
+	echo "== ${*} (PostgreSQL)"
+	sync
+	if ! "$(dirname "$0")/with-postgres.sh" "$@"; then
+		echo "bench: ${*} on PostgreSQL failed" >&2
+		status=1
+	fi
+}
+
+# Scans on PostgreSQL: 32 clients over 1 and then 2 servers (a round of 100,000 would take
+# minutes at PostgreSQL's rate).
+pg_scan_args() {
+	if [ "$quick" = 1 ]; then
+		echo "--residents 5000 --scans 2000 --clients 8"
+	else
+		echo "--residents 50000 --scans 20000 --clients 32"
+	fi
+}
+
 shopt -s nullglob
 benches=("$build"/bench_*)
 if [ ${#benches[@]} -eq 0 ]; then
@@ -49,6 +72,7 @@ status=0
 for b in "${benches[@]}"; do
 	[ -x "$b" ] || continue
 	name=$(basename "$b")
+	[ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || continue
 	args=()
 	if [ "$quick" = 1 ]; then
 		read -r -a args <<<"$(quick_args "$name")"
@@ -63,14 +87,15 @@ for b in "${benches[@]}"; do
 		status=1
 	fi
 	awk -v n="$name" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "-- %s took %.1f s\n", n, e - s }'
-	# Those that measure both stores run again on a throwaway PostgreSQL.
-	if [ "$name" = bench_wrk ]; then
-		echo
-		echo "== $name ${args[*]} --store postgres"
-		if ! "$(dirname "$0")/with-postgres.sh" "$b" "${args[@]}" --store postgres; then
-			echo "bench: $name on PostgreSQL failed" >&2
-			status=1
-		fi
-	fi
+	# Those that measure both stores run again, each time on a throwaway PostgreSQL.
+	case $name in
+	bench_wrk) pg_run "$b" "${args[@]}" --store postgres ;;
+	bench_scans)
+		for n in 1 2; do
+			# shellcheck disable=SC2046
+			pg_run sh -c 'exec "$0" "$@" --db "$FK_PG_URL"' "$b" $(pg_scan_args) --servers "$n"
+		done
+		;;
+	esac
 done
 exit $status

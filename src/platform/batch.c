@@ -9,7 +9,9 @@
  * batch. So there is one writer thread. On PostgreSQL a commit is a WAL flush and a round
  * trip, and each statement a round trip: there are FK_STORE_WRITERS writer threads (lanes),
  * each with its own connection (fk_store_writer_at) and queue, so that their round trips
- * overlap, a job going to the lane with the fewest queued; row locks order what two lanes
+ * overlap, a job going to the lane of its affinity (a keyed write's: its address, so that one
+ * tube's scans share a lane and never wait on each other's row locks) or else to the lane with
+ * the fewest queued; row locks order what two lanes
  * (or two servers) write, and a job that loses a deadlock or a lock wait runs again in its
  * lane's next batch (take_losers).
  *
@@ -20,7 +22,9 @@
  * connections make the commits (on SQLite one, which keeps a warm page cache, where a
  * connection whose cache another's commit made stale must read its pages again). */
 #include <pthread.h>
+#include <sodium.h>
 #include <string.h>
+#include <time.h>
 #include "base/log.h"
 #include "platform/keyed.h"
 
@@ -113,7 +117,7 @@ static int savepoint(struct fk_db *db, const char *sql)
  * its savepoint and taken out of the batch, whose other jobs commit; then it runs again at the
  * head of the next batch, when the rows the batch's earlier jobs held are free. After
  * JOB_TRIES batches it fails (409 "retry": the client sends it again with its key). */
-#define JOB_TRIES 3
+#define JOB_TRIES 8 /* a slow acknowledgement beats a refusal at the desk */
 
 static bool lost_a_race(const struct fk_batch_job *j)
 {
@@ -156,6 +160,16 @@ static struct fk_batch_job *take_losers(struct fk_batch_job **jobs)
 		tail = &j->next;
 	}
 	return again;
+}
+
+/* Before a lost race runs again: a random pause of up to 10 ms a try, so that two writers that
+ * took the same rows in opposite orders do not meet again at the same moment. */
+static void back_off(int tries)
+{
+	unsigned us = randombytes_uniform(10000u * (unsigned)tries) + 1000u;
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)us * 1000};
+
+	nanosleep(&ts, NULL);
 }
 
 void fk_batch_undo(struct fk_batch_job *job)
@@ -280,6 +294,8 @@ static void *writer_loop(void *arg)
 			refuse(jobs, &err);
 		if (jobs)
 			finish(jobs);
+		if (again)
+			back_off(again->tries);
 		pthread_mutex_lock(&l->mu);
 		if (again)
 			lane_push_front(l, again);
@@ -304,11 +320,14 @@ static void start_lanes(struct fk_store *store)
 	}
 }
 
-/* The running lane with the fewest jobs queued, ties going round (a read of each count
- * without its lock: a stale one only makes the choice less even). */
-static struct lane *pick_lane(void)
+/* The lane of an affinity; else the running lane with the fewest jobs queued, ties going
+ * round (a read of each count without its lock: a stale one only makes the choice less even). */
+static struct lane *pick_lane(uint64_t affinity)
 {
 	static unsigned turn;
+
+	if (affinity)
+		return &lanes[affinity % (unsigned)nlanes];
 	int start = (int)(__atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED) % (unsigned)nlanes);
 	struct lane *best = &lanes[start];
 
@@ -330,7 +349,7 @@ int fk_batch_submit(struct fk_store *store, struct fk_batch_job *job, struct fk_
 	if (nlanes == 0 && !halting)
 		start_lanes(store);
 	if (nlanes > 0 && !halting && writer_store == store)
-		l = pick_lane();
+		l = pick_lane(job->affinity);
 	pthread_mutex_unlock(&start_mu);
 	if (!l)
 		return fk_err_set(err, FK_EINTERNAL, "no_writer", NULL, "写入线程不可用",

@@ -173,6 +173,16 @@ static const char *reply_text(struct fk_req *req, json_t *reply)
 	return out;
 }
 
+/* FNV-1a of the request's address, never 0. */
+static uint64_t path_affinity(const char *path)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (const unsigned char *p = (const unsigned char *)(path ? path : ""); *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h ? h : 1;
+}
+
 struct keyed {
 	struct fk_batch_job job; /* first: the batch hands this back */
 	struct fk_resp *resp;
@@ -340,8 +350,10 @@ int fk_keyed(struct fk_req *req, struct fk_resp *resp, const struct fk_keyed_op 
 		return rc;
 	if (fk_db_kind(req->db) != FK_DB_SQLITE && req->app->no_group_commit)
 		return keyed_alone(k);
-	/* In the group commit, on the store's writer connection. */
+	/* In the group commit, on the store's writer connection; writes to one object (one
+	 * address: a tube's scans) in one lane, so that two lanes never wait on its rows. */
 	k->job.run = keyed_in_batch;
+	k->job.affinity = path_affinity(req->path);
 	fk_req_defer(req);
 	rc = fk_batch_submit(req->app->store, &k->job, err);
 	if (rc < 0)

@@ -93,7 +93,8 @@ struct fk_batch_job {
 	int (*run)(struct fk_batch_job *job);	/* inside the batch's transaction */
 	void (*done)(struct fk_batch_job *job); /* after the commit; rc is the outcome */
 	int rc;
-	int tries; /* batches it ran in and lost a deadlock (PostgreSQL) */
+	int tries;	   /* batches it ran in and lost a deadlock (PostgreSQL) */
+	uint64_t affinity; /* jobs of one affinity go to one writer lane (0: the least busy) */
 	struct fk_batch_job *next;
 };
 /* Queues job for the writer thread of store (started by the first job), which runs

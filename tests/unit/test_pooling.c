@@ -550,10 +550,11 @@ static void batched_jobs_run_again_after_a_deadlock(void **state)
 	fk_store_close(store);
 	assert_int_equal(c[0].job.rc, 0);
 	assert_int_equal(c[1].job.rc, 0);
-	/* One lost (both, when their deadlock checks ran at the same moment), and only once. */
-	assert_in_range(c[0].job.tries + c[1].job.tries, 1, 2);
-	assert_in_range(c[0].job.tries, 0, 1);
-	assert_in_range(c[1].job.tries, 0, 1);
+	/* One lost at least (both, when their lock waits ended at the same moment; again, when
+	 * they met again), and each landed once. */
+	assert_true(c[0].job.tries + c[1].job.tries >= 1);
+	assert_in_range(c[0].job.tries, 0, 7);
+	assert_in_range(c[1].job.tries, 0, 7);
 	area_must(fk_db_one_i64(e->db, &err, &n, "SELECT SUM(v) FROM race_rows", ""), &err);
 	assert_int_equal(n, 4);
 }
