@@ -84,6 +84,8 @@ static double wrk_ms(const char *s)
 
 static void wrk_line(const char *line, struct wrk_fig *f)
 {
+	if (strncmp(line, "first refusal: ", 15) == 0)
+		fprintf(stderr, "  %s", line);
 	const char *p;
 	long long a, b, c, d;
 
@@ -220,7 +222,10 @@ static void script_scan(const struct scripts *sc, const struct person *p, long l
 		"math.floor(j / %d) * %d + j %% %d) .. \"/scans\", {[\"Cookie\"] = \"%s\", "
 		"[\"X-CSRF-Token\"] = "
 		"\"%s\", "
-		"[\"Content-Type\"] = \"application/json\"}, body)\nend\n",
+		"[\"Content-Type\"] = \"application/json\"}, body)\nend\n"
+		"local told = false\nresponse = function(status, headers, body)\n"
+		"  if status >= 300 and not told then told = true; print(\"first refusal: \" .. "
+		"status .. \" \" .. string.sub(body, 1, 160)) end\nend\n",
 		WRK_THREADS, STRIPES * POOL, STRIPES, STRIPES, sc->s.reg.cookie, sc->s.reg.csrf);
 	fclose(f);
 }
