@@ -38,6 +38,9 @@ struct fk_field {
 };
 /* clang-format off */
 #define FK_FIELDS_END {.name = NULL}
+/* A point's two fields, nullable, in degrees; a value outside the earth is FK_EINVAL key. */
+#define FK_LAT_FIELD(key) {.name = "lat", .type = FK_J_NUMBER, .nullable = true, .min = -90, .max = 90, .range_key = (key)}
+#define FK_LNG_FIELD(key) {.name = "lng", .type = FK_J_NUMBER, .nullable = true, .min = -180, .max = 180, .range_key = (key)}
 /* clang-format on */
 
 /* Parses text (len bytes) into an object; FK_EINVAL "invalid_json" with line/column in the
