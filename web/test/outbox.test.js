@@ -2,7 +2,7 @@
 // through a broken connection and sent each exactly once under its client key; and the lists
 // kept for a phone with no network (lib/kept.js).
 import { describe, it, expect, vi } from 'vitest'
-import { createOutbox, isTransient } from '../src/lib/outbox.js'
+import { SESSION_EVENT, createOutbox, isTransient } from '../src/lib/outbox.js'
 import { connectionFailed, forgetKept, getKept, keptKey, useKept } from '../src/lib/kept.js'
 
 function memoryStorage() {
@@ -85,6 +85,30 @@ describe('outbox', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(send).toHaveBeenCalledTimes(3)
     expect(q.items.length).toBe(0)
+    q.stop()
+    vi.useRealTimers()
+  })
+
+  it('tries again at once when the session is accepted after a lapse', async () => {
+    vi.useFakeTimers()
+    const storage = memoryStorage()
+    let token = ''
+    const send = vi.fn(async () => {
+      if (!token) throw Object.assign(new Error('csrf'), { status: 403, code: 'csrf' })
+      return {}
+    })
+    const win = new EventTarget()
+    const q = createOutbox({ key: 'q', storage, send, win, retryMs: 60000 })
+    q.push({ id: 'a' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(q.state.authLapsed).toBe(true)
+    expect(q.items.length).toBe(1)
+    token = 'fresh'
+    win.dispatchEvent(new Event(SESSION_EVENT))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(send).toHaveBeenCalledTimes(2)
+    expect(q.items.length).toBe(0)
+    expect(q.state.authLapsed).toBe(false)
     q.stop()
     vi.useRealTimers()
   })

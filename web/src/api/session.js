@@ -8,6 +8,7 @@ import { reactive } from 'vue'
 import { request, setCsrf } from './client.js'
 import { endpoints, url } from './endpoints.js'
 import { connectionFailed, forgetKept } from '../lib/kept.js'
+import { SESSION_EVENT } from '../lib/outbox.js'
 
 export const session = reactive({ user: null, checked: false, offline: false })
 const KEPT_USER = 'fk.kept-user'
@@ -27,6 +28,8 @@ function accept(reply) {
   session.offline = false
   setCsrf(reply.csrf_token)
   localStorage.setItem(KEPT_USER, JSON.stringify(reply.user))
+  // Writes that waited (or were refused for want of this token) go out now.
+  if (typeof window !== 'undefined') window.dispatchEvent(new Event(SESSION_EVENT))
   return reply.user
 }
 

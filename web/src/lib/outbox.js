@@ -8,6 +8,9 @@
 // an app opened with no network or a dead battery loses nothing that was queued.
 import { reactive } from 'vue'
 
+/* Dispatched on window by the session (api/session.js) each time the server accepts it. */
+export const SESSION_EVENT = 'fk-session'
+
 /* Whether an error means "try again later" rather than "the server said no". */
 export function isTransient(e) {
   if (!e || typeof e.status !== 'number' || e.status === 0) return true
@@ -114,17 +117,21 @@ export function createOutbox(opts) {
     return true
   }
 
+  /* Back online, or a session (re)opened (SESSION_EVENT: a fresh CSRF token after a lapse,
+   * or after a write beat the session's own check on return): try again now. */
   const online = () => {
     state.failures = 0
     kick()
   }
   if (win) win.addEventListener('online', online)
+  if (win) win.addEventListener(SESSION_EVENT, online)
 
   function stop() {
     stopped = true
     if (timer) clearTimeout(timer)
     timer = null
     if (win) win.removeEventListener('online', online)
+    if (win) win.removeEventListener(SESSION_EVENT, online)
   }
 
   return { items, state, push, remove, kick, stop }

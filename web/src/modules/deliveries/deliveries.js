@@ -18,6 +18,20 @@ export function progress(run, queued) {
   return { done: run.done + waiting, total: run.total }
 }
 
+/* The run with a sign-off the server has just acknowledged (an outbox item that leaves the
+ * queue): its household shows the outcome from that moment, not pending again until the run is
+ * fetched anew, so the rows below it do not jump while a finger is on its way to them. */
+export function settled(run, op) {
+  if (!run || op.run_id !== run.id) return run
+  const h = run.households.find((x) => x.key === op.key)
+  if (!h || h.outcome !== 'pending') return run
+  return {
+    ...run,
+    done: run.done + 1,
+    households: run.households.map((x) => (x === h ? { ...x, outcome: op.outcome } : x)),
+  }
+}
+
 /* A photo file shrunk on the phone to a JPEG (longest side maxSide px) under the server's
  * 300 kB, as base64 without the data: prefix; lowers the quality until it fits. */
 export async function jpegBase64(file, maxSide = 1280, limit = 300 * 1024) {
