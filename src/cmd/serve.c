@@ -513,6 +513,21 @@ static void announce(struct fk_server *srv, const char *kind, const char *url)
 	fflush(stdout);
 }
 
+/* The HTTP server's options from the settings (TLS, proxies and rates: setup_hardening). */
+static struct fk_server_opts server_opts(const struct value *vals)
+{
+	return (struct fk_server_opts){
+	    .listen = vals[S_LISTEN].text,
+	    .threads = (int)vals[S_THREADS].n,
+	    .max_body = (size_t)vals[S_MAX_BODY].n,
+	    .max_conns = (unsigned)vals[S_MAX_CONNS].n,
+	    .max_per_ip = (unsigned)vals[S_MAX_PER_IP].n,
+	    .head_timeout_s = (unsigned)vals[S_HEAD_TIMEOUT].n,
+	    .timeout_s = (unsigned)vals[S_TIMEOUT].n,
+	    .version = FK_VERSION,
+	};
+}
+
 int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct value vals[S_COUNT] = {0};
@@ -540,16 +555,7 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 		die_err("serve", &err);
 	fk_log_set_level((enum fk_log_level)vals[S_LOG_LEVEL].n);
 	fk_id_set_node((unsigned)vals[S_NODE].n);
-	opts = (struct fk_server_opts){
-	    .listen = vals[S_LISTEN].text,
-	    .threads = (int)vals[S_THREADS].n,
-	    .max_body = (size_t)vals[S_MAX_BODY].n,
-	    .max_conns = (unsigned)vals[S_MAX_CONNS].n,
-	    .max_per_ip = (unsigned)vals[S_MAX_PER_IP].n,
-	    .head_timeout_s = (unsigned)vals[S_HEAD_TIMEOUT].n,
-	    .timeout_s = (unsigned)vals[S_TIMEOUT].n,
-	    .version = FK_VERSION,
-	};
+	opts = server_opts(vals);
 	setup_hardening(vals, &proxies, &opts);
 	/* Every thread started from here on inherits the mask; only sigwait sees these. */
 	sigemptyset(&sigs);

@@ -9,10 +9,10 @@
  *     socket of a connection past it (libmicrohttpd then closes it as it would a hang-up).
  *   - a count of open connections. Past --max-conns the server still accepts, into a reserve
  *     (libmicrohttpd's own limit is max-conns + reserve), and answers each request on a
- *     connection opened past the limit at once with 503 server_busy and a closed connection, except the routes marked
- *     FK_RF_PAST_LIMIT (/healthz), which are served.
- * Deadlines are real time (the monotonic clock): the test clock never shuts a connection.
- * The per-address cap is libmicrohttpd's own (MHD_OPTION_PER_IP_CONNECTION_LIMIT). */
+ *     connection opened past the limit at once with 503 server_busy and a closed connection, except
+ * the routes marked FK_RF_PAST_LIMIT (/healthz), which are served. Deadlines are real time (the
+ * monotonic clock): the test clock never shuts a connection. The per-address cap is libmicrohttpd's
+ * own (MHD_OPTION_PER_IP_CONNECTION_LIMIT). */
 #ifndef FK_HTTP_GUARD_H
 #define FK_HTTP_GUARD_H
 #include <stdbool.h>
