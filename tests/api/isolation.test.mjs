@@ -204,7 +204,7 @@ h.test('a contact of a case is placed in one step; a positive test while placed 
 		person_id: casePerson.id, status: 'confirmed', found_by: 'screening',
 	}));
 	const contact = (body) => community1.post(`/api/v1/cases/${kase.id}/contacts`, {
-		place: '张村菜市场', met_at: `${today}T08:00:00+08:00`, exposure: 'shared_space',
+		place: '张村菜市场', met_at: `${addDays(today, -1)}T20:00:00+08:00`, exposure: 'shared_space',
 		certainty: 'confirmed', source: 'named_by_case', ...body,
 	});
 	const close = assertCreated(await contact({ person_id: closePerson.id, kind: 'close' }));
