@@ -209,9 +209,12 @@ int main(void)
 	char path[128];
 	int failed, missing = pg_url() ? 0 : pg_missing("test_digest");
 
-	snprintf(dir, sizeof(dir), "/tmp/fk_digest_%d", (int)getpid());
-	if (mkdir(dir, 0700) < 0)
+	/* A folder of its own, whatever an earlier run cut short left behind. */
+	snprintf(dir, sizeof(dir), "/tmp/fk_digest_XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("test_digest: mkdtemp");
 		return 1;
+	}
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		lite_path(files[i], path, sizeof(path));
