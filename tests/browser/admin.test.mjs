@@ -39,7 +39,7 @@ h.test('admin creates a grid worker who can then log in', async (page) => {
 	await page.fill('[data-test=user-password]', 'New-pass-123');
 	await page.click('[data-test=user-save]');
 	await page.waitForSelector('[data-test=users-table] >> text=gridnew');
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 	await h.login(page, 'gridnew', 'New-pass-123');
 	assert.match(await page.textContent('[data-test=scopes]'), /370212001001G02/);
 });
@@ -69,6 +69,6 @@ h.test('admin sees a login lock and lifts it; the owner then logs in', async (pa
 	await page.click('text=用户与角色');
 	await page.click('[data-test=user-unlock-grid2]');
 	await page.waitForSelector('[data-test=user-unlock-grid2]', { state: 'detached' });
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 	await h.login(page, 'grid2');
 });

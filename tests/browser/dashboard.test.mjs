@@ -140,7 +140,7 @@ h.test('each role lands on its own work: grid worker, building lead, registrar, 
 	assert.equal(missing, S.gridMissing);
 	assert.equal(await page.locator('[data-test=home-missing-line]').count(), Math.min(5, missing));
 	assert.equal(await page.locator('[data-test=home-command]').count(), 0);
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 
 	await h.login(page, 'building1');
 	await page.goto(`${h.base}/`);
@@ -148,14 +148,14 @@ h.test('each role lands on its own work: grid worker, building lead, registrar, 
 	const building = must(await (await as('building1')).get(`/api/v1/rounds/${S.round.id}/missing`), 'building missing').missing;
 	assert.equal(Number(await text(page, '[data-test=home-visits-count]')), building);
 	assert.equal(await page.locator('[data-test=home-runs]').count(), 1);
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 
 	await h.login(page, 'registrar1');
 	await page.goto(`${h.base}/`);
 	await page.waitForSelector('[data-test=home-site-line]');
 	assert.ok((await page.locator('[data-test=home-site-line]').allInnerTexts()).some((l) => l.includes('大屏测试采样点')));
 	assert.match(await text(page, '[data-test=home-round]'), /大屏测试轮/);
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 
 	// a box handed to the courier: the lab's day is to receive it
 	const tube = 'DL' + Date.now().toString(36).toUpperCase();
@@ -172,13 +172,13 @@ h.test('each role lands on its own work: grid worker, building lead, registrar, 
 	await page.waitForSelector('[data-test=home-boxes-line]');
 	assert.ok((await page.locator('[data-test=home-boxes-line]').allInnerTexts()).includes(box));
 	assert.equal(await page.locator('[data-test=home-command]').count(), 0);
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 
 	await h.login(page, 'resident1');
 	await page.goto(`${h.base}/`);
 	await page.waitForSelector('[data-test=home-qr]');
 	await page.waitForSelector('[data-test=home-results-count]');
-	await page.click('[data-test=logout]');
+	await h.logout(page);
 
 	await h.login(page, 'commander');
 	await page.goto(`${h.base}/`);

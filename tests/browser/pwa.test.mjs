@@ -243,8 +243,7 @@ h.test('logging out forgets the lists kept on the phone', async (page) => {
 	await page.waitForFunction(() => document.querySelector('[data-test=desk-round]').value !== '');
 	const before = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fk.kept')));
 	assert.ok(before.length >= 2, `kept: ${before}`);
-	await page.click('[data-test=logout]');
-	await page.waitForURL(/\/login/);
+	await h.logout(page);
 	const after = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fk.kept')));
 	assert.deepEqual(after, []);
 }, PHONE);

@@ -109,5 +109,13 @@ export function browserHarness(label, { testClock = false, serviceWorker = false
 		await page.waitForSelector('[data-test=logout]');
 	};
 
+	/* Logs out through the menu and waits for the login screen: the next login must not race
+	 * the logout still on its way (the app keeps the user on the phone until the server says
+	 * the session is gone). */
+	h.logout = async (page) => {
+		await page.click('[data-test=logout]');
+		await page.waitForURL(/\/login/);
+	};
+
 	return h;
 }
