@@ -168,29 +168,10 @@ static void use_checked(json_t *obj, const struct fk_field *sp)
 	}
 }
 
-/* An unknown_field error names a member not in the table, maybe cut short (the end of a cut
- * character shown as up to three '?'). */
-static bool names_unknown(json_t *obj, const struct fk_field *sp, const char *field)
-{
-	size_t n = strlen(field), cut = 0;
-	const char *key;
-	json_t *v;
-
-	while (cut < 3 && cut < n && field[n - 1 - cut] == '?')
-		cut++;
-	json_object_foreach(obj, key, v)
-	{
-		if (!find(sp, key) && strncmp(key, field, n - cut) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void check_refusal(json_t *obj, const struct fk_route *r, int rc, const struct fk_err *e)
 {
 	CHECK(rc == FK_EINVAL && e->code == rc && e->key[0] && e->zh[0] && e->en[0]);
-	CHECK(fk_utf8_valid(e->key, strlen(e->key)) && fk_utf8_valid(e->field, strlen(e->field)) &&
-	      fk_utf8_valid(e->zh, strlen(e->zh)) && fk_utf8_valid(e->en, strlen(e->en)));
+	CHECK(texts_valid(e));
 	if (!obj || !json_is_object(obj)) {
 		CHECK(strcmp(e->key, "invalid_json") == 0 ||
 		      strcmp(e->key, "body_not_object") == 0 ||

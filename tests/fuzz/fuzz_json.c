@@ -99,32 +99,6 @@ static void use_checked(json_t *obj, const struct fk_field *sp)
 	}
 }
 
-/* An unknown_field error names a member not in the table, cut to the size of err.field (where
- * up to three bytes of a cut character become '?'). */
-static bool names_unknown(json_t *obj, const struct fk_field *sp, const char *field)
-{
-	size_t n = strlen(field), cut = 0;
-	const char *key;
-	json_t *v;
-
-	while (cut < 3 && cut < n && field[n - 1 - cut] == '?')
-		cut++;
-	json_object_foreach(obj, key, v)
-	{
-		if (!find(sp, key) && strncmp(key, field, n - cut) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The error texts go into a JSON reply as they are: they must be valid UTF-8. */
-static bool texts_valid(const struct fk_err *err)
-{
-	return fk_utf8_valid(err->key, strlen(err->key)) &&
-	       fk_utf8_valid(err->field, strlen(err->field)) &&
-	       fk_utf8_valid(err->zh, strlen(err->zh)) && fk_utf8_valid(err->en, strlen(err->en));
-}
-
 static void check_against(json_t *obj, const struct fk_field *sp)
 {
 	struct fk_err err;

@@ -1,6 +1,7 @@
 /* plain_json: the rules of base/json.h's field tables read plainly, for the harnesses that
  * check fk_json_check against them (fuzz_json, fuzz_body): whether a value meets its field's
- * type, size and nullability, and a field found by name. Written from json.h's comments, not
+ * type, size and nullability, a field found by name, what an unknown_field error may name,
+ * and that an error's texts are fit for a JSON reply. Written from json.h's comments, not
  * from json.c, so that the two readings are independent. Header-only: each harness is one
  * program. */
 #ifndef FK_FUZZ_PLAIN_JSON_H
@@ -8,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include "base/json.h"
+#include "base/utf8.h"
 
 /* json.h: a decimal string of 1..19 digits (no sign, no leading zero, within int64) or an
  * integer, > 0. */
@@ -81,6 +83,32 @@ static const struct fk_field *find(const struct fk_field *sp, const char *name)
 			return sp;
 	}
 	return NULL;
+}
+
+/* An unknown_field error names a member not in the table, cut to the size of err.field (where
+ * up to three bytes of a cut character become '?'). */
+static bool names_unknown(json_t *obj, const struct fk_field *sp, const char *field)
+{
+	size_t n = strlen(field), cut = 0;
+	const char *key;
+	json_t *v;
+
+	while (cut < 3 && cut < n && field[n - 1 - cut] == '?')
+		cut++;
+	json_object_foreach(obj, key, v)
+	{
+		if (!find(sp, key) && strncmp(key, field, n - cut) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The error texts go into a JSON reply as they are: they must be valid UTF-8. */
+static bool texts_valid(const struct fk_err *err)
+{
+	return fk_utf8_valid(err->key, strlen(err->key)) &&
+	       fk_utf8_valid(err->field, strlen(err->field)) &&
+	       fk_utf8_valid(err->zh, strlen(err->zh)) && fk_utf8_valid(err->en, strlen(err->en));
 }
 
 #endif
