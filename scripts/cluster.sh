@@ -33,21 +33,7 @@ usage() {
 	exit 2
 }
 
-pg_bindir() {
-	for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
-		[ -x "$d/initdb" ] && { echo "$d"; return; }
-	done
-	echo "cluster: no PostgreSQL server found (scripts/deps.sh installs it)" >&2
-	exit 1
-}
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
+. "$root/scripts/pg-lib.sh"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -292,7 +278,10 @@ if [ "$cmd" = conf ]; then
 	nginx_conf "$@"
 	exit 0
 fi
-bindir=$(pg_bindir)
+if ! bindir=$(pg_bindir); then
+	echo "cluster: no PostgreSQL server found (scripts/deps.sh installs it)" >&2
+	exit 1
+fi
 case $cmd in
 up) up "$@" ;;
 down) down ;;

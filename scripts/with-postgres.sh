@@ -15,25 +15,11 @@ if [ -n "${FK_PG_URL:-}" ]; then
 	exec "$@"
 fi
 
-bindir=""
-for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
-	if [ -x "$d/initdb" ]; then
-		bindir=$d
-		break
-	fi
-done
-if [ -z "$bindir" ]; then
+. "$(dirname "$0")/pg-lib.sh"
+if ! bindir=$(pg_bindir); then
 	echo "with-postgres: no PostgreSQL server found (apt-get install postgresql)" >&2
 	exit 1
 fi
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
 
 port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
