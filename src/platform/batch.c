@@ -131,11 +131,12 @@ static void run_one(struct fk_db *db, struct fk_batch_job *j)
 	struct fk_db *own = j->req->db;
 
 	j->req->db = db;
+	j->counts_mark = fk_db_counts_mark(db);
 	j->rc = savepoint(db, "SAVEPOINT fk_job");
 	if (j->rc == 0)
 		j->rc = j->run(j);
 	if (j->rc < 0)
-		savepoint(db, "ROLLBACK TO SAVEPOINT fk_job");
+		fk_batch_undo(j);
 	savepoint(db, "RELEASE SAVEPOINT fk_job");
 	j->req->db = own;
 }
@@ -175,6 +176,31 @@ static void back_off(int tries)
 void fk_batch_undo(struct fk_batch_job *job)
 {
 	savepoint(job->req->db, "ROLLBACK TO SAVEPOINT fk_job");
+	fk_db_counts_rewind(job->req->db, job->counts_mark);
+}
+
+/* The batch rolled back for a lost lock wait: every job's outcome is that (take_losers
+ * then queues those with tries left). */
+static void lose_all(struct fk_batch_job *jobs, int rc, const struct fk_err *err)
+{
+	for (struct fk_batch_job *j = jobs; j; j = j->next) {
+		j->rc = rc;
+		*j->err = *err;
+	}
+}
+
+/* The counters the batch's jobs bumped (a building's in a round) are applied last, so that
+ * the batch holds their rows only for its commit. Another batch holding one past the lock
+ * wait, or inserting a row first, rolls the whole batch back: every job runs again. */
+static int flush_counts(struct fk_db *db, struct fk_batch_job *jobs, struct fk_err *err)
+{
+	int rc = fk_db_counts_flush(db, err);
+
+	if (rc == FK_ECONFLICT) {
+		fk_err_set(err, FK_ECONFLICT, "retry", NULL, "请重试", "please try again");
+		lose_all(jobs, rc, err);
+	}
+	return rc;
 }
 
 static void fail_all(struct fk_batch_job *jobs, int rc, const struct fk_err *err)
@@ -218,12 +244,15 @@ static struct fk_batch_job *run_batch(struct fk_db *db, struct fk_batch_job **jo
 	struct fk_batch_job *again = NULL;
 	int rc = fk_tx_begin(db, &tx, &err);
 
-	for (struct fk_batch_job *j = *jobs; rc == 0 && j; j = j->next)
-		run_one(db, j);
-	if (rc == 0)
+	if (rc == 0) {
+		fk_db_defer_counts(db, true);
+		for (struct fk_batch_job *j = *jobs; j; j = j->next)
+			run_one(db, j);
+		rc = flush_counts(db, *jobs, &err);
 		again = take_losers(jobs);
-	if (rc == 0)
-		rc = fk_tx_end(db, &tx, 0, &err);
+	}
+	rc = fk_tx_end(db, &tx, rc, &err);
+	fk_db_defer_counts(db, false);
 	if (rc < 0)
 		fail_all(*jobs, rc, &err);
 	return again;

@@ -93,8 +93,9 @@ struct fk_batch_job {
 	int (*run)(struct fk_batch_job *job);	/* inside the batch's transaction */
 	void (*done)(struct fk_batch_job *job); /* after the commit; rc is the outcome */
 	int rc;
-	int tries;	   /* batches it ran in and lost a deadlock (PostgreSQL) */
-	uint64_t affinity; /* jobs of one affinity go to one writer lane (0: the least busy) */
+	int tries;	    /* batches it ran in and lost a deadlock (PostgreSQL) */
+	uint64_t affinity;  /* jobs of one affinity go to one writer lane (0: the least busy) */
+	size_t counts_mark; /* the writer's counter queue at the job's savepoint (batch.c) */
 	struct fk_batch_job *next;
 };
 /* Queues job for the writer thread of store (started by the first job), which runs

@@ -86,10 +86,13 @@ struct fk_db {
 	struct fk_q *buckets[FK_QCACHE_BUCKETS];
 	struct fk_db *pool_next;
 	struct fk_db_hook *hooks, **hooks_tail; /* fk_db_after_commit, in order */
+	struct fk_counts *counts;		/* fk_db_count's queue; NULL until it defers */
 };
 
 /* Sets up the common part of a freshly allocated connection. */
 void fk_db_init(struct fk_db *db, const struct fk_backend *be);
+/* Frees fk_db_count's queue (closing the connection). */
+void fk_db_counts_free(struct fk_db *db);
 /* Finalizes every cached statement (a backend's close calls it first). */
 void fk_db_cache_clear(struct fk_db *db);
 

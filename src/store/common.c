@@ -66,6 +66,7 @@ void fk_db_close(struct fk_db *db)
 		return;
 	if (db->in_tx)
 		fk_db_rollback(db);
+	fk_db_counts_free(db);
 	db->be->close(db);
 }
 
@@ -151,7 +152,9 @@ int fk_db_commit(struct fk_db *db, struct fk_err *err)
 	if (!db->in_tx)
 		return fk_err_set(err, FK_EINTERNAL, "no_tx", NULL, "没有打开的事务",
 				  "no transaction is open");
-	rc = db->be->commit(db, err);
+	rc = fk_db_counts_flush(db, err);
+	if (rc == 0)
+		rc = db->be->commit(db, err);
 	if (rc < 0)
 		db->be->rollback(db);
 	db->in_tx = false;
@@ -165,6 +168,7 @@ void fk_db_rollback(struct fk_db *db)
 		return;
 	db->be->rollback(db);
 	db->in_tx = false;
+	fk_db_counts_rewind(db, 0);
 	end_hooks(db, false);
 }
 

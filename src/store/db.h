@@ -102,6 +102,35 @@ int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err);
 void fk_db_after_commit(struct fk_db *db, void (*fn)(void *arg), void (*drop)(void *arg),
 			void *arg);
 
+/* Counters bumped at the commit. A counter row that many writers bump (a building's figures
+ * in a round, bumped by every scan there) is locked by its UPDATE until the transaction ends,
+ * so on PostgreSQL two writer connections scanning neighbours each wait for the other's whole
+ * batch. On a connection that defers (fk_db_defer_counts, the group commit's writers),
+ * fk_db_count queues the deltas instead and the commit applies them first, summed per row
+ * and in the order (kind's name, a, b): each row is held only for the commit, and any two
+ * transactions take the rows they share in the same order. The transaction's own reads do
+ * not see queued deltas. Elsewhere (the default) fk_db_count applies them at once.
+ * counter must live as long as the program (a static). Returns 0 or <0 with err filled.
+ *   static const struct fk_counter stats = {.name = "round_stats", .apply = stats_apply};
+ *   rc = fk_db_count(db, &stats, round_id, building_id, (int64_t[FK_COUNT_N]){0, 0, 1}, err); */
+#define FK_COUNT_N 5
+struct fk_counter {
+	const char *name; /* unique; orders the kinds' rows at the commit */
+	/* Adds d to the row (a, b) now: 0, or <0 with err filled. */
+	int (*apply)(struct fk_db *db, int64_t a, int64_t b, const int64_t d[FK_COUNT_N],
+		     struct fk_err *err);
+};
+int fk_db_count(struct fk_db *db, const struct fk_counter *counter, int64_t a, int64_t b,
+		const int64_t d[FK_COUNT_N], struct fk_err *err);
+void fk_db_defer_counts(struct fk_db *db, bool on);
+/* For a savepoint: how many deltas are queued; rolled back to it, back to that many. */
+size_t fk_db_counts_mark(struct fk_db *db);
+void fk_db_counts_rewind(struct fk_db *db, size_t mark);
+/* Applies what is queued now (the commit does it first, a rollback drops it); the queue is
+ * empty afterwards either way. 0, or <0 with err filled (a lock wait lost: FK_ECONFLICT
+ * "retry", the transaction to be rolled back). */
+int fk_db_counts_flush(struct fk_db *db, struct fk_err *err);
+
 /* Notifications between connections, in this process or another (PostgreSQL LISTEN and
  * NOTIFY), on a connection kept for listening alone. fk_db_listen subscribes db to channel
  * (a plain SQL name). fk_db_wait waits up to timeout_ms for a notification on db, or for

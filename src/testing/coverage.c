@@ -47,11 +47,20 @@ int tr_stats_bump(struct fk_db *db, int64_t round_id, int64_t area_id, const cha
 	return rc;
 }
 
+static int stats_apply(struct fk_db *db, int64_t round_id, int64_t building_id,
+		       const int64_t d[FK_COUNT_N], struct fk_err *err)
+{
+	return tr_stats_bump(db, round_id, building_id, NULL, d, err);
+}
+
+/* A scan's, a result's: in the group commit applied at the batch's end (fk_db_count). */
+static const struct fk_counter round_stats = {.name = "round_stats", .apply = stats_apply};
+
 int fk_round_stats_add(struct fk_db *db, int64_t round_id, int64_t building_id, int sampled,
 		       int resulted, int positive, struct fk_err *err)
 {
-	const int64_t d[5] = {0, 0, sampled, resulted, positive};
-	int rc = tr_stats_bump(db, round_id, building_id, NULL, d, err);
+	const int64_t d[FK_COUNT_N] = {0, 0, sampled, resulted, positive};
+	int rc = fk_db_count(db, &round_stats, round_id, building_id, d, err);
 
 	if (rc == FK_ENOTFOUND)
 		return fk_err_set(err, FK_ENOTFOUND, "area_not_found", "building_id", "区域不存在",
