@@ -6,9 +6,9 @@
 //   - the one write each phone had in flight is stored once or not at all;
 //   - a retry of every acknowledged key gets the first reply byte for byte, and a retry of a
 //     write in flight is acknowledged and leaves it stored exactly once;
-//   - tube counters match their samples, every key is stored once, and the store passes its
-//     integrity check (SQLite PRAGMA integrity_check and foreign_key_check; PostgreSQL amcheck's
-//     bt_index_check with heapallindexed on every btree index).
+//   - tube and building counters match their samples, every key is stored once, and the store
+//     passes its integrity check (SQLite PRAGMA integrity_check and foreign_key_check;
+//     PostgreSQL amcheck's bt_index_check with heapallindexed on every btree index).
 // The first half of the trials run with --durability normal, the second half full: a process
 // crash must lose nothing under either (on PostgreSQL the setting changes nothing). Trials: FK_CRASH_TRIALS (default 5; `make soak` runs 100); kill moments from
 // FK_CRASH_SEED (printed, so a failing run can be replayed). One line of counts per trial.
@@ -28,7 +28,7 @@ import { GRID, barcode, makeSite, userId } from './lib/tubes.mjs';
 const TRIALS = Number(process.env.FK_CRASH_TRIALS || 5);
 const SEED = Number(process.env.FK_CRASH_SEED || Date.now() % 1_000_000);
 const PHONES = 4;
-const PER_PHONE = 120; // people a phone may scan in one trial (each trial is a new round)
+const PER_PHONE = 300; // people a phone may scan in one trial (each a new round): more than 1.2 s of scans
 const KILL_MS = [150, 1200]; // the kill comes this long after the phones start
 const DISTRICT = '370212';
 const RUN = randomBytes(3).toString('hex');
@@ -228,6 +228,10 @@ function checkAfterRetries(roundId, trial, all) {
 	const off = sql(`SELECT t.code, t.n, (SELECT count(*) FROM samples s WHERE s.tube_id = t.id AND s.voided = 0)
 		FROM tubes t WHERE t.round_id = ${roundId}`).filter(([, n, live]) => n !== live);
 	assert.deepEqual(off, [], 'each tube counts its samples');
+	const stats = sql(`SELECT s.area_id, s.sampled, (SELECT count(*) FROM samples m WHERE m.round_id = s.round_id
+		AND m.building_id = s.area_id AND m.voided = 0) FROM round_stats s WHERE s.round_id = ${roundId}`)
+		.filter(([, n, live]) => Number(n) !== Number(live));
+	assert.deepEqual(stats, [], "each building's round counter counts its samples");
 	const keys = sql(`SELECT count(*), count(DISTINCT client_key) FROM client_keys
 		WHERE client_key LIKE 'crash-${RUN}-t${trial}-%'`)[0].map(Number);
 	assert.deepEqual(keys, [all.length, all.length], 'one stored reply per key sent');
