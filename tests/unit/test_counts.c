@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "store/db.h"
+#include "lite_file.h"
 #include "pg_required.h"
 
 static char lite_url[256];
@@ -214,17 +215,6 @@ static void test_pg_row_free_until_commit(void **state)
 	fk_db_close(b);
 }
 
-static void remove_store(void)
-{
-	static const char *const tails[] = {"", "-wal", "-shm"};
-	char path[300];
-
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", lite_url, tails[i]);
-		unlink(path);
-	}
-}
-
 #define CASES                                                                                      \
 	cmocka_unit_test_setup_teardown(test_at_once_by_default, setup, teardown),                 \
 	    cmocka_unit_test_setup_teardown(test_deferred_summed_in_order, setup, teardown),       \
@@ -243,7 +233,7 @@ int main(void)
 	snprintf(lite_url, sizeof(lite_url), "/tmp/fk_unit_counts_%d.db", (int)getpid());
 	url = lite_url;
 	failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
-	remove_store();
+	remove_lite_store(lite_url);
 	url = pg_url();
 	if (url)
 		failed += cmocka_run_group_tests_name("postgres", pg_tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "store/db.h"
+#include "lite_file.h"
 #include "pg_required.h"
 
 #define SYNC_NORMAL 1
@@ -141,17 +142,6 @@ static void test_pg_keeps_server_setting(void **state)
 	assert_string_equal(with_full, plain);
 }
 
-static void remove_store(void)
-{
-	static const char *const tails[] = {"", "-wal", "-shm"};
-	char path[300];
-
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", lite_url, tails[i]);
-		unlink(path);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,7 +156,7 @@ int main(void)
 
 	snprintf(lite_url, sizeof(lite_url), "/tmp/fk_unit_durability_%d.db", (int)getpid());
 	failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
-	remove_store();
+	remove_lite_store(lite_url);
 	if (pg_url())
 		failed += cmocka_run_group_tests_name("postgres", pg_tests, NULL, NULL);
 	else
