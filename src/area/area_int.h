@@ -36,7 +36,8 @@ void area_moves_bump(void);
  * admin may also edit its scope roots. */
 bool area_may_read(const struct fk_principal *who, const struct fk_area *a);
 bool area_may_write(const struct fk_principal *who, const struct fk_area *a);
-/* May who create or move an area under parent_id? 0 = a root: admin only (FK_EPERM). A parent
+/* May who create or move an area under parent_id? 0 = a root: the system only (FK_EPERM
+ * "root_outside_scope" for any account). A parent
  * outside the scope answers FK_ENOTFOUND naming field, as a missing one does. who NULL =
  * the system: anything goes. */
 int area_check_parent(struct fk_db *db, const struct fk_principal *who, int64_t parent_id,

@@ -100,12 +100,17 @@ int area_check_parent(struct fk_db *db, const struct fk_principal *who, int64_t 
 	struct fk_area parent;
 	int rc;
 
+	/* A top-level area lies outside every account's scope, an admin's too (each is
+	 * scoped to an area): only the server's own commands (init, import) make one. */
 	if (parent_id == 0) {
-		if (!who || who->role == FK_ROLE_ADMIN)
+		if (!who)
 			return 0;
-		return fk_err_set(err, FK_EPERM, "root_admin_only", field,
-				  "只有管理员可以创建顶级区域",
-				  "only an admin may create a root area");
+		return fk_err_set(
+		    err, FK_EPERM, "root_outside_scope", field,
+		    "顶级区域在任何账号的管辖范围之外，只能在服务器上用 fangkong init 或 "
+		    "fangkong import areas 创建",
+		    "a top-level area lies outside every account's scope: it is made on "
+		    "the server with fangkong init or fangkong import areas");
 	}
 	if (!who)
 		return 0;

@@ -136,7 +136,7 @@ h.test('community staff create an area under their community', async () => {
 	assertError(await (await h.login('grid1')).get(`/api/v1/areas/${g11.id}`), 404);
 });
 
-h.test('bad area input: unknown parent 404, taken code 409, bad kind or name 400', async () => {
+h.test('bad area input: unknown parent 404, taken code 409, bad kind or name 400, no top-level area 403', async () => {
 	const admin = await h.login('admin');
 	const community = await areaByCode(admin, '370212001001');
 	assertError(await admin.post('/api/v1/areas',
@@ -149,6 +149,8 @@ h.test('bad area input: unknown parent 404, taken code 409, bad kind or name 400
 		{ parent_id: community.id, kind: 'grid', name: '', code: 'EMPTY-1' }), 400, { field: 'name' });
 	assertError(await admin.post('/api/v1/areas',
 		{ parent_id: community.id, kind: 'grid', name: '无编码', code: '' }), 400, { field: 'code' });
+	assertError(await admin.post('/api/v1/areas', { kind: 'district', name: '另一区', code: 'ROOT-2' }),
+		403, { code: 'root_outside_scope', field: 'parent_id' });
 	const q = await admin.ok('/api/v1/areas', { query: { q: 'ORPHAN-1' } });
 	assert.equal(q.items.length, 0);
 });

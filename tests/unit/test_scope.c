@@ -325,7 +325,7 @@ static void test_import_in_scope(void **state)
 	assert_int_equal(rep.nstored, 3);
 	assert_string_equal(rep.errors[0].key, "unknown_parent");
 	assert_int_equal(rep.errors[0].line, 3);
-	assert_string_equal(rep.errors[1].key, "root_admin_only");
+	assert_string_equal(rep.errors[1].key, "root_outside_scope");
 	assert_int_equal(rep.errors[1].line, 4);
 	assert_string_equal(rep.errors[2].key, "code_taken");
 	assert_int_equal(rep.errors[2].line, 6);
@@ -338,6 +338,22 @@ static void test_import_in_scope(void **state)
 	area_must(fk_area_import_csv(db, root, strlen(root), FK_ENC_AUTO, &w, &rep, &err), &err);
 	assert_int_equal(rep.failed, 1);
 	assert_string_equal(rep.errors[0].key, "forbidden");
+	fk_report_release(&rep);
+
+	/* Nor is a top-level area an admin's, scoped to the district: it would lie outside. */
+	static const char new_root[] = "code,name,kind,parent_code\nR2,另一区,district,\n";
+	w = who_of(FK_ROLE_ADMIN, (struct principal_paths){{t.dp}});
+	fk_report_init(&rep);
+	area_must(fk_area_import_csv(db, new_root, strlen(new_root), FK_ENC_AUTO, &w, &rep, &err),
+		  &err);
+	assert_int_equal(rep.created, 0);
+	assert_int_equal(rep.failed, 1);
+	assert_string_equal(rep.errors[0].key, "root_outside_scope");
+	fk_report_release(&rep);
+	fk_report_init(&rep);
+	area_must(fk_area_import_csv(db, new_root, strlen(new_root), FK_ENC_AUTO, NULL, &rep, &err),
+		  &err);
+	assert_int_equal(rep.created, 1); /* the server's own import may */
 	fk_report_release(&rep);
 }
 
