@@ -194,6 +194,16 @@ static int check_set(const struct fk_migration_set *set, struct fk_err *err)
 	return 0;
 }
 
+/* Servers started together on one new store migrate it in turns; SQLite's wait for the
+ * write lock (10 s) may pass while the others apply theirs on a busy machine, so a starting
+ * server waits again, up to a minute in all, rather than fail. */
+#define MIGRATE_BUSY_TRIES 6
+
+static bool lock_busy(int rc, const struct fk_err *err)
+{
+	return rc == FK_ECONFLICT && strcmp(err->key, "retry") == 0;
+}
+
 int fk_migrate(struct fk_db *db, const struct fk_migration_set *sets, int nsets, int *applied,
 	       struct fk_err *err)
 {
@@ -201,10 +211,15 @@ int fk_migrate(struct fk_db *db, const struct fk_migration_set *sets, int nsets,
 
 	for (int i = 0; rc == 0 && i < nsets; i++)
 		rc = check_set(&sets[i], err);
-	for (int i = 0; rc == 0 && i < nsets; i++) {
+	for (int i = 0, busy = 0; rc == 0 && i < nsets; i++) {
 		bool done = false;
-		while ((rc = migrate_one(db, &sets[i], &done, err)) == 0 && !done)
-			n++;
+		while (rc == 0 && !done) {
+			rc = migrate_one(db, &sets[i], &done, err);
+			if (rc == 0 && !done)
+				n++;
+			else if (lock_busy(rc, err) && ++busy < MIGRATE_BUSY_TRIES)
+				rc = 0;
+		}
 	}
 	if (applied)
 		*applied = n;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "base/clock.h"
 #include "store/backend.h"
@@ -1062,6 +1063,43 @@ static void test_migrate_concurrent(void **state)
 	drop_store(e, "mig", url);
 }
 
+/* SQLite: a server starting while another process writes to the store (here a child holding
+ * a write transaction for 300 ms, the starting server's lock wait cut to 50 ms) waits again
+ * rather than fail its migration. */
+static void test_migrate_waits_for_writer(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_db *db;
+	int fds[2], applied = -1, status = 0;
+	char url[512], c = 0;
+
+	if (e != &sqlite_env)
+		skip();
+	fresh_store(e, "busy", url, sizeof(url));
+	must(fk_db_open(url, &db, &err), &err);
+	assert_int_equal(pipe(fds), 0);
+	pid_t child = fork();
+	if (child == 0) {
+		struct fk_db *w;
+		int ok = fk_db_open(url, &w, &err) == 0 && fk_db_begin(w, true, &err) == 0 &&
+			 fk_db_exec(w, "CREATE TABLE held (x INTEGER)", &err) == 0;
+		ok = ok && write(fds[1], "x", 1) == 1;
+		usleep(300000);
+		_exit(ok && fk_db_commit(w, &err) == 0 ? 0 : 1);
+	}
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	assert_int_equal(fk_sqlite_busy_timeout(db, 50), 0);
+	must(fk_modules_migrate(db, fk_modules, &applied, &err), &err);
+	assert_int_equal(applied, all_migrations());
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fds[0]);
+	close(fds[1]);
+	fk_db_close(db);
+	drop_store(e, "busy", url);
+}
+
 static void test_prefix_upper(void **state)
 {
 	char out[16];
@@ -1120,6 +1158,7 @@ int main(void)
 	    cmocka_unit_test(test_migrate_per_module),
 	    cmocka_unit_test(test_migrate_carry_over),
 	    cmocka_unit_test(test_migrate_concurrent),
+	    cmocka_unit_test(test_migrate_waits_for_writer),
 	    cmocka_unit_test(test_pool),
 	    cmocka_unit_test(test_writer_and_checkpoints),
 	};
