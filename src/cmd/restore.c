@@ -1,10 +1,11 @@
 /* restore: `fangkong restore --from FILE [--db URL] [--force] [--pg-bin DIR]`: puts a backup
  * made by `fangkong backup` into a store, then checks every table's row count and checksum
- * against FILE.manifest.json. Refuses a store that holds data unless --force, a file that
- * differs from its manifest (damaged, truncated, another backup), and a backup of the other
- * kind of store; in each case the target is left as it was. SQLite: the online backup API
- * into the target (one write transaction); PostgreSQL: pg_restore --clean --if-exists
- * --no-owner in one transaction. No server may use the target while it runs. */
+ * against FILE.manifest.json. Refuses a store a server serves (its serving mark, held alone
+ * until the restore is over, so no server starts meanwhile), a store that holds data unless
+ * --force, a file that differs from its manifest (damaged, truncated, another backup), and a
+ * backup of the other kind of store; in each case the target is left as it was. SQLite: the
+ * online backup API into the target (one write transaction); PostgreSQL: pg_restore --clean
+ * --if-exists --no-owner in one transaction. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,25 @@ static void check_empty(const char *url, bool force)
 			    url, t[i].name, (long long)t[i].rows);
 	free(t);
 	fk_db_close(db);
+}
+
+/* The store's serving mark taken alone (fk_db_hold_store) until the restore is over: dies
+ * when a server serves the store, --force or not. NULL for a SQLite file not made yet. */
+static struct fk_db *hold_store(const char *url)
+{
+	struct fk_err err = {0};
+	struct fk_db *db = NULL;
+	bool got = false;
+
+	if (!url_is_postgres(url) && access(url, F_OK) < 0)
+		return NULL;
+	if (fk_db_open(url, &db, &err) < 0 || fk_db_hold_store(db, true, &got, &err) < 0)
+		die_err(url, &err);
+	if (!got)
+		die("--db %s: a server is serving this store (or another restore is running); stop "
+		    "it first: nothing was restored",
+		    url);
+	return db;
 }
 
 static void restore_sqlite(const char *from, const char *url)
@@ -197,12 +217,14 @@ int cmd_restore(int argc, char **argv, struct cmd_ctx *ctx)
 	check_file(a.from, ctx->db_url, &m);
 	if (!url_is_postgres(ctx->db_url))
 		check_sqlite_file(a.from);
+	struct fk_db *held = hold_store(ctx->db_url);
 	check_empty(ctx->db_url, a.force);
 	if (url_is_postgres(ctx->db_url))
 		restore_postgres(a.from, ctx->db_url, a.pg_bin);
 	else
 		restore_sqlite(a.from, ctx->db_url);
 	rows = verify(ctx->db_url, &m);
+	fk_db_close(held);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("restored %s (%s, %s) into %s: %d tables, %lld rows; counts and checksums match "
 	       "the manifest (%.2f s)\n",

@@ -39,6 +39,8 @@ struct fk_backend {
 	 * unlock or until it closes; *got is false when another connection holds it. */
 	int (*try_lock)(struct fk_db *db, int64_t key, bool *got, struct fk_err *err);
 	int (*unlock)(struct fk_db *db, int64_t key, struct fk_err *err);
+	/* fk_db_hold_store, on the lock key it derives. */
+	int (*hold_store)(struct fk_db *db, int64_t key, bool alone, bool *got, struct fk_err *err);
 	/* False once the connection is unusable (the pool then drops it). */
 	bool (*healthy)(struct fk_db *db);
 	/* Makes a new statement; common code fills the fk_q header fields it owns. */

@@ -200,6 +200,12 @@ int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err)
 	return db->be->unlock(db, lock_key(name), err);
 }
 
+int fk_db_hold_store(struct fk_db *db, bool alone, bool *got, struct fk_err *err)
+{
+	*got = false;
+	return db->be->hold_store(db, lock_key("store:serving"), alone, got, err);
+}
+
 /* ---- notifications ---- */
 
 static int unsupported(struct fk_db *db, struct fk_err *err)

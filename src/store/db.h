@@ -94,6 +94,17 @@ int fk_tx_end(struct fk_db *db, struct fk_tx *tx, int rc, struct fk_err *err);
 int fk_db_try_lock(struct fk_db *db, const char *name, bool *got, struct fk_err *err);
 int fk_db_unlock(struct fk_db *db, const char *name, struct fk_err *err);
 
+/* Who uses the store, between processes: every `fangkong serve` holds the store's serving
+ * mark shared for as long as it runs, and `fangkong restore` holds it alone while it replaces
+ * the store, so that a restore refuses a store a server serves and a server does not start on
+ * one being restored. fk_db_hold_store takes it on db, shared or alone, until db is closed;
+ * *got is false when it is held the other way (alone: by anyone else). On PostgreSQL a
+ * session advisory lock; on SQLite a flock(2) on the database file (SQLite's own locks are
+ * fcntl(2) locks, which flock leaves alone). Returns 0 or FK_EDB.
+ *   bool got;
+ *   if (fk_db_hold_store(db, true, &got, err) == 0 && !got) die("a server serves it"); */
+int fk_db_hold_store(struct fk_db *db, bool alone, bool *got, struct fk_err *err);
+
 /* Work to do once the transaction open on db has committed: fn(arg) runs right after a
  * successful fk_db_commit, in the order added; a rollback, a failed commit or closing the
  * connection calls drop(arg) instead (drop may be NULL). With no transaction open fn(arg)

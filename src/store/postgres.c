@@ -220,6 +220,27 @@ static int pg_try_lock(struct fk_db *db, int64_t key, bool *got, struct fk_err *
 	return rc < 0 ? rc : 0;
 }
 
+/* Session-level too: it lasts until the connection closes. */
+static int pg_hold_store(struct fk_db *db, int64_t key, bool alone, bool *got, struct fk_err *err)
+{
+	struct fk_q *q;
+	int rc = fk_db_query(
+	    db, &q,
+	    alone ? "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS BIGINT)) THEN 1 ELSE 0 END"
+		  : "SELECT CASE WHEN pg_try_advisory_lock_shared(CAST(? AS BIGINT)) THEN 1 ELSE 0 "
+		    "END",
+	    err);
+
+	if (rc < 0)
+		return rc;
+	fk_q_bind_i64(q, 1, key);
+	rc = fk_q_step(q, err);
+	if (rc > 0)
+		*got = fk_q_i64(q, 0) == 1;
+	fk_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 static int pg_unlock(struct fk_db *db, int64_t key, struct fk_err *err)
 {
 	struct fk_q *q;
@@ -505,6 +526,7 @@ static const struct fk_backend pg_backend = {
     .has_table = pg_has_table,
     .try_lock = pg_try_lock,
     .unlock = pg_unlock,
+    .hold_store = pg_hold_store,
     .healthy = pg_healthy,
     .prepare = pg_prepare,
     .finalize = pg_finalize,

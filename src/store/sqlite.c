@@ -8,9 +8,13 @@
  *
  * A commit syncs the WAL as the connection was opened (fk_db_opts): at checkpoints only
  * (synchronous=NORMAL, the default) or at every commit (FULL, `serve --durability full`). */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <sqlite3.h>
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -24,6 +28,7 @@ struct sq_db {
 	sqlite3 *h;
 	struct fk_writers *writers; /* of the file; NULL for an in-memory database */
 	bool holds_writers;	    /* between a write BEGIN and its COMMIT or ROLLBACK */
+	int store_fd;		    /* the file, flocked by fk_db_hold_store; -1 */
 };
 
 struct sq_q {
@@ -112,6 +117,7 @@ int fk_sqlite_open(const char *path, const struct fk_db_opts *opts, struct fk_db
 	*out = NULL;
 	pthread_once(&configured, library_config);
 	fk_db_init(&db->base, &sq_backend);
+	db->store_fd = -1;
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		rc = fk_err_set(err, FK_EDB, "db_open", "db", "无法打开数据库 %s：%s",
@@ -149,6 +155,8 @@ static void sq_close(struct fk_db *db)
 
 	fk_db_cache_clear(db);
 	sqlite3_close_v2(sq->h);
+	if (sq->store_fd >= 0)
+		close(sq->store_fd);
 	writers_leave(sq);
 	fk_writers_put(sq->writers);
 	free(db);
@@ -232,6 +240,37 @@ static int sq_unlock(struct fk_db *db, int64_t key, struct fk_err *err)
 {
 	(void)db, (void)key, (void)err;
 	return 0;
+}
+
+/* A flock on a descriptor of the file's own, closed with the connection. */
+static int sq_hold_store(struct fk_db *db, int64_t key, bool alone, bool *got, struct fk_err *err)
+{
+	struct sq_db *sq = (struct sq_db *)db;
+	const char *path = sqlite3_db_filename(sq->h, "main");
+	int fd;
+
+	(void)key;
+	*got = !path || !*path; /* an in-memory database: nobody else's */
+	if (*got)
+		return 0;
+	if (sq->store_fd >= 0)
+		return fk_err_set(err, FK_EINTERNAL, "db", "db", "此连接已持有存储",
+				  "this connection holds the store already");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fk_err_set(err, FK_EDB, "db", "db", "无法打开 %s：%s", "cannot open %s: %s",
+				  path, strerror(errno));
+	if (flock(fd, (alone ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
+		sq->store_fd = fd;
+		*got = true;
+		return 0;
+	}
+	int e = errno;
+	close(fd);
+	if (e == EWOULDBLOCK)
+		return 0;
+	return fk_err_set(err, FK_EDB, "db", "db", "无法锁定 %s：%s", "cannot lock %s: %s", path,
+			  strerror(e));
 }
 
 static int sq_has_table(struct fk_db *db, const char *name, bool *found, struct fk_err *err)
@@ -421,6 +460,7 @@ static const struct fk_backend sq_backend = {
     .has_table = sq_has_table,
     .try_lock = sq_try_lock,
     .unlock = sq_unlock,
+    .hold_store = sq_hold_store,
     .healthy = sq_healthy,
     .prepare = sq_prepare,
     .finalize = sq_finalize,

@@ -155,15 +155,21 @@ async function compareReads() {
 	assert.deepEqual(cov, covNow);
 }
 
-h.test('restore refuses a store that holds data without --force', async () => {
+h.test('restore refuses a store a server serves, --force or not, and one with data without --force', async () => {
 	// The source's server runs its jobs meanwhile: compare the tables no job writes.
 	const core = (tables) => tables.filter((t) => ['areas', 'people', 'users'].includes(t.name));
 	const before = core(await digest(h.dbUrl, 'source.before'));
-	const r = await cli(['restore', '--db', h.dbUrl, '--from', file]);
+	let r = await cli(['restore', '--db', h.dbUrl, '--from', file, '--force']);
 	assert.equal(r.status, 1, r.stdout);
-	assert.match(r.stderr, /holds data \(table \w+ has \d+ rows\).*--force/);
+	assert.match(r.stderr, /a server is serving this store.*stop it first: nothing was restored/);
 	assert.equal(before.length, 3);
 	assert.deepEqual(core(await digest(h.dbUrl, 'source.after')), before);
+	// The restored store, its server stopped: it holds data.
+	const held = await digest(restored, 'restored.held');
+	r = await cli(['restore', '--db', restored, '--from', file]);
+	assert.equal(r.status, 1, r.stdout);
+	assert.match(r.stderr, /holds data \(table \w+ has \d+ rows\).*--force/);
+	assert.deepEqual(await digest(restored, 'restored.held2'), held);
 });
 
 /* A copy of the backup with its manifest, changed by edit(bytes) and made to agree with it. */

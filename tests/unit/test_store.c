@@ -1100,6 +1100,47 @@ static void test_migrate_waits_for_writer(void **state)
 	drop_store(e, "busy", url);
 }
 
+/* Takes the serving mark on db; on PostgreSQL a closed connection's lock goes a moment after
+ * the close, so a take that should succeed is tried for up to a second. */
+static bool hold(struct fk_db *db, bool alone, bool want)
+{
+	struct fk_err err = {0};
+	bool got = false;
+
+	for (int i = 0; i < 100; i++) {
+		must(fk_db_hold_store(db, alone, &got, &err), &err);
+		if (got || !want)
+			break;
+		usleep(10000);
+	}
+	return got;
+}
+
+/* The serving mark between connections (as between processes): shared beside shared, alone
+ * beside nobody; a closed connection's is free again. */
+static void test_hold_store(void **state)
+{
+	struct env *e = *state;
+	struct fk_err err = {0};
+	struct fk_db *a, *b, *c;
+
+	must(fk_db_open(e->url, &a, &err), &err);
+	must(fk_db_open(e->url, &b, &err), &err);
+	must(fk_db_open(e->url, &c, &err), &err);
+	assert_true(hold(a, false, true));
+	assert_true(hold(b, false, true));
+	assert_false(hold(c, true, false)); /* a restore beside two servers */
+	fk_db_close(a);
+	fk_db_close(b);
+	assert_true(hold(c, true, true)); /* the servers gone */
+	must(fk_db_open(e->url, &a, &err), &err);
+	assert_false(hold(a, false, false)); /* a server while a restore runs */
+	assert_false(hold(a, true, false));
+	fk_db_close(c);
+	assert_true(hold(a, false, true));
+	fk_db_close(a);
+}
+
 static void test_prefix_upper(void **state)
 {
 	char out[16];
@@ -1159,6 +1200,7 @@ int main(void)
 	    cmocka_unit_test(test_migrate_carry_over),
 	    cmocka_unit_test(test_migrate_concurrent),
 	    cmocka_unit_test(test_migrate_waits_for_writer),
+	    cmocka_unit_test(test_hold_store),
 	    cmocka_unit_test(test_pool),
 	    cmocka_unit_test(test_writer_and_checkpoints),
 	};
