@@ -53,6 +53,10 @@ void cmd_settings_common(const char *command);
 const char *cmd_opt_value(int argc, char **argv, int *i, const char *opt);
 /* Prints "fangkong: <message>" to stderr and exits 1. Only commands may die. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A connection to url holding the store's serving mark (fk_db_hold_store), shared by a server
+ * or alone by a restore, until it is closed; dies naming url and then refusal when someone
+ * holds it the other way, or naming the error. */
+struct fk_db *cmd_hold_store(const char *url, bool alone, const char *refusal);
 /* Prints an fk_err as "fangkong: <context>: <en> (<zh>)" and exits 1. */
 _Noreturn void die_err(const char *context, const struct fk_err *err);
 

@@ -41,3 +41,16 @@ const char *cmd_opt_value(int argc, char **argv, int *i, const char *opt)
 		die("%s needs a value", opt);
 	return argv[++*i];
 }
+
+struct fk_db *cmd_hold_store(const char *url, bool alone, const char *refusal)
+{
+	struct fk_err err = {0};
+	struct fk_db *db = NULL;
+	bool got = false;
+
+	if (fk_db_open(url, &db, &err) < 0 || fk_db_hold_store(db, alone, &got, &err) < 0)
+		die_err(url, &err);
+	if (!got)
+		die("%s: %s", url, refusal);
+	return db;
+}

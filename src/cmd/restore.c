@@ -99,23 +99,15 @@ static void check_empty(const char *url, bool force)
 	fk_db_close(db);
 }
 
-/* The store's serving mark taken alone (fk_db_hold_store) until the restore is over: dies
- * when a server serves the store, --force or not. NULL for a SQLite file not made yet. */
+/* The store's serving mark taken alone until the restore is over: dies when a server serves
+ * the store, --force or not. NULL for a SQLite file not made yet. */
 static struct fk_db *hold_store(const char *url)
 {
-	struct fk_err err = {0};
-	struct fk_db *db = NULL;
-	bool got = false;
-
 	if (!url_is_postgres(url) && access(url, F_OK) < 0)
 		return NULL;
-	if (fk_db_open(url, &db, &err) < 0 || fk_db_hold_store(db, true, &got, &err) < 0)
-		die_err(url, &err);
-	if (!got)
-		die("--db %s: a server is serving this store (or another restore is running); stop "
-		    "it first: nothing was restored",
-		    url);
-	return db;
+	return cmd_hold_store(url, true,
+			      "a server is serving this store (or another restore is running); "
+			      "stop it first: nothing was restored");
 }
 
 static void restore_sqlite(const char *from, const char *url)

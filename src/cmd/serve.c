@@ -360,23 +360,6 @@ static void redact(const char *url, char *out, size_t size)
 	snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
 }
 
-/* The store's serving mark, held shared until the server stops (fk_db_hold_store): a
- * restore then refuses the store, and no server starts while a restore replaces it. */
-static struct fk_db *hold_store(const char *url)
-{
-	struct fk_err err = {0};
-	struct fk_db *db = NULL;
-	bool got = false;
-
-	if (fk_db_open(url, &db, &err) < 0 || fk_db_hold_store(db, false, &got, &err) < 0)
-		die_err(url, &err);
-	if (!got)
-		die("serve: %s: a restore is replacing this store; start the server when it is "
-		    "done",
-		    url);
-	return db;
-}
-
 static int open_store(const char *url, int pool, const struct fk_db_opts *o, struct fk_store **out,
 		      char *kind, size_t size, struct fk_err *err)
 {
@@ -588,7 +571,10 @@ int cmd_serve(int argc, char **argv, struct cmd_ctx *ctx)
 	if (fk_sched_new(&app, app.modules, &sched, &err) < 0)
 		die_err("serve: jobs", &err);
 	check_read_db(vals[S_READ_DB].text, ctx->db_url);
-	struct fk_db *serving = hold_store(ctx->db_url);
+	/* Held until the server stops: a restore refuses the store meanwhile. */
+	struct fk_db *serving =
+	    cmd_hold_store(ctx->db_url, false,
+			   "a restore is replacing this store; start the server when it is done");
 	if (open_store(ctx->db_url, (int)vals[S_POOL].n, &store, &app.store, kind, sizeof(kind),
 		       &err) < 0)
 		die_err(ctx->db_url, &err);

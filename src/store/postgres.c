@@ -202,13 +202,12 @@ static int pg_lock_schema(struct fk_db *db, struct fk_err *err)
 	return pg_exec(db, "SELECT pg_advisory_xact_lock(1718250087)", err);
 }
 
-/* A session-level advisory lock: it outlives transactions, so a job holds it while it runs. */
-static int pg_try_lock(struct fk_db *db, int64_t key, bool *got, struct fk_err *err)
+/* Runs sql, a pg_try_advisory_lock* of key answering 1 or 0, into *got. */
+static int try_advisory(struct fk_db *db, const char *sql, int64_t key, bool *got,
+			struct fk_err *err)
 {
 	struct fk_q *q;
-	int rc = fk_db_query(
-	    db, &q, "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS BIGINT)) THEN 1 ELSE 0 END",
-	    err);
+	int rc = fk_db_query(db, &q, sql, err);
 
 	if (rc < 0)
 		return rc;
@@ -220,25 +219,22 @@ static int pg_try_lock(struct fk_db *db, int64_t key, bool *got, struct fk_err *
 	return rc < 0 ? rc : 0;
 }
 
+/* A session-level advisory lock: it outlives transactions, so a job holds it while it runs. */
+static int pg_try_lock(struct fk_db *db, int64_t key, bool *got, struct fk_err *err)
+{
+	return try_advisory(
+	    db, "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS BIGINT)) THEN 1 ELSE 0 END", key,
+	    got, err);
+}
+
 /* Session-level too: it lasts until the connection closes. */
 static int pg_hold_store(struct fk_db *db, int64_t key, bool alone, bool *got, struct fk_err *err)
 {
-	struct fk_q *q;
-	int rc = fk_db_query(
-	    db, &q,
-	    alone ? "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS BIGINT)) THEN 1 ELSE 0 END"
-		  : "SELECT CASE WHEN pg_try_advisory_lock_shared(CAST(? AS BIGINT)) THEN 1 ELSE 0 "
-		    "END",
-	    err);
-
-	if (rc < 0)
-		return rc;
-	fk_q_bind_i64(q, 1, key);
-	rc = fk_q_step(q, err);
-	if (rc > 0)
-		*got = fk_q_i64(q, 0) == 1;
-	fk_q_done(q);
-	return rc < 0 ? rc : 0;
+	if (alone)
+		return pg_try_lock(db, key, got, err);
+	return try_advisory(
+	    db, "SELECT CASE WHEN pg_try_advisory_lock_shared(CAST(? AS BIGINT)) THEN 1 ELSE 0 END",
+	    key, got, err);
 }
 
 static int pg_unlock(struct fk_db *db, int64_t key, struct fk_err *err)
