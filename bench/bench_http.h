@@ -116,15 +116,22 @@ static inline int read_reply(struct conn *c, struct reply *r)
 	return r->body ? 0 : -1;
 }
 
+/* Writes a request of a logged-in client (its cookie and CSRF token, a JSON body or none)
+ * into req; its length, or <= 0 / >= size when it does not fit. */
+static inline int http_request_text(char *req, size_t size, const char *method, const char *path,
+				    const char *cookie, const char *csrf, const char *body)
+{
+	return snprintf(req, size,
+			"%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
+			"Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+			method, path, cookie, csrf, body ? strlen(body) : 0, body ? body : "");
+}
+
 static inline int http(struct conn *c, const char *method, const char *path, const char *body,
 		       struct reply *r)
 {
 	char req[4096];
-	int n =
-	    snprintf(req, sizeof(req),
-		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
-		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-		     method, path, c->cookie, c->csrf, body ? strlen(body) : 0, body ? body : "");
+	int n = http_request_text(req, sizeof(req), method, path, c->cookie, c->csrf, body);
 
 	if (n <= 0 || (size_t)n >= sizeof(req) || send_all(c->fd, req, (size_t)n) < 0)
 		return -1;

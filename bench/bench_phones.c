@@ -74,11 +74,7 @@ static int phone_send(struct phone *p, const struct run *r, const char *method, 
 		      const char *body)
 {
 	char req[1024];
-	int n =
-	    snprintf(req, sizeof(req),
-		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
-		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-		     method, path, r->cookie, r->csrf, body ? strlen(body) : 0, body ? body : "");
+	int n = http_request_text(req, sizeof(req), method, path, r->cookie, r->csrf, body);
 
 	if (n <= 0 || (size_t)n >= sizeof(req) || send(p->fd, req, (size_t)n, MSG_NOSIGNAL) != n)
 		return -1;

@@ -68,37 +68,6 @@ static void check_sqlite_file(const char *from)
 		die_err(from, &err);
 }
 
-/* Dies, unless force, when the target holds data: an area, an account or a resident (what
- * init, demo and import make; a store that was only migrated holds none). */
-static void check_empty(const char *url, bool force)
-{
-	static const char *const core[] = {"areas", "users", "people"};
-	struct fk_err err = {0};
-	struct fk_db *db = NULL;
-	struct fk_table_digest *t = NULL;
-	int n = 0, k = 0;
-
-	if (force || (!url_is_postgres(url) && access(url, F_OK) < 0))
-		return; /* replacing, or a new SQLite file */
-	if (fk_db_open(url, &db, &err) < 0)
-		die_err(url, &err);
-	if (fk_store_tables(db, &t, &n, &err) < 0)
-		die_err(url, &err);
-	for (int i = 0; i < n; i++)
-		for (size_t c = 0; c < sizeof(core) / sizeof(core[0]); c++)
-			if (strcmp(t[i].name, core[c]) == 0)
-				t[k++] = t[i];
-	if (fk_store_count_rows(db, t, k, &err) < 0)
-		die_err(url, &err);
-	for (int i = 0; i < k; i++)
-		if (t[i].rows > 0)
-			die("--db %s holds data (table %s has %lld rows); restoring replaces the "
-			    "store: add --force to do so",
-			    url, t[i].name, (long long)t[i].rows);
-	free(t);
-	fk_db_close(db);
-}
-
 /* The store's serving mark taken alone until the restore is over: dies when a server serves
  * the store, --force or not. NULL for a SQLite file not made yet. */
 static struct fk_db *hold_store(const char *url)
@@ -108,6 +77,34 @@ static struct fk_db *hold_store(const char *url)
 	return cmd_hold_store(url, true,
 			      "a server is serving this store (or another restore is running); "
 			      "stop it first: nothing was restored");
+}
+
+/* Dies, unless force, when the target (held: NULL for a SQLite file not made yet) holds data:
+ * an area, an account or a resident (what init, demo and import make; a store that was only
+ * migrated holds none). */
+static void check_empty(struct fk_db *held, const char *url, bool force)
+{
+	static const char *const core[] = {"areas", "users", "people"};
+	struct fk_err err = {0};
+	struct fk_table_digest *t = NULL;
+	int n = 0, k = 0;
+
+	if (force || !held)
+		return;
+	if (fk_store_tables(held, &t, &n, &err) < 0)
+		die_err(url, &err);
+	for (int i = 0; i < n; i++)
+		for (size_t c = 0; c < sizeof(core) / sizeof(core[0]); c++)
+			if (strcmp(t[i].name, core[c]) == 0)
+				t[k++] = t[i];
+	if (fk_store_count_rows(held, t, k, &err) < 0)
+		die_err(url, &err);
+	for (int i = 0; i < k; i++)
+		if (t[i].rows > 0)
+			die("--db %s holds data (table %s has %lld rows); restoring replaces the "
+			    "store: add --force to do so",
+			    url, t[i].name, (long long)t[i].rows);
+	free(t);
 }
 
 static void restore_sqlite(const char *from, const char *url)
@@ -210,7 +207,7 @@ int cmd_restore(int argc, char **argv, struct cmd_ctx *ctx)
 	if (!url_is_postgres(ctx->db_url))
 		check_sqlite_file(a.from);
 	struct fk_db *held = hold_store(ctx->db_url);
-	check_empty(ctx->db_url, a.force);
+	check_empty(held, ctx->db_url, a.force);
 	if (url_is_postgres(ctx->db_url))
 		restore_postgres(a.from, ctx->db_url, a.pg_bin);
 	else

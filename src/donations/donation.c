@@ -12,18 +12,20 @@
 #include "base/mask.h"
 #include "donations/internal.h"
 
+/* The amount in yuan, of a new donation and of a change. */
+#define AMOUNT_FIELD                                                                               \
+	{                                                                                          \
+		.name = "amount_yuan", .type = FK_J_NUMBER, .nullable = true, .min = 0,            \
+		.max = DN_FEN_MAX / 100, .range_key = "invalid_amount"                             \
+	}
+
 const struct fk_field dn_body_create[] = {
     {.name = "kind", .type = FK_J_STRING, .required = true, .max_len = 8},
     {.name = "donor_name", .type = FK_J_STRING, .nullable = true, .max_len = DN_NAME_MAX},
     {.name = "anonymous", .type = FK_J_BOOL, .nullable = true},
     {.name = "donor_phone", .type = FK_J_STRING, .nullable = true, .max_len = 20},
     {.name = "area_id", .type = FK_J_ID, .required = true},
-    {.name = "amount_yuan",
-     .type = FK_J_NUMBER,
-     .nullable = true,
-     .min = 0,
-     .max = DN_FEN_MAX / 100,
-     .range_key = "invalid_amount"},
+    AMOUNT_FIELD,
     {.name = "goods", .type = FK_J_ARRAY, .nullable = true, .max_len = DN_GOODS_MAX},
     {.name = "use_note", .type = FK_J_STRING, .nullable = true, .max_len = DN_NOTE_MAX},
     FK_FIELDS_END,
@@ -33,12 +35,7 @@ const struct fk_field dn_body_patch[] = {
     {.name = "donor_name", .type = FK_J_STRING, .nullable = true, .max_len = DN_NAME_MAX},
     {.name = "anonymous", .type = FK_J_BOOL, .nullable = true},
     {.name = "donor_phone", .type = FK_J_STRING, .nullable = true, .max_len = 20},
-    {.name = "amount_yuan",
-     .type = FK_J_NUMBER,
-     .nullable = true,
-     .min = 0,
-     .max = DN_FEN_MAX / 100,
-     .range_key = "invalid_amount"},
+    AMOUNT_FIELD,
     {.name = "use_note", .type = FK_J_STRING, .nullable = true, .max_len = DN_NOTE_MAX},
     FK_FIELDS_END,
 };

@@ -131,25 +131,6 @@ static void collect(void)
 
 /* ---- the rules of base/json.h, read plainly (plain_json.h), and more ---- */
 
-/* What any accepted body must satisfy (a table may add rules on top, never fewer). */
-static bool plain_ok(json_t *obj, const struct fk_field *sp)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v)
-	{
-		const struct fk_field *f = find(sp, key);
-
-		if (!f || !plain_value(f, v))
-			return false;
-	}
-	for (; sp->name; sp++)
-		if (sp->required && !json_object_get(obj, sp->name))
-			return false;
-	return true;
-}
-
 /* The getters a handler then uses give what the table promises. */
 static void use_checked(json_t *obj, const struct fk_field *sp)
 {
@@ -205,12 +186,12 @@ static void check_body(const struct fk_route *r, const char *text, size_t len)
 	fk_err_clear(&err);
 	rc = fk_route_json_body(r, text, len, &obj, &err);
 	if (rc == 0) {
-		CHECK(json_is_object(obj) && plain_ok(obj, r->body));
+		CHECK(json_is_object(obj) && plain_body_ok(obj, r->body));
 		use_checked(obj, r->body);
 	} else {
 		check_refusal(obj, r, rc, &err);
 		if (plain_key(err.key))
-			CHECK(!plain_ok(obj, r->body));
+			CHECK(!plain_body_ok(obj, r->body));
 	}
 	json_decref(obj);
 }

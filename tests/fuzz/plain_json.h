@@ -85,6 +85,27 @@ static const struct fk_field *find(const struct fk_field *sp, const char *name)
 	return NULL;
 }
 
+/* Whether an object satisfies the table read plainly: every member a field of its type, every
+ * required field there (a route may add rules on top, never fewer). */
+static bool plain_body_ok(json_t *obj, const struct fk_field *sp)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+	{
+		const struct fk_field *f = find(sp, key);
+
+		if (!f || !plain_value(f, v))
+			return false;
+	}
+	for (; sp->name; sp++) {
+		if (sp->required && !json_object_get(obj, sp->name))
+			return false;
+	}
+	return true;
+}
+
 /* An unknown_field error names a member not in the table, cut to the size of err.field (where
  * up to three bytes of a cut character become '?'). */
 static bool names_unknown(json_t *obj, const struct fk_field *sp, const char *field)

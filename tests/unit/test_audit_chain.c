@@ -77,6 +77,15 @@ static void must_exec(struct fk_db *db, const char *sql)
 	area_must(fk_db_exec(db, sql, &err), &err);
 }
 
+/* n rows sealed, then changed by sql behind the chain's back: what verify finds. */
+static struct fk_audit_report tampered(struct fk_db *db, int n, const char *sql)
+{
+	add_rows(db, n, "t.read");
+	seal(db);
+	must_exec(db, sql);
+	return verify(db);
+}
+
 static void test_seal_in_batches_and_verify(void **state)
 {
 	struct fk_db *db = area_env_db(state);
@@ -109,10 +118,8 @@ static void test_changed_detail_found(void **state)
 	struct fk_db *db = area_env_db(state);
 	struct fk_audit_report r;
 
-	add_rows(db, 20, "t.read");
-	seal(db);
-	must_exec(db, "UPDATE audit SET detail = '{\"n\":5,\"name\":\"李四\"}' WHERE seal_seq = 6");
-	r = verify(db);
+	r = tampered(db, 20,
+		     "UPDATE audit SET detail = '{\"n\":5,\"name\":\"李四\"}' WHERE seal_seq = 6");
 	assert_int_equal(r.brk, FK_AUDIT_CHANGED);
 	assert_int_equal(r.break_seq, 6);
 	assert_int_equal(r.break_id, id_at_seq(db, 6));
@@ -120,10 +127,7 @@ static void test_changed_detail_found(void **state)
 	assert_string_equal(fk_audit_break_name(r.brk), "changed row");
 	/* a NULL where there was text is a change too */
 	wipe(state);
-	add_rows(db, 3, "t.read");
-	seal(db);
-	must_exec(db, "UPDATE audit SET ip = NULL WHERE seal_seq = 2");
-	r = verify(db);
+	r = tampered(db, 3, "UPDATE audit SET ip = NULL WHERE seal_seq = 2");
 	assert_int_equal(r.brk, FK_AUDIT_CHANGED);
 	assert_int_equal(r.break_seq, 2);
 }
@@ -145,10 +149,7 @@ static void test_deleted_rows_found(void **state)
 	assert_string_equal(fk_audit_break_name(r.brk), "missing seq");
 	/* the tail gone: the head names seq 20, the rows end at 17 */
 	wipe(state);
-	add_rows(db, 20, "t.read");
-	seal(db);
-	must_exec(db, "DELETE FROM audit WHERE seal_seq > 17");
-	r = verify(db);
+	r = tampered(db, 20, "DELETE FROM audit WHERE seal_seq > 17");
 	assert_int_equal(r.brk, FK_AUDIT_MISSING);
 	assert_int_equal(r.break_seq, 18);
 	assert_int_equal(r.break_id, 0);
@@ -159,20 +160,14 @@ static void test_changed_head_found(void **state)
 	struct fk_db *db = area_env_db(state);
 	struct fk_audit_report r;
 
-	add_rows(db, 10, "t.read");
-	seal(db);
-	must_exec(db, "UPDATE audit_seal SET last_hash = 'ff' || substr(last_hash, 3)");
-	r = verify(db);
+	r = tampered(db, 10, "UPDATE audit_seal SET last_hash = 'ff' || substr(last_hash, 3)");
 	assert_int_equal(r.brk, FK_AUDIT_HEAD);
 	assert_int_equal(r.break_seq, 10);
 	assert_int_equal(r.break_id, id_at_seq(db, 10));
 	assert_string_equal(fk_audit_break_name(r.brk), "head mismatch");
 	/* a head moved back leaves rows past it */
 	wipe(state);
-	add_rows(db, 10, "t.read");
-	seal(db);
-	must_exec(db, "UPDATE audit_seal SET last_seq = 7");
-	r = verify(db);
+	r = tampered(db, 10, "UPDATE audit_seal SET last_seq = 7");
 	assert_int_equal(r.brk, FK_AUDIT_HEAD);
 	assert_int_equal(r.break_seq, 8);
 	assert_int_equal(r.break_id, id_at_seq(db, 8));
